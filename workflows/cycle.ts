@@ -1,0 +1,587 @@
+/**
+ * One unit's month: loads who is settled here, runs an evaluation per member, then the
+ * collective's deliberation (quota and caps checked, majority with recusal), publication, the
+ * complaint window with each complaint's resolution, and the lock.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+  uuid4,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { AuditEntry, CapFactsRow, CycleContext, FinalLine, Notification, OpenStep } from '../activities/types';
+import { fromMs, reminderTimes, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
+import { capsFor, type Cap } from '../domain/caps';
+import { checkDeliberation, isDecided, type Breach } from '../domain/deliberation';
+import { ErrorType } from '../domain/errors';
+import type { Grade } from '../domain/types';
+import { evaluationWorkflow } from './evaluation';
+import {
+  approveDeliberation,
+  decideEscalation,
+  deadlinesChanged,
+  evaluationWorkflowId,
+  fileComplaint,
+  getCycle,
+  openCycle,
+  overrideDeadlines,
+  putDeliberation,
+  resolveComplaint,
+  setOutstanding,
+  type Actor,
+  type ComplaintView,
+  type CyclePhase,
+  type CycleView,
+  type DecisionLine,
+  type EvaluationResult,
+  type MemberLine,
+} from './messages';
+import { actsAs, awaitStep, Escalations, ladderAbove, now, refuse } from './steps';
+
+const acts = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+export interface CycleInput {
+  unitId: string;
+  period: string;
+  /** Lets `openCycle` tell the caller that started the cycle from one that found it running. */
+  requestId: string;
+  openedBy: string;
+  overrides?: Partial<Deadlines>;
+}
+
+/** Children started at once; bounded well below Temporal's pending-children limit. */
+const CHILD_BATCH = 200;
+
+export async function cycleWorkflow(input: CycleInput): Promise<void> {
+  const { workflowId } = workflowInfo();
+  let phase: CyclePhase = 'starting';
+  let ctx: CycleContext | null = null;
+  let deadlines: Deadlines | null = null;
+  let outstanding = false;
+  let version = 0;
+  const results = new Map<string, EvaluationResult>();
+  const finals = new Map<string, { grade: Grade | null; caps: Cap[] }>();
+  const children = new Map<string, ChildWorkflowHandle<typeof evaluationWorkflow>>();
+  let capFacts = new Map<string, CapFactsRow>();
+  let putterId: string | null = null;
+  let putterDecidesAlone = false;
+  let list: { putBy: string; putAt: string; decisions: DecisionLine[]; approvals: string[] } | null = null;
+  let decided = false;
+  let publishedAt: string | null = null;
+  let windowEndsAt: string | null = null;
+  let complaintResolverId: string | null = null;
+  const complaints: ComplaintView[] = [];
+  const link = `/v1/cycles/${input.unitId}/${input.period}`;
+
+  const context = (): CycleContext => {
+    if (!ctx) refuse(ErrorType.WrongPhase, 'The cycle is still starting.', { phase });
+    return ctx;
+  };
+
+  const escalations = new Escalations(
+    () => context().rules,
+    () => context().holidays,
+    async (esc, event) => {
+      const notes: Notification[] =
+        event === 'opened' || event === 'climbed'
+          ? [
+              {
+                key: `${workflowId}:escalation:${esc.id}:${esc.level}:${esc.trail.length}`,
+                recipientId: esc.targetId,
+                subject: `Escalation: missed ${esc.kind} in ${input.unitId} (${input.period})`,
+                body: `The ${esc.kind} step of ${input.unitId} for ${input.period} was missed. Please decide by ${esc.dueAt} at /v1/escalations/${esc.id}/decision.`,
+              },
+            ]
+          : [];
+      await persist([{ at: now(), actor: esc.decision?.by ?? 'system', action: `escalation.${event}`, subject: workflowId, payload: { escalation: esc } }], notes);
+    },
+  );
+
+  const memberLines = (): MemberLine[] =>
+    (ctx?.members ?? []).map((m) => {
+      const r = results.get(m.personId);
+      const f = finals.get(m.personId);
+      return {
+        personId: m.personId,
+        status: f ? 'decided' : r ? 'reviewed' : 'pending',
+        reviewerId: r?.reviewerId ?? m.reviewerId,
+        selfScores: r?.selfScores ?? null,
+        reviewScores: r?.reviewScores ?? null,
+        total: r?.total ?? null,
+        proposedGrade: r?.proposedGrade ?? null,
+        finalGrade: f?.grade ?? null,
+        caps: f?.caps ?? [],
+      };
+    });
+
+  const approvalState = () =>
+    list ? isDecided(ctx?.collective ?? [], list.decisions.map((d) => d.personId), list.approvals) : { decided: false, pending: [] };
+
+  const view = (): CycleView => ({
+    unitId: input.unitId,
+    period: input.period,
+    phase,
+    profileId: ctx?.profileId ?? '',
+    deadlines: deadlines ?? ({} as Deadlines),
+    headId: ctx?.headId ?? null,
+    collective: ctx?.collective ?? [],
+    outstanding,
+    deliberation: list ? { ...list, pending: approvalState().pending } : null,
+    publishedAt,
+    complaintWindowEndsAt: windowEndsAt,
+    members: memberLines(),
+    complaints,
+    escalations: escalations.items,
+  });
+
+  const openSteps = (): OpenStep[] => {
+    const steps: OpenStep[] = [];
+    if (phase === 'deliberation' && deadlines) {
+      if (!list && putterId) steps.push({ stepKey: 'deliberation', ownerId: putterId, kind: 'deliberation', dueAt: deadlines.deliberation, link });
+      if (list && !decided) {
+        for (const id of context().collective.filter((c) => !list!.approvals.includes(c))) {
+          steps.push({ stepKey: 'approval', ownerId: id, kind: 'approval', dueAt: deadlines.deliberation, link: `${link}/deliberation/approvals` });
+        }
+      }
+    }
+    for (const c of complaints.filter((x) => x.status === 'open')) {
+      if (complaintResolverId) {
+        steps.push({ stepKey: `complaint:${c.id}`, ownerId: complaintResolverId, kind: 'complaint', dueAt: c.dueAt, link: `/v1/complaints/${c.id}/resolution` });
+      }
+    }
+    for (const e of escalations.items.filter((x) => x.status === 'open')) {
+      steps.push({ stepKey: `escalation:${e.id}`, ownerId: e.targetId, kind: 'escalation', dueAt: e.dueAt, link: `/v1/escalations/${e.id}` });
+    }
+    return steps;
+  };
+
+  async function persist(audit: AuditEntry[] = [], notifications: Notification[] = [], changed: FinalLine[] = []): Promise<void> {
+    version += 1;
+    const v = view();
+    await acts.saveCycle({
+      workflowId,
+      version,
+      view: {
+        unitId: v.unitId,
+        period: v.period,
+        phase: v.phase,
+        profileId: v.profileId,
+        deadlines: v.deadlines,
+        headId: v.headId,
+        collective: v.collective,
+        outstanding: v.outstanding,
+        deliberation: v.deliberation,
+        publishedAt: v.publishedAt,
+        complaintWindowEndsAt: v.complaintWindowEndsAt,
+      },
+      finals: changed,
+      complaints,
+      escalations: escalations.items,
+      openSteps: openSteps(),
+      audit,
+      notifications,
+    });
+  }
+
+  /** Caps of every line given the grades a list proposes (a leader's cap depends on those they lead). */
+  const capsGiven = (grades: Map<string, Grade | null>): Map<string, Cap[]> => {
+    const out = new Map<string, Cap[]>();
+    for (const m of context().members) {
+      const f = capFacts.get(m.personId);
+      if (!f) {
+        out.set(m.personId, []);
+        continue;
+      }
+      const someoneLedIsD = f.ledOutsideIsD || f.ledInCycle.some((id) => grades.get(id) === 'D');
+      out.set(
+        m.personId,
+        capsFor(
+          {
+            disciplinedInMonth: f.disciplinedInMonth,
+            leaveWorkingDays: f.leaveWorkingDays,
+            workingDaysInMonth: f.workingDaysInMonth,
+            isLeader: f.isLeader,
+            someoneLedIsD,
+          },
+          context().rules,
+        ),
+      );
+    }
+    return out;
+  };
+
+  const breachesOf = (decisions: DecisionLine[], withOutstanding: boolean): { breaches: Breach[]; caps: Map<string, Cap[]> } => {
+    const grades = new Map(decisions.map((d) => [d.personId, d.grade] as const));
+    const caps = capsGiven(grades);
+    const lines = context().members.map((m) => ({
+      personId: m.personId,
+      proposedGrade: results.get(m.personId)?.proposedGrade ?? null,
+      caps: caps.get(m.personId) ?? [],
+      role: m.role,
+    }));
+    return { breaches: checkDeliberation(lines, decisions, withOutstanding, context().rules), caps };
+  };
+
+  const publish = async (by: string): Promise<void> => {
+    const { caps } = breachesOf(list!.decisions, outstanding);
+    for (const d of list!.decisions) finals.set(d.personId, { grade: d.grade, caps: caps.get(d.personId) ?? [] });
+    decided = true;
+    phase = 'published';
+    publishedAt = now();
+    windowEndsAt = workingDaysAfter(publishedAt, context().rules.complaintWindowWorkingDays, context().holidays, context().rules);
+    const lines: FinalLine[] = [...finals].map(([personId, f]) => ({ personId, finalGrade: f.grade, caps: f.caps }));
+    await persist(
+      [{ at: now(), actor: by, action: 'cycle.published', subject: workflowId, payload: { decisions: list!.decisions, approvals: list!.approvals } }],
+      context().members.map((m) => ({
+        key: `${workflowId}:published:${m.personId}`,
+        recipientId: m.personId,
+        subject: `Results of ${input.period} published for ${context().unitName}`,
+        body: `Your grade for ${input.period}: ${finals.get(m.personId)?.grade ?? 'not rated'}. Complaints are open until ${windowEndsAt}.`,
+      })),
+      lines,
+    );
+  };
+
+  setHandler(getCycle, view);
+
+  setHandler(openCycle, async ({ requestId }) => {
+    await condition(() => phase !== 'starting');
+    return { created: requestId === input.requestId, view: view() };
+  });
+
+  setHandler(
+    overrideDeadlines,
+    async ({ actor, deadlines: changed }) => {
+      deadlines = { ...deadlines!, ...changed };
+      for (const child of children.values()) {
+        try {
+          await child.signal(deadlinesChanged, { deadlines: changed });
+        } catch {
+          // An evaluation that already closed has no deadline left to move.
+        }
+      }
+      await persist([{ at: now(), actor: actor.id, action: 'cycle.deadlines-overridden', subject: workflowId, payload: { changed } }]);
+      return view();
+    },
+    {
+      validator: ({ actor, deadlines: changed }) => {
+        if (!actor.roles.includes('admin')) refuse(ErrorType.Forbidden, 'Only an admin overrides a cycle\'s deadlines.');
+        if (phase === 'starting' || phase === 'published' || phase === 'locked') {
+          refuse(ErrorType.WrongPhase, `Deadlines cannot change once the cycle is ${phase}.`, { phase });
+        }
+        for (const [k, v] of Object.entries(changed) as [string, string | undefined][]) {
+          if (v && toMs(v) <= Date.now()) refuse(ErrorType.RuleRefused, `The new ${k} deadline is in the past.`, { rule: 'deadline-in-past', field: `deadlines.${k}` });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    putDeliberation,
+    async ({ actor, decisions }) => {
+      list = { putBy: actor.id, putAt: now(), decisions, approvals: putterDecidesAlone ? [] : [actor.id] };
+      await persist([{ at: now(), actor: actor.id, action: 'deliberation.put', subject: workflowId, payload: { decisions } }]);
+      if (putterDecidesAlone || approvalState().decided) await publish(actor.id);
+      return view();
+    },
+    {
+      validator: ({ actor, decisions }) => {
+        if (phase !== 'deliberation') refuse(ErrorType.WrongPhase, `The deliberation is not open (the cycle is ${phase}).`, { phase });
+        if (!putterId || !actsAs(actor, putterId)) refuse(ErrorType.Forbidden, `Only ${putterId ?? 'the head'} puts the deliberation list.`);
+        const { breaches } = breachesOf(decisions, outstanding);
+        if (breaches.length > 0) {
+          refuse(ErrorType.RuleRefused, `The list breaks ${breaches.length} rule(s): ${breaches.map((b) => b.message).join('; ')}`, { breaches });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    approveDeliberation,
+    async ({ actor }) => {
+      if (!list!.approvals.includes(actor.id)) {
+        list!.approvals.push(actor.id);
+        await persist([{ at: now(), actor: actor.id, action: 'deliberation.approved', subject: workflowId, payload: { recusedOn: list!.decisions.filter((d) => d.personId === actor.id).map((d) => d.personId) } }]);
+        if (approvalState().decided) await publish(actor.id);
+      }
+      return view();
+    },
+    {
+      validator: ({ actor }) => {
+        if (!context().collective.includes(actor.id)) refuse(ErrorType.Forbidden, 'Only members of the unit\'s leadership collective approve the list.');
+        if (phase !== 'deliberation' || !list) {
+          if (phase === 'published' && list?.approvals.includes(actor.id)) return;
+          refuse(ErrorType.WrongPhase, list ? `The list is already ${phase}.` : 'No list has been put yet.', { phase });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    setOutstanding,
+    async ({ actor, outstanding: flag, rationale }) => {
+      outstanding = flag;
+      await persist([{ at: now(), actor: actor.id, action: 'cycle.outstanding', subject: workflowId, payload: { outstanding: flag, rationale } }]);
+      return view();
+    },
+    {
+      validator: ({ actor, outstanding: flag }) => {
+        const superiorHead = context().headId ? (context().chain[context().headId!] ?? null) : null;
+        if (!actor.roles.includes('admin') && actor.id !== superiorHead) {
+          refuse(ErrorType.Forbidden, 'Only the head of the superior unit (or an admin) flags a unit outstanding.');
+        }
+        if (phase !== 'open' && phase !== 'deliberation') refuse(ErrorType.WrongPhase, `The grades are already ${phase}.`, { phase });
+        if (list && !flag) {
+          const { breaches } = breachesOf(list.decisions, false);
+          if (breaches.length > 0) refuse(ErrorType.RuleRefused, 'The list already put needs the outstanding quota.', { breaches });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    fileComplaint,
+    async ({ actor, personId, reason }) => {
+      const createdAt = now();
+      const complaint: ComplaintView = {
+        id: uuid4(),
+        personId,
+        reason,
+        status: 'open',
+        outcome: null,
+        grade: null,
+        rationale: null,
+        resolvedBy: null,
+        dueAt: workingDaysAfter(createdAt, context().rules.complaintResolutionWorkingDays, context().holidays, context().rules),
+        createdAt,
+        resolvedAt: null,
+      };
+      complaints.push(complaint);
+      await persist(
+        [{ at: createdAt, actor: actor.id, action: 'complaint.filed', subject: workflowId, payload: { complaintId: complaint.id, reason } }],
+        complaintResolverId
+          ? [{ key: `${workflowId}:complaint:${complaint.id}`, recipientId: complaintResolverId, subject: `Complaint from ${personId} (${input.period})`, body: `${personId} complains: ${reason}. Resolve by ${complaint.dueAt}.` }]
+          : [],
+      );
+      return complaint;
+    },
+    {
+      validator: ({ actor, personId }) => {
+        if (actor.id !== personId) refuse(ErrorType.Forbidden, 'Only the person files a complaint about their own grade.');
+        if (!context().members.some((m) => m.personId === personId)) refuse(ErrorType.NotFound, `${personId} is not settled in this cycle.`);
+        if (phase !== 'published' || !windowEndsAt || Date.now() >= toMs(windowEndsAt)) {
+          refuse(ErrorType.WrongPhase, 'The complaint window is not open.', { phase, complaintWindowEndsAt: windowEndsAt });
+        }
+        if (complaints.some((c) => c.personId === personId && c.status === 'open')) {
+          refuse(ErrorType.WrongPhase, 'A complaint of yours is already open.', { phase });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    resolveComplaint,
+    async ({ actor, complaintId, outcome, grade, rationale }) => {
+      const c = complaints.find((x) => x.id === complaintId)!;
+      c.status = 'resolved';
+      c.outcome = outcome;
+      c.rationale = rationale;
+      c.resolvedBy = actor.id;
+      c.resolvedAt = now();
+      const changed: FinalLine[] = [];
+      if (outcome === 'changed' && grade) {
+        c.grade = grade;
+        const decisions = list!.decisions.map((d) => (d.personId === c.personId ? { ...d, grade, rationale } : d));
+        list!.decisions = decisions;
+        const { caps } = breachesOf(decisions, outstanding);
+        finals.set(c.personId, { grade, caps: caps.get(c.personId) ?? [] });
+        changed.push({ personId: c.personId, finalGrade: grade, caps: caps.get(c.personId) ?? [] });
+      } else {
+        c.grade = finals.get(c.personId)?.grade ?? null;
+      }
+      for (const e of escalations.items) if (e.status === 'open' && e.kind === 'complaint' && e.personId === c.personId) e.status = 'closed';
+      await persist(
+        [{ at: now(), actor: actor.id, action: 'complaint.resolved', subject: workflowId, payload: { complaintId, outcome, grade, rationale } }],
+        [{ key: `${workflowId}:complaint-resolved:${c.id}`, recipientId: c.personId, subject: `Your complaint for ${input.period} was resolved`, body: `Outcome: ${outcome}${grade ? ` (grade ${grade})` : ''}. ${rationale}` }],
+        changed,
+      );
+      return c;
+    },
+    {
+      validator: ({ actor, complaintId, outcome, grade, rationale }) => {
+        const c = complaints.find((x) => x.id === complaintId);
+        if (!c) refuse(ErrorType.NotFound, `There is no complaint ${complaintId} in this cycle.`);
+        if (!complaintResolverId || !actsAs(actor, complaintResolverId)) refuse(ErrorType.Forbidden, `Only ${complaintResolverId ?? 'the head'} resolves complaints here.`);
+        if (actor.id === c.personId) refuse(ErrorType.Forbidden, 'Nobody resolves a complaint about their own grade.');
+        if (c.status !== 'open') refuse(ErrorType.WrongPhase, 'This complaint is already resolved.', { phase, status: c.status });
+        if (!rationale?.trim()) refuse(ErrorType.RuleRefused, 'A resolution needs a written rationale.', { rule: 'rationale' });
+        if (outcome === 'changed') {
+          if (!grade) refuse(ErrorType.BadInput, 'A changed outcome needs the new grade.', { field: 'grade' });
+          const decisions = list!.decisions.map((d) => (d.personId === c.personId ? { ...d, grade, rationale } : d));
+          const { breaches } = breachesOf(decisions, outstanding);
+          if (breaches.length > 0) refuse(ErrorType.RuleRefused, `The new grade breaks: ${breaches.map((b) => b.message).join('; ')}`, { breaches });
+        }
+      },
+    },
+  );
+
+  setHandler(decideEscalation, async (args) => escalations.decide(args), { validator: (args) => escalations.validate(args) });
+
+  // Start: read the directory once, then fan out one evaluation per member.
+  ctx = await acts.loadCycleContext({ unitId: input.unitId, period: input.period });
+  deadlines = { ...ctx.defaults, ...(input.overrides ?? {}) };
+  putterId = ctx.headId;
+  complaintResolverId = ctx.headId;
+  phase = 'open';
+  await persist([{ at: now(), actor: input.openedBy, action: 'cycle.opened', subject: workflowId, payload: { deadlines, members: ctx.members.map((m) => m.personId) } }]);
+
+  const pendingResults: Promise<void>[] = [];
+  for (let i = 0; i < ctx.members.length; i += CHILD_BATCH) {
+    const batch = ctx.members.slice(i, i + CHILD_BATCH);
+    const started = await Promise.all(
+      batch.map((m) =>
+        startChild(evaluationWorkflow, {
+          workflowId: evaluationWorkflowId(input.period, m.personId),
+          parentClosePolicy: ParentClosePolicy.TERMINATE,
+          args: [
+            {
+              period: input.period,
+              personId: m.personId,
+              unitId: input.unitId,
+              role: m.role,
+              reviewerId: m.reviewerId,
+              chain: ctx!.chain,
+              collective: ctx!.collective,
+              deadlines: deadlines!,
+              holidays: ctx!.holidays,
+              profileId: ctx!.profileId,
+              rules: ctx!.rules,
+            },
+          ],
+        }).then((handle) => ({ personId: m.personId, handle })),
+      ),
+    );
+    for (const { personId, handle } of started) {
+      children.set(personId, handle);
+      pendingResults.push(handle.result().then((r) => void results.set(personId, r)));
+    }
+  }
+  await Promise.all(pendingResults);
+
+  // Deliberation: opens once every review is in; a late opening still gives the head time.
+  phase = 'deliberation';
+  const floor = workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules);
+  if (toMs(deadlines.deliberation) < toMs(floor)) deadlines.deliberation = floor;
+  capFacts = new Map((await acts.loadCapFacts({ unitId: input.unitId, period: input.period, memberIds: ctx.members.map((m) => m.personId) })).map((f) => [f.personId, f]));
+  await persist(
+    [{ at: now(), actor: 'system', action: 'deliberation.opened', subject: workflowId }],
+    ctx.headId ? [{ key: `${workflowId}:deliberation-open`, recipientId: ctx.headId, subject: `Deliberation of ${ctx.unitName} for ${input.period} is open`, body: `All reviews are in. Put the final list by ${deadlines.deliberation} at ${link}/deliberation.` }] : [],
+  );
+  for (;;) {
+    const outcome = await awaitStep({
+      done: () => decided,
+      deadline: () => deadlines!.deliberation,
+      reminders: (d) => reminderTimes(d, ctx!.holidays, ctx!.rules),
+      onReminder: async (at, d) => {
+        const owners = list ? ctx!.collective.filter((c) => !list!.approvals.includes(c)) : putterId ? [putterId] : [];
+        await persist([], owners.map((o) => ({ key: `${workflowId}:reminder:deliberation:${d}:${at}:${o}`, recipientId: o, subject: `Reminder: deliberation of ${input.period} due ${d}`, body: `The deliberation of ${ctx!.unitName} for ${input.period} is due at ${d}. Open ${link}.` })));
+      },
+    });
+    if (outcome === 'done') break;
+    const esc = await escalations.run({
+      kind: 'deliberation',
+      personId: ctx.headId ?? 'hr',
+      unitId: input.unitId,
+      period: input.period,
+      ladder: ctx.headId ? ladderAbove(ctx.chain, ctx.headId) : ['hr'],
+      firstDueAt: workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules),
+      hasDefault: false,
+      climbs: true,
+      reassignable: ctx.collective,
+      stepDeadline: () => deadlines!.deliberation,
+    });
+    if (decided) break;
+    const d = esc.decision;
+    if (!d) continue;
+    deadlines.deliberation = d.until ?? workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules);
+    if (d.action === 'take-over') {
+      putterId = d.by;
+      putterDecidesAlone = true;
+    }
+    if (d.action === 'reassign' && d.assigneeId) putterId = d.assigneeId;
+    await persist();
+  }
+
+  // Complaints: each one has its own resolution deadline and escalation; the window closes on its own.
+  const resolving = new Set<string>();
+  const watchers: Promise<void>[] = [];
+  const watch = async (c: ComplaintView): Promise<void> => {
+    for (;;) {
+      const outcome = await awaitStep({
+        done: () => c.status !== 'open',
+        deadline: () => c.dueAt,
+        reminders: (d) => reminderTimes(d, ctx!.holidays, ctx!.rules),
+        onReminder: async (at, d) => {
+          if (complaintResolverId) await persist([], [{ key: `${workflowId}:reminder:complaint:${c.id}:${at}`, recipientId: complaintResolverId, subject: `Reminder: complaint of ${c.personId} due ${d}`, body: `Resolve the complaint of ${c.personId} by ${d}.` }]);
+        },
+      });
+      if (outcome === 'done') return;
+      const esc = await escalations.run({
+        kind: 'complaint',
+        personId: c.personId,
+        unitId: input.unitId,
+        period: input.period,
+        ladder: ctx!.headId ? ladderAbove(ctx!.chain, ctx!.headId) : ['hr'],
+        firstDueAt: workingDaysAfter(now(), ctx!.rules.escalationClimbWorkingDays, ctx!.holidays, ctx!.rules),
+        hasDefault: true,
+        climbs: true,
+        reassignable: ctx!.collective,
+        stepDeadline: () => c.dueAt,
+      });
+      if (c.status !== 'open') return;
+      const d = esc.decision;
+      if (esc.status === 'defaulted' || d?.action === 'accept-default') {
+        c.status = 'resolved';
+        c.outcome = 'upheld';
+        c.grade = finals.get(c.personId)?.grade ?? null;
+        c.rationale = 'The grade stands: the complaint was not resolved in time and the default applied.';
+        c.resolvedBy = d?.by ?? 'system';
+        c.resolvedAt = now();
+        await persist([{ at: now(), actor: c.resolvedBy, action: 'complaint.defaulted', subject: workflowId, payload: { complaintId: c.id } }]);
+        return;
+      }
+      if (!d) continue;
+      c.dueAt = d.until ?? workingDaysAfter(now(), ctx!.rules.escalationClimbWorkingDays, ctx!.holidays, ctx!.rules);
+      if (d.action === 'take-over') complaintResolverId = d.by;
+      if (d.action === 'reassign' && d.assigneeId) complaintResolverId = d.assigneeId;
+      await persist();
+    }
+  };
+  const windowEnd = toMs(windowEndsAt!);
+  for (;;) {
+    for (const c of complaints) {
+      if (!resolving.has(c.id)) {
+        resolving.add(c.id);
+        watchers.push(watch(c));
+      }
+    }
+    if (Date.now() >= windowEnd) break;
+    const known = complaints.length;
+    await condition(() => complaints.length !== known, windowEnd - Date.now());
+  }
+  await Promise.all(watchers);
+  await condition(() => complaints.every((c) => c.status !== 'open'));
+
+  phase = 'locked';
+  await persist([{ at: now(), actor: 'system', action: 'cycle.locked', subject: workflowId, payload: { lockedAt: fromMs(Date.now()) } }]);
+  await condition(allHandlersFinished);
+}

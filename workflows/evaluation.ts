@@ -1,0 +1,400 @@
+/**
+ * One person's month: plan → self-assessment → review, each with its deadline, reminders and,
+ * when missed, the notice or escalation that domain.md prescribes. Hands the reviewed scores back
+ * to the unit's cycle, which settles the final grade.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { AuditEntry, EvaluationRow, Notification, OpenStep } from '../activities/types';
+import { addWorkingDays, atLocal, localDate, reminderTimes, selfAssessmentOpensAt, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
+import type { RulesConfig } from '../domain/config';
+import { ErrorType } from '../domain/errors';
+import { gradeFor, profileFor, PROFILES, totalOf, validateScores } from '../domain/scoring';
+import type { Grade, Role, Scores } from '../domain/types';
+import {
+  deadlinesChanged,
+  decideEscalation,
+  getEvaluation,
+  submitPlan,
+  submitReview,
+  submitSelfAssessment,
+  type Actor,
+  type EvaluationResult,
+  type EvaluationView,
+  type HistoryEntry,
+  type MemberLine,
+  type MemberStatus,
+  type PlanTask,
+} from './messages';
+import { actsAs, awaitStep, Escalations, ladderAbove, now, refuse } from './steps';
+
+const { saveEvaluation } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+export interface EvaluationInput {
+  period: string;
+  personId: string;
+  /** The unit whose collective settles this person. */
+  unitId: string;
+  role: Role;
+  reviewerId: string | null;
+  /** reviewerOf() for the leaders an escalation can climb through. */
+  chain: Record<string, string | null>;
+  /** The settling unit's leadership collective: who a review may be reassigned to. */
+  collective: string[];
+  deadlines: Deadlines;
+  holidays: string[];
+  profileId: string;
+  rules: RulesConfig;
+}
+
+type Phase = 'plan' | 'waiting' | 'self-assessment' | 'review' | 'done';
+
+const STEP_LABEL: Record<string, string> = {
+  plan: 'work plan',
+  selfAssessment: 'self-assessment',
+  review: 'review',
+};
+
+/** The evaluation of `input.personId` for `input.period`. */
+export async function evaluationWorkflow(input: EvaluationInput): Promise<EvaluationResult> {
+  const { workflowId } = workflowInfo();
+  const profile = PROFILES[input.profileId] ?? profileFor(input.period);
+  const link = `/v1/evaluations/${input.period}/${input.personId}`;
+  const deadlines = {
+    plan: input.deadlines.plan,
+    selfAssessment: input.deadlines.selfAssessment,
+    review: input.deadlines.review,
+  };
+  let phase: Phase = 'plan';
+  let status: MemberStatus = 'pending';
+  let reviewerId = input.reviewerId;
+  let plan: PlanTask[] | null = null;
+  let selfScores: Scores | null = null;
+  let selfComment: string | null = null;
+  let reviewScores: Scores | null = null;
+  let reviewComment: string | null = null;
+  let total: number | null = null;
+  let proposedGrade: Grade | null = null;
+  const missed: string[] = [];
+  const history: HistoryEntry[] = [];
+  let version = 0;
+
+  const selfOpensAt = (): string => selfAssessmentOpensAt(deadlines.selfAssessment, input.holidays, input.rules);
+
+  const escalations = new Escalations(
+    () => input.rules,
+    () => input.holidays,
+    async (esc, event) => {
+      const notes: Notification[] = [];
+      if (event === 'opened' || event === 'climbed') {
+        notes.push({
+          key: `${workflowId}:escalation:${esc.id}:${esc.level}:${esc.trail.length}`,
+          recipientId: esc.targetId,
+          subject: `Escalation: missed ${esc.kind} of ${input.personId} (${input.period})`,
+          body: `The ${esc.kind} step of ${input.personId} for ${input.period} was missed. Please decide by ${esc.dueAt}: extend, take over, reassign or accept the default. Decide at /v1/escalations/${esc.id}/decision.`,
+        });
+      }
+      await persist([{ at: now(), actor: esc.decision?.by ?? 'system', action: `escalation.${event}`, subject: workflowId, payload: { escalation: esc } }], notes);
+    },
+  );
+
+  const line = (): MemberLine => ({
+    personId: input.personId,
+    status,
+    reviewerId,
+    selfScores,
+    reviewScores,
+    total,
+    proposedGrade,
+    finalGrade: null,
+    caps: [],
+  });
+
+  const view = (): EvaluationView => ({
+    ...line(),
+    period: input.period,
+    unitId: input.unitId,
+    plan,
+    selfComment,
+    reviewComment,
+    deadlines: { ...deadlines },
+    missed: [...missed],
+    history: [...history],
+    escalations: escalations.items,
+  });
+
+  const openSteps = (): OpenStep[] => {
+    const steps: OpenStep[] = [];
+    if (phase === 'plan') steps.push({ stepKey: 'plan', ownerId: input.personId, kind: 'plan', dueAt: deadlines.plan, link });
+    if (phase === 'self-assessment' && !escalations.items.some((e) => e.kind === 'self-assessment' && e.status === 'open')) {
+      steps.push({ stepKey: 'self-assessment', ownerId: input.personId, kind: 'self-assessment', dueAt: deadlines.selfAssessment, link });
+    }
+    if (phase === 'review' && reviewerId) {
+      steps.push({ stepKey: 'review', ownerId: reviewerId, kind: 'review', dueAt: deadlines.review, link });
+    }
+    for (const e of escalations.items.filter((x) => x.status === 'open')) {
+      steps.push({ stepKey: `escalation:${e.id}`, ownerId: e.targetId, kind: 'escalation', dueAt: e.dueAt, link: `/v1/escalations/${e.id}` });
+    }
+    return steps;
+  };
+
+  async function persist(audit: AuditEntry[] = [], notifications: Notification[] = []): Promise<void> {
+    version += 1;
+    const row: EvaluationRow = {
+      period: input.period,
+      personId: input.personId,
+      unitId: input.unitId,
+      reviewerId,
+      status,
+      plan,
+      selfScores,
+      selfComment,
+      reviewScores,
+      reviewComment,
+      total,
+      proposedGrade,
+      missed: [...missed],
+      history: [...history],
+      deadlines: { ...deadlines },
+    };
+    await saveEvaluation({
+      workflowId,
+      version,
+      row,
+      escalations: escalations.items,
+      openSteps: openSteps(),
+      audit,
+      notifications,
+    });
+  }
+
+  const remind = (stepKey: keyof typeof deadlines, ownerId: () => string | null) => async (at: string, deadline: string) => {
+    const owner = ownerId();
+    if (!owner) return;
+    await persist([], [
+      {
+        key: `${workflowId}:reminder:${stepKey}:${deadline}:${at}`,
+        recipientId: owner,
+        subject: `Reminder: ${STEP_LABEL[stepKey]} for ${input.personId} due ${deadline}`,
+        body: `The ${STEP_LABEL[stepKey]} of ${input.personId} for ${input.period} is due at ${deadline}. Open ${link}.`,
+      },
+    ]);
+  };
+
+  const scoreIssues = (scores: Scores): void => {
+    const issues = validateScores(profile, scores);
+    if (issues.length > 0) refuse(ErrorType.BadInput, `The scores do not fit profile ${profile.id}.`, { fields: issues });
+  };
+
+  const record = (step: string, actor: Actor, payload: Record<string, unknown>): AuditEntry => {
+    history.push({ step, by: actor.id, at: now() });
+    return { at: now(), actor: actor.id, action: `evaluation.${step}`, subject: workflowId, payload };
+  };
+
+  setHandler(getEvaluation, view);
+
+  setHandler(
+    submitPlan,
+    async ({ actor, tasks }) => {
+      plan = tasks;
+      status = 'planned';
+      await persist([record('plan', actor, { tasks })]);
+      return line();
+    },
+    {
+      validator: ({ actor, tasks }) => {
+        if (actor.id !== input.personId) refuse(ErrorType.Forbidden, 'Only the person files their own plan.');
+        if (phase !== 'plan') refuse(ErrorType.WrongPhase, 'The plan step is closed.', { phase, status });
+        if (!Array.isArray(tasks) || tasks.length === 0) refuse(ErrorType.BadInput, 'A plan needs at least one task.', { field: 'tasks' });
+      },
+    },
+  );
+
+  setHandler(
+    submitSelfAssessment,
+    async ({ actor, scores, comment }) => {
+      selfScores = scores;
+      selfComment = comment ?? null;
+      status = 'self-assessed';
+      await persist([record('self-assessment', actor, { scores, comment })]);
+      return line();
+    },
+    {
+      validator: ({ actor, scores }) => {
+        if (actor.id !== input.personId) refuse(ErrorType.Forbidden, 'Only the person files their own self-assessment.');
+        if (phase === 'plan' || phase === 'waiting' || Date.now() < toMs(selfOpensAt())) {
+          refuse(ErrorType.WrongPhase, `Self-assessment opens at ${selfOpensAt()}.`, { phase, status, opensAt: selfOpensAt() });
+        }
+        if (phase !== 'self-assessment' || Date.now() >= toMs(deadlines.selfAssessment)) {
+          refuse(ErrorType.WrongPhase, 'The self-assessment step is closed.', { phase, status });
+        }
+        scoreIssues(scores);
+      },
+    },
+  );
+
+  setHandler(
+    submitReview,
+    async ({ actor, scores, comment }) => {
+      reviewScores = scores;
+      reviewComment = comment ?? null;
+      total = totalOf(profile, scores);
+      proposedGrade = gradeFor(total, profile);
+      status = 'reviewed';
+      for (const e of escalations.items) if (e.status === 'open' && e.kind === 'review') e.status = 'closed';
+      await persist([record('review', actor, { scores, comment, total, proposedGrade })]);
+      return line();
+    },
+    {
+      validator: ({ actor, scores }) => {
+        if (actor.id === input.personId) refuse(ErrorType.Forbidden, 'Nobody reviews their own evaluation.');
+        if (!reviewerId || !actsAs(actor, reviewerId)) {
+          refuse(ErrorType.Forbidden, `Only the assigned reviewer (${reviewerId ?? 'none'}) reviews this evaluation.`);
+        }
+        if (phase !== 'review') refuse(ErrorType.WrongPhase, 'The review step is not open.', { phase, status });
+        scoreIssues(scores);
+      },
+    },
+  );
+
+  setHandler(
+    decideEscalation,
+    async (args) => {
+      const esc = await escalations.decide(args);
+      return esc;
+    },
+    { validator: (args) => escalations.validate(args) },
+  );
+
+  setHandler(deadlinesChanged, ({ deadlines: changed }) => {
+    if (changed.plan) deadlines.plan = changed.plan;
+    if (changed.selfAssessment) deadlines.selfAssessment = changed.selfAssessment;
+    if (changed.review) deadlines.review = changed.review;
+  });
+
+  await persist([{ at: now(), actor: 'system', action: 'evaluation.opened', subject: workflowId, payload: { deadlines } }]);
+
+  // Plan: a miss is a notice to the reviewer, and the month goes on without one.
+  const planOutcome = await awaitStep({
+    done: () => plan !== null,
+    deadline: () => deadlines.plan,
+    reminders: (d) => reminderTimes(d, input.holidays, input.rules),
+    onReminder: remind('plan', () => input.personId),
+  });
+  phase = 'waiting';
+  if (planOutcome === 'missed') {
+    missed.push('plan');
+    await persist(
+      [{ at: now(), actor: 'system', action: 'evaluation.plan-missed', subject: workflowId }],
+      reviewerId
+        ? [
+            {
+              key: `${workflowId}:plan-missed`,
+              recipientId: reviewerId,
+              subject: `No work plan from ${input.personId} for ${input.period}`,
+              body: `${input.personId} filed no plan by ${deadlines.plan}. The month goes on without one.`,
+            },
+          ]
+        : [],
+    );
+  } else {
+    await persist();
+  }
+
+  // Self-assessment opens a few working days before its (movable) deadline.
+  for (;;) {
+    const opensAt = selfOpensAt();
+    if (Date.now() >= toMs(opensAt)) break;
+    await condition(() => selfOpensAt() !== opensAt, toMs(opensAt) - Date.now());
+  }
+  phase = 'self-assessment';
+  await persist();
+  for (;;) {
+    const outcome = await awaitStep({
+      done: () => selfScores !== null,
+      deadline: () => deadlines.selfAssessment,
+      reminders: (d) => reminderTimes(d, input.holidays, input.rules),
+      onReminder: remind('selfAssessment', () => input.personId),
+    });
+    if (outcome === 'done') break;
+    if (!missed.includes('self-assessment')) missed.push('self-assessment');
+    const esc = await escalations.run({
+      kind: 'self-assessment',
+      personId: input.personId,
+      unitId: input.unitId,
+      period: input.period,
+      ladder: reviewerId ? [reviewerId, ...ladderAbove(input.chain, reviewerId)] : ['hr'],
+      // Undecided by the review deadline, the default (review without it) applies.
+      firstDueAt: deadlines.review,
+      hasDefault: true,
+      climbs: false,
+      reassignable: [],
+      stepDeadline: () => deadlines.selfAssessment,
+    });
+    if (esc.status === 'decided' && esc.decision?.action === 'extend' && esc.decision.until) {
+      deadlines.selfAssessment = esc.decision.until;
+      // The reviewer keeps at least the usual two working days after an extended self-assessment.
+      const reviewFloor = atLocal(addWorkingDays(localDate(esc.decision.until), 2, input.holidays), input.rules.deadlineHour);
+      if (toMs(reviewFloor) > toMs(deadlines.review)) deadlines.review = reviewFloor;
+      await persist();
+      continue;
+    }
+    break;
+  }
+
+  if (reviewerId) {
+    phase = 'review';
+    await persist();
+    for (;;) {
+      const outcome = await awaitStep({
+        done: () => reviewScores !== null,
+        deadline: () => deadlines.review,
+        reminders: (d) => reminderTimes(d, input.holidays, input.rules),
+        onReminder: remind('review', () => reviewerId),
+      });
+      if (outcome === 'done') break;
+      if (!missed.includes('review')) missed.push('review');
+      const missedBy = reviewerId;
+      const esc = await escalations.run({
+        kind: 'review',
+        personId: input.personId,
+        unitId: input.unitId,
+        period: input.period,
+        ladder: ladderAbove(input.chain, missedBy),
+        firstDueAt: workingDaysAfter(now(), input.rules.escalationClimbWorkingDays, input.holidays, input.rules),
+        hasDefault: false,
+        climbs: true,
+        reassignable: input.collective,
+        stepDeadline: () => deadlines.review,
+      });
+      if (reviewScores !== null) break;
+      const d = esc.decision;
+      if (!d) continue;
+      const fresh = d.until ?? workingDaysAfter(now(), input.rules.escalationClimbWorkingDays, input.holidays, input.rules);
+      if (d.action === 'take-over') reviewerId = d.by;
+      if (d.action === 'reassign' && d.assigneeId) reviewerId = d.assigneeId;
+      deadlines.review = fresh;
+      await persist();
+    }
+  } else if (selfScores) {
+    // The top unit's head has nobody above to review them: the self-assessment is the proposal the collective settles.
+    total = totalOf(profile, selfScores);
+    proposedGrade = gradeFor(total, profile);
+  }
+
+  phase = 'done';
+  // The top head's self-assessment stands in for the review (handlers mutate `status`, so read it through a cast).
+  if ((status as MemberStatus) !== 'reviewed' && proposedGrade) status = 'reviewed';
+  await persist([{ at: now(), actor: 'system', action: 'evaluation.closed', subject: workflowId, payload: { total, proposedGrade } }]);
+  await condition(allHandlersFinished);
+  return { personId: input.personId, selfScores, reviewScores, total, proposedGrade, reviewerId };
+}

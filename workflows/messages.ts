@@ -1,0 +1,160 @@
+/**
+ * Every update, signal and query of the evaluation processes, defined once, next to the task
+ * queue and the workflow-ID helpers, so that the API, the workflows and the tests agree.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Deadlines } from '../domain/calendar';
+import type { Cap } from '../domain/caps';
+import type { Grade, Scores } from '../domain/types';
+
+export const TASK_QUEUE = 'evaluations';
+
+export const cycleWorkflowId = (unitId: string, period: string): string => `cycle:${unitId}:${period}`;
+export const evaluationWorkflowId = (period: string, personId: string): string => `eval:${period}:${personId}`;
+
+/** Who is acting: a person of the directory (or `admin` for the bootstrap token) and the explicit roles of their token. */
+export interface Actor {
+  id: string;
+  roles: string[];
+}
+
+export type MemberStatus = 'pending' | 'planned' | 'self-assessed' | 'reviewed' | 'decided';
+export type CyclePhase = 'starting' | 'open' | 'deliberation' | 'published' | 'locked';
+export type EscalationKind = 'self-assessment' | 'review' | 'deliberation' | 'complaint';
+export type EscalationAction = 'extend' | 'take-over' | 'reassign' | 'accept-default';
+
+export interface PlanTask {
+  title: string;
+  target: string;
+}
+
+export interface HistoryEntry {
+  step: string;
+  by: string;
+  at: string;
+  note?: string;
+}
+
+export interface EscalationView {
+  id: string;
+  kind: EscalationKind;
+  personId: string;
+  unitId: string;
+  period: string;
+  level: number;
+  targetId: string;
+  dueAt: string;
+  status: 'open' | 'decided' | 'defaulted' | 'closed';
+  createdAt: string;
+  decision: null | { action: EscalationAction; by: string; at: string; until?: string; assigneeId?: string; note?: string };
+  trail: { level: number; targetId: string; at: string }[];
+}
+
+/** One member's line of a cycle, as the API shows it. */
+export interface MemberLine {
+  personId: string;
+  status: MemberStatus;
+  reviewerId: string | null;
+  selfScores: Scores | null;
+  reviewScores: Scores | null;
+  total: number | null;
+  proposedGrade: Grade | null;
+  finalGrade: Grade | null;
+  caps: Cap[];
+}
+
+export interface EvaluationView extends MemberLine {
+  period: string;
+  unitId: string;
+  plan: PlanTask[] | null;
+  selfComment: string | null;
+  reviewComment: string | null;
+  deadlines: Pick<Deadlines, 'plan' | 'selfAssessment' | 'review'>;
+  missed: string[];
+  history: HistoryEntry[];
+  escalations: EscalationView[];
+}
+
+/** What an evaluation hands back to its cycle once reviewed (or closed without a review). */
+export interface EvaluationResult {
+  personId: string;
+  selfScores: Scores | null;
+  reviewScores: Scores | null;
+  total: number | null;
+  proposedGrade: Grade | null;
+  reviewerId: string | null;
+}
+
+export interface DecisionLine {
+  personId: string;
+  grade: Grade | null;
+  rationale?: string;
+}
+
+export interface ComplaintView {
+  id: string;
+  personId: string;
+  reason: string;
+  status: 'open' | 'resolved';
+  outcome: 'upheld' | 'changed' | null;
+  grade: Grade | null;
+  rationale: string | null;
+  resolvedBy: string | null;
+  dueAt: string;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+export interface CycleView {
+  unitId: string;
+  period: string;
+  phase: CyclePhase;
+  profileId: string;
+  deadlines: Deadlines;
+  headId: string | null;
+  collective: string[];
+  outstanding: boolean;
+  deliberation: null | {
+    putBy: string;
+    putAt: string;
+    decisions: DecisionLine[];
+    approvals: string[];
+    pending: { personId: string; approvals: number; needed: number }[];
+  };
+  publishedAt: string | null;
+  complaintWindowEndsAt: string | null;
+  members: MemberLine[];
+  complaints: ComplaintView[];
+  escalations: EscalationView[];
+}
+
+// Evaluation (one person, one month)
+export const submitPlan = defineUpdate<MemberLine, [{ actor: Actor; tasks: PlanTask[] }]>('submitPlan');
+export const submitSelfAssessment = defineUpdate<MemberLine, [{ actor: Actor; scores: Scores; comment?: string }]>(
+  'submitSelfAssessment',
+);
+export const submitReview = defineUpdate<MemberLine, [{ actor: Actor; scores: Scores; comment?: string }]>('submitReview');
+export const getEvaluation = defineQuery<EvaluationView>('getEvaluation');
+/** Sent by the cycle when an admin overrides the cycle's deadlines. */
+export const deadlinesChanged = defineSignal<[{ deadlines: Partial<Deadlines> }]>('deadlinesChanged');
+
+// Both workflows: the escalations they raised are decided on the workflow that raised them.
+export const decideEscalation = defineUpdate<
+  EscalationView,
+  [{ actor: Actor; escalationId: string; action: EscalationAction; until?: string; assigneeId?: string; note?: string }]
+>('decideEscalation');
+
+// Cycle (one unit, one month)
+export const openCycle = defineUpdate<{ created: boolean; view: CycleView }, [{ requestId: string }]>('openCycle');
+export const overrideDeadlines = defineUpdate<CycleView, [{ actor: Actor; deadlines: Partial<Deadlines> }]>('overrideDeadlines');
+export const putDeliberation = defineUpdate<CycleView, [{ actor: Actor; decisions: DecisionLine[] }]>('putDeliberation');
+export const approveDeliberation = defineUpdate<CycleView, [{ actor: Actor }]>('approveDeliberation');
+export const setOutstanding = defineUpdate<CycleView, [{ actor: Actor; outstanding: boolean; rationale: string }]>(
+  'setOutstanding',
+);
+export const fileComplaint = defineUpdate<ComplaintView, [{ actor: Actor; personId: string; reason: string }]>('fileComplaint');
+export const resolveComplaint = defineUpdate<
+  ComplaintView,
+  [{ actor: Actor; complaintId: string; outcome: 'upheld' | 'changed'; grade?: Grade; rationale: string }]
+>('resolveComplaint');
+export const getCycle = defineQuery<CycleView>('getCycle');

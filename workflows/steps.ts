@@ -1,0 +1,222 @@
+/**
+ * The machinery both processes share: waiting for a step with its reminders while its deadline
+ * may move, and escalations that climb a ladder until someone decides. Deterministic: time comes
+ * from the workflow clock, ids from the workflow's seeded uuid.
+ */
+import { ApplicationFailure, condition, uuid4 } from '@temporalio/workflow';
+import { extensionAllowed, fromMs, toMs, workingDaysAfter } from '../domain/calendar';
+import type { RulesConfig } from '../domain/config';
+import { ErrorType } from '../domain/errors';
+import type { Actor, EscalationAction, EscalationKind, EscalationView } from './messages';
+
+export const now = (): string => fromMs(Date.now());
+
+/** Throws the business error that the API maps to a status code; the validator's throw leaves no trace in history. */
+export function refuse(type: (typeof ErrorType)[keyof typeof ErrorType], message: string, details?: unknown): never {
+  throw ApplicationFailure.create({ message, type, nonRetryable: true, details: details === undefined ? [] : [details] });
+}
+
+/**
+ * Waits until `done()` or until the (movable) deadline passes, firing each reminder time that
+ * falls inside the wait exactly once. Reminder times already past when the step opens are skipped:
+ * a reminder for a deadline that has moved is recomputed from the new deadline.
+ */
+export async function awaitStep(opts: {
+  done: () => boolean;
+  deadline: () => string;
+  reminders: (deadline: string) => string[];
+  onReminder: (at: string, deadline: string) => Promise<void>;
+}): Promise<'done' | 'missed'> {
+  const opened = Date.now();
+  const sent = new Set<string>();
+  for (;;) {
+    if (opts.done()) return 'done';
+    const deadline = opts.deadline();
+    const current = Date.now();
+    if (current >= toMs(deadline)) return 'missed';
+    const times = opts.reminders(deadline).filter((r) => !sent.has(r) && toMs(r) > opened);
+    for (const r of times.filter((t) => toMs(t) <= current)) {
+      sent.add(r);
+      await opts.onReminder(r, deadline);
+    }
+    const upcoming = times.filter((t) => toMs(t) > current).map(toMs);
+    const wake = Math.min(toMs(deadline), ...upcoming);
+    await condition(() => opts.done() || opts.deadline() !== deadline, wake - current);
+  }
+}
+
+/** Follows a reviewer chain upward: the ladder of escalation targets above `fromId`, ending with HR. */
+export function ladderAbove(chain: Record<string, string | null>, fromId: string): string[] {
+  const ladder: string[] = [];
+  let next = chain[fromId] ?? null;
+  while (next && !ladder.includes(next)) {
+    ladder.push(next);
+    next = chain[next] ?? null;
+  }
+  ladder.push('hr');
+  return ladder;
+}
+
+/** True when the actor may act as `targetId` (HR targets are decided by anyone holding the `hr` role). */
+export function actsAs(actor: Actor, targetId: string): boolean {
+  return targetId === 'hr' ? actor.roles.includes('hr') : actor.id === targetId;
+}
+
+export interface EscalationSpec {
+  kind: EscalationKind;
+  personId: string;
+  unitId: string;
+  period: string;
+  ladder: string[];
+  /** When the first level must decide; later levels get `escalationClimbWorkingDays`. */
+  firstDueAt: string;
+  /** Whether the step has a default a target may accept (and that applies when the ladder ends undecided). */
+  hasDefault: boolean;
+  /** Climb after an undecided level; false means the default applies at `firstDueAt`. */
+  climbs: boolean;
+  /** Leaders a `reassign` may name. */
+  reassignable: string[];
+  /** The step's current deadline, to bound an `extend`. */
+  stepDeadline: () => string;
+}
+
+/** The escalations of one workflow: their state, the decide-update validator and the climbing loop. */
+export class Escalations {
+  readonly items: EscalationView[] = [];
+  private readonly specs = new Map<string, EscalationSpec>();
+
+  constructor(
+    private readonly rules: () => RulesConfig,
+    private readonly holidays: () => string[],
+    private readonly onChange: (esc: EscalationView, event: 'opened' | 'climbed' | 'decided' | 'defaulted') => Promise<void>,
+  ) {}
+
+  find(id: string): EscalationView | undefined {
+    return this.items.find((e) => e.id === id);
+  }
+
+  /** Synchronous checks for a decision: rights, open state, the action's rules. */
+  validate(input: { actor: Actor; escalationId: string; action: EscalationAction; until?: string; assigneeId?: string }): void {
+    const esc = this.find(input.escalationId);
+    const spec = this.specs.get(input.escalationId);
+    if (!esc || !spec) refuse(ErrorType.NotFound, `There is no escalation ${input.escalationId}.`);
+    if (esc.status !== 'open') {
+      refuse(ErrorType.WrongPhase, `This escalation is already ${esc.status}.`, { status: esc.status });
+    }
+    if (!actsAs(input.actor, esc.targetId)) {
+      refuse(ErrorType.Forbidden, `Only ${esc.targetId} may decide this escalation now (level ${esc.level}).`);
+    }
+    switch (input.action) {
+      case 'extend':
+        if (!input.until) refuse(ErrorType.BadInput, 'An extension needs "until", the new deadline.', { field: 'until' });
+        if (!extensionAllowed(spec.stepDeadline(), input.until, this.holidays(), this.rules())) {
+          refuse(
+            ErrorType.RuleRefused,
+            `"until" must be after the current deadline and at most ${this.rules().maxExtensionWorkingDays} working days later.`,
+            { rule: 'extension-limit', currentDeadline: spec.stepDeadline() },
+          );
+        }
+        if (toMs(input.until) <= Date.now()) {
+          refuse(ErrorType.RuleRefused, '"until" must be in the future.', { rule: 'extension-in-past' });
+        }
+        break;
+      case 'take-over':
+        if (esc.kind === 'self-assessment') {
+          refuse(ErrorType.RuleRefused, 'Nobody can take over another person\'s self-assessment; extend it or accept the default.', {
+            rule: 'action-not-available',
+          });
+        }
+        if (esc.targetId === 'hr' && input.actor.id === 'admin') {
+          refuse(ErrorType.RuleRefused, 'A take-over needs a person; use a personal HR token.', { rule: 'take-over-needs-person' });
+        }
+        if (input.actor.id === esc.personId) {
+          refuse(ErrorType.Forbidden, 'Nobody reviews or settles their own grade.');
+        }
+        break;
+      case 'reassign':
+        if (esc.kind === 'self-assessment') {
+          refuse(ErrorType.RuleRefused, 'A self-assessment cannot be reassigned; extend it or accept the default.', {
+            rule: 'action-not-available',
+          });
+        }
+        if (!input.assigneeId) refuse(ErrorType.BadInput, 'A reassignment needs "assigneeId".', { field: 'assigneeId' });
+        if (!spec.reassignable.includes(input.assigneeId) || input.assigneeId === esc.personId) {
+          refuse(ErrorType.RuleRefused, `${input.assigneeId} is not another leader of the unit.`, {
+            rule: 'reassign-to-leader',
+            allowed: spec.reassignable.filter((id) => id !== esc.personId),
+          });
+        }
+        break;
+      case 'accept-default':
+        if (!spec.hasDefault) {
+          refuse(ErrorType.RuleRefused, `A missed ${esc.kind} has no default; extend, take over or reassign.`, {
+            rule: 'no-default',
+          });
+        }
+        break;
+    }
+  }
+
+  /** Records a decision that passed {@link validate}. */
+  async decide(input: {
+    actor: Actor;
+    escalationId: string;
+    action: EscalationAction;
+    until?: string;
+    assigneeId?: string;
+    note?: string;
+  }): Promise<EscalationView> {
+    const esc = this.find(input.escalationId)!;
+    esc.status = 'decided';
+    esc.decision = {
+      action: input.action,
+      by: input.actor.id,
+      at: now(),
+      ...(input.until ? { until: fromMs(toMs(input.until)) } : {}),
+      ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
+      ...(input.note ? { note: input.note } : {}),
+    };
+    await this.onChange(esc, 'decided');
+    return esc;
+  }
+
+  /**
+   * Opens an escalation and waits for its decision, climbing one level each time a level stays
+   * undecided; returns the decided view, or the view marked `defaulted` when the default applied.
+   */
+  async run(spec: EscalationSpec): Promise<EscalationView> {
+    const id = uuid4();
+    const rules = this.rules();
+    const esc: EscalationView = {
+      id,
+      kind: spec.kind,
+      personId: spec.personId,
+      unitId: spec.unitId,
+      period: spec.period,
+      level: 1,
+      targetId: spec.ladder[0] ?? 'hr',
+      dueAt: spec.firstDueAt,
+      status: 'open',
+      createdAt: now(),
+      decision: null,
+      trail: [{ level: 1, targetId: spec.ladder[0] ?? 'hr', at: now() }],
+    };
+    this.items.push(esc);
+    this.specs.set(id, spec);
+    await this.onChange(esc, 'opened');
+    for (;;) {
+      const decided = await condition(() => esc.status !== 'open', Math.max(0, toMs(esc.dueAt) - Date.now()));
+      if (decided) return esc;
+      if (!spec.climbs || (esc.level >= spec.ladder.length && spec.hasDefault)) {
+        esc.status = 'defaulted';
+        await this.onChange(esc, 'defaulted');
+        return esc;
+      }
+      if (esc.level < spec.ladder.length) esc.level += 1;
+      esc.targetId = spec.ladder[esc.level - 1];
+      esc.dueAt = workingDaysAfter(now(), rules.escalationClimbWorkingDays, this.holidays(), rules);
+      esc.trail.push({ level: esc.level, targetId: esc.targetId, at: now() });
+      await this.onChange(esc, 'climbed');
+    }
+  }
+}
