@@ -100,14 +100,14 @@ export function cycleActivities(sql: Sql) {
       const v = input.view;
       await sql.begin(async (tx) => {
         await tx`
-          insert into cycles (unit_id, period, workflow_id, phase, profile_id, deadlines, head_id, collective, outstanding,
+          insert into cycles (unit_id, period, workflow_id, phase, profile_id, deadlines, head_id, collective, members, outstanding,
                               deliberation, published_at, complaint_window_ends_at, locked_at, version)
           values (${v.unitId}, ${v.period}, ${input.workflowId}, ${v.phase}, ${v.profileId}, ${tx.json(v.deadlines)}, ${v.headId},
-                  ${v.collective}, ${v.outstanding}, ${v.deliberation ? tx.json(v.deliberation as never) : null}, ${v.publishedAt},
+                  ${v.collective}, ${tx.json(input.members as never)}, ${v.outstanding}, ${v.deliberation ? tx.json(v.deliberation as never) : null}, ${v.publishedAt},
                   ${v.complaintWindowEndsAt}, ${v.phase === 'locked' ? new Date() : null}, ${input.version})
           on conflict (unit_id, period) do update set
             phase = excluded.phase, profile_id = excluded.profile_id, deadlines = excluded.deadlines, head_id = excluded.head_id,
-            collective = excluded.collective, outstanding = excluded.outstanding, deliberation = excluded.deliberation,
+            collective = excluded.collective, members = excluded.members, outstanding = excluded.outstanding, deliberation = excluded.deliberation,
             published_at = excluded.published_at, complaint_window_ends_at = excluded.complaint_window_ends_at,
             locked_at = coalesce(cycles.locked_at, excluded.locked_at), version = excluded.version, updated_at = now()
           where cycles.version < excluded.version`;

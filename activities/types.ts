@@ -73,6 +73,8 @@ export interface FinalLine {
 
 export interface SaveCycleInput extends SideRecords {
   view: Omit<CycleView, 'members' | 'complaints' | 'escalations'>;
+  /** Who the cycle settles, with their reviewer: the API lists them before their evaluations report in. */
+  members: { personId: string; reviewerId: string | null }[];
   /** Final grades to write onto the members' evaluation rows (on publish and on a complaint's change). */
   finals: FinalLine[];
   complaints: ComplaintView[];

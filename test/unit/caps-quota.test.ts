@@ -80,6 +80,8 @@ describe('allowedA', () => {
     expect(allowedA(3, false, rulesWith({ minQuotaSlots: 2 }))).toBe(2);
     expect(allowedA(3, false, rulesWith({ minQuotaSlots: 0 }))).toBe(0);
     expect(allowedA(10, false, rulesWith({ quotaRate: 0.7 }))).toBe(7);
+    // 0.7 × 90 is 62.99999999999999 in floating point: must still be 63
+    expect(allowedA(90, false, rulesWith({ quotaRate: 0.7 }))).toBe(63);
   });
 
   it.each([-1, 1.5])('rejects rated=%s', (n) => expect(() => allowedA(n, false)).toThrow(RangeError));

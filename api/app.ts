@@ -1,0 +1,70 @@
+/**
+ * The Hono application: auth on every /v1 route, idempotency on writes, one router per
+ * resource, one error handler, and the OpenAPI document with a page to try it.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { requireAuth, type AppEnv } from './auth';
+import type { ApiDeps } from './deps';
+import { errorBody, HttpError, zodDetails } from './errors';
+import { idempotency } from './idempotency';
+import { annualRoutes } from './routes/annual';
+import { cycleRoutes } from './routes/cycles';
+import { escalationRoutes } from './routes/escalations';
+import { evaluationRoutes } from './routes/evaluations';
+import { orgRoutes } from './routes/org';
+
+export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => void = (m, e) => console.error(m, e)) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const details = zodDetails(result.error);
+        throw new HttpError(400, `Invalid input: ${details.map((d) => `${d.field} (${d.message})`).join('; ')}.`, details);
+      }
+    },
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks = { postgres: false, temporal: false };
+    try {
+      await deps.sql`select 1`;
+      checks.postgres = true;
+    } catch {
+      // reported below
+    }
+    try {
+      await deps.temporal.workflowService.getSystemInfo({});
+      checks.temporal = true;
+    } catch {
+      // reported below
+    }
+    const ready = checks.postgres && checks.temporal;
+    return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+  });
+
+  app.use('/v1/*', requireAuth(deps.sql, deps.adminTokenHash));
+  app.use('/v1/*', idempotency(deps.sql));
+  app.route('/', orgRoutes(deps));
+  app.route('/', cycleRoutes(deps));
+  app.route('/', evaluationRoutes(deps));
+  app.route('/', escalationRoutes(deps));
+  app.route('/', annualRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Monthly evaluation engine (Hanoi model)', version: '1.0.0', description: 'See api.md: errors are {"error": {"code", "message", "details"}}.' },
+    security: [{ bearer: [] }],
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  app.notFound((c) => c.json(errorBody(new HttpError(404, `No route ${c.req.method} ${c.req.path}.`)), 404));
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return c.json(errorBody(err), err.status);
+    if (err instanceof SyntaxError) return c.json(errorBody(new HttpError(400, 'The body is not valid JSON.')), 400);
+    log(`unhandled error on ${c.req.method} ${c.req.path}`, err);
+    return c.json(errorBody(new HttpError(500, 'Something went wrong on our side; nothing was changed by this request unless it says otherwise.')), 500);
+  });
+  return app;
+}

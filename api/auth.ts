@@ -1,0 +1,43 @@
+/**
+ * Bearer-token authentication. Tokens are stored as SHA-256 hashes; the bootstrap admin token
+ * comes from ADMIN_TOKEN and is compared by hash too, so no plain token is ever kept.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Sql } from '../db/sql';
+import type { Role } from '../domain/types';
+import type { Actor } from '../workflows/messages';
+import { HttpError } from './errors';
+
+export interface Caller extends Actor {
+  /** The directory person behind the token; null for the bootstrap admin. */
+  person: { id: string; unitId: string; role: Role } | null;
+}
+
+export type AppEnv = { Variables: { caller: Caller } };
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+export const newToken = (): string => randomBytes(24).toString('base64url');
+
+export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler<AppEnv> {
+  const adminHash = Buffer.from(adminTokenHash, 'hex');
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new HttpError(401, 'Send "Authorization: Bearer <token>".');
+    const hash = hashToken(match[1]);
+    if (timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) {
+      c.set('caller', { id: 'admin', roles: ['admin', 'hr'], person: null });
+      return next();
+    }
+    const [row] = await sql<{ personId: string | null; roles: string[]; unitId: string | null; role: Role | null }[]>`
+      select t.person_id, t.roles, p.unit_id, p.role from tokens t left join people p on p.id = t.person_id where t.hash = ${hash}`;
+    if (!row) throw new HttpError(401, 'This token is not known.');
+    const person = row.personId && row.unitId && row.role ? { id: row.personId, unitId: row.unitId, role: row.role } : null;
+    c.set('caller', { id: row.personId ?? 'admin', roles: row.roles, person });
+    return next();
+  };
+}
+
+export const isAdmin = (c: Caller): boolean => c.roles.includes('admin');
+export const isHr = (c: Caller): boolean => c.roles.includes('hr') || isAdmin(c);

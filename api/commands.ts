@@ -1,0 +1,18 @@
+/** Sends a command to a workflow as an Update and turns a refusal into the API's error. */
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { fromTemporal } from './errors';
+
+export async function sendUpdate<Ret, Arg>(
+  temporal: Client,
+  workflowId: string,
+  def: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+  opts: { updateId?: string; closedMessage: string },
+): Promise<Ret> {
+  try {
+    return await temporal.workflow.getHandle(workflowId).executeUpdate(def, { args: [arg], ...(opts.updateId ? { updateId: opts.updateId } : {}) });
+  } catch (err) {
+    throw fromTemporal(err, opts.closedMessage) ?? err;
+  }
+}

@@ -1,0 +1,12 @@
+/** The API's configuration, validated at start-up (see worker/config.ts for the shared parts). */
+import { z } from 'zod';
+import { parseEnv, TemporalEnv } from '../worker/config';
+
+export const ApiEnv = TemporalEnv.extend({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
+  ADMIN_TOKEN: z.string().min(16, 'the bootstrap admin token must be at least 16 characters'),
+});
+export type ApiConfig = z.infer<typeof ApiEnv>;
+
+export const loadApiConfig = (env: NodeJS.ProcessEnv = process.env): ApiConfig => parseEnv(ApiEnv, env, 'API');

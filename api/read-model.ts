@@ -1,0 +1,181 @@
+/**
+ * Reads for the API, all from the Postgres read model that activities keep (Temporal visibility
+ * is for operators, not for clients). Instants are shown with the +07:00 offset.
+ */
+import type { Sql } from '../db/sql';
+import { fromMs } from '../domain/calendar';
+import type { Cap } from '../domain/caps';
+import type { Grade, Scores } from '../domain/types';
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : fromMs(new Date(d).getTime()));
+
+export interface CycleRow {
+  unitId: string;
+  period: string;
+  workflowId: string;
+  phase: string;
+  profileId: string;
+  deadlines: Record<string, string>;
+  headId: string | null;
+  collective: string[];
+  members: { personId: string; reviewerId: string | null }[];
+  outstanding: boolean;
+  deliberation: unknown;
+  publishedAt: Date | null;
+  complaintWindowEndsAt: Date | null;
+  lockedAt: Date | null;
+}
+
+interface EvaluationRowDb {
+  period: string;
+  personId: string;
+  unitId: string;
+  workflowId: string;
+  reviewerId: string | null;
+  status: string;
+  plan: unknown;
+  selfScores: Scores | null;
+  selfComment: string | null;
+  reviewScores: Scores | null;
+  reviewComment: string | null;
+  total: number | null;
+  proposedGrade: Grade | null;
+  finalGrade: Grade | null;
+  caps: Cap[];
+  missed: string[];
+  history: unknown[];
+  deadlines: Record<string, string>;
+}
+
+export async function findCycle(sql: Sql, unitId: string, period: string): Promise<CycleRow | undefined> {
+  const [row] = await sql<CycleRow[]>`
+    select unit_id, period, workflow_id, phase, profile_id, deadlines, head_id, collective, members, outstanding, deliberation,
+           published_at, complaint_window_ends_at, locked_at
+    from cycles where unit_id = ${unitId} and period = ${period}`;
+  return row;
+}
+
+export async function findEvaluation(sql: Sql, period: string, personId: string): Promise<EvaluationRowDb | undefined> {
+  const [row] = await sql<EvaluationRowDb[]>`
+    select period, person_id, unit_id, workflow_id, reviewer_id, status, plan, self_scores, self_comment, review_scores,
+           review_comment, total, proposed_grade, final_grade, caps, missed, history, deadlines
+    from evaluations where period = ${period} and person_id = ${personId}`;
+  return row;
+}
+
+/** A member's line as api.md shows it; before the evaluation reports in, a pending line. */
+export function memberLine(member: { personId: string; reviewerId: string | null }, e: EvaluationRowDb | undefined) {
+  return {
+    personId: member.personId,
+    status: e?.status ?? 'pending',
+    reviewerId: e?.reviewerId ?? member.reviewerId,
+    selfScores: e?.selfScores ?? null,
+    reviewScores: e?.reviewScores ?? null,
+    total: e?.total ?? null,
+    proposedGrade: e?.proposedGrade ?? null,
+    finalGrade: e?.finalGrade ?? null,
+    caps: e?.caps ?? [],
+  };
+}
+
+export async function cycleView(sql: Sql, cycle: CycleRow, onlyPersonId?: string) {
+  const rows = await sql<EvaluationRowDb[]>`
+    select period, person_id, unit_id, workflow_id, reviewer_id, status, plan, self_scores, self_comment, review_scores,
+           review_comment, total, proposed_grade, final_grade, caps, missed, history, deadlines
+    from evaluations where unit_id = ${cycle.unitId} and period = ${cycle.period}`;
+  const byId = new Map(rows.map((r) => [r.personId, r]));
+  const members = cycle.members
+    .filter((m) => !onlyPersonId || m.personId === onlyPersonId)
+    .map((m) => memberLine(m, byId.get(m.personId)));
+  return {
+    unitId: cycle.unitId,
+    period: cycle.period,
+    phase: cycle.phase,
+    profileId: cycle.profileId,
+    deadlines: cycle.deadlines,
+    outstanding: cycle.outstanding,
+    headId: cycle.headId,
+    collective: cycle.collective,
+    ...(onlyPersonId ? {} : { deliberation: cycle.deliberation }),
+    publishedAt: iso(cycle.publishedAt),
+    complaintWindowEndsAt: iso(cycle.complaintWindowEndsAt),
+    members,
+  };
+}
+
+interface EscalationDb {
+  id: string;
+  workflowId: string;
+  kind: string;
+  personId: string;
+  unitId: string;
+  period: string;
+  level: number;
+  targetId: string;
+  dueAt: Date;
+  status: string;
+  createdAt: Date;
+  decision: unknown;
+  trail: unknown;
+}
+
+export function escalationView(e: EscalationDb) {
+  return {
+    id: e.id,
+    kind: e.kind,
+    personId: e.personId,
+    unitId: e.unitId,
+    period: e.period,
+    level: e.level,
+    targetId: e.targetId,
+    dueAt: iso(e.dueAt),
+    status: e.status,
+    createdAt: iso(e.createdAt),
+    decision: e.decision,
+    trail: e.trail,
+  };
+}
+
+export async function findEscalation(sql: Sql, id: string): Promise<EscalationDb | undefined> {
+  const [row] = await sql<EscalationDb[]>`
+    select id, workflow_id, kind, person_id, unit_id, period, level, target_id, due_at, status, created_at, decision, trail
+    from escalations where id = ${id}`;
+  return row;
+}
+
+export async function escalationsOf(sql: Sql, period: string, personId: string) {
+  const rows = await sql<EscalationDb[]>`
+    select id, workflow_id, kind, person_id, unit_id, period, level, target_id, due_at, status, created_at, decision, trail
+    from escalations where period = ${period} and person_id = ${personId} order by created_at, id`;
+  return rows.map(escalationView);
+}
+
+export async function escalationsFor(sql: Sql, targets: string[], status: string | undefined) {
+  const rows = await sql<EscalationDb[]>`
+    select id, workflow_id, kind, person_id, unit_id, period, level, target_id, due_at, status, created_at, decision, trail
+    from escalations
+    where target_id in ${sql(targets)} ${status ? sql`and status = ${status}` : sql``}
+    order by due_at, id limit 1000`;
+  return rows.map(escalationView);
+}
+
+export async function evaluationView(sql: Sql, e: EvaluationRowDb) {
+  return {
+    ...memberLine({ personId: e.personId, reviewerId: e.reviewerId }, e),
+    period: e.period,
+    unitId: e.unitId,
+    plan: e.plan,
+    selfComment: e.selfComment,
+    reviewComment: e.reviewComment,
+    deadlines: e.deadlines,
+    missed: e.missed,
+    history: e.history,
+    escalations: await escalationsOf(sql, e.period, e.personId),
+  };
+}
+
+export async function tasksFor(sql: Sql, owners: string[]) {
+  const rows = await sql<{ kind: string; dueAt: Date | null; link: string; ownerId: string }[]>`
+    select kind, due_at, link, owner_id from open_steps where owner_id in ${sql(owners)} order by due_at nulls last, link limit 1000`;
+  return rows.map((r) => ({ kind: r.kind, dueAt: iso(r.dueAt), link: r.link }));
+}

@@ -1,0 +1,50 @@
+/** The annual roll-up of a unit from its locked and published months. */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { annualQuotaCheck, annualRollup, type MonthResult } from '../../domain/annual';
+import type { Grade } from '../../domain/types';
+import { isHr, type AppEnv } from '../auth';
+import type { ApiDeps } from '../deps';
+import { forbidden, notFound } from '../errors';
+import { AnnualParams, AnyJson, ErrorSchema } from '../schemas';
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
+export function annualRoutes(deps: ApiDeps) {
+  const { sql } = deps;
+  return new OpenAPIHono<AppEnv>().openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/annual/{unitId}/{year}',
+      summary: 'Per person: rated months, mean score, annual grade and caps; the unit\'s annual quota check',
+      request: { params: AnnualParams },
+      responses: { 200: { description: 'Roll-up', content: { 'application/json': { schema: AnyJson } } }, 400: err('Invalid input'), 403: err('Not allowed'), 404: err('Unknown unit') },
+    }),
+    async (c) => {
+      const { unitId, year } = c.req.valid('param');
+      const caller = c.get('caller');
+      const [unit] = await sql<{ id: string }[]>`select id from units where id = ${unitId}`;
+      if (!unit) throw notFound(`There is no unit ${unitId}.`);
+      const collective = await sql`select 1 from people where unit_id = ${unitId} and id = ${caller.id} and role in ('head', 'deputy')`;
+      if (!isHr(caller) && collective.length === 0) throw forbidden('Only the unit\'s collective, HR and admins read the annual roll-up.');
+      // Months travel with the person: everyone settled by this unit in the year counts every month they were rated anywhere.
+      const rows = await sql<{ personId: string; period: string; total: number | null; finalGrade: Grade | null; caps: { rule: string }[] }[]>`
+        select e.person_id, e.period, e.total, e.final_grade, e.caps from evaluations e
+        join cycles cy on cy.unit_id = e.unit_id and cy.period = e.period and cy.phase in ('published', 'locked')
+        where e.period like ${`${year}-%`}
+          and e.person_id in (select person_id from evaluations where unit_id = ${unitId} and period like ${`${year}-%`})
+        order by e.person_id, e.period`;
+      const discipline = await sql<{ personId: string }[]>`
+        select distinct person_id from discipline where date between ${`${year}-01-01`} and ${`${year}-12-31`}`;
+      const disciplined = new Set(discipline.map((d) => d.personId));
+      const byPerson = new Map<string, MonthResult[]>();
+      for (const r of rows) {
+        const notRated = r.caps.some((cap) => cap.rule === 'absence') || r.finalGrade === null;
+        const months = byPerson.get(r.personId) ?? [];
+        months.push({ period: r.period, total: notRated ? null : r.total, grade: notRated ? null : r.finalGrade, disciplined: r.caps.some((cap) => cap.rule === 'discipline') });
+        byPerson.set(r.personId, months);
+      }
+      const people = [...byPerson].map(([personId, months]) => ({ personId, months: months.map((m) => ({ period: m.period, total: m.total, grade: m.grade })), ...annualRollup(months, disciplined.has(personId)) }));
+      return c.json({ unitId, year, people, quota: annualQuotaCheck(people.map((p) => p.grade)) }, 200);
+    },
+  );
+}

@@ -1,0 +1,150 @@
+/** The monthly cycle of a unit: open it, read it, deliberate, flag outstanding, read results. */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { cycleWorkflow } from '../../workflows/cycle';
+import {
+  approveDeliberation,
+  cycleWorkflowId,
+  openCycle,
+  overrideDeadlines,
+  putDeliberation,
+  setOutstanding,
+} from '../../workflows/messages';
+import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
+import { sendUpdate } from '../commands';
+import type { ApiDeps } from '../deps';
+import { conflict, forbidden, fromTemporal, notFound } from '../errors';
+import { updateIdFor } from '../idempotency';
+import { cycleView, findCycle, type CycleRow } from '../read-model';
+import { AnyJson, CycleParams, Deadlines, DeliberationBody, Empty, ErrorSchema, OpenCycleRequest, OutstandingBody } from '../schemas';
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
+const errors = { 400: err('Invalid input'), 403: err('Not allowed'), 404: err('Unknown cycle'), 409: err('Wrong phase'), 422: err('A rule refuses it') };
+const json = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+/** Who reads a whole cycle: HR, admin, the unit's collective; a member sees only their own line. */
+function readScope(caller: Caller, cycle: CycleRow): 'all' | 'own' {
+  if (isHr(caller) || cycle.collective.includes(caller.id)) return 'all';
+  if (cycle.members.some((m) => m.personId === caller.id)) return 'own';
+  throw forbidden('Only the unit\'s collective, its members, HR and admins read this cycle.');
+}
+
+export function cycleRoutes(deps: ApiDeps) {
+  const { sql, temporal } = deps;
+
+  const loadCycle = async (unitId: string, period: string): Promise<CycleRow> => {
+    const cycle = await findCycle(sql, unitId, period);
+    if (!cycle) throw notFound(`There is no cycle for ${unitId} in ${period}.`);
+    return cycle;
+  };
+
+  const closed = (cycle: CycleRow) => `The cycle of ${cycle.unitId} for ${cycle.period} is ${cycle.phase}.`;
+
+  return new OpenAPIHono<AppEnv>()
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cycles', summary: 'Open a unit\'s monthly cycle (admin, HR or the unit\'s head)', request: json(OpenCycleRequest), responses: { 201: ok('Opened'), 200: ok('Already open'), ...errors } }),
+      async (c) => {
+        const caller = c.get('caller');
+        const body = c.req.valid('json');
+        const [unit] = await sql<{ id: string }[]>`select id from units where id = ${body.unitId}`;
+        if (!unit) throw notFound(`There is no unit ${body.unitId}.`);
+        const isHead = caller.person?.role === 'head' && caller.person.unitId === body.unitId;
+        if (!isHr(caller) && !isHead) throw forbidden('Only an admin, HR or the unit\'s head opens its cycle.');
+        if (body.deadlines && Object.keys(body.deadlines).length > 0 && !isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
+        const known = await findCycle(sql, body.unitId, body.period);
+        if (known?.phase === 'locked') return c.json(await cycleView(sql, known), 200);
+        const requestId = randomUUID();
+        const workflowId = cycleWorkflowId(body.unitId, body.period);
+        try {
+          const result = await temporal.workflow.executeUpdateWithStart(openCycle, {
+            args: [{ requestId }],
+            startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
+              workflowId,
+              taskQueue: deps.taskQueue,
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              // A month runs once: a finished cycle is never started again under the same ID.
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              args: [{ unitId: body.unitId, period: body.period, requestId, openedBy: caller.id, overrides: body.deadlines ?? {} }],
+            }),
+          });
+          const cycle = await findCycle(sql, body.unitId, body.period);
+          const view = cycle ? await cycleView(sql, cycle) : result.view;
+          return c.json(view, result.created ? 201 : 200);
+        } catch (e) {
+          const mapped = fromTemporal(e, `The cycle of ${body.unitId} for ${body.period} has already ended.`);
+          if (mapped) throw mapped;
+          // A finished cycle (locked) cannot be opened again: show it as it stands.
+          const existing = await findCycle(sql, body.unitId, body.period);
+          if (existing?.phase === 'locked') return c.json(await cycleView(sql, existing), 200);
+          throw e;
+        }
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/v1/cycles/{unitId}/{period}', summary: 'A unit\'s cycle with its members', request: { params: CycleParams }, responses: { 200: ok('The cycle'), ...errors } }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        const cycle = await loadCycle(unitId, period);
+        const scope = readScope(c.get('caller'), cycle);
+        return c.json(await cycleView(sql, cycle, scope === 'own' ? c.get('caller').id : undefined), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/deadlines', summary: 'Override deadlines of one cycle (admin)', request: { params: CycleParams, ...json(Deadlines) }, responses: { 200: ok('The cycle'), ...errors } }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        const cycle = await loadCycle(unitId, period);
+        const caller = c.get('caller');
+        if (!isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
+        await sendUpdate(temporal, cycle.workflowId, overrideDeadlines, { actor: caller, deadlines: c.req.valid('json') }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: closed(cycle) });
+        return c.json(await cycleView(sql, await loadCycle(unitId, period)), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/deliberation', summary: 'Put the final list (the head)', request: { params: CycleParams, ...json(DeliberationBody) }, responses: { 200: ok('The cycle'), ...errors } }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        const cycle = await loadCycle(unitId, period);
+        const caller = c.get('caller');
+        await sendUpdate(temporal, cycle.workflowId, putDeliberation, { actor: caller, decisions: c.req.valid('json').decisions }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: closed(cycle) });
+        return c.json(await cycleView(sql, await loadCycle(unitId, period)), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cycles/{unitId}/{period}/deliberation/approvals', summary: 'Approve the list (a collective member)', request: { params: CycleParams, ...json(Empty) }, responses: { 200: ok('The cycle'), ...errors } }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        const cycle = await loadCycle(unitId, period);
+        const caller = c.get('caller');
+        await sendUpdate(temporal, cycle.workflowId, approveDeliberation, { actor: caller }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: closed(cycle) });
+        return c.json(await cycleView(sql, await loadCycle(unitId, period)), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/outstanding', summary: 'Flag the unit outstanding for the month (superior head or admin)', request: { params: CycleParams, ...json(OutstandingBody) }, responses: { 200: ok('The cycle'), ...errors } }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        const cycle = await loadCycle(unitId, period);
+        const caller = c.get('caller');
+        const body = c.req.valid('json');
+        await sendUpdate(temporal, cycle.workflowId, setOutstanding, { actor: caller, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: closed(cycle) });
+        return c.json(await cycleView(sql, await loadCycle(unitId, period)), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/v1/cycles/{unitId}/{period}/results', summary: 'Published grades, readable by the unit\'s members', request: { params: CycleParams }, responses: { 200: ok('Results'), ...errors } }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        const cycle = await loadCycle(unitId, period);
+        readScope(c.get('caller'), cycle);
+        if (cycle.phase !== 'published' && cycle.phase !== 'locked') throw conflict('The results are not published yet.', { phase: cycle.phase });
+        const rows = await sql<{ personId: string; fullName: string; finalGrade: string | null; total: number | null }[]>`
+          select e.person_id, p.full_name, e.final_grade, e.total
+          from evaluations e left join people p on p.id = e.person_id
+          where e.unit_id = ${unitId} and e.period = ${period} order by e.person_id`;
+        return c.json({ unitId, period, phase: cycle.phase, results: rows }, 200);
+      },
+    );
+}

@@ -1,0 +1,46 @@
+/** The caller's inbox: what they owe now, and the escalations waiting for their decision. */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { decideEscalation } from '../../workflows/messages';
+import { isHr, type AppEnv, type Caller } from '../auth';
+import { sendUpdate } from '../commands';
+import type { ApiDeps } from '../deps';
+import { notFound } from '../errors';
+import { updateIdFor } from '../idempotency';
+import { escalationsFor, escalationView, findEscalation, tasksFor } from '../read-model';
+import { AnyJson, DecisionBody, ErrorSchema, EscalationQuery, IdParam } from '../schemas';
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
+
+/** HR role holders answer for the `hr` rung of every ladder. */
+const identities = (caller: Caller): string[] => (isHr(caller) ? [caller.id, 'hr'] : [caller.id]);
+
+export function escalationRoutes(deps: ApiDeps) {
+  const { sql, temporal } = deps;
+  return new OpenAPIHono<AppEnv>()
+    .openapi(
+      createRoute({ method: 'get', path: '/v1/me/tasks', summary: 'What the caller owes now', responses: { 200: ok('Tasks') } }),
+      async (c) => c.json(await tasksFor(sql, identities(c.get('caller'))), 200),
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/v1/escalations', summary: 'Escalations whose current target is the caller', request: { query: EscalationQuery }, responses: { 200: ok('Escalations'), 400: err('Invalid input') } }),
+      async (c) => c.json(await escalationsFor(sql, identities(c.get('caller')), c.req.valid('query').status), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/escalations/{id}/decision',
+        summary: 'Decide an escalation (its current target): extend, take over, reassign or accept the default',
+        request: { params: IdParam, body: { content: { 'application/json': { schema: DecisionBody } }, required: true } },
+        responses: { 200: ok('The escalation'), 400: err('Invalid input'), 403: err('Not the target'), 404: err('Unknown'), 409: err('Already decided'), 422: err('A rule refuses it') },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const esc = await findEscalation(sql, id);
+        if (!esc) throw notFound(`There is no escalation ${id}.`);
+        const caller = c.get('caller');
+        await sendUpdate(temporal, esc.workflowId, decideEscalation, { actor: caller, escalationId: id, ...c.req.valid('json') }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'This escalation\'s step has closed.' });
+        return c.json(escalationView((await findEscalation(sql, id))!), 200);
+      },
+    );
+}

@@ -1,0 +1,102 @@
+/** One member's evaluation: plan, self-assessment, review, reading it, and complaints about its grade. */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import {
+  cycleWorkflowId,
+  fileComplaint,
+  resolveComplaint,
+  submitPlan,
+  submitReview,
+  submitSelfAssessment,
+} from '../../workflows/messages';
+import { isHr, type AppEnv, type Caller } from '../auth';
+import { sendUpdate } from '../commands';
+import type { ApiDeps } from '../deps';
+import { forbidden, notFound } from '../errors';
+import { updateIdFor } from '../idempotency';
+import { evaluationView, findCycle, findEvaluation, memberLine } from '../read-model';
+import { AnyJson, ComplaintBody, ErrorSchema, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
+
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
+const errors = { 400: err('Invalid input'), 403: err('Not allowed'), 404: err('Unknown evaluation'), 409: err('Wrong phase'), 422: err('A rule refuses it') };
+const json = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+export function evaluationRoutes(deps: ApiDeps) {
+  const { sql, temporal } = deps;
+
+  const load = async (period: string, personId: string) => {
+    const e = await findEvaluation(sql, period, personId);
+    if (!e) throw notFound(`There is no evaluation of ${personId} for ${period}.`);
+    return e;
+  };
+
+  /** The person, their reviewer, the settling collective, escalation targets on it, HR and admins. */
+  const mayRead = async (caller: Caller, e: NonNullable<Awaited<ReturnType<typeof findEvaluation>>>): Promise<boolean> => {
+    if (isHr(caller) || caller.id === e.personId || caller.id === e.reviewerId) return true;
+    const cycle = await findCycle(sql, e.unitId, e.period);
+    if (cycle?.collective.includes(caller.id)) return true;
+    const [target] = await sql`select 1 from escalations where period = ${e.period} and person_id = ${e.personId} and target_id = ${caller.id} limit 1`;
+    return !!target;
+  };
+
+  const plan = createRoute({ method: 'put', path: '/v1/evaluations/{period}/{personId}/plan', summary: 'File the month\'s work plan (the person)', request: { params: EvaluationParams, ...json(Plan) }, responses: { 200: ok('The member line'), ...errors } });
+  const self = createRoute({ method: 'put', path: '/v1/evaluations/{period}/{personId}/self-assessment', summary: 'File the self-assessment (the person)', request: { params: EvaluationParams, ...json(ScoresBody) }, responses: { 200: ok('The member line'), ...errors } });
+  const review = createRoute({ method: 'put', path: '/v1/evaluations/{period}/{personId}/review', summary: 'Review and score (the assigned reviewer, or whoever took it over)', request: { params: EvaluationParams, ...json(ScoresBody) }, responses: { 200: ok('The member line'), ...errors } });
+
+  return new OpenAPIHono<AppEnv>()
+    .openapi(plan, async (c) => {
+      const { period, personId } = c.req.valid('param');
+      const e = await load(period, personId);
+      const caller = c.get('caller');
+      await sendUpdate(temporal, e.workflowId, submitPlan, { actor: caller, tasks: c.req.valid('json').tasks }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The plan step is closed.' });
+      return c.json(memberLine(e, await load(period, personId)), 200);
+    })
+    .openapi(self, async (c) => {
+      const { period, personId } = c.req.valid('param');
+      const e = await load(period, personId);
+      const caller = c.get('caller');
+      const body = c.req.valid('json');
+      await sendUpdate(temporal, e.workflowId, submitSelfAssessment, { actor: caller, scores: body.scores, comment: body.comment }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The self-assessment step is closed.' });
+      return c.json(memberLine(e, await load(period, personId)), 200);
+    })
+    .openapi(review, async (c) => {
+      const { period, personId } = c.req.valid('param');
+      const e = await load(period, personId);
+      const caller = c.get('caller');
+      const body = c.req.valid('json');
+      await sendUpdate(temporal, e.workflowId, submitReview, { actor: caller, scores: body.scores, comment: body.comment }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The review step is closed.' });
+      return c.json(memberLine(e, await load(period, personId)), 200);
+    })
+    .openapi(
+      createRoute({ method: 'get', path: '/v1/evaluations/{period}/{personId}', summary: 'One evaluation with plan, history and escalations', request: { params: EvaluationParams }, responses: { 200: ok('The evaluation'), ...errors } }),
+      async (c) => {
+        const { period, personId } = c.req.valid('param');
+        const e = await load(period, personId);
+        if (!(await mayRead(c.get('caller'), e))) throw forbidden('You may not read this evaluation.');
+        return c.json(await evaluationView(sql, e), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/evaluations/{period}/{personId}/complaints', summary: 'Complain about a published grade (the person, inside the window)', request: { params: EvaluationParams, ...json(ComplaintBody) }, responses: { 201: ok('The complaint id'), ...errors } }),
+      async (c) => {
+        const { period, personId } = c.req.valid('param');
+        const e = await load(period, personId);
+        const caller = c.get('caller');
+        const complaint = await sendUpdate(temporal, cycleWorkflowId(e.unitId, period), fileComplaint, { actor: caller, personId, reason: c.req.valid('json').reason }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The complaint window has closed.' });
+        return c.json({ id: complaint.id, status: complaint.status, dueAt: complaint.dueAt }, 201);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/complaints/{id}/resolution', summary: 'Resolve a complaint (the head)', request: { params: IdParam, ...json(ResolutionBody) }, responses: { 200: ok('The complaint'), ...errors } }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const [complaint] = await sql<{ workflowId: string; period: string; unitId: string }[]>`select workflow_id, period, unit_id from complaints where id = ${id}`;
+        if (!complaint) throw notFound(`There is no complaint ${id}.`);
+        const cycle = await findCycle(sql, complaint.unitId, complaint.period);
+        const caller = c.get('caller');
+        const body = c.req.valid('json');
+        const resolved = await sendUpdate(temporal, complaint.workflowId, resolveComplaint, { actor: caller, complaintId: id, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.` });
+        return c.json(resolved, 200);
+      },
+    );
+}

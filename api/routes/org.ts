@@ -1,0 +1,128 @@
+/** The directory, tokens, holidays and the HR records beside the directory. */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { upsertDirectory } from '../../db/directory';
+import { validateDirectory } from '../../domain/scope';
+import { isAdmin, isHr, newToken, hashToken, type AppEnv } from '../auth';
+import type { ApiDeps } from '../deps';
+import { badRequest, forbidden, notFound } from '../errors';
+import { AnyJson, Directory, DisciplineBody, ErrorSchema, HolidaysBody, IdParam, LeaveBody, TokenRequest } from '../schemas';
+
+const errors = { 400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorSchema } } } };
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
+
+export function orgRoutes(deps: ApiDeps) {
+  const { sql } = deps;
+  return new OpenAPIHono<AppEnv>()
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/v1/org',
+        summary: 'Upsert the directory (admin or HR)',
+        request: { body: { content: { 'application/json': { schema: Directory } }, required: true } },
+        responses: { 200: ok('Counts stored'), ...errors },
+      }),
+      async (c) => {
+        if (!isHr(c.get('caller'))) throw forbidden('Only an admin or HR changes the directory.');
+        const body = c.req.valid('json');
+        // Referential rules are checked against the directory as it will be after the upsert.
+        const existing = {
+          units: await sql<{ id: string; name: string; parentId: string | null }[]>`select id, name, parent_id from units`,
+          people: await sql<{ id: string; fullName: string; unitId: string; role: 'head' | 'deputy' | 'staff'; reviewerId: string | null }[]>`
+            select id, full_name, unit_id, role, reviewer_id from people`,
+        };
+        const units = new Map(existing.units.map((u) => [u.id, u] as const));
+        for (const u of body.units) units.set(u.id, { id: u.id, name: u.name, parentId: u.parentId });
+        const people = new Map(existing.people.map((p) => [p.id, p] as const));
+        for (const p of body.people) people.set(p.id, { id: p.id, fullName: p.fullName, unitId: p.unitId, role: p.role, reviewerId: p.reviewerId ?? null });
+        const merged = { units: [...units.values()], people: [...people.values()] };
+        const issues = validateDirectory(merged);
+        const dup = [...new Set(body.people.map((p) => p.id).filter((id, i, all) => all.indexOf(id) !== i))];
+        for (const id of dup) issues.push({ field: 'people', rule: 'duplicate', message: `person ${id} appears twice` });
+        if (issues.length > 0) throw badRequest(`The directory has ${issues.length} problem(s); nothing was stored.`, issues);
+        const counts = await upsertDirectory(sql, body);
+        return c.json(counts, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/tokens',
+        summary: 'Issue a token for a person (admin)',
+        request: { body: { content: { 'application/json': { schema: TokenRequest } }, required: true } },
+        responses: { 201: ok('The token, shown once'), ...errors },
+      }),
+      async (c) => {
+        if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin issues tokens.');
+        const body = c.req.valid('json');
+        if (body.personId) {
+          const [p] = await sql`select id from people where id = ${body.personId}`;
+          if (!p) throw notFound(`There is no person ${body.personId}.`);
+        } else if (body.roles.length === 0) {
+          throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
+        }
+        const token = newToken();
+        await sql`insert into tokens (hash, person_id, roles, label) values (${hashToken(token)}, ${body.personId ?? null}, ${body.roles}, ${body.label ?? null})`;
+        return c.json({ token, personId: body.personId ?? null, roles: body.roles }, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/v1/holidays',
+        summary: 'Add holidays such as Tết (admin); fixed public holidays are built in',
+        request: { body: { content: { 'application/json': { schema: HolidaysBody } }, required: true } },
+        responses: { 200: ok('Holidays stored'), ...errors },
+      }),
+      async (c) => {
+        if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin manages holidays.');
+        const { holidays } = c.req.valid('json');
+        await sql.begin(async (tx) => {
+          for (const h of holidays) {
+            await tx`insert into holidays (date, name) values (${h.date}, ${h.name}) on conflict (date) do update set name = excluded.name`;
+          }
+        });
+        const rows = await sql<{ date: string; name: string }[]>`select to_char(date, 'YYYY-MM-DD') as date, name from holidays order by date`;
+        return c.json({ holidays: rows }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/people/{id}/discipline',
+        summary: 'Record a discipline decision (HR)',
+        request: { params: IdParam, body: { content: { 'application/json': { schema: DisciplineBody } }, required: true } },
+        responses: { 201: ok('Recorded'), ...errors },
+      }),
+      async (c) => {
+        if (!isHr(c.get('caller'))) throw forbidden('Only HR records discipline.');
+        const { id } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const [p] = await sql`select id from people where id = ${id}`;
+        if (!p) throw notFound(`There is no person ${id}.`);
+        const [row] = await sql<{ id: string }[]>`
+          insert into discipline (person_id, date, level, note) values (${id}, ${body.date}, ${body.level}, ${body.note ?? null}) returning id`;
+        await sql`insert into audit (dedupe_key, at, actor, action, subject, payload)
+          values (${`discipline:${row.id}`}, now(), ${c.get('caller').id}, 'person.discipline', ${`person:${id}`}, ${sql.json(body)})`;
+        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/people/{id}/leave',
+        summary: 'Record approved leave (HR); more than half the month\'s working days means not rated',
+        request: { params: IdParam, body: { content: { 'application/json': { schema: LeaveBody } }, required: true } },
+        responses: { 201: ok('Recorded'), ...errors },
+      }),
+      async (c) => {
+        if (!isHr(c.get('caller'))) throw forbidden('Only HR records leave.');
+        const { id } = c.req.valid('param');
+        const body = c.req.valid('json');
+        if (body.to < body.from) throw badRequest('"to" is before "from".', [{ field: 'to', rule: 'after-from' }]);
+        const [p] = await sql`select id from people where id = ${id}`;
+        if (!p) throw notFound(`There is no person ${id}.`);
+        const [row] = await sql<{ id: string }[]>`insert into leaves (person_id, from_date, to_date) values (${id}, ${body.from}, ${body.to}) returning id`;
+        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+      },
+    );
+}

@@ -1,0 +1,105 @@
+/**
+ * Request and response schemas: zod validates every input and the same objects generate the
+ * OpenAPI document, so the contract and the checks cannot drift apart.
+ */
+import { z } from '@hono/zod-openapi';
+import { DateSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema } from '../domain/types';
+
+export const Period = PeriodSchema.openapi({ example: '2026-12' });
+export const Instant = InstantSchema.openapi({ example: '2026-12-03T17:00:00+07:00' });
+export const Grade = GradeSchema.openapi({ example: 'B' });
+const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"');
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .openapi('Error');
+
+export const Directory = z
+  .object({
+    units: z.array(z.object({ id: Id, name: z.string().min(1).max(300), parentId: Id.nullable(), active: z.boolean().optional() })).max(50_000),
+    people: z
+      .array(
+        z.object({
+          id: Id,
+          fullName: z.string().min(1).max(300),
+          unitId: Id,
+          role: RoleSchema,
+          email: z.email().nullable().optional(),
+          reviewerId: Id.nullable().optional(),
+        }),
+      )
+      .max(500_000),
+  })
+  .openapi('Directory');
+
+export const TokenRequest = z
+  .object({ personId: Id.nullable().optional(), roles: z.array(z.enum(['hr', 'admin'])).default([]), label: z.string().max(200).optional() })
+  .openapi('TokenRequest');
+
+export const Deadlines = z
+  .object({ plan: Instant, selfAssessment: Instant, review: Instant, deliberation: Instant })
+  .partial()
+  .strict()
+  .openapi('DeadlineOverrides');
+
+export const OpenCycleRequest = z.object({ unitId: Id, period: Period, deadlines: Deadlines.optional() }).strict().openapi('OpenCycle');
+
+export const CycleParams = z.object({ unitId: Id, period: Period });
+export const EvaluationParams = z.object({ period: Period, personId: Id });
+export const IdParam = z.object({ id: z.string().min(1).max(100) });
+
+export const Plan = z
+  .object({ tasks: z.array(z.object({ title: z.string().trim().min(1).max(500), target: z.string().trim().min(1).max(500) })).min(1).max(100) })
+  .strict()
+  .openapi('Plan');
+
+export const ScoresBody = z
+  .object({ scores: z.record(z.string(), z.number()), comment: z.string().max(5000).optional() })
+  .strict()
+  .openapi('Scores', { example: { scores: { discipline: 18, tasks: 62, bonus: 5 }, comment: 'Hoàn thành đúng hạn' } });
+
+export const DeliberationBody = z
+  .object({
+    decisions: z
+      .array(z.object({ personId: Id, grade: Grade.nullable(), rationale: z.string().max(5000).optional() }).strict())
+      .min(1)
+      .max(10_000),
+  })
+  .strict()
+  .openapi('Deliberation');
+
+export const OutstandingBody = z.object({ outstanding: z.boolean(), rationale: z.string().trim().min(1).max(5000) }).strict().openapi('Outstanding');
+export const Empty = z.object({}).strict();
+export const ComplaintBody = z.object({ reason: z.string().trim().min(1).max(5000) }).strict().openapi('Complaint');
+export const ResolutionBody = z
+  .object({ outcome: z.enum(['upheld', 'changed']), grade: Grade.optional(), rationale: z.string().trim().min(1).max(5000) })
+  .strict()
+  .openapi('ComplaintResolution');
+
+export const DecisionBody = z
+  .object({
+    action: z.enum(['extend', 'take-over', 'reassign', 'accept-default']),
+    until: Instant.optional(),
+    assigneeId: Id.optional(),
+    note: z.string().max(5000).optional(),
+  })
+  .strict()
+  .openapi('EscalationDecision');
+
+export const EscalationQuery = z.object({ status: z.enum(['open', 'decided', 'defaulted', 'closed']).optional() });
+
+export const HolidaysBody = z
+  .object({ holidays: z.array(z.object({ date: DateSchema, name: z.string().min(1).max(200) })).max(500) })
+  .strict()
+  .openapi('Holidays');
+
+export const DisciplineBody = z
+  .object({ date: DateSchema, level: z.enum(['reprimand', 'warning', 'demotion', 'dismissal']), note: z.string().max(5000).optional() })
+  .strict()
+  .openapi('Discipline');
+
+export const LeaveBody = z.object({ from: DateSchema, to: DateSchema }).strict().openapi('Leave');
+export const AnnualParams = z.object({ unitId: Id, year: z.string().regex(/^\d{4}$/, 'expected YYYY') });
+
+/** Responses are documented loosely: their shapes are the read model's, spelled out in api.md. */
+export const AnyJson = z.unknown().openapi({ type: 'object' });

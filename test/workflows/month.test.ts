@@ -1,0 +1,493 @@
+/**
+ * The full month of unit `hn` for 2027-03 on the time-skipping test server and a real Postgres:
+ * plans (one missed), self-assessments (one missed, extended, filed late), reviews (one missed and
+ * climbing two levels to HR, who takes it over), reminders at their instants, the collective's
+ * deliberation (refused for quota, then for a cap, then decided by majority with recusal),
+ * publication, a complaint resolved with a changed grade, and the lock when the window closes.
+ *
+ * Time only moves in `sleepUntil`; every update is sent in real time between two sleeps. With
+ * RECORD_HISTORIES=1 the run also writes the histories that test/replay replays.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { freshDatabase } from '../support/db';
+import { timeSkippingEnv } from '../support/temporal';
+import { upsertDirectory } from '../../db/directory';
+import type { Sql } from '../../db/sql';
+import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
+import { fromMs, toMs } from '../../domain/calendar';
+import type { Scores } from '../../domain/types';
+import { createWorker } from '../../worker/create-worker';
+import { cycleWorkflow } from '../../workflows/cycle';
+import {
+  approveDeliberation,
+  cycleWorkflowId,
+  decideEscalation,
+  evaluationWorkflowId,
+  fileComplaint,
+  getCycle,
+  openCycle,
+  putDeliberation,
+  resolveComplaint,
+  submitPlan,
+  submitReview,
+  submitSelfAssessment,
+  TASK_QUEUE,
+  type Actor,
+  type DecisionLine,
+} from '../../workflows/messages';
+
+const P = '2027-03';
+const CYCLE_ID = cycleWorkflowId('hn', P);
+const MEMBERS = ['an', 'binh', 'cuong', 'dung', 'em', 'khanh'];
+const HR: Actor = { id: 'thu', roles: ['hr'] };
+const HISTORIES_DIR = fileURLToPath(new URL('../replay/histories/', import.meta.url));
+
+/** A local Hanoi wall-clock time as an instant, e.g. `hanoi('2027-03-01 08:00')`. */
+const hanoi = (local: string): string => `${local.replace(' ', 'T')}:00+07:00`;
+
+// The default deadlines of 2027-03 (working day 3 of March; 2, 4 and 6 of April, at 17:00).
+const PLAN_DUE = hanoi('2027-03-03 17:00');
+const SELF_DUE = hanoi('2027-04-02 17:00');
+const SELF_OPENS = hanoi('2027-03-26 08:00');
+const REVIEW_DUE = hanoi('2027-04-06 17:00');
+const KHANH_EXTENDED = hanoi('2027-04-07 17:00');
+
+const MINUTE = 60_000;
+const me = (id: string): Actor => ({ id, roles: [] });
+const scores = (discipline: number, tasks: number, bonus: number): Scores => ({ discipline, tasks, bonus });
+
+describe('a full month of hn on the time-skipping server', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let sql: Sql;
+  let worker: Worker;
+  let running: Promise<void>;
+  let cycle: WorkflowHandle<typeof cycleWorkflow>;
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  /** Skips the server's clock to `iso` plus `margin` (negative: just before it). Time only moves forward. */
+  async function sleepUntil(iso: string, margin = MINUTE): Promise<void> {
+    const target = toMs(iso) + margin;
+    const ms = target - (await env.currentTimeMs());
+    if (ms <= 0) throw new Error(`already past ${fromMs(target)} (now ${fromMs(await env.currentTimeMs())})`);
+    await env.sleep(ms);
+  }
+  const justBefore = (iso: string) => sleepUntil(iso, -MINUTE);
+  const justAfter = (iso: string) => sleepUntil(iso, MINUTE);
+
+  const evalHandle = (personId: string) => env.client.workflow.getHandle(evaluationWorkflowId(P, personId));
+
+  /** Sends an update to one person's evaluation workflow and waits for its answer. */
+  function onEval<Ret, Arg>(personId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+    return evalHandle(personId).executeUpdate(update, { args: [arg] });
+  }
+  function onCycle<Ret, Arg>(update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+    return cycle.executeUpdate(update, { args: [arg] });
+  }
+
+  /** The business failure an update was rejected with (fails the test when it was accepted). */
+  async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err, 'the update should have been rejected').toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    return cause as ApplicationFailure;
+  }
+
+  /** Polls (in real time, the clock stays put) until `fn` returns something truthy; activities finish asynchronously. */
+  async function eventually<T>(fn: () => Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Outbox rows whose key matches a LIKE pattern, oldest first. */
+  const outbox = (like: string) =>
+    sql<{ key: string; recipientId: string; subject: string }[]>`select key, recipient_id, subject from outbox where key like ${like} order by id`;
+  const reminderKey = (workflowId: string, step: string, deadline: string, at: string) => `${workflowId}:reminder:${step}:${deadline}:${at}`;
+  const hasRow = async (like: string) => (await outbox(like)).length > 0;
+
+  const escalationsOf = (personId: string, kind: string) =>
+    sql<{ id: string; level: number; targetId: string; dueAt: Date; status: string; trail: { level: number; targetId: string }[]; decision: { action: string; by: string; until?: string } | null }[]>`
+      select id, level, target_id, due_at, status, trail, decision from escalations
+      where period = ${P} and person_id = ${personId} and kind = ${kind} order by created_at`;
+
+  const evaluationRow = async (personId: string) => {
+    const [row] = await sql<{ status: string; missed: string[]; reviewerId: string | null; proposedGrade: string | null; finalGrade: string | null; total: string | null }[]>`
+      select status, missed, reviewer_id, proposed_grade, final_grade, total from evaluations where period = ${P} and person_id = ${personId}`;
+    return row;
+  };
+
+  const auditActions = async (subject: string) =>
+    (await sql<{ action: string; actor: string; payload: Record<string, unknown> }[]>`select action, actor, payload from audit where subject = ${subject} order by id`);
+
+  // ---- setup ---------------------------------------------------------------------------------
+
+  beforeAll(async () => {
+    db = await freshDatabase('month');
+    sql = db.sql;
+    await upsertDirectory(sql, DEMO_DIRECTORY);
+    env = await timeSkippingEnv();
+    worker = await createWorker({ connection: env.nativeConnection, sql });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await db?.drop();
+  });
+
+  it('runs the month from the plans to the lock', async () => {
+    expect(await env.currentTimeMs()).toBeLessThan(toMs(hanoi('2027-02-01 00:00')));
+
+    // ---- the cycle opens and fans out one evaluation per member ----
+    const op = new WithStartWorkflowOperation(cycleWorkflow, {
+      workflowId: CYCLE_ID,
+      taskQueue: TASK_QUEUE,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [{ unitId: 'hn', period: P, requestId: 'month-1', openedBy: 'admin' }],
+    });
+    const opened = await env.client.workflow.executeUpdateWithStart(openCycle, { startWorkflowOperation: op, args: [{ requestId: 'month-1' }] });
+    cycle = env.client.workflow.getHandle(CYCLE_ID);
+    expect(opened.created).toBe(true);
+    expect(opened.view.members.map((m) => m.personId)).toEqual(MEMBERS);
+    expect(opened.view.collective).toEqual(['an', 'binh']);
+    expect(opened.view.deadlines).toEqual({
+      plan: PLAN_DUE,
+      selfAssessment: SELF_DUE,
+      review: REVIEW_DUE,
+      deliberation: hanoi('2027-04-08 17:00'),
+    });
+    const reviewers = Object.fromEntries(opened.view.members.map((m) => [m.personId, m.reviewerId]));
+    expect(reviewers).toEqual({ an: null, binh: 'an', cuong: 'binh', dung: 'an', em: 'an', khanh: 'an' });
+    await eventually(async () => (await sql`select 1 from evaluations where period = ${P}`).length === MEMBERS.length, 'every evaluation row');
+
+    // HR records a reprimand for em in the month, before deliberation opens: em cannot be better than C.
+    await sql`insert into discipline (person_id, date, level, note) values ('em', '2027-03-15', 'reprimand', 'Khiển trách')`;
+
+    // ---- plans: everyone but dung files early ----
+    for (const id of ['an', 'binh', 'cuong', 'em', 'khanh']) {
+      const line = await onEval(id, submitPlan, { actor: me(id), tasks: [{ title: `Kế hoạch tháng 3 của ${id}`, target: '100%' }] });
+      expect(line.status).toBe('planned');
+    }
+    expect((await refusal(onEval('dung', submitPlan, { actor: me('an'), tasks: [{ title: 'x', target: 'y' }] }))).type).toBe('forbidden');
+    expect((await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type).toBe('wrong_phase');
+
+    // Plan reminders go to dung only (the others have filed): 2 working days before (Mon 1 March) and that morning.
+    const dungEval = evaluationWorkflowId(P, 'dung');
+    const planReminder1 = reminderKey(dungEval, 'plan', PLAN_DUE, hanoi('2027-03-01 08:00'));
+    const planReminder2 = reminderKey(dungEval, 'plan', PLAN_DUE, hanoi('2027-03-03 08:00'));
+    await justBefore(hanoi('2027-03-01 08:00'));
+    expect(await hasRow(`%:reminder:%`)).toBe(false);
+    await justAfter(hanoi('2027-03-01 08:00'));
+    const [r1] = await eventually(() => outbox(planReminder1).then((r) => (r.length ? r : null)), 'the first plan reminder');
+    expect(r1.recipientId).toBe('dung');
+    expect(await hasRow(planReminder2)).toBe(false);
+    await justBefore(hanoi('2027-03-03 08:00'));
+    expect(await hasRow(planReminder2)).toBe(false);
+    await justAfter(hanoi('2027-03-03 08:00'));
+    await eventually(() => hasRow(planReminder2), 'the plan reminder on the morning of the deadline');
+    expect((await outbox('%:reminder:plan:%')).map((r) => r.recipientId)).toEqual(['dung', 'dung']);
+
+    // ---- dung misses the plan: his reviewer an is told at the deadline, and the month goes on ----
+    await justBefore(PLAN_DUE);
+    expect(await hasRow(`${dungEval}:plan-missed`)).toBe(false);
+    expect((await evaluationRow('dung')).missed).toEqual([]);
+    await justAfter(PLAN_DUE);
+    const [notice] = await eventually(() => outbox(`${dungEval}:plan-missed`).then((r) => (r.length ? r : null)), 'the plan-missed notice');
+    expect(notice.recipientId).toBe('an');
+    expect(await eventually(async () => (await evaluationRow('dung')).missed.includes('plan'), 'missed plan recorded')).toBe(true);
+    expect((await evaluationRow('cuong')).missed).toEqual([]);
+    expect((await refusal(onEval('dung', submitPlan, { actor: me('dung'), tasks: [{ title: 'late', target: '-' }] }))).type).toBe('wrong_phase');
+
+    // ---- self-assessment opens 5 working days before its deadline (Fri 26 March, 08:00) ----
+    await justBefore(SELF_OPENS);
+    expect((await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type).toBe('wrong_phase');
+    await justAfter(SELF_OPENS);
+    const self: Record<string, Scores> = {
+      an: scores(19, 66, 8),
+      binh: scores(18, 62, 5),
+      cuong: scores(18, 64, 8),
+      dung: scores(15, 48, 2),
+      em: scores(18, 60, 4),
+    };
+    for (const [id, s] of Object.entries(self)) {
+      const line = await onEval(id, submitSelfAssessment, { actor: me(id), scores: s, comment: `Tự đánh giá của ${id}` });
+      expect(line.selfScores).toEqual(s);
+      // The top head has nobody above: their self-assessment stands as the reviewed proposal.
+      expect(line.status).toBe(id === 'an' ? 'reviewed' : 'self-assessed');
+    }
+    expect((await refusal(onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(30, 60, 5) }))).type).toBe('bad_input');
+    // an reviews binh, dung and em at once; binh leaves cuong's review.
+    const reviewed: Record<string, [Scores, string]> = {
+      binh: [scores(18, 62, 5), 'B'],
+      dung: [scores(15, 45, 2), 'C'],
+      em: [scores(18, 60, 4), 'B'],
+    };
+    for (const [id, [s, grade]] of Object.entries(reviewed)) {
+      const line = await onEval(id, submitReview, { actor: me('an'), scores: s, comment: 'Nhận xét' });
+      expect(line.proposedGrade).toBe(grade);
+    }
+    expect((await refusal(onEval('cuong', submitReview, { actor: me('an'), scores: scores(1, 1, 1) }))).type).toBe('forbidden');
+    // The top head has nobody above: their self-assessment is the proposal.
+    await eventually(async () => (await evaluationRow('an'))?.proposedGrade === 'A', "an's proposal from the self-assessment");
+
+    // Self-assessment reminders to khanh (Wed 31 March and Fri 2 April); review reminders to binh for cuong (2 and 6 April).
+    const khanhEval = evaluationWorkflowId(P, 'khanh');
+    const cuongEval = evaluationWorkflowId(P, 'cuong');
+    const selfReminder1 = reminderKey(khanhEval, 'selfAssessment', SELF_DUE, hanoi('2027-03-31 08:00'));
+    const selfReminder2 = reminderKey(khanhEval, 'selfAssessment', SELF_DUE, hanoi('2027-04-02 08:00'));
+    const reviewReminder1 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2027-04-02 08:00'));
+    const reviewReminder2 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2027-04-06 08:00'));
+    await justBefore(hanoi('2027-03-31 08:00'));
+    expect(await hasRow('%:reminder:selfAssessment:%')).toBe(false);
+    await justAfter(hanoi('2027-03-31 08:00'));
+    await eventually(() => hasRow(selfReminder1), 'the first self-assessment reminder');
+    expect((await outbox('%:reminder:selfAssessment:%')).map((r) => r.recipientId)).toEqual(['khanh']);
+    await justBefore(hanoi('2027-04-02 08:00'));
+    expect(await hasRow(selfReminder2)).toBe(false);
+    expect(await hasRow('%:reminder:review:%')).toBe(false);
+    await justAfter(hanoi('2027-04-02 08:00'));
+    await eventually(async () => (await hasRow(selfReminder2)) && (await hasRow(reviewReminder1)), 'reminders of 2 April');
+    expect((await outbox(reviewReminder1))[0].recipientId).toBe('binh');
+    // Reviews an already gave owe no reminder.
+    expect((await outbox('%:reminder:review:%')).map((r) => r.key)).toEqual([reviewReminder1]);
+
+    // ---- khanh misses the self-assessment: escalation to his reviewer an, who extends it ----
+    await justBefore(SELF_DUE);
+    expect(await escalationsOf('khanh', 'self-assessment')).toHaveLength(0);
+    await justAfter(SELF_DUE);
+    const [selfEsc] = await eventually(() => escalationsOf('khanh', 'self-assessment').then((r) => (r.length ? r : null)), 'the self-assessment escalation');
+    expect(selfEsc).toMatchObject({ level: 1, targetId: 'an', status: 'open' });
+    // Undecided, "review without it" would apply at the review deadline.
+    expect(selfEsc.dueAt.getTime()).toBe(toMs(REVIEW_DUE));
+    expect((await outbox(`${khanhEval}:escalation:${selfEsc.id}:%`)).map((r) => r.recipientId)).toEqual(['an']);
+    expect((await evaluationRow('khanh')).missed).toEqual(['self-assessment']);
+    expect((await refusal(onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(19, 65, 8) }))).type).toBe('wrong_phase');
+    expect((await refusal(onEval('khanh', decideEscalation, { actor: me('binh'), escalationId: selfEsc.id, action: 'extend', until: KHANH_EXTENDED }))).type).toBe('forbidden');
+    const tooLate = await refusal(onEval('khanh', decideEscalation, { actor: me('an'), escalationId: selfEsc.id, action: 'extend', until: hanoi('2027-04-12 17:00') }));
+    expect(tooLate.type).toBe('rule_refused');
+    const extended = await onEval('khanh', decideEscalation, { actor: me('an'), escalationId: selfEsc.id, action: 'extend', until: KHANH_EXTENDED, note: 'Đi công tác' });
+    expect(extended.status).toBe('decided');
+    expect(extended.decision).toMatchObject({ action: 'extend', by: 'an', until: KHANH_EXTENDED });
+    await eventually(async () => (await escalationsOf('khanh', 'self-assessment'))[0].status === 'decided', 'the decision in Postgres');
+
+    // The extended deadline gets its own reminders (Mon 5 April, 2 working days before Wed 7), and khanh files in time.
+    const extendedReminder = reminderKey(khanhEval, 'selfAssessment', KHANH_EXTENDED, hanoi('2027-04-05 08:00'));
+    await justAfter(hanoi('2027-04-05 08:00'));
+    await eventually(() => hasRow(extendedReminder), 'the reminder of the extended deadline');
+    const khanhLine = await onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(19, 65, 8), comment: 'Nộp trong gia hạn' });
+    expect(khanhLine.status).toBe('self-assessed');
+    // The review opens once the self-assessment is in; the reviewer keeps two working days after the extension.
+    const khanhReview = await eventually(async () => {
+      try {
+        return await onEval('khanh', submitReview, { actor: me('an'), scores: scores(19, 65, 8) });
+      } catch {
+        return null;
+      }
+    }, "khanh's review");
+    expect(khanhReview.proposedGrade).toBe('A');
+    const khanhDeadlines = (await sql<{ deadlines: Record<string, string> }[]>`select deadlines from evaluations where period = ${P} and person_id = 'khanh'`)[0].deadlines;
+    expect(khanhDeadlines.selfAssessment).toBe(KHANH_EXTENDED);
+    expect(khanhDeadlines.review).toBe(hanoi('2027-04-09 17:00'));
+
+    // ---- binh misses cuong's review: level 1 to an, after 2 working days level 2 to HR, who takes over ----
+    await justBefore(hanoi('2027-04-06 08:00'));
+    expect(await hasRow(reviewReminder2)).toBe(false);
+    await justAfter(hanoi('2027-04-06 08:00'));
+    await eventually(() => hasRow(reviewReminder2), 'the review reminder on the morning of the deadline');
+    await justBefore(REVIEW_DUE);
+    expect(await escalationsOf('cuong', 'review')).toHaveLength(0);
+    await justAfter(REVIEW_DUE);
+    const [level1] = await eventually(() => escalationsOf('cuong', 'review').then((r) => (r.length ? r : null)), 'the review escalation');
+    expect(level1).toMatchObject({ level: 1, targetId: 'an', status: 'open' });
+    expect(level1.dueAt.getTime()).toBe(toMs(hanoi('2027-04-08 17:00')));
+    expect((await evaluationRow('cuong')).missed).toEqual(['review']);
+    await justBefore(hanoi('2027-04-08 17:00'));
+    expect((await escalationsOf('cuong', 'review'))[0]).toMatchObject({ level: 1, targetId: 'an' });
+    await justAfter(hanoi('2027-04-08 17:00'));
+    const level2 = await eventually(async () => {
+      const [e] = await escalationsOf('cuong', 'review');
+      return e.level === 2 ? e : null;
+    }, 'the climb to level 2');
+    expect(level2).toMatchObject({ targetId: 'hr', status: 'open' });
+    expect(level2.dueAt.getTime()).toBe(toMs(hanoi('2027-04-12 17:00')));
+    expect(level2.trail.map((t) => [t.level, t.targetId])).toEqual([
+      [1, 'an'],
+      [2, 'hr'],
+    ]);
+    expect((await outbox(`${cuongEval}:escalation:${level2.id}:%`)).map((r) => r.recipientId)).toEqual(['an', 'hr']);
+    expect((await refusal(onEval('cuong', decideEscalation, { actor: me('an'), escalationId: level2.id, action: 'take-over' }))).type).toBe('forbidden');
+    const takenOver = await onEval('cuong', decideEscalation, { actor: HR, escalationId: level2.id, action: 'take-over', note: 'Ban Tổ chức nhận xét thay' });
+    expect(takenOver.decision).toMatchObject({ action: 'take-over', by: HR.id });
+    const cuongReview = await eventually(async () => {
+      try {
+        return await onEval('cuong', submitReview, { actor: HR, scores: scores(18, 64, 9), comment: 'Nhận xét thay' });
+      } catch {
+        return null;
+      }
+    }, "HR's review of cuong");
+    expect(cuongReview).toMatchObject({ reviewerId: HR.id, proposedGrade: 'A' });
+    expect((await evaluationRow('cuong')).reviewerId).toBe(HR.id);
+
+    // ---- deliberation opens once every review is in ----
+    const deliberating = await eventually(async () => {
+      const v = await cycle.query(getCycle);
+      return v.phase === 'deliberation' ? v : null;
+    }, 'the deliberation to open');
+    expect(deliberating.members.map((m) => [m.personId, m.proposedGrade])).toEqual([
+      ['an', 'A'],
+      ['binh', 'B'],
+      ['cuong', 'A'],
+      ['dung', 'C'],
+      ['em', 'B'],
+      ['khanh', 'A'],
+    ]);
+    // Opened late, the head still gets 2 working days.
+    expect(deliberating.deadlines.deliberation).toBe(hanoi('2027-04-12 17:00'));
+    await eventually(() => hasRow(`${CYCLE_ID}:deliberation-open`), 'the deliberation notice');
+
+    const line = (personId: string, grade: DecisionLine['grade'], rationale?: string): DecisionLine => ({ personId, grade, ...(rationale ? { rationale } : {}) });
+    const head = me('an');
+
+    // Refused for quota: 3 A among 6 rated, 30% allows 1.
+    const quota = await refusal(
+      onCycle(putDeliberation, {
+        actor: head,
+        decisions: [line('an', 'A'), line('binh', 'B'), line('cuong', 'A'), line('dung', 'C'), line('em', 'C', 'Bị kỷ luật khiển trách'), line('khanh', 'A')],
+      }),
+    );
+    expect(quota.type).toBe('rule_refused');
+    const quotaBreaches = (quota.details?.[0] as { breaches: { rule: string; allowed?: number; given?: number; excess?: number }[] }).breaches;
+    expect(quotaBreaches).toEqual([expect.objectContaining({ rule: 'quota', allowed: 1, given: 3, excess: 2 })]);
+
+    // Refused for a cap: em was disciplined in the month, so B is above his C cap.
+    const cap = await refusal(
+      onCycle(putDeliberation, {
+        actor: head,
+        decisions: [line('an', 'A'), line('binh', 'B'), line('cuong', 'B', 'Trễ hạn nhận xét, cân đối tỷ lệ'), line('dung', 'C'), line('em', 'B'), line('khanh', 'B', 'Nộp tự đánh giá trễ')],
+      }),
+    );
+    expect(cap.type).toBe('rule_refused');
+    const capBreaches = (cap.details?.[0] as { breaches: { rule: string; personId?: string; maxGrade?: string; capRules?: string[] }[] }).breaches;
+    expect(capBreaches).toEqual([expect.objectContaining({ rule: 'cap', personId: 'em', maxGrade: 'C', capRules: ['discipline'] })]);
+    // Only the head puts the list.
+    expect((await refusal(onCycle(putDeliberation, { actor: me('binh'), decisions: [] }))).type).toBe('forbidden');
+    // Rejected updates leave no trace.
+    expect((await auditActions(CYCLE_ID)).filter((a) => a.action === 'deliberation.put')).toHaveLength(0);
+
+    // The deliberation reminder reaches the head on the morning of its deadline while no list is in.
+    const delibReminder = `${reminderKey(CYCLE_ID, 'deliberation', hanoi('2027-04-12 17:00'), hanoi('2027-04-12 08:00'))}:an`;
+    await justBefore(hanoi('2027-04-12 08:00'));
+    expect(await hasRow(delibReminder)).toBe(false);
+    await justAfter(hanoi('2027-04-12 08:00'));
+    await eventually(() => hasRow(delibReminder), 'the deliberation reminder');
+
+    // Put correctly: the head's submission is one approval, but not on their own line.
+    const finalList = [
+      line('an', 'A'),
+      line('binh', 'B'),
+      line('cuong', 'B', 'Trễ hạn nhận xét, cân đối tỷ lệ'),
+      line('dung', 'C'),
+      line('em', 'C', 'Bị kỷ luật khiển trách'),
+      line('khanh', 'B', 'Nộp tự đánh giá trễ'),
+    ];
+    const put = await onCycle(putDeliberation, { actor: head, decisions: finalList });
+    expect(put.phase).toBe('deliberation');
+    expect(put.deliberation?.approvals).toEqual(['an']);
+    expect(put.deliberation?.pending).toEqual([
+      { personId: 'an', approvals: 0, needed: 1 },
+      { personId: 'cuong', approvals: 1, needed: 2 },
+      { personId: 'dung', approvals: 1, needed: 2 },
+      { personId: 'em', approvals: 1, needed: 2 },
+      { personId: 'khanh', approvals: 1, needed: 2 },
+    ]);
+    // Someone outside the collective cannot approve.
+    expect((await refusal(onCycle(approveDeliberation, { actor: me('cuong') }))).type).toBe('forbidden');
+
+    // binh approves: a majority on every line; on her own line she is recused and the head's approval carries it.
+    const approved = await onCycle(approveDeliberation, { actor: me('binh') });
+    expect(approved.phase).toBe('published');
+    expect(approved.deliberation?.pending).toEqual([]);
+    expect(approved.members.map((m) => [m.personId, m.finalGrade])).toEqual(finalList.map((d) => [d.personId, d.grade]));
+    expect(approved.members.find((m) => m.personId === 'em')?.caps).toEqual([expect.objectContaining({ rule: 'discipline', maxGrade: 'C' })]);
+    const approval = (await auditActions(CYCLE_ID)).find((a) => a.action === 'deliberation.approved');
+    expect(approval).toMatchObject({ actor: 'binh', payload: { recusedOn: ['binh'] } });
+    const windowEndsAt = approved.complaintWindowEndsAt!;
+    expect(windowEndsAt).toBe(hanoi('2027-04-15 17:00'));
+
+    // ---- published: final grades in Postgres ----
+    await eventually(async () => {
+      const rows = await sql<{ personId: string; finalGrade: string | null }[]>`select person_id, final_grade from evaluations where period = ${P} order by person_id`;
+      return rows.every((r) => r.finalGrade !== null) ? rows : null;
+    }, 'final grades').then((rows) => expect(rows.map((r) => [r.personId, r.finalGrade])).toEqual(finalList.map((d) => [d.personId, d.grade])));
+    expect((await outbox(`${CYCLE_ID}:published:%`)).map((r) => r.recipientId).sort()).toEqual(MEMBERS);
+
+    // ---- a complaint: dung asks for B, an changes the grade ----
+    expect((await refusal(onCycle(fileComplaint, { actor: me('an'), personId: 'dung', reason: 'x' }))).type).toBe('forbidden');
+    const complaint = await onCycle(fileComplaint, { actor: me('dung'), personId: 'dung', reason: 'Kết quả nhiệm vụ bị đánh giá thấp' });
+    expect(complaint).toMatchObject({ status: 'open', personId: 'dung' });
+    expect((await refusal(onCycle(resolveComplaint, { actor: me('binh'), complaintId: complaint.id, outcome: 'changed', grade: 'B', rationale: 'x' }))).type).toBe('forbidden');
+    const resolved = await onCycle(resolveComplaint, { actor: head, complaintId: complaint.id, outcome: 'changed', grade: 'B', rationale: 'Đã xem xét lại kết quả nhiệm vụ' });
+    expect(resolved).toMatchObject({ status: 'resolved', outcome: 'changed', grade: 'B', resolvedBy: 'an' });
+    await eventually(async () => (await evaluationRow('dung')).finalGrade === 'B', "dung's changed grade");
+    const [complaintRow] = await sql<{ status: string; outcome: string; grade: string }[]>`select status, outcome, grade from complaints where id = ${complaint.id}`;
+    expect(complaintRow).toEqual({ status: 'resolved', outcome: 'changed', grade: 'B' });
+
+    // ---- the complaint window closes and the cycle locks ----
+    await justBefore(windowEndsAt);
+    expect((await cycle.query(getCycle)).phase).toBe('published');
+    const [stillOpen] = await sql<{ phase: string }[]>`select phase from cycles where unit_id = 'hn' and period = ${P}`;
+    expect(stillOpen.phase).toBe('published');
+    await justAfter(windowEndsAt);
+    await cycle.result();
+    const [locked] = await sql<{ phase: string; lockedAt: Date | null }[]>`select phase, locked_at from cycles where unit_id = 'hn' and period = ${P}`;
+    expect(locked.phase).toBe('locked');
+    expect(locked.lockedAt).not.toBeNull();
+
+    // ---- the audit trail holds every accepted action ----
+    const cycleActions = (await auditActions(CYCLE_ID)).map((a) => a.action);
+    for (const action of ['cycle.opened', 'deliberation.opened', 'deliberation.put', 'deliberation.approved', 'cycle.published', 'complaint.filed', 'complaint.resolved', 'cycle.locked']) {
+      expect(cycleActions, action).toContain(action);
+    }
+    expect(cycleActions.filter((a) => a === 'deliberation.put')).toHaveLength(1);
+    const cuongActions = await auditActions(cuongEval);
+    expect(cuongActions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['evaluation.opened', 'evaluation.plan', 'evaluation.self-assessment', 'escalation.opened', 'escalation.climbed', 'escalation.decided', 'evaluation.review', 'evaluation.closed']),
+    );
+    expect(cuongActions.find((a) => a.action === 'escalation.decided')?.actor).toBe(HR.id);
+    expect(cuongActions.find((a) => a.action === 'evaluation.review')?.actor).toBe(HR.id);
+    const khanhActions = (await auditActions(khanhEval)).map((a) => a.action);
+    expect(khanhActions).toEqual(expect.arrayContaining(['escalation.opened', 'escalation.decided', 'evaluation.self-assessment', 'evaluation.review']));
+    expect((await auditActions(dungEval)).map((a) => a.action)).toContain('evaluation.plan-missed');
+    // Nobody owes anything once the month is locked.
+    expect(await sql`select workflow_id, step_key, owner_id from open_steps`).toEqual([]);
+
+    if (process.env.RECORD_HISTORIES === '1') {
+      mkdirSync(HISTORIES_DIR, { recursive: true });
+      for (const id of [CYCLE_ID, cuongEval, khanhEval, dungEval]) {
+        const history = await env.client.workflow.getHandle(id).fetchHistory();
+        writeFileSync(join(HISTORIES_DIR, `${id.replaceAll(':', '__')}.json`), historyToJSON(history));
+      }
+    }
+  });
+});

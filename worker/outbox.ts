@@ -1,0 +1,98 @@
+/**
+ * Delivers the notification outbox by e-mail (nodemailer over SMTP). Rows are claimed with
+ * `for update skip locked`, so several workers share the work and no row is sent by two; a
+ * failed send is retried with backoff. The Message-ID is derived from the outbox key, so even
+ * the rare resend after a crash mid-send is recognisable as the same message by mail clients.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Sql } from '../db/sql';
+
+export interface OutboxOptions {
+  sql: Sql;
+  transport: Transporter;
+  from: string;
+  hrEmail?: string;
+  intervalMs?: number;
+  batch?: number;
+  maxAttempts?: number;
+  log?: (msg: string) => void;
+}
+
+interface Claimed {
+  id: number;
+  key: string;
+  recipientId: string;
+  email: string | null;
+  subject: string;
+  body: string;
+  attempts: number;
+}
+
+export function smtpTransport(url: string): Transporter {
+  return nodemailer.createTransport(url);
+}
+
+/** Sends what is due once; returns how many were sent. Exposed for tests. */
+export async function deliverDue(opts: OutboxOptions): Promise<number> {
+  const { sql } = opts;
+  const maxAttempts = opts.maxAttempts ?? 8;
+  // A claim older than ten minutes belongs to a worker that died mid-send.
+  await sql`update outbox set status = 'pending' where status = 'sending' and claimed_at < now() - interval '10 minutes'`;
+  const rows = await sql<Claimed[]>`
+    update outbox set status = 'sending', claimed_at = now(), attempts = attempts + 1
+    where id in (select id from outbox where status = 'pending' and next_attempt_at <= now() order by id limit ${opts.batch ?? 50} for update skip locked)
+    returning id, key, recipient_id, email, subject, body, attempts`;
+  let sent = 0;
+  for (const row of rows) {
+    const to = row.recipientId === 'hr' ? opts.hrEmail : row.email;
+    if (!to) {
+      await sql`update outbox set status = 'no-address', last_error = 'the recipient has no e-mail address' where id = ${row.id}`;
+      continue;
+    }
+    try {
+      await opts.transport.sendMail({
+        from: opts.from,
+        to,
+        subject: row.subject,
+        text: row.body,
+        messageId: `<${Buffer.from(row.key).toString('base64url').slice(0, 180)}@evaluation.local>`,
+      });
+      await sql`update outbox set status = 'sent', sent_at = now(), last_error = null where id = ${row.id}`;
+      sent += 1;
+    } catch (err) {
+      const failed = row.attempts >= maxAttempts;
+      await sql`
+        update outbox set status = ${failed ? 'failed' : 'pending'}, last_error = ${String(err).slice(0, 1000)},
+          next_attempt_at = now() + make_interval(secs => ${Math.min(3600, 2 ** row.attempts * 5)})
+        where id = ${row.id}`;
+      opts.log?.(`mail to ${to} failed (attempt ${row.attempts}): ${String(err)}`);
+    }
+  }
+  return sent;
+}
+
+/** Polls the outbox until stopped; `stop()` waits for the batch in flight. */
+export function startOutboxDelivery(opts: OutboxOptions): { stop: () => Promise<void> } {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await deliverDue(opts);
+      } catch (err) {
+        opts.log?.(`outbox delivery paused: ${String(err)}`);
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, opts.intervalMs ?? 2000).unref();
+      });
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
