@@ -6,6 +6,7 @@ import { ErrorType } from '../domain/errors';
 import { profileFor } from '../domain/scoring';
 import { collectiveOf, headOf, ledBy, membersSettledBy, reviewerOf } from '../domain/scope';
 import { loadHolidays, loadNeighbourhood, loadProfileSchedule, loadRules } from './directory';
+import { evaluationWorkflowId } from '../workflows/messages';
 import { writeSideRecords } from './records';
 import type { CapFactsRow, CycleContext, SaveCycleInput } from './types';
 
@@ -111,6 +112,22 @@ export function cycleActivities(sql: Sql) {
             published_at = excluded.published_at, complaint_window_ends_at = excluded.complaint_window_ends_at,
             locked_at = coalesce(cycles.locked_at, excluded.locked_at), version = excluded.version, updated_at = now()
           where cycles.version < excluded.version`;
+        if (input.seedEvaluations && input.members.length > 0) {
+          const rows = input.members.map((m) => ({
+            period: v.period,
+            personId: m.personId,
+            unitId: v.unitId,
+            workflowId: evaluationWorkflowId(v.period, m.personId),
+            reviewerId: m.reviewerId,
+            status: 'pending',
+            deadlines: { plan: v.deadlines.plan, selfAssessment: v.deadlines.selfAssessment, review: v.deadlines.review },
+            version: 0,
+          }));
+          for (let i = 0; i < rows.length; i += 1000) {
+            await tx`insert into evaluations ${tx(rows.slice(i, i + 1000) as never, 'period', 'personId', 'unitId', 'workflowId', 'reviewerId', 'status', 'deadlines', 'version')}
+              on conflict (period, person_id) do nothing`;
+          }
+        }
         for (const f of input.finals) {
           await tx`
             update evaluations set final_grade = ${f.finalGrade}, caps = ${tx.json(f.caps as never)}, status = 'decided', updated_at = now()

@@ -2,17 +2,23 @@
  * `createActivities(deps)`: every activity with its dependencies injected, so the worker, the
  * tests and the benchmark wire the same functions to their own Postgres.
  */
+import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/sql';
 import { cycleActivities } from './cycles';
 import { evaluationActivities } from './evaluations';
+import { scheduleActivities } from './schedule';
 
 export interface ActivityDeps {
   sql: Sql;
+  /** Needed only by the monthly opener, which starts cycles. */
+  temporal?: Client;
+  taskQueue?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...evaluationActivities(deps.sql),
     ...cycleActivities(deps.sql),
+    ...scheduleActivities(deps.sql, deps.temporal, deps.taskQueue ?? 'evaluations'),
   };
 }

@@ -77,6 +77,8 @@ export interface SaveCycleInput extends SideRecords {
   members: { personId: string; reviewerId: string | null }[];
   /** Final grades to write onto the members' evaluation rows (on publish and on a complaint's change). */
   finals: FinalLine[];
+  /** Insert a pending row for each member whose evaluation has not reported yet (once its workflow exists). */
+  seedEvaluations?: boolean;
   complaints: ComplaintView[];
 }
 

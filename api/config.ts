@@ -4,6 +4,8 @@ import { parseEnv, TemporalEnv } from '../worker/config';
 
 export const ApiEnv = TemporalEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** 127.0.0.1 keeps a developer's API private; set 0.0.0.0 behind a load balancer. */
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
   ADMIN_TOKEN: z.string().min(16, 'the bootstrap admin token must be at least 16 characters'),
 });

@@ -2,6 +2,7 @@
  * Builds a worker for the evaluation task queue with its activities wired to Postgres; shared by
  * the production entry point, `npm run dev`, the tests and the benchmark.
  */
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities';
@@ -14,6 +15,8 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   sql: Sql;
+  /** Lets the monthly opener start cycles. */
+  temporal?: Client;
   taskQueue?: string;
   /** Tuning that the benchmark measured; see bench/README.md. */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
@@ -26,7 +29,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ sql: opts.sql }),
+    activities: createActivities({ sql: opts.sql, temporal: opts.temporal, taskQueue: opts.taskQueue ?? TASK_QUEUE }),
     ...opts.tuning,
   });
 }

@@ -68,6 +68,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   let deadlines: Deadlines | null = null;
   let outstanding = false;
   let version = 0;
+  let childrenStarted = false;
   const results = new Map<string, EvaluationResult>();
   const finals = new Map<string, { grade: Grade | null; caps: Cap[] }>();
   const children = new Map<string, ChildWorkflowHandle<typeof evaluationWorkflow>>();
@@ -164,7 +165,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     return steps;
   };
 
-  async function persist(audit: AuditEntry[] = [], notifications: Notification[] = [], changed: FinalLine[] = []): Promise<void> {
+  async function persist(audit: AuditEntry[] = [], notifications: Notification[] = [], changed: FinalLine[] = [], seed = false): Promise<void> {
     version += 1;
     const v = view();
     await acts.saveCycle({
@@ -185,6 +186,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       },
       members: (ctx?.members ?? []).map((m) => ({ personId: m.personId, reviewerId: m.reviewerId })),
       finals: changed,
+      seedEvaluations: seed,
       complaints,
       escalations: escalations.items,
       openSteps: openSteps(),
@@ -255,7 +257,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   setHandler(getCycle, view);
 
   setHandler(openCycle, async ({ requestId }) => {
-    await condition(() => phase !== 'starting');
+    // Answer once every evaluation exists, so the caller's next request finds its member's.
+    await condition(() => phase !== 'starting' && childrenStarted);
     return { created: requestId === input.requestId, view: view() };
   });
 
@@ -476,6 +479,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       pendingResults.push(handle.result().then((r) => void results.set(personId, r)));
     }
   }
+  childrenStarted = true;
+  await persist([], [], [], true);
   await Promise.all(pendingResults);
 
   // Deliberation: opens once every review is in; a late opening still gives the head time.

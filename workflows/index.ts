@@ -1,3 +1,4 @@
 /** The workflow bundle's entry: every workflow type the worker registers. */
 export { cycleWorkflow } from './cycle';
 export { evaluationWorkflow } from './evaluation';
+export { monthlyOpenerWorkflow } from './monthly-opener';

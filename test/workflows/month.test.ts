@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { freshDatabase } from '../support/db';
+import { historyToJson } from '../support/histories';
 import { timeSkippingEnv } from '../support/temporal';
 import { upsertDirectory } from '../../db/directory';
 import type { Sql } from '../../db/sql';
@@ -486,7 +486,7 @@ describe('a full month of hn on the time-skipping server', () => {
       mkdirSync(HISTORIES_DIR, { recursive: true });
       for (const id of [CYCLE_ID, cuongEval, khanhEval, dungEval]) {
         const history = await env.client.workflow.getHandle(id).fetchHistory();
-        writeFileSync(join(HISTORIES_DIR, `${id.replaceAll(':', '__')}.json`), historyToJSON(history));
+        writeFileSync(join(HISTORIES_DIR, `${id.replaceAll(':', '__')}.json`), historyToJson(history));
       }
     }
   });

@@ -1,0 +1,33 @@
+/** The monthly opener's activity: start (or find) the cycle of every active unit. */
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Sql } from '../db/sql';
+import { cycleWorkflowId } from '../workflows/messages';
+
+export function scheduleActivities(sql: Sql, temporal: Client | undefined, taskQueue: string) {
+  return {
+    async openCyclesForPeriod({ period }: { period: string }): Promise<{ period: string; opened: number; existing: number }> {
+      if (!temporal) throw new Error('openCyclesForPeriod needs a Temporal client in the worker.');
+      const units = await sql<{ id: string }[]>`select id from units where active order by id`;
+      let opened = 0;
+      let existing = 0;
+      for (const [i, unit] of units.entries()) {
+        try {
+          await temporal.workflow.start('cycleWorkflow', {
+            workflowId: cycleWorkflowId(unit.id, period),
+            taskQueue,
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            args: [{ unitId: unit.id, period, requestId: `schedule:${period}`, openedBy: 'schedule' }],
+          });
+          opened += 1;
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          existing += 1;
+        }
+        Context.current().heartbeat({ done: i + 1, of: units.length });
+      }
+      return { period, opened, existing };
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm run dev`: the whole stack on embedded defaults — Temporal dev server (SQLite file, Web UI),
+ * PostgreSQL (DATABASE_URL or embedded), a local mail sink, the worker, the API, the monthly
+ * schedule and the demo directory — then prints the URLs and tokens. Ctrl-C stops it all; the
+ * next start keeps the data in .data/.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashToken } from '../api/auth';
+import { loadApiConfig } from '../api/config';
+import { serveApi } from '../api/serve';
+import { upsertDirectory } from '../db/directory';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { migrate } from '../db/migrate';
+import { createSql } from '../db/sql';
+import { loadWorkerConfig } from '../worker/config';
+import { runWorker } from '../worker/run';
+import { DEMO_DIRECTORY } from './demo-directory';
+import { startMailSink } from './mail-sink';
+import { ensureMonthlySchedule } from './schedule';
+import { startTemporalDevServer } from './temporal-dev';
+import { ensureTools, PROJECT_ROOT } from './tools';
+
+const DATA = join(PROJECT_ROOT, '.data');
+const log = (line: string) => console.log(`[dev] ${line}`);
+const stops: (() => Promise<void>)[] = [];
+
+async function main(): Promise<void> {
+  mkdirSync(DATA, { recursive: true });
+  ensureTools();
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    log('starting embedded PostgreSQL (.data/pg)…');
+    const pg = await startEmbeddedPostgres({ dataDir: join(DATA, 'pg'), port: Number(process.env.PG_PORT ?? 5433), database: 'evaluations', quiet: true });
+    stops.unshift(pg.stop);
+    databaseUrl = pg.url;
+  }
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  let temporalUi: string | null = null;
+  if (!temporalAddress) {
+    log('starting the Temporal dev server (.data/temporal.db)…');
+    const server = await startTemporalDevServer({ dbFile: join(DATA, 'temporal.db'), port: 7233, uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233) });
+    stops.unshift(server.stop);
+    temporalAddress = server.address;
+    temporalUi = server.uiUrl;
+  }
+
+  let smtpUrl = process.env.SMTP_URL;
+  if (!smtpUrl) {
+    const sink = await startMailSink({ port: Number(process.env.MAIL_SINK_PORT ?? 2525), dir: join(DATA, 'mail'), log: (l) => console.log(`[mail] ${l}`) });
+    stops.unshift(sink.stop);
+    smtpUrl = sink.url;
+  }
+
+  const tokensFile = join(DATA, 'dev-tokens.json');
+  const saved: { admin?: string; people?: Record<string, string> } = existsSync(tokensFile) ? JSON.parse(readFileSync(tokensFile, 'utf8')) : {};
+  const adminToken = process.env.ADMIN_TOKEN ?? saved.admin ?? randomBytes(24).toString('base64url');
+
+  const sql = createSql(databaseUrl, { max: 4 });
+  stops.unshift(() => sql.end({ timeout: 5 }));
+  await migrate(sql);
+  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from units`;
+  if (count === 0) {
+    await upsertDirectory(sql, DEMO_DIRECTORY);
+    log(`loaded the demo directory: ${DEMO_DIRECTORY.units.length} units, ${DEMO_DIRECTORY.people.length} people`);
+  }
+  const people: Record<string, string> = saved.people ?? {};
+  for (const p of DEMO_DIRECTORY.people) {
+    people[p.id] ??= randomBytes(18).toString('base64url');
+    const roles = p.id === 'dung' ? ['hr'] : [];
+    await sql`insert into tokens (hash, person_id, roles, label) values (${hashToken(people[p.id])}, ${p.id}, ${roles}, 'dev')
+      on conflict (hash) do nothing`;
+  }
+  writeFileSync(tokensFile, JSON.stringify({ admin: adminToken, people }, null, 2), { mode: 0o600 });
+
+  const env = { LOG_LEVEL: 'WARN', ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl, ADMIN_TOKEN: adminToken };
+  const worker = await runWorker(loadWorkerConfig(env), (l) => console.log(`[worker] ${l}`));
+  stops.unshift(worker.stop);
+  const apiConfig = loadApiConfig(env);
+  const api = await serveApi(apiConfig);
+  stops.unshift(api.stop);
+  await ensureMonthlySchedule({ address: temporalAddress, namespace: apiConfig.TEMPORAL_NAMESPACE, taskQueue: apiConfig.TEMPORAL_TASK_QUEUE }).catch((err) =>
+    log(`the monthly schedule could not be created: ${String(err)}`),
+  );
+
+  console.log(`
+  API            ${api.url}   (OpenAPI ${api.url}/openapi.json, try it at ${api.url}/docs)
+  Temporal UI    ${temporalUi ?? '(external server at ' + temporalAddress + ')'}
+  PostgreSQL     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
+  Mail           ${smtpUrl}${process.env.SMTP_URL ? '' : ' (local sink; messages in .data/mail/)'}
+
+  Tokens (also in .data/dev-tokens.json):
+    admin   ${adminToken}
+${DEMO_DIRECTORY.people.map((p) => `    ${p.id.padEnd(7)} ${people[p.id]}   ${p.fullName} (${p.role}, ${p.unitId})${p.id === 'dung' ? ' + hr' : ''}`).join('\n')}
+
+  Press Ctrl-C to stop.`);
+}
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (err) {
+      console.error(err);
+    }
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch(async (err) => {
+  console.error(`[dev] could not start: ${err instanceof Error ? err.message : String(err)}`);
+  await shutdown(1);
+});

@@ -1,0 +1,44 @@
+/**
+ * Replays every recorded history in test/replay/histories against the current workflow code, so
+ * a change that would break running workflows (a non-determinism) fails CI. The histories come
+ * from test/workflows/month.test.ts run with RECORD_HISTORIES=1; a file is named after its
+ * workflow ID with ':' written as '__' (workflow code reads its ID, so replay must use the real one).
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { historyFromJson } from '../support/histories';
+import { installQuietRuntime } from '../support/temporal';
+import { WORKFLOWS_PATH } from '../../worker/create-worker';
+
+const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
+
+const recorded = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({
+    workflowId: file.slice(0, -'.json'.length).replaceAll('__', ':'),
+    history: historyFromJson(readFileSync(join(DIR, file), 'utf8')),
+  }));
+
+describe('replay of recorded histories', () => {
+  it('has histories to replay (a cycle and at least two evaluations)', () => {
+    const ids = recorded.map((r) => r.workflowId);
+    expect(ids.filter((id) => id.startsWith('cycle:')).length).toBeGreaterThanOrEqual(1);
+    expect(ids.filter((id) => id.startsWith('eval:')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('replays every history with the current workflow code', async () => {
+    installQuietRuntime();
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, recorded)) {
+      replayed += 1;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(recorded.length);
+  });
+});
