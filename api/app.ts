@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
+import { HTTPException } from 'hono/http-exception';
 import { requireAuth, type AppEnv } from './auth';
 import type { ApiDeps } from './deps';
 import { errorBody, HttpError, zodDetails } from './errors';
@@ -62,7 +63,9 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
   app.notFound((c) => c.json(errorBody(new HttpError(404, `No route ${c.req.method} ${c.req.path}.`)), 404));
   app.onError((err, c) => {
     if (err instanceof HttpError) return c.json(errorBody(err), err.status);
-    if (err instanceof SyntaxError) return c.json(errorBody(new HttpError(400, 'The body is not valid JSON.')), 400);
+    if (err instanceof SyntaxError || (err instanceof HTTPException && err.status === 400)) {
+      return c.json(errorBody(new HttpError(400, 'The body is not valid JSON.', [{ field: '(body)', rule: 'json' }])), 400);
+    }
     log(`unhandled error on ${c.req.method} ${c.req.path}`, err);
     return c.json(errorBody(new HttpError(500, 'Something went wrong on our side; nothing was changed by this request unless it says otherwise.')), 500);
   });

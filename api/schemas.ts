@@ -5,9 +5,10 @@
 import { z } from '@hono/zod-openapi';
 import { DateSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema } from '../domain/types';
 
-export const Period = PeriodSchema.openapi({ example: '2026-12' });
-export const Instant = InstantSchema.openapi({ example: '2026-12-03T17:00:00+07:00' });
-export const Grade = GradeSchema.openapi({ example: 'B' });
+// The domain's schemas are plain zod (built before the OpenAPI extension may load), so they are used as they are.
+export const Period = PeriodSchema;
+export const Instant = InstantSchema;
+export const Grade = GradeSchema;
 const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"');
 
 export const ErrorSchema = z

@@ -1,0 +1,129 @@
+/**
+ * The real stack for API and end-to-end tests: a Temporal CLI dev server (its own SQLite file in
+ * a temp folder), a fresh Postgres database, a worker and the HTTP API on free ports.
+ */
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../api/app';
+import { hashToken } from '../../api/auth';
+import { upsertDirectory } from '../../db/directory';
+import type { Sql } from '../../db/sql';
+import type { Directory } from '../../domain/types';
+import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
+import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-dev';
+import { createWorker } from '../../worker/create-worker';
+import { TASK_QUEUE } from '../../workflows/messages';
+import { freshDatabase } from './db';
+import { installQuietRuntime } from './temporal';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Stack {
+  url: string;
+  sql: Sql;
+  temporal: Client;
+  server: DevServer;
+  adminToken: string;
+  tokens: Record<string, string>;
+  /** fetch against the API as `who` (a person id, 'admin', or null for no token). */
+  call: (who: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
+  startWorker: () => Promise<void>;
+  stopWorker: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export async function startStack(name: string, opts: { directory?: Directory; hr?: string[] } = {}): Promise<Stack> {
+  installQuietRuntime();
+  const dir = mkdtempSync(join(tmpdir(), `eval-${name}-`));
+  const server = await startTemporalDevServer({ dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: null, quiet: true });
+  const db = await freshDatabase(name);
+  const directory = opts.directory ?? DEMO_DIRECTORY;
+  await upsertDirectory(db.sql, directory);
+  const tokens: Record<string, string> = {};
+  for (const p of directory.people) {
+    tokens[p.id] = `tok-${p.id}-${name}`;
+    const roles = (opts.hr ?? []).includes(p.id) ? ['hr'] : [];
+    await db.sql`insert into tokens (hash, person_id, roles) values (${hashToken(tokens[p.id])}, ${p.id}, ${roles})`;
+  }
+  const adminToken = `admin-token-${name}-0123456789`;
+  const connection = await Connection.connect({ address: server.address });
+  const temporal = new Client({ connection });
+  const app = createApp({ sql: db.sql, temporal, taskQueue: TASK_QUEUE, adminTokenHash: hashToken(adminToken) }, () => {});
+  const port = await freePort();
+  const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${port}`;
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  const startWorker = async () => {
+    nativeConnection = await NativeConnection.connect({ address: server.address });
+    worker = await createWorker({ connection: nativeConnection, sql: db.sql, temporal });
+    workerRun = worker.run();
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await workerRun;
+    await nativeConnection?.close();
+    worker = undefined;
+  };
+  await startWorker();
+
+  const call: Stack['call'] = async (who, method, path, body, headers = {}) => {
+    const auth: Record<string, string> = who === null ? {} : { authorization: `Bearer ${who === 'admin' ? adminToken : tokens[who]}` };
+    const type: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { ...auth, ...type, ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+
+  return {
+    url,
+    sql: db.sql,
+    temporal,
+    server,
+    adminToken,
+    tokens,
+    call,
+    startWorker,
+    stopWorker,
+    stop: async () => {
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await stopWorker();
+      await connection.close();
+      await server.stop();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value, or fails after `timeoutMs` naming `what`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
