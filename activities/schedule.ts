@@ -16,7 +16,8 @@ export function scheduleActivities(sql: Sql, temporal: Client | undefined, taskQ
           await temporal.workflow.start('cycleWorkflow', {
             workflowId: cycleWorkflowId(unit.id, period),
             taskQueue,
-            workflowIdConflictPolicy: 'USE_EXISTING',
+            // Running or finished, an existing cycle is left alone and counted.
+            workflowIdConflictPolicy: 'FAIL',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             args: [{ unitId: unit.id, period, requestId: `schedule:${period}`, openedBy: 'schedule' }],
           });
