@@ -275,10 +275,11 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     { validator: (args) => escalations.validate(args) },
   );
 
-  setHandler(deadlinesChanged, ({ deadlines: changed }) => {
+  setHandler(deadlinesChanged, async ({ deadlines: changed }) => {
     if (changed.plan) deadlines.plan = changed.plan;
     if (changed.selfAssessment) deadlines.selfAssessment = changed.selfAssessment;
     if (changed.review) deadlines.review = changed.review;
+    await persist([{ at: now(), actor: 'admin', action: 'evaluation.deadlines-overridden', subject: workflowId, payload: { changed } }]);
   });
 
   await persist([{ at: now(), actor: 'system', action: 'evaluation.opened', subject: workflowId, payload: { deadlines } }]);

@@ -49,6 +49,21 @@ describe('cycle API on the real servers', () => {
     expect(again.body.phase).toBe('open');
   });
 
+  it('lets only an admin move a running cycle\'s deadlines, and the evaluations\' timers follow', async () => {
+    const plan = at(12_000);
+    expect((await s.call('khanh', 'PUT', `/v1/cycles/snv/${PERIOD}/deadlines`, { plan })).status).toBe(403);
+    const past = await s.call('admin', 'PUT', `/v1/cycles/snv/${PERIOD}/deadlines`, { plan: at(-DAY) });
+    expect(past.status).toBe(422);
+    expect(past.body.error.details.rule).toBe('deadline-in-past');
+    const moved = await s.call('admin', 'PUT', `/v1/cycles/snv/${PERIOD}/deadlines`, { plan });
+    expect(moved.status).toBe(200);
+    expect(moved.body.deadlines.plan).toBe(plan);
+    await eventually('the evaluations to take the new plan deadline', async () => {
+      const rows = await s.sql<{ plan: string }[]>`select deadlines->>'plan' as plan from evaluations where unit_id = 'snv' and period = ${PERIOD}`;
+      return rows.length === 3 && rows.every((r) => r.plan === plan);
+    });
+  });
+
   it('401, 400, 403, 404 and 409 on the plan step, each changing nothing', async () => {
     const before = await auditCount();
     const noToken = await s.call(null, 'PUT', `/v1/evaluations/${PERIOD}/minh/plan`, { tasks: [{ title: 'a', target: 'b' }] });
