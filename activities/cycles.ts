@@ -68,10 +68,11 @@ export function cycleActivities(sql: Sql) {
         select person_id, to_char(greatest(from_date, ${first}::date), 'YYYY-MM-DD') as from_date,
                to_char(least(to_date, ${last}::date), 'YYYY-MM-DD') as to_date
         from leaves where person_id in ${sql(memberIds)} and from_date <= ${last} and to_date >= ${first}`;
-      const dUnits = await sql<{ unitId: string }[]>`
-        select distinct p.unit_id from evaluations e join people p on p.id = e.person_id
+      const dRows = await sql<{ unitId: string; personId: string }[]>`
+        select p.unit_id, e.person_id from evaluations e join people p on p.id = e.person_id
         where e.period = ${period} and coalesce(e.final_grade, e.proposed_grade) = 'D'`;
-      const unitsWithD = new Set(dUnits.map((r) => r.unitId));
+      // A head's own D is not "someone they lead" being D: only the others of their unit count.
+      const someoneElseInUnitIsD = (unitId: string, personId: string): boolean => dRows.some((r) => r.unitId === unitId && r.personId !== personId);
       const disciplined = new Set(discipline.map((r) => r.personId));
       const members = new Set(memberIds);
       const workingDays = workingDaysIn(period, holidays);
@@ -91,7 +92,7 @@ export function cycleActivities(sql: Sql) {
           isLeader: person?.role === 'head' || person?.role === 'deputy',
           ledInCycle: led.filter((x) => members.has(x)),
           // A subordinate unit's head leads people settled in that unit's own cycle.
-          ledOutsideIsD: !!person && person.role === 'head' && !ownUnitIsSettledHere && unitsWithD.has(person.unitId),
+          ledOutsideIsD: !!person && person.role === 'head' && !ownUnitIsSettledHere && someoneElseInUnitIsD(person.unitId, id),
         };
       });
     },
@@ -105,7 +106,7 @@ export function cycleActivities(sql: Sql) {
                               deliberation, published_at, complaint_window_ends_at, locked_at, version)
           values (${v.unitId}, ${v.period}, ${input.workflowId}, ${v.phase}, ${v.profileId}, ${tx.json(v.deadlines)}, ${v.headId},
                   ${v.collective}, ${tx.json(input.members as never)}, ${v.outstanding}, ${v.deliberation ? tx.json(v.deliberation as never) : null}, ${v.publishedAt},
-                  ${v.complaintWindowEndsAt}, ${v.phase === 'locked' ? new Date() : null}, ${input.version})
+                  ${v.complaintWindowEndsAt}, ${v.phase === 'locked' ? (input.lockedAt ?? new Date()) : null}, ${input.version})
           on conflict (unit_id, period) do update set
             phase = excluded.phase, profile_id = excluded.profile_id, deadlines = excluded.deadlines, head_id = excluded.head_id,
             collective = excluded.collective, members = excluded.members, outstanding = excluded.outstanding, deliberation = excluded.deliberation,

@@ -79,6 +79,8 @@ export interface SaveCycleInput extends SideRecords {
   finals: FinalLine[];
   /** Insert a pending row for each member whose evaluation has not reported yet (once its workflow exists). */
   seedEvaluations?: boolean;
+  /** When the cycle locked, by the workflow's clock (the activity's own clock may run late, or differ under test time skipping). */
+  lockedAt?: string | null;
   complaints: ComplaintView[];
 }
 

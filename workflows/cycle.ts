@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { AuditEntry, CapFactsRow, CycleContext, FinalLine, Notification, OpenStep } from '../activities/types';
-import { fromMs, reminderTimes, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
+import { reminderTimes, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
 import { capsFor, type Cap } from '../domain/caps';
 import { checkDeliberation, isDecided, type Breach } from '../domain/deliberation';
 import { ErrorType } from '../domain/errors';
@@ -69,6 +69,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   let outstanding = false;
   let version = 0;
   let childrenStarted = false;
+  let lockedAt: string | null = null;
   const results = new Map<string, EvaluationResult>();
   const finals = new Map<string, { grade: Grade | null; caps: Cap[] }>();
   const children = new Map<string, ChildWorkflowHandle<typeof evaluationWorkflow>>();
@@ -187,6 +188,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       members: (ctx?.members ?? []).map((m) => ({ personId: m.personId, reviewerId: m.reviewerId })),
       finals: changed,
       seedEvaluations: seed,
+      lockedAt,
       complaints,
       escalations: escalations.items,
       openSteps: openSteps(),
@@ -238,6 +240,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     const { caps } = breachesOf(list!.decisions, outstanding);
     for (const d of list!.decisions) finals.set(d.personId, { grade: d.grade, caps: caps.get(d.personId) ?? [] });
     decided = true;
+    // A list decided after its deadline ends the escalation about it, as a late review or resolution does.
+    for (const e of escalations.items) if (e.status === 'open' && e.kind === 'deliberation') e.status = 'closed';
     phase = 'published';
     publishedAt = now();
     windowEndsAt = workingDaysAfter(publishedAt, context().rules.complaintWindowWorkingDays, context().holidays, context().rules);
@@ -588,6 +592,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   await condition(() => complaints.every((c) => c.status !== 'open'));
 
   phase = 'locked';
-  await persist([{ at: now(), actor: 'system', action: 'cycle.locked', subject: workflowId, payload: { lockedAt: fromMs(Date.now()) } }]);
+  lockedAt = now();
+  await persist([{ at: lockedAt, actor: 'system', action: 'cycle.locked', subject: workflowId, payload: { lockedAt } }]);
   await condition(allHandlersFinished);
 }
