@@ -11,6 +11,8 @@ import {
   setHandler,
   startChild,
   workflowInfo,
+  patched,
+  upsertSearchAttributes,
   uuid4,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
@@ -41,6 +43,8 @@ import {
   type DecisionLine,
   type EvaluationResult,
   type MemberLine,
+  SEARCH,
+  SEARCH_ATTRIBUTES_PATCH,
 } from './messages';
 import { actsAs, awaitStep, Escalations, ladderAbove, now, refuse } from './steps';
 
@@ -64,6 +68,11 @@ const CHILD_BATCH = 200;
 export async function cycleWorkflow(input: CycleInput): Promise<void> {
   const { workflowId } = workflowInfo();
   let phase: CyclePhase = 'starting';
+  let tagPhase = false;
+  const enter = (next: CyclePhase): void => {
+    phase = next;
+    if (tagPhase) upsertSearchAttributes([{ key: SEARCH.phase, value: next }]);
+  };
   let ctx: CycleContext | null = null;
   let deadlines: Deadlines | null = null;
   let outstanding = false;
@@ -242,7 +251,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     decided = true;
     // A list decided after its deadline ends the escalation about it, as a late review or resolution does.
     for (const e of escalations.items) if (e.status === 'open' && e.kind === 'deliberation') e.status = 'closed';
-    phase = 'published';
+    enter('published');
     publishedAt = now();
     windowEndsAt = workingDaysAfter(publishedAt, context().rules.complaintWindowWorkingDays, context().holidays, context().rules);
     const lines: FinalLine[] = [...finals].map(([personId, f]) => ({ personId, finalGrade: f.grade, caps: f.caps }));
@@ -444,12 +453,21 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
 
   setHandler(decideEscalation, async (args) => escalations.decide(args), { validator: (args) => escalations.validate(args) });
 
+  tagPhase = patched(SEARCH_ATTRIBUTES_PATCH);
+  if (tagPhase) {
+    upsertSearchAttributes([
+      { key: SEARCH.unitId, value: input.unitId },
+      { key: SEARCH.period, value: input.period },
+      { key: SEARCH.phase, value: phase },
+    ]);
+  }
+
   // Start: read the directory once, then fan out one evaluation per member.
   ctx = await acts.loadCycleContext({ unitId: input.unitId, period: input.period });
   deadlines = { ...ctx.defaults, ...(input.overrides ?? {}) };
   putterId = ctx.headId;
   complaintResolverId = ctx.headId;
-  phase = 'open';
+  enter('open');
   await persist([{ at: now(), actor: input.openedBy, action: 'cycle.opened', subject: workflowId, payload: { deadlines, members: ctx.members.map((m) => m.personId) } }]);
 
   const pendingResults: Promise<void>[] = [];
@@ -488,7 +506,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   await Promise.all(pendingResults);
 
   // Deliberation: opens once every review is in; a late opening still gives the head time.
-  phase = 'deliberation';
+  enter('deliberation');
   const floor = workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules);
   if (toMs(deadlines.deliberation) < toMs(floor)) deadlines.deliberation = floor;
   capFacts = new Map((await acts.loadCapFacts({ unitId: input.unitId, period: input.period, memberIds: ctx.members.map((m) => m.personId) })).map((f) => [f.personId, f]));
@@ -591,7 +609,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   await Promise.all(watchers);
   await condition(() => complaints.every((c) => c.status !== 'open'));
 
-  phase = 'locked';
+  enter('locked');
   lockedAt = now();
   await persist([{ at: lockedAt, actor: 'system', action: 'cycle.locked', subject: workflowId, payload: { lockedAt } }]);
   await condition(allHandlersFinished);

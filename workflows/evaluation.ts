@@ -6,8 +6,10 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -31,6 +33,8 @@ import {
   type MemberLine,
   type MemberStatus,
   type PlanTask,
+  SEARCH,
+  SEARCH_ATTRIBUTES_PATCH,
 } from './messages';
 import { actsAs, awaitStep, Escalations, ladderAbove, now, refuse } from './steps';
 
@@ -107,6 +111,11 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     },
   );
 
+  const openEscalation = (kind: string): boolean => escalations.items.some((e) => e.kind === kind && e.status === 'open');
+  const closeOpen = (kind: string): void => {
+    for (const e of escalations.items) if (e.status === 'open' && e.kind === kind) e.status = 'closed';
+  };
+
   const line = (): MemberLine => ({
     personId: input.personId,
     status,
@@ -135,10 +144,10 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   const openSteps = (): OpenStep[] => {
     const steps: OpenStep[] = [];
     if (phase === 'plan') steps.push({ stepKey: 'plan', ownerId: input.personId, kind: 'plan', dueAt: deadlines.plan, link });
-    if (phase === 'self-assessment' && !escalations.items.some((e) => e.kind === 'self-assessment' && e.status === 'open')) {
+    if (phase === 'self-assessment' && !openEscalation('self-assessment')) {
       steps.push({ stepKey: 'self-assessment', ownerId: input.personId, kind: 'self-assessment', dueAt: deadlines.selfAssessment, link });
     }
-    if (phase === 'review' && reviewerId) {
+    if (reviewerId && (phase === 'review' || (phase === 'self-assessment' && openEscalation('self-assessment')))) {
       steps.push({ stepKey: 'review', ownerId: reviewerId, kind: 'review', dueAt: deadlines.review, link });
     }
     for (const e of escalations.items.filter((x) => x.status === 'open')) {
@@ -207,8 +216,9 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     async ({ actor, tasks }) => {
       plan = tasks;
       status = 'planned';
+      const reply = line();
       await persist([record('plan', actor, { tasks })]);
-      return line();
+      return reply;
     },
     {
       validator: ({ actor, tasks }) => {
@@ -225,8 +235,11 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       selfScores = scores;
       selfComment = comment ?? null;
       status = 'self-assessed';
+      // Filed after an admin moved the deadline during its escalation: nothing is left to decide.
+      closeOpen('self-assessment');
+      const reply = line();
       await persist([record('self-assessment', actor, { scores, comment })]);
-      return line();
+      return reply;
     },
     {
       validator: ({ actor, scores }) => {
@@ -250,9 +263,12 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       total = totalOf(profile, scores);
       proposedGrade = gradeFor(total, profile);
       status = 'reviewed';
-      for (const e of escalations.items) if (e.status === 'open' && e.kind === 'review') e.status = 'closed';
+      closeOpen('review');
+      // Reviewing without the missed self-assessment is the step's default: it settles that escalation too.
+      closeOpen('self-assessment');
+      const reply = line();
       await persist([record('review', actor, { scores, comment, total, proposedGrade })]);
-      return line();
+      return reply;
     },
     {
       validator: ({ actor, scores }) => {
@@ -260,7 +276,10 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
         if (!reviewerId || !actsAs(actor, reviewerId)) {
           refuse(ErrorType.Forbidden, `Only the assigned reviewer (${reviewerId ?? 'none'}) reviews this evaluation.`);
         }
-        if (phase !== 'review') refuse(ErrorType.WrongPhase, 'The review step is not open.', { phase, status });
+        // The review opens on the self-assessment, or on its miss (while that escalation is still open).
+        if (phase !== 'review' && !(phase === 'self-assessment' && openEscalation('self-assessment'))) {
+          refuse(ErrorType.WrongPhase, 'The review step is not open.', { phase, status });
+        }
         scoreIssues(scores);
       },
     },
@@ -282,6 +301,20 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     await persist([{ at: now(), actor: 'admin', action: 'evaluation.deadlines-overridden', subject: workflowId, payload: { changed } }]);
   });
 
+  const tagged = patched(SEARCH_ATTRIBUTES_PATCH);
+  const enter = (next: Phase): void => {
+    phase = next;
+    if (tagged) upsertSearchAttributes([{ key: SEARCH.phase, value: next }]);
+  };
+  if (tagged) {
+    upsertSearchAttributes([
+      { key: SEARCH.unitId, value: input.unitId },
+      { key: SEARCH.period, value: input.period },
+      { key: SEARCH.personId, value: input.personId },
+      { key: SEARCH.phase, value: phase },
+    ]);
+  }
+
   await persist([{ at: now(), actor: 'system', action: 'evaluation.opened', subject: workflowId, payload: { deadlines } }]);
 
   // Plan: a miss is a notice to the reviewer, and the month goes on without one.
@@ -291,7 +324,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     reminders: (d) => reminderTimes(d, input.holidays, input.rules),
     onReminder: remind('plan', () => input.personId),
   });
-  phase = 'waiting';
+  enter('waiting');
   if (planOutcome === 'missed') {
     missed.push('plan');
     await persist(
@@ -317,7 +350,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     if (Date.now() >= toMs(opensAt)) break;
     await condition(() => selfOpensAt() !== opensAt, toMs(opensAt) - Date.now());
   }
-  phase = 'self-assessment';
+  enter('self-assessment');
   await persist();
   for (;;) {
     const outcome = await awaitStep({
@@ -352,8 +385,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     break;
   }
 
-  if (reviewerId) {
-    phase = 'review';
+  if (reviewerId && reviewScores === null) {
+    enter('review');
     await persist();
     for (;;) {
       const outcome = await awaitStep({
@@ -392,7 +425,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     proposedGrade = gradeFor(total, profile);
   }
 
-  phase = 'done';
+  enter('done');
   // The top head's self-assessment stands in for the review (handlers mutate `status`, so read it through a cast).
   if ((status as MemberStatus) !== 'reviewed' && proposedGrade) status = 'reviewed';
   await persist([{ at: now(), actor: 'system', action: 'evaluation.closed', subject: workflowId, payload: { total, proposedGrade } }]);

@@ -2,12 +2,24 @@
  * Every update, signal and query of the evaluation processes, defined once, next to the task
  * queue and the workflow-ID helpers, so that the API, the workflows and the tests agree.
  */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Deadlines } from '../domain/calendar';
 import type { Cap } from '../domain/caps';
 import type { Grade, Scores } from '../domain/types';
 
 export const TASK_QUEUE = 'evaluations';
+
+/** Search attributes every workflow sets, so an operator finds any cycle or evaluation in the Temporal UI. */
+export const SEARCH = {
+  unitId: defineSearchAttributeKey('UnitId', SearchAttributeType.KEYWORD),
+  period: defineSearchAttributeKey('Period', SearchAttributeType.KEYWORD),
+  phase: defineSearchAttributeKey('Phase', SearchAttributeType.KEYWORD),
+  personId: defineSearchAttributeKey('PersonId', SearchAttributeType.KEYWORD),
+  caseKind: defineSearchAttributeKey('CaseKind', SearchAttributeType.KEYWORD),
+};
+/** Workflows that started before search attributes existed replay without them. */
+export const SEARCH_ATTRIBUTES_PATCH = 'search-attributes';
 
 export const cycleWorkflowId = (unitId: string, period: string): string => `cycle:${unitId}:${period}`;
 export const evaluationWorkflowId = (period: string, personId: string): string => `eval:${period}:${personId}`;

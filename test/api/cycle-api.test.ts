@@ -184,6 +184,11 @@ describe('cycle API on the real servers', () => {
     const again = await s.call('khanh', 'POST', `/v1/complaints/${complaint.body.id}/resolution`, { outcome: 'upheld', rationale: 'again' });
     expect(again.status).toBe(409);
 
+    // Operators find the cycle in the Temporal UI by its search attributes.
+    const found: string[] = [];
+    for await (const wf of s.temporal.workflow.list({ query: `UnitId = 'snv' AND Period = '${PERIOD}' AND Phase = 'published'` })) found.push(wf.workflowId);
+    expect(found).toEqual([`cycle:snv:${PERIOD}`]);
+
     const annual = await s.call('khanh', 'GET', '/v1/annual/snv/2026');
     expect(annual.status).toBe(200);
     expect(annual.body.people).toEqual(expect.arrayContaining([expect.objectContaining({ personId: 'ngoc', ratedMonths: 1, grade: null })]));

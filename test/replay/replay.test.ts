@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { historyFromJson } from '../support/histories';
@@ -15,11 +15,12 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
 
-const recorded = readdirSync(DIR)
+// Subfolders keep histories of earlier workflow versions (v1/: before search attributes), which must still replay.
+const recorded = (readdirSync(DIR, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((file) => ({
-    workflowId: file.slice(0, -'.json'.length).replaceAll('__', ':'),
+    workflowId: basename(file, '.json').replaceAll('__', ':'),
     history: historyFromJson(readFileSync(join(DIR, file), 'utf8')),
   }));
 

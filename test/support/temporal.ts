@@ -2,6 +2,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { SEARCH_ATTRIBUTES } from '../../scripts/temporal-dev';
 
 let runtimeInstalled = false;
 
@@ -21,9 +22,16 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   const start = () =>
     TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
+  let env: TestWorkflowEnvironment;
   try {
-    return await start();
+    env = await start();
   } catch {
-    return start();
+    env = await start();
   }
+  // The workflows set these; the test server knows none until told (it cannot list them, but it can add them).
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((name) => [name, 2 /* KEYWORD */])),
+  });
+  return env;
 }
