@@ -1,6 +1,7 @@
 /** The monthly cycle of a unit: open it, read it, deliberate, flag outstanding, read results. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { cycleWorkflow } from '../../workflows/cycle';
 import {
@@ -41,6 +42,13 @@ export function cycleRoutes(deps: ApiDeps) {
   };
 
   const closed = (cycle: CycleRow) => `The cycle of ${cycle.unitId} for ${cycle.period} is ${cycle.phase}.`;
+
+  /** Sends one command to the unit's cycle and answers with the cycle as the read model now shows it. */
+  const command = async <Arg>(unitId: string, period: string, def: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined) => {
+    const cycle = await loadCycle(unitId, period);
+    await sendUpdate(temporal, cycle.workflowId, def, arg, { updateId, closedMessage: closed(cycle) });
+    return cycleView(sql, await loadCycle(unitId, period));
+  };
 
   return new OpenAPIHono<AppEnv>()
     .openapi(
@@ -95,42 +103,37 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/deadlines', summary: 'Override deadlines of one cycle (admin)', request: { params: CycleParams, ...json(Deadlines) }, responses: { 200: ok('The cycle'), ...errors } }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
-        const cycle = await loadCycle(unitId, period);
         const caller = c.get('caller');
         if (!isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
-        await sendUpdate(temporal, cycle.workflowId, overrideDeadlines, { actor: caller, deadlines: c.req.valid('json') }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: closed(cycle) });
-        return c.json(await cycleView(sql, await loadCycle(unitId, period)), 200);
+        const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+        return c.json(await command(unitId, period, overrideDeadlines, { actor: caller, deadlines: c.req.valid('json') }, key), 200);
       },
     )
     .openapi(
       createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/deliberation', summary: 'Put the final list (the head)', request: { params: CycleParams, ...json(DeliberationBody) }, responses: { 200: ok('The cycle'), ...errors } }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
-        const cycle = await loadCycle(unitId, period);
         const caller = c.get('caller');
-        await sendUpdate(temporal, cycle.workflowId, putDeliberation, { actor: caller, decisions: c.req.valid('json').decisions }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: closed(cycle) });
-        return c.json(await cycleView(sql, await loadCycle(unitId, period)), 200);
+        const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+        return c.json(await command(unitId, period, putDeliberation, { actor: caller, decisions: c.req.valid('json').decisions }, key), 200);
       },
     )
     .openapi(
       createRoute({ method: 'post', path: '/v1/cycles/{unitId}/{period}/deliberation/approvals', summary: 'Approve the list (a collective member)', request: { params: CycleParams, ...json(Empty) }, responses: { 200: ok('The cycle'), ...errors } }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
-        const cycle = await loadCycle(unitId, period);
         const caller = c.get('caller');
-        await sendUpdate(temporal, cycle.workflowId, approveDeliberation, { actor: caller }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: closed(cycle) });
-        return c.json(await cycleView(sql, await loadCycle(unitId, period)), 200);
+        const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+        return c.json(await command(unitId, period, approveDeliberation, { actor: caller }, key), 200);
       },
     )
     .openapi(
       createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/outstanding', summary: 'Flag the unit outstanding for the month (superior head or admin)', request: { params: CycleParams, ...json(OutstandingBody) }, responses: { 200: ok('The cycle'), ...errors } }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
-        const cycle = await loadCycle(unitId, period);
         const caller = c.get('caller');
-        const body = c.req.valid('json');
-        await sendUpdate(temporal, cycle.workflowId, setOutstanding, { actor: caller, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: closed(cycle) });
-        return c.json(await cycleView(sql, await loadCycle(unitId, period)), 200);
+        const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+        return c.json(await command(unitId, period, setOutstanding, { actor: caller, ...c.req.valid('json') }, key), 200);
       },
     )
     .openapi(

@@ -1,5 +1,6 @@
 /** One member's evaluation: plan, self-assessment, review, reading it, and complaints about its grade. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   cycleWorkflowId,
   fileComplaint,
@@ -30,6 +31,13 @@ export function evaluationRoutes(deps: ApiDeps) {
     return e;
   };
 
+  /** Sends one step to the member's evaluation and answers with their line as the read model now shows it. */
+  const step = async <Arg>(period: string, personId: string, def: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined, closedMessage: string) => {
+    const e = await load(period, personId);
+    await sendUpdate(temporal, e.workflowId, def, arg, { updateId, closedMessage });
+    return memberLine(e, await load(period, personId));
+  };
+
   /** The person, their reviewer, the settling collective, escalation targets on it, HR and admins. */
   const mayRead = async (caller: Caller, e: NonNullable<Awaited<ReturnType<typeof findEvaluation>>>): Promise<boolean> => {
     if (isHr(caller) || caller.id === e.personId || caller.id === e.reviewerId) return true;
@@ -46,26 +54,21 @@ export function evaluationRoutes(deps: ApiDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(plan, async (c) => {
       const { period, personId } = c.req.valid('param');
-      const e = await load(period, personId);
       const caller = c.get('caller');
-      await sendUpdate(temporal, e.workflowId, submitPlan, { actor: caller, tasks: c.req.valid('json').tasks }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The plan step is closed.' });
-      return c.json(memberLine(e, await load(period, personId)), 200);
+      const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+      return c.json(await step(period, personId, submitPlan, { actor: caller, tasks: c.req.valid('json').tasks }, key, 'The plan step is closed.'), 200);
     })
     .openapi(self, async (c) => {
       const { period, personId } = c.req.valid('param');
-      const e = await load(period, personId);
       const caller = c.get('caller');
-      const body = c.req.valid('json');
-      await sendUpdate(temporal, e.workflowId, submitSelfAssessment, { actor: caller, scores: body.scores, comment: body.comment }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The self-assessment step is closed.' });
-      return c.json(memberLine(e, await load(period, personId)), 200);
+      const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+      return c.json(await step(period, personId, submitSelfAssessment, { actor: caller, ...c.req.valid('json') }, key, 'The self-assessment step is closed.'), 200);
     })
     .openapi(review, async (c) => {
       const { period, personId } = c.req.valid('param');
-      const e = await load(period, personId);
       const caller = c.get('caller');
-      const body = c.req.valid('json');
-      await sendUpdate(temporal, e.workflowId, submitReview, { actor: caller, scores: body.scores, comment: body.comment }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The review step is closed.' });
-      return c.json(memberLine(e, await load(period, personId)), 200);
+      const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+      return c.json(await step(period, personId, submitReview, { actor: caller, ...c.req.valid('json') }, key, 'The review step is closed.'), 200);
     })
     .openapi(
       createRoute({ method: 'get', path: '/v1/evaluations/{period}/{personId}', summary: 'One evaluation with plan, history and escalations', request: { params: EvaluationParams }, responses: { 200: ok('The evaluation'), ...errors } }),

@@ -2,7 +2,6 @@
  * The worker process is killed (SIGKILL) twice in the middle of a month and started again; the
  * cycle still locks, and every accepted submission is in the read model exactly once.
  */
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,20 +9,17 @@ import { upsertDirectory } from '../../db/directory';
 import { selfAssessmentOpensAt, toMs } from '../../domain/calendar';
 import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { PROJECT_ROOT } from '../../scripts/tools';
-import { cycleWorkflow } from '../../workflows/cycle';
 import {
   approveDeliberation,
   cycleWorkflowId,
   evaluationWorkflowId,
-  openCycle,
   putDeliberation,
   submitPlan,
   submitReview,
   submitSelfAssessment,
-  TASK_QUEUE,
 } from '../../workflows/messages';
 import { freshDatabase } from '../support/db';
-import { timeSkippingEnv } from '../support/temporal';
+import { openCycleWith, timeSkippingEnv } from '../support/temporal';
 
 const PERIOD = '2027-02';
 const PEOPLE = ['lan', 'minh', 'ngoc'];
@@ -81,15 +77,7 @@ describe('worker crash mid-month', () => {
 
   it('finishes the month with every accepted submission recorded once', async () => {
     const cycleId = cycleWorkflowId('snv', PERIOD);
-    const opened = await env.client.workflow.executeUpdateWithStart(openCycle, {
-      args: [{ requestId: 'crash' }],
-      startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
-        workflowId: cycleId,
-        taskQueue: TASK_QUEUE,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ unitId: 'snv', period: PERIOD, requestId: 'crash', openedBy: 'admin' }],
-      }),
-    });
+    const opened = await openCycleWith(env.client, 'snv', PERIOD, 'crash');
     const deadlines = opened.view.deadlines;
     for (const p of PEOPLE) await evalHandle(p).executeUpdate(submitPlan, { args: [{ actor: actor(p), tasks: [{ title: `Kế hoạch ${p}`, target: 'xong' }] }] });
 

@@ -4,7 +4,13 @@ import postgres from 'postgres';
 import { migrate } from '../../db/migrate';
 import { createSql, type Sql } from '../../db/sql';
 
-export async function freshDatabase(name: string): Promise<{ sql: Sql; url: string; drop: () => Promise<void> }> {
+export interface FreshDatabase {
+  sql: Sql;
+  url: string;
+  drop: () => Promise<void>;
+}
+
+export async function freshDatabase(name: string): Promise<FreshDatabase> {
   const base = inject('databaseUrl');
   const dbName = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });

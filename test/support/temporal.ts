@@ -2,7 +2,14 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { upsertDirectory } from '../../db/directory';
+import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { SEARCH_ATTRIBUTES } from '../../scripts/temporal-dev';
+import { createWorker } from '../../worker/create-worker';
+import { cycleWorkflow } from '../../workflows/cycle';
+import { cycleWorkflowId, openCycle, TASK_QUEUE } from '../../workflows/messages';
+import { freshDatabase, type FreshDatabase } from './db';
 
 let runtimeInstalled = false;
 
@@ -34,4 +41,42 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((name) => [name, 2 /* KEYWORD */])),
   });
   return env;
+}
+
+/** Opens (or finds) a unit's cycle the way the API does, and returns its view once every evaluation exists. */
+export async function openCycleWith(client: Client, unitId: string, period: string, requestId = `test-${unitId}-${period}`) {
+  return client.workflow.executeUpdateWithStart(openCycle, {
+    args: [{ requestId }],
+    startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
+      workflowId: cycleWorkflowId(unitId, period),
+      taskQueue: TASK_QUEUE,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [{ unitId, period, requestId, openedBy: 'admin' }],
+    }),
+  });
+}
+
+export interface TimeSkippingStack {
+  env: TestWorkflowEnvironment;
+  db: FreshDatabase;
+  stop: () => Promise<void>;
+}
+
+/** A fresh database with the demo directory, the time-skipping server and an in-process worker. */
+export async function startTimeSkippingStack(name: string): Promise<TimeSkippingStack> {
+  const db = await freshDatabase(name);
+  await upsertDirectory(db.sql, DEMO_DIRECTORY);
+  const env = await timeSkippingEnv();
+  const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql });
+  const running = worker.run();
+  return {
+    env,
+    db,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await db.drop();
+    },
+  };
 }

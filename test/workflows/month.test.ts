@@ -14,19 +14,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { freshDatabase } from '../support/db';
 import { historyToJson } from '../support/histories';
-import { timeSkippingEnv } from '../support/temporal';
-import { upsertDirectory } from '../../db/directory';
+import { startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 import type { Sql } from '../../db/sql';
-import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { fromMs, toMs } from '../../domain/calendar';
 import type { Scores } from '../../domain/types';
 import { createActivities } from '../../activities';
-import { createWorker } from '../../worker/create-worker';
 import { cycleWorkflow } from '../../workflows/cycle';
 import {
   approveDeliberation,
@@ -70,11 +65,9 @@ const me = (id: string): Actor => ({ id, roles: [] });
 const scores = (discipline: number, tasks: number, bonus: number): Scores => ({ discipline, tasks, bonus });
 
 describe('a full month of hn on the time-skipping server', () => {
+  let stack: TimeSkippingStack;
   let env: TestWorkflowEnvironment;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
   let sql: Sql;
-  let worker: Worker;
-  let running: Promise<void>;
   let cycle: WorkflowHandle<typeof cycleWorkflow>;
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -145,19 +138,13 @@ describe('a full month of hn on the time-skipping server', () => {
   // ---- setup ---------------------------------------------------------------------------------
 
   beforeAll(async () => {
-    db = await freshDatabase('month');
-    sql = db.sql;
-    await upsertDirectory(sql, DEMO_DIRECTORY);
-    env = await timeSkippingEnv();
-    worker = await createWorker({ connection: env.nativeConnection, sql });
-    running = worker.run();
+    stack = await startTimeSkippingStack('month');
+    ({ env } = stack);
+    sql = stack.db.sql;
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-    await db?.drop();
+    await stack?.stop();
   });
 
   it('runs the month from the plans to the lock', async () => {

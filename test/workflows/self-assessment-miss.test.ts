@@ -3,63 +3,35 @@
  * step's default), which settles the escalation; and a person whose deadline an admin moves
  * during the escalation may still file, which settles it too.
  */
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertDirectory } from '../../db/directory';
 import { fromMs, toMs, workingDaysAfter } from '../../domain/calendar';
-import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
-import { createWorker } from '../../worker/create-worker';
-import { cycleWorkflow } from '../../workflows/cycle';
 import {
   cycleWorkflowId,
   evaluationWorkflowId,
   getEvaluation,
-  openCycle,
   overrideDeadlines,
   submitReview,
   submitSelfAssessment,
-  TASK_QUEUE,
 } from '../../workflows/messages';
-import { freshDatabase } from '../support/db';
-import { timeSkippingEnv } from '../support/temporal';
+import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 
 const P = '2032-05';
 
 describe('missed self-assessment', () => {
-  let env: TestWorkflowEnvironment;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let worker: Worker;
-  let running: Promise<void>;
-
+  let stack: TimeSkippingStack;
   beforeAll(async () => {
-    db = await freshDatabase('sa_miss');
-    await upsertDirectory(db.sql, DEMO_DIRECTORY);
-    env = await timeSkippingEnv();
-    worker = await createWorker({ connection: env.nativeConnection, sql: db.sql });
-    running = worker.run();
+    stack = await startTimeSkippingStack('sa_miss');
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const actor = (id: string, roles: string[] = []) => ({ id, roles });
-  const evalOf = (id: string) => env.client.workflow.getHandle(evaluationWorkflowId(P, id));
+  const evalOf = (id: string) => stack.env.client.workflow.getHandle(evaluationWorkflowId(P, id));
 
   it('lets the reviewer review during the escalation, and a moved deadline lets the person file', async () => {
-    const opened = await env.client.workflow.executeUpdateWithStart(openCycle, {
-      args: [{ requestId: 'r' }],
-      startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
-        workflowId: cycleWorkflowId('snv', P),
-        taskQueue: TASK_QUEUE,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ unitId: 'snv', period: P, requestId: 'r', openedBy: 'admin' }],
-      }),
-    });
+    const { env, db } = stack;
+    const opened = await openCycleWith(env.client, 'snv', P);
     const { selfAssessment } = opened.view.deadlines;
     // Skip past the self-assessment deadline: lan, minh and ngoc all miss it.
     await env.sleep(toMs(selfAssessment) - (await env.currentTimeMs()) + 60_000);
