@@ -5,7 +5,8 @@ import { defaultDeadlines, isWorkingDay, nextPeriod, workingDaysIn } from '../do
 import { ErrorType } from '../domain/errors';
 import { profileFor } from '../domain/scoring';
 import { collectiveOf, headOf, ledBy, membersSettledBy, reviewerOf } from '../domain/scope';
-import { loadHolidays, loadNeighbourhood, loadProfileSchedule, loadRules } from './directory';
+import { loadNeighbourhood } from '../db/directory';
+import { loadHolidays, loadProfileSchedule, loadRules } from '../db/settings';
 import { evaluationWorkflowId } from '../workflows/messages';
 import { writeSideRecords } from './records';
 import type { CapFactsRow, CycleContext, SaveCycleInput } from './types';
@@ -131,8 +132,9 @@ export function cycleActivities(sql: Sql) {
         }
         for (const f of input.finals) {
           await tx`
-            update evaluations set final_grade = ${f.finalGrade}, caps = ${tx.json(f.caps as never)}, status = 'decided', updated_at = now()
-            where period = ${v.period} and person_id = ${f.personId}`;
+            update evaluations set final_grade = ${f.finalGrade}, caps = ${tx.json(f.caps as never)}, status = 'decided',
+              final_version = ${input.version}, updated_at = now()
+            where period = ${v.period} and person_id = ${f.personId} and final_version < ${input.version}`;
         }
         for (const c of input.complaints) {
           await tx`

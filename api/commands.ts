@@ -8,11 +8,13 @@ export async function sendUpdate<Ret, Arg>(
   workflowId: string,
   def: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
-  opts: { updateId?: string; closedMessage: string },
+  /** `closedPhase` reads the phase to report when the workflow has already ended (only then is it called). */
+  opts: { updateId?: string; closedMessage: string; closedPhase?: () => Promise<string> },
 ): Promise<Ret> {
   try {
     return await temporal.workflow.getHandle(workflowId).executeUpdate(def, { args: [arg], ...(opts.updateId ? { updateId: opts.updateId } : {}) });
   } catch (err) {
-    throw fromTemporal(err, opts.closedMessage) ?? err;
+    const phase = (await opts.closedPhase?.()) ?? 'closed';
+    throw fromTemporal(err, opts.closedMessage, phase) ?? err;
   }
 }

@@ -49,7 +49,7 @@ export function zodDetails(error: ZodError): { field: string; rule: string; mess
  * Translates what a Temporal call threw into an HttpError: a refused update keeps the type and
  * details the workflow's validator gave it; a workflow that is gone means its step has closed.
  */
-export function fromTemporal(err: unknown, closedMessage: string): HttpError | undefined {
+export function fromTemporal(err: unknown, closedMessage: string, closedPhase = 'closed'): HttpError | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isErrorTypeName(cause.type)) {
@@ -58,7 +58,7 @@ export function fromTemporal(err: unknown, closedMessage: string): HttpError | u
     return undefined;
   }
   if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed|not found/i.test(err.message))) {
-    return conflict(closedMessage, { phase: 'closed' });
+    return conflict(closedMessage, { phase: closedPhase });
   }
   return undefined;
 }

@@ -1,12 +1,16 @@
 /**
  * `Idempotency-Key`: the first response to a (caller, key) is stored and replayed for every
- * repeat, so a client retrying after a timeout never acts twice. The key also becomes the
- * Temporal update ID, which covers the window between the update and storing its answer.
+ * repeat, so a client retrying after a timeout never acts twice. The key is reserved before the
+ * request runs, so two concurrent retries cannot both act; it also becomes the Temporal update ID,
+ * which covers a crash between the update and storing its answer.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
 import type { AppEnv } from './auth';
-import { badRequest } from './errors';
+import { badRequest, conflict } from './errors';
+
+/** Reserved but not answered yet. */
+const IN_PROGRESS = 0;
 
 export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -14,21 +18,30 @@ export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
     if (!key || c.req.method === 'GET') return next();
     if (key.length > 200) throw badRequest('Idempotency-Key is at most 200 characters.', [{ field: 'Idempotency-Key', rule: 'too_big' }]);
     const actor = c.get('caller').id;
-    const [seen] = await sql<{ status: number; body: unknown; method: string; path: string }[]>`
-      select status, body, method, path from idempotency where actor = ${actor} and key = ${key}`;
-    if (seen) {
+    const reserved = await sql`
+      insert into idempotency (actor, key, method, path, status, body)
+      values (${actor}, ${key}, ${c.req.method}, ${c.req.path}, ${IN_PROGRESS}, ${sql.json({})})
+      on conflict (actor, key) do nothing returning key`;
+    if (reserved.length === 0) {
+      const [seen] = await sql<{ status: number; body: unknown; method: string; path: string }[]>`
+        select status, body, method, path from idempotency where actor = ${actor} and key = ${key}`;
       if (seen.method !== c.req.method || seen.path !== c.req.path) {
         throw badRequest('This Idempotency-Key was already used for another request.', [{ field: 'Idempotency-Key', rule: 'reused' }]);
       }
+      if (seen.status === IN_PROGRESS) throw conflict('A request with this Idempotency-Key is still running; retry shortly.', { phase: 'in-progress' });
       return c.json(seen.body as object, seen.status as 200);
     }
-    await next();
-    if (c.res.status < 500 && c.res.headers.get('content-type')?.includes('application/json')) {
-      const body = await c.res.clone().json();
-      await sql`
-        insert into idempotency (actor, key, method, path, status, body)
-        values (${actor}, ${key}, ${c.req.method}, ${c.req.path}, ${c.res.status}, ${sql.json(body as never)})
-        on conflict (actor, key) do nothing`;
+    try {
+      await next();
+    } finally {
+      // A new token is never kept in plain text, not even as a stored response; a failure on our side may be retried.
+      const keep = c.req.path !== '/v1/tokens' && c.res.status < 500 && !!c.res.headers.get('content-type')?.includes('application/json');
+      if (keep) {
+        const body = await c.res.clone().json();
+        await sql`update idempotency set status = ${c.res.status}, body = ${sql.json(body as never)} where actor = ${actor} and key = ${key}`;
+      } else {
+        await sql`delete from idempotency where actor = ${actor} and key = ${key} and status = ${IN_PROGRESS}`;
+      }
     }
   };
 }

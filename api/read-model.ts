@@ -179,3 +179,13 @@ export async function tasksFor(sql: Sql, owners: string[]) {
     select kind, due_at, link, owner_id from open_steps where owner_id in ${sql(owners)} order by due_at nulls last, link limit 1000`;
   return rows.map((r) => ({ kind: r.kind, dueAt: iso(r.dueAt), link: r.link }));
 }
+
+/** Whether an escalation raised in this workflow names the person (as target, decider or assignee). */
+export async function actsOnCycle(sql: Sql, personId: string, workflowId: string): Promise<boolean> {
+  const rows = await sql`
+    select 1 from escalations
+    where workflow_id = ${workflowId}
+      and (target_id = ${personId} or decision->>'by' = ${personId} or decision->>'assigneeId' = ${personId})
+    limit 1`;
+  return rows.length > 0;
+}

@@ -16,6 +16,7 @@ import {
   uuid4,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { AuditEntry, CapFactsRow, CycleContext, FinalLine, Notification, OpenStep } from '../activities/types';
 import { reminderTimes, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
@@ -246,6 +247,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   };
 
   const publish = async (by: string): Promise<void> => {
+    // Two approvals accepted while the first is being recorded must not publish twice.
+    if (decided) return;
     const { caps } = breachesOf(list!.decisions, outstanding);
     for (const d of list!.decisions) finals.set(d.personId, { grade: d.grade, caps: caps.get(d.personId) ?? [] });
     decided = true;
@@ -312,8 +315,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     },
     {
       validator: ({ actor, decisions }) => {
-        if (phase !== 'deliberation') refuse(ErrorType.WrongPhase, `The deliberation is not open (the cycle is ${phase}).`, { phase });
         if (!putterId || !actsAs(actor, putterId)) refuse(ErrorType.Forbidden, `Only ${putterId ?? 'the head'} puts the deliberation list.`);
+        if (phase !== 'deliberation') refuse(ErrorType.WrongPhase, `The deliberation is not open (the cycle is ${phase}).`, { phase });
         const { breaches } = breachesOf(decisions, outstanding);
         if (breaches.length > 0) {
           refuse(ErrorType.RuleRefused, `The list breaks ${breaches.length} rule(s): ${breaches.map((b) => b.message).join('; ')}`, { breaches });
@@ -493,10 +496,23 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
               rules: ctx!.rules,
             },
           ],
-        }).then((handle) => ({ personId: m.personId, handle })),
+        }).then(
+          (handle) => ({ personId: m.personId, handle }),
+          (err: unknown) => {
+            // Already evaluated this month under another unit (the directory changed between two openings).
+            if (err instanceof WorkflowExecutionAlreadyStartedError) return { personId: m.personId, handle: null };
+            throw err;
+          },
+        ),
       ),
     );
+    const elsewhere = started.filter((s) => s.handle === null).map((s) => s.personId);
+    if (elsewhere.length > 0) {
+      ctx.members = ctx.members.filter((m) => !elsewhere.includes(m.personId));
+      await persist([{ at: now(), actor: 'system', action: 'cycle.members-evaluated-elsewhere', subject: workflowId, payload: { personIds: elsewhere } }]);
+    }
     for (const { personId, handle } of started) {
+      if (!handle) continue;
       children.set(personId, handle);
       pendingResults.push(handle.result().then((r) => void results.set(personId, r)));
     }
@@ -535,6 +551,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       hasDefault: false,
       climbs: true,
       reassignable: ctx.collective,
+      settles: ctx.members.map((m) => m.personId),
       stepDeadline: () => deadlines!.deliberation,
     });
     if (decided) break;
@@ -570,23 +587,15 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
         period: input.period,
         ladder: ctx!.headId ? ladderAbove(ctx!.chain, ctx!.headId) : ['hr'],
         firstDueAt: workingDaysAfter(now(), ctx!.rules.escalationClimbWorkingDays, ctx!.holidays, ctx!.rules),
-        hasDefault: true,
+        // Domain.md gives a missed resolution no default: it climbs until someone resolves it.
+        hasDefault: false,
         climbs: true,
         reassignable: ctx!.collective,
+        settles: [c.personId],
         stepDeadline: () => c.dueAt,
       });
       if (c.status !== 'open') return;
       const d = esc.decision;
-      if (esc.status === 'defaulted' || d?.action === 'accept-default') {
-        c.status = 'resolved';
-        c.outcome = 'upheld';
-        c.grade = finals.get(c.personId)?.grade ?? null;
-        c.rationale = 'The grade stands: the complaint was not resolved in time and the default applied.';
-        c.resolvedBy = d?.by ?? 'system';
-        c.resolvedAt = now();
-        await persist([{ at: now(), actor: c.resolvedBy, action: 'complaint.defaulted', subject: workflowId, payload: { complaintId: c.id } }]);
-        return;
-      }
       if (!d) continue;
       c.dueAt = d.until ?? workingDaysAfter(now(), ctx!.rules.escalationClimbWorkingDays, ctx!.holidays, ctx!.rules);
       if (d.action === 'take-over') complaintResolverId = d.by;

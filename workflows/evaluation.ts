@@ -62,6 +62,9 @@ export interface EvaluationInput {
 
 type Phase = 'plan' | 'waiting' | 'self-assessment' | 'review' | 'done';
 
+/** Review reminders during a missed self-assessment's escalation: histories from before it replay without. */
+const REVIEW_REMINDERS_PATCH = 'review-reminders-during-sa-escalation';
+
 const STEP_LABEL: Record<string, string> = {
   plan: 'work plan',
   selfAssessment: 'self-assessment',
@@ -361,6 +364,15 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     });
     if (outcome === 'done') break;
     if (!missed.includes('self-assessment')) missed.push('self-assessment');
+    if (reviewerId && patched(REVIEW_REMINDERS_PATCH)) {
+      // The review is owed from the miss on: its reminders run while the reviewer decides the escalation.
+      void awaitStep({
+        done: () => reviewScores !== null || !openEscalation('self-assessment'),
+        deadline: () => deadlines.review,
+        reminders: (d) => reminderTimes(d, input.holidays, input.rules),
+        onReminder: remind('review', () => reviewerId),
+      });
+    }
     const esc = await escalations.run({
       kind: 'self-assessment',
       personId: input.personId,
@@ -372,6 +384,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       hasDefault: true,
       climbs: false,
       reassignable: [],
+      settles: [input.personId],
       stepDeadline: () => deadlines.selfAssessment,
     });
     if (esc.status === 'decided' && esc.decision?.action === 'extend' && esc.decision.until) {
@@ -408,6 +421,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
         hasDefault: false,
         climbs: true,
         reassignable: input.collective,
+        settles: [input.personId],
         stepDeadline: () => deadlines.review,
       });
       if (reviewScores !== null) break;

@@ -2,3 +2,4 @@
 export { cycleWorkflow } from './cycle';
 export { evaluationWorkflow } from './evaluation';
 export { monthlyOpenerWorkflow } from './monthly-opener';
+export { benchFloorWorkflow } from './bench-floor';

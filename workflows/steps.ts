@@ -57,6 +57,11 @@ export function ladderAbove(chain: Record<string, string | null>, fromId: string
   return ladder;
 }
 
+/** The bootstrap admin and person-less tokens act for a role, never as a directory person. */
+export function isPerson(actor: Actor): boolean {
+  return actor.id !== 'admin' && !actor.id.startsWith('token:');
+}
+
 /** True when the actor may act as `targetId` (HR targets are decided by anyone holding the `hr` role). */
 export function actsAs(actor: Actor, targetId: string): boolean {
   return targetId === 'hr' ? actor.roles.includes('hr') : actor.id === targetId;
@@ -76,6 +81,8 @@ export interface EscalationSpec {
   climbs: boolean;
   /** Leaders a `reassign` may name. */
   reassignable: string[];
+  /** People whose grades the step settles: none of them may take it over. */
+  settles: string[];
   /** The step's current deadline, to bound an `extend`. */
   stepDeadline: () => string;
 }
@@ -100,25 +107,32 @@ export class Escalations {
     const esc = this.find(input.escalationId);
     const spec = this.specs.get(input.escalationId);
     if (!esc || !spec) refuse(ErrorType.NotFound, `There is no escalation ${input.escalationId}.`);
-    if (esc.status !== 'open') {
-      refuse(ErrorType.WrongPhase, `This escalation is already ${esc.status}.`, { status: esc.status });
-    }
-    if (!actsAs(input.actor, esc.targetId)) {
+    // Rights first: someone who may not decide learns that, not the escalation's state.
+    if (!actsAs(input.actor, esc.targetId) && !(esc.status !== 'open' && esc.decision?.by === input.actor.id)) {
       refuse(ErrorType.Forbidden, `Only ${esc.targetId} may decide this escalation now (level ${esc.level}).`);
+    }
+    if (esc.status !== 'open') {
+      refuse(ErrorType.WrongPhase, `This escalation is already ${esc.status}.`, { phase: esc.status });
+    }
+    if (input.action === 'extend' && !input.until) {
+      refuse(ErrorType.BadInput, 'An extension needs "until", the new deadline.', { fields: [{ field: 'until', rule: 'required' }] });
+    }
+    if (input.until) {
+      // The limit counts from the later of the missed deadline and now, so a higher level can still extend.
+      const base = fromMs(Math.max(toMs(spec.stepDeadline()), Date.now()));
+      if (toMs(input.until) <= Date.now()) {
+        refuse(ErrorType.RuleRefused, '"until" must be in the future.', { rule: 'extension-in-past' });
+      }
+      if (!extensionAllowed(base, input.until, this.holidays(), this.rules())) {
+        refuse(
+          ErrorType.RuleRefused,
+          `"until" may be at most ${this.rules().maxExtensionWorkingDays} working days after ${base}.`,
+          { rule: 'extension-limit', from: base },
+        );
+      }
     }
     switch (input.action) {
       case 'extend':
-        if (!input.until) refuse(ErrorType.BadInput, 'An extension needs "until", the new deadline.', { field: 'until' });
-        if (!extensionAllowed(spec.stepDeadline(), input.until, this.holidays(), this.rules())) {
-          refuse(
-            ErrorType.RuleRefused,
-            `"until" must be after the current deadline and at most ${this.rules().maxExtensionWorkingDays} working days later.`,
-            { rule: 'extension-limit', currentDeadline: spec.stepDeadline() },
-          );
-        }
-        if (toMs(input.until) <= Date.now()) {
-          refuse(ErrorType.RuleRefused, '"until" must be in the future.', { rule: 'extension-in-past' });
-        }
         break;
       case 'take-over':
         if (esc.kind === 'self-assessment') {
@@ -126,11 +140,11 @@ export class Escalations {
             rule: 'action-not-available',
           });
         }
-        if (esc.targetId === 'hr' && input.actor.id === 'admin') {
+        if (!isPerson(input.actor)) {
           refuse(ErrorType.RuleRefused, 'A take-over needs a person; use a personal HR token.', { rule: 'take-over-needs-person' });
         }
-        if (input.actor.id === esc.personId) {
-          refuse(ErrorType.Forbidden, 'Nobody reviews or settles their own grade.');
+        if (input.actor.id === esc.personId || spec.settles.includes(input.actor.id)) {
+          refuse(ErrorType.Forbidden, 'Nobody reviews or settles their own grade: you are among the people this step settles.');
         }
         break;
       case 'reassign':

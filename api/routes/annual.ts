@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { annualQuotaCheck, annualRollup, type MonthResult } from '../../domain/annual';
 import type { Grade } from '../../domain/types';
+import { loadRules } from '../../db/settings';
 import { isHr, type AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
@@ -26,12 +27,16 @@ export function annualRoutes(deps: ApiDeps) {
       if (!unit) throw notFound(`There is no unit ${unitId}.`);
       const collective = await sql`select 1 from people where unit_id = ${unitId} and id = ${caller.id} and role in ('head', 'deputy')`;
       if (!isHr(caller) && collective.length === 0) throw forbidden('Only the unit\'s collective, HR and admins read the annual roll-up.');
-      // Months travel with the person: everyone settled by this unit in the year counts every month they were rated anywhere.
       const rows = await sql<{ personId: string; period: string; total: number | null; finalGrade: Grade | null; caps: { rule: string }[] }[]>`
         select e.person_id, e.period, e.total, e.final_grade, e.caps from evaluations e
         join cycles cy on cy.unit_id = e.unit_id and cy.period = e.period and cy.phase in ('published', 'locked')
         where e.period like ${`${year}-%`}
-          and e.person_id in (select person_id from evaluations where unit_id = ${unitId} and period like ${`${year}-%`})
+          -- Months travel with the person: those whose latest month of the year was settled here.
+          and e.person_id in (
+            select person_id from (
+              select distinct on (person_id) person_id, unit_id from evaluations
+              where period like ${`${year}-%`} order by person_id, period desc
+            ) latest where latest.unit_id = ${unitId})
         order by e.person_id, e.period`;
       const discipline = await sql<{ personId: string }[]>`
         select distinct person_id from discipline where date between ${`${year}-01-01`} and ${`${year}-12-31`}`;
@@ -43,8 +48,9 @@ export function annualRoutes(deps: ApiDeps) {
         months.push({ period: r.period, total: notRated ? null : r.total, grade: notRated ? null : r.finalGrade, disciplined: r.caps.some((cap) => cap.rule === 'discipline') });
         byPerson.set(r.personId, months);
       }
-      const people = [...byPerson].map(([personId, months]) => ({ personId, months: months.map((m) => ({ period: m.period, total: m.total, grade: m.grade })), ...annualRollup(months, disciplined.has(personId)) }));
-      return c.json({ unitId, year, people, quota: annualQuotaCheck(people.map((p) => p.grade)) }, 200);
+      const rules = await loadRules(sql);
+      const people = [...byPerson].map(([personId, months]) => ({ personId, months: months.map((m) => ({ period: m.period, total: m.total, grade: m.grade })), ...annualRollup(months, disciplined.has(personId), rules) }));
+      return c.json({ unitId, year, people, quota: annualQuotaCheck(people.map((p) => p.grade), rules) }, 200);
     },
   );
 }

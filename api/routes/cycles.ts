@@ -17,7 +17,8 @@ import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, fromTemporal, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { cycleView, findCycle, type CycleRow } from '../read-model';
+import { actsOnCycle, cycleView, findCycle, type CycleRow } from '../read-model';
+import type { Sql } from '../../db/sql';
 import { AnyJson, CycleParams, Deadlines, DeliberationBody, Empty, ErrorSchema, OpenCycleRequest, OutstandingBody } from '../schemas';
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -25,11 +26,14 @@ const ok = (description: string) => ({ description, content: { 'application/json
 const errors = { 400: err('Invalid input'), 403: err('Not allowed'), 404: err('Unknown cycle'), 409: err('Wrong phase'), 422: err('A rule refuses it') };
 const json = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
-/** Who reads a whole cycle: HR, admin, the unit's collective; a member sees only their own line. */
-function readScope(caller: Caller, cycle: CycleRow): 'all' | 'own' {
-  if (isHr(caller) || cycle.collective.includes(caller.id)) return 'all';
+/**
+ * Who reads a whole cycle: HR, the unit's collective, and whoever an escalation of the cycle has
+ * asked to act (a superior head who took the deliberation over); a member sees only their own line.
+ */
+async function readScope(sql: Sql, caller: Caller, cycle: CycleRow): Promise<'all' | 'own'> {
+  if (isHr(caller) || cycle.collective.includes(caller.id) || (await actsOnCycle(sql, caller.id, cycle.workflowId))) return 'all';
   if (cycle.members.some((m) => m.personId === caller.id)) return 'own';
-  throw forbidden('Only the unit\'s collective, its members, HR and admins read this cycle.');
+  throw forbidden('Only the unit\'s collective, its members, HR and those its escalations name read this cycle.');
 }
 
 export function cycleRoutes(deps: ApiDeps) {
@@ -46,7 +50,8 @@ export function cycleRoutes(deps: ApiDeps) {
   /** Sends one command to the unit's cycle and answers with the cycle as the read model now shows it. */
   const command = async <Arg>(unitId: string, period: string, def: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined) => {
     const cycle = await loadCycle(unitId, period);
-    await sendUpdate(temporal, cycle.workflowId, def, arg, { updateId, closedMessage: closed(cycle) });
+    const closedPhase = async () => (await findCycle(sql, unitId, period))?.phase ?? 'locked';
+    await sendUpdate(temporal, cycle.workflowId, def, arg, { updateId, closedMessage: closed(cycle), closedPhase });
     return cycleView(sql, await loadCycle(unitId, period));
   };
 
@@ -59,7 +64,7 @@ export function cycleRoutes(deps: ApiDeps) {
         const [unit] = await sql<{ id: string }[]>`select id from units where id = ${body.unitId}`;
         if (!unit) throw notFound(`There is no unit ${body.unitId}.`);
         const isHead = caller.person?.role === 'head' && caller.person.unitId === body.unitId;
-        if (!isHr(caller) && !isHead) throw forbidden('Only an admin, HR or the unit\'s head opens its cycle.');
+        if (!isHr(caller) && !isAdmin(caller) && !isHead) throw forbidden('Only an admin, HR or the unit\'s head opens its cycle.');
         if (body.deadlines && Object.keys(body.deadlines).length > 0 && !isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
         const known = await findCycle(sql, body.unitId, body.period);
         if (known?.phase === 'locked') return c.json(await cycleView(sql, known), 200);
@@ -95,7 +100,7 @@ export function cycleRoutes(deps: ApiDeps) {
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const cycle = await loadCycle(unitId, period);
-        const scope = readScope(c.get('caller'), cycle);
+        const scope = await readScope(sql, c.get('caller'), cycle);
         return c.json(await cycleView(sql, cycle, scope === 'own' ? c.get('caller').id : undefined), 200);
       },
     )
@@ -141,7 +146,7 @@ export function cycleRoutes(deps: ApiDeps) {
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const cycle = await loadCycle(unitId, period);
-        readScope(c.get('caller'), cycle);
+        await readScope(sql, c.get('caller'), cycle);
         if (cycle.phase !== 'published' && cycle.phase !== 'locked') throw conflict('The results are not published yet.', { phase: cycle.phase });
         const rows = await sql<{ personId: string; fullName: string; finalGrade: string | null; total: number | null }[]>`
           select e.person_id, p.full_name, e.final_grade, e.total

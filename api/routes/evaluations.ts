@@ -14,7 +14,7 @@ import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { evaluationView, findCycle, findEvaluation, memberLine } from '../read-model';
+import { actsOnCycle, evaluationView, findCycle, findEvaluation, memberLine } from '../read-model';
 import { AnyJson, ComplaintBody, ErrorSchema, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -34,7 +34,9 @@ export function evaluationRoutes(deps: ApiDeps) {
   /** Sends one step to the member's evaluation and answers with their line as the read model now shows it. */
   const step = async <Arg>(period: string, personId: string, def: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined, closedMessage: string) => {
     const e = await load(period, personId);
-    await sendUpdate(temporal, e.workflowId, def, arg, { updateId, closedMessage });
+    // Once an evaluation has ended, what a caller needs to know is where its cycle stands.
+    const closedPhase = async () => (await findCycle(sql, e.unitId, e.period))?.phase ?? 'closed';
+    await sendUpdate(temporal, e.workflowId, def, arg, { updateId, closedMessage, closedPhase });
     return memberLine(e, await load(period, personId));
   };
 
@@ -42,9 +44,8 @@ export function evaluationRoutes(deps: ApiDeps) {
   const mayRead = async (caller: Caller, e: NonNullable<Awaited<ReturnType<typeof findEvaluation>>>): Promise<boolean> => {
     if (isHr(caller) || caller.id === e.personId || caller.id === e.reviewerId) return true;
     const cycle = await findCycle(sql, e.unitId, e.period);
-    if (cycle?.collective.includes(caller.id)) return true;
-    const [target] = await sql`select 1 from escalations where period = ${e.period} and person_id = ${e.personId} and target_id = ${caller.id} limit 1`;
-    return !!target;
+    if (cycle && (cycle.collective.includes(caller.id) || (await actsOnCycle(sql, caller.id, cycle.workflowId)))) return true;
+    return actsOnCycle(sql, caller.id, e.workflowId);
   };
 
   const plan = createRoute({ method: 'put', path: '/v1/evaluations/{period}/{personId}/plan', summary: 'File the month\'s work plan (the person)', request: { params: EvaluationParams, ...json(Plan) }, responses: { 200: ok('The member line'), ...errors } });
@@ -85,7 +86,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         const { period, personId } = c.req.valid('param');
         const e = await load(period, personId);
         const caller = c.get('caller');
-        const complaint = await sendUpdate(temporal, cycleWorkflowId(e.unitId, period), fileComplaint, { actor: caller, personId, reason: c.req.valid('json').reason }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The complaint window has closed.' });
+        const complaint = await sendUpdate(temporal, cycleWorkflowId(e.unitId, period), fileComplaint, { actor: caller, personId, reason: c.req.valid('json').reason }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The complaint window has closed.', closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked' });
         return c.json({ id: complaint.id, status: complaint.status, dueAt: complaint.dueAt }, 201);
       },
     )
@@ -98,7 +99,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         const cycle = await findCycle(sql, complaint.unitId, complaint.period);
         const caller = c.get('caller');
         const body = c.req.valid('json');
-        const resolved = await sendUpdate(temporal, complaint.workflowId, resolveComplaint, { actor: caller, complaintId: id, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.` });
+        const resolved = await sendUpdate(temporal, complaint.workflowId, resolveComplaint, { actor: caller, complaintId: id, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`, closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked' });
         return c.json(resolved, 200);
       },
     );

@@ -98,6 +98,8 @@ create table evaluations (
   proposed_grade text,
   final_grade text,
   caps jsonb not null default '[]',
+  -- The cycle snapshot version that last wrote final_grade and caps (a late retry never undoes a complaint's change).
+  final_version integer not null default 0,
   missed text[] not null default '{}',
   history jsonb not null default '[]',
   deadlines jsonb not null,

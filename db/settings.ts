@@ -1,0 +1,21 @@
+/** Reads of the installation's settings: admin-added holidays, rule overrides, the profile schedule. */
+import type { Sql } from './sql';
+import { rulesWith, type RulesConfig } from '../domain/config';
+import { DEFAULT_PROFILE_SCHEDULE, type ProfileSchedule } from '../domain/scoring';
+
+/** Admin-added holidays (Tết, compensatory days) as YYYY-MM-DD. */
+export async function loadHolidays(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ date: string }[]>`select to_char(date, 'YYYY-MM-DD') as date from holidays order by date`;
+  return rows.map((r) => r.date);
+}
+
+/** The rules in force: defaults with the admin's overrides from `settings`. */
+export async function loadRules(sql: Sql): Promise<RulesConfig> {
+  const [row] = await sql<{ value: Record<string, unknown> }[]>`select value from settings where key = 'rules'`;
+  return rulesWith((row?.value ?? {}) as Parameters<typeof rulesWith>[0]);
+}
+
+export async function loadProfileSchedule(sql: Sql): Promise<ProfileSchedule> {
+  const [row] = await sql<{ value: ProfileSchedule }[]>`select value from settings where key = 'profiles'`;
+  return row?.value ?? DEFAULT_PROFILE_SCHEDULE;
+}

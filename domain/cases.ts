@@ -1,0 +1,359 @@
+/**
+ * Vocabulary, configurable defaults and input schemas shared by move cases (rotation, transfer,
+ * position change) and replacement cases; the rules themselves live in `eligibility`, `votes`
+ * and `triggers`.
+ *
+ * Every number the regulations leave open is a *(default)* in the domain notes and lives in
+ * {@link DEFAULT_CASE_RULES}, so HR or the admin can change it without touching rule code.
+ */
+import { z } from 'zod';
+import { DateSchema, PersonSchema, RoleSchema, type Role } from './types';
+
+/** The three kinds of move: luân chuyển, điều động, chuyển đổi vị trí công tác. */
+export type MoveKind = 'rotation' | 'transfer' | 'position-change';
+
+/** Every case kind HR may open. */
+export type CaseKind = MoveKind | 'replacement';
+
+/** The move kinds, in the order the API lists them. */
+export const MOVE_KINDS: readonly MoveKind[] = Object.freeze(['rotation', 'transfer', 'position-change'] as const);
+
+/** Why a person may not be moved for now (Decree 59/2019 Art. 38, Decree 138/2020). */
+export type DeferralReason =
+  | 'disciplinary-review'
+  | 'investigation'
+  | 'serious-illness'
+  | 'study'
+  | 'secondment'
+  | 'pregnancy'
+  | 'child-under-36-months';
+
+/** The deferral reasons, in the order the API lists them. */
+export const DEFERRAL_REASONS: readonly DeferralReason[] = Object.freeze([
+  'disciplinary-review',
+  'investigation',
+  'serious-illness',
+  'study',
+  'secondment',
+  'pregnancy',
+  'child-under-36-months',
+] as const);
+
+/** A deferral recorded in the directory; it is in force up to and including `until` ('YYYY-MM-DD'). */
+export interface Deferral {
+  reason: DeferralReason;
+  until: string;
+}
+
+/**
+ * HR's note that a rule is set aside for this case, e.g. `{ rule: 'deferral:pregnancy', note:
+ * 'moves at her own request, letter of 2026-03-02' }`. Only deferrals may be waived.
+ */
+export interface Waiver {
+  rule: string;
+  note: string;
+}
+
+/** What a case needs to know about a person beyond the basic directory entry. */
+export interface PersonRecord {
+  id: string;
+  unitId: string;
+  role: Role;
+  /** null: not recorded, which means no retirement limit applies. */
+  retirementDate: string | null;
+  /** Since when the person holds the current position; null when unknown. */
+  positionSince: string | null;
+  /** The position is on the list that must be changed periodically. */
+  sensitivePosition: boolean;
+  deferrals: Deferral[];
+}
+
+/** Discipline levels, mildest first (all are "reprimand or above"). */
+export type DisciplineLevel = 'reprimand' | 'warning' | 'demotion' | 'dismissal';
+
+/** One discipline decision recorded by HR. */
+export interface DisciplineRecord {
+  /** 'YYYY-MM-DD' the decision took effect */
+  date: string;
+  level: DisciplineLevel;
+  note?: string;
+}
+
+/** The result of one confidence vote on a leader: `low` of `total` ballots were low confidence. */
+export interface ConfidenceVote {
+  /** 'YYYY-MM-DD' */
+  date: string;
+  low: number;
+  total: number;
+}
+
+/** A vote of a deciding collective on a case. */
+export type VoteChoice = 'approve' | 'reject';
+
+/** Status of a case as the API shows it. */
+export type CaseStatus = 'open' | 'approved' | 'rejected' | 'completed' | 'withdrawn';
+
+/** Thresholds of the automatic replacement proposals (domain.md "Replacement cases"). */
+export interface TriggerRules {
+  /** Annual D this many years in a row proposes a replacement (2; the law's rule). */
+  consecutiveDYears: number;
+  /** Monthly D this many months in a row (default 2). */
+  consecutiveDMonths: number;
+  /** Monthly D this many times inside any window of {@link dMonthsWindowMonths} months (default 3). */
+  dMonthsIn12: number;
+  /** Length of that sliding window, in months (12). */
+  dMonthsWindowMonths: number;
+  /** Strictly more than this share of low-confidence ballots (2/3). */
+  lowConfidenceShare: number;
+  /** This many discipline decisions in one term (2). */
+  disciplinesInTerm: number;
+  /** A unit meeting strictly less than this share of its targets (0.7). */
+  unitTargetShare: number;
+}
+
+/** Tunable case parameters; see {@link DEFAULT_CASE_RULES} for the values. */
+export interface CaseRules {
+  /** Shortest rotation term, in months (default 36). */
+  minRotationTermMonths: number;
+  /** Longest secondment, in months (36); kept for a future secondment kind. */
+  maxSecondmentMonths: number;
+  /** No move with fewer than this many months left before retirement (18). */
+  retirementNoPositionChangeMonths: number;
+  /** A rotation into a head or deputy post needs this many years before retirement (default 10). */
+  leaderRotationMinServiceYearsLeft: number;
+  /** A sensitive position held this many months is due for a change (24). */
+  positionChangeDueMonths: number;
+  /** … and overdue at this many months (default 60). */
+  positionChangeOverdueMonths: number;
+  /** Working days for the opinions of the sending head, receiving head and person (default 5). */
+  opinionWorkingDays: number;
+  /** Working days after the effective date for handover and receipt (default 10). */
+  handoverWorkingDays: number;
+  /** Working days for a leader's written explanation in a replacement (10). */
+  explanationWorkingDays: number;
+  /** Working days from opening for HR's replacement proposal (10). */
+  proposalWorkingDays: number;
+  /** Working days for the collective's replacement decision (10). */
+  replacementDecisionWorkingDays: number;
+  /** … when extended once (15). */
+  replacementDecisionExtendedWorkingDays: number;
+  /** The end-of-rotation review falls this many days before the term ends (60). */
+  endOfTermReviewDaysBefore: number;
+  triggers: TriggerRules;
+}
+
+/** The defaults of domain.md; frozen so no caller mutates them. */
+export const DEFAULT_CASE_RULES: CaseRules = Object.freeze({
+  minRotationTermMonths: 36,
+  maxSecondmentMonths: 36,
+  retirementNoPositionChangeMonths: 18,
+  leaderRotationMinServiceYearsLeft: 10,
+  positionChangeDueMonths: 24,
+  positionChangeOverdueMonths: 60,
+  opinionWorkingDays: 5,
+  handoverWorkingDays: 10,
+  explanationWorkingDays: 10,
+  proposalWorkingDays: 10,
+  replacementDecisionWorkingDays: 10,
+  replacementDecisionExtendedWorkingDays: 15,
+  endOfTermReviewDaysBefore: 60,
+  triggers: Object.freeze({
+    consecutiveDYears: 2,
+    consecutiveDMonths: 2,
+    dMonthsIn12: 3,
+    dMonthsWindowMonths: 12,
+    lowConfidenceShare: 2 / 3,
+    disciplinesInTerm: 2,
+    unitTargetShare: 0.7,
+  }),
+}) as CaseRules;
+
+const months = z.number().int().min(1).max(1200);
+const days = z.number().int().min(1).max(366);
+const workingDays = z.number().int().min(1).max(60);
+const share = z.number().min(0).max(1);
+const atLeastOne = z.number().int().min(1);
+
+/** Zod schema for a complete {@link CaseRules}; rejects bad admin configuration early. */
+export const CaseRulesSchema = z
+  .object({
+    minRotationTermMonths: months,
+    maxSecondmentMonths: months,
+    retirementNoPositionChangeMonths: months,
+    leaderRotationMinServiceYearsLeft: z.number().int().min(0).max(50),
+    positionChangeDueMonths: months,
+    positionChangeOverdueMonths: months,
+    opinionWorkingDays: workingDays,
+    handoverWorkingDays: workingDays,
+    explanationWorkingDays: workingDays,
+    proposalWorkingDays: workingDays,
+    replacementDecisionWorkingDays: workingDays,
+    replacementDecisionExtendedWorkingDays: workingDays,
+    endOfTermReviewDaysBefore: days,
+    triggers: z
+      .object({
+        consecutiveDYears: atLeastOne,
+        consecutiveDMonths: atLeastOne,
+        dMonthsIn12: atLeastOne,
+        dMonthsWindowMonths: atLeastOne,
+        lowConfidenceShare: share,
+        disciplinesInTerm: atLeastOne,
+        unitTargetShare: share,
+      })
+      .strict()
+      .refine((t) => t.dMonthsIn12 <= t.dMonthsWindowMonths, {
+        message: 'dMonthsIn12 cannot exceed the window length',
+        path: ['dMonthsIn12'],
+      }),
+  })
+  .strict()
+  .refine((r) => r.positionChangeOverdueMonths >= r.positionChangeDueMonths, {
+    message: 'overdue cannot come before due',
+    path: ['positionChangeOverdueMonths'],
+  })
+  .refine((r) => r.replacementDecisionExtendedWorkingDays >= r.replacementDecisionWorkingDays, {
+    message: 'the extended decision period cannot be shorter than the normal one',
+    path: ['replacementDecisionExtendedWorkingDays'],
+  });
+
+/**
+ * The default case rules with `overrides` applied; `triggers` may be given partially and is
+ * merged over the default thresholds.
+ *
+ * @throws {RangeError} when the merged configuration is invalid (unknown key, share outside
+ *   0–1, non-integer months, overdue before due, …).
+ */
+export function caseRulesWith(
+  overrides: Partial<Omit<CaseRules, 'triggers'>> & { triggers?: Partial<TriggerRules> },
+): CaseRules {
+  const merged = {
+    ...DEFAULT_CASE_RULES,
+    ...overrides,
+    triggers: { ...DEFAULT_CASE_RULES.triggers, ...overrides.triggers },
+  };
+  const parsed = CaseRulesSchema.safeParse(merged);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new RangeError(`invalid case rules configuration: ${detail}`);
+  }
+  return parsed.data;
+}
+
+const nonBlank = z.string().regex(/\S/, 'must not be blank');
+const id = z.string().min(1);
+
+/** Zod schema for {@link MoveKind}. */
+export const MoveKindSchema = z.enum(['rotation', 'transfer', 'position-change']);
+
+/** Zod schema for {@link DeferralReason}. */
+export const DeferralReasonSchema = z.enum([
+  'disciplinary-review',
+  'investigation',
+  'serious-illness',
+  'study',
+  'secondment',
+  'pregnancy',
+  'child-under-36-months',
+]);
+
+/** Zod schema for {@link Deferral}. */
+export const DeferralSchema = z.object({ reason: DeferralReasonSchema, until: DateSchema });
+
+/** Zod schema for {@link Waiver}: both the rule and the note (why, e.g. the person's own request) are required. */
+export const WaiverSchema = z.object({ rule: nonBlank, note: nonBlank });
+
+/**
+ * Zod schema for the case fields a person may carry in `PUT /v1/org` (all optional there; absent
+ * means null / false / none).
+ */
+export const PersonCaseFieldsSchema = z.object({
+  retirementDate: DateSchema.nullable().optional(),
+  positionSince: DateSchema.nullable().optional(),
+  sensitivePosition: z.boolean().optional(),
+  deferrals: z.array(DeferralSchema).optional(),
+});
+
+/** Zod schema for a directory person with the case fields ({@link PersonSchema} extended). */
+export const PersonWithCaseFieldsSchema = PersonSchema.extend(PersonCaseFieldsSchema.shape);
+
+/**
+ * Zod schema for the body of a move in `POST /v1/cases`. `termMonths` is required for a
+ * rotation (its length is an eligibility rule) and optional otherwise; `waivers` defaults to
+ * none; `reason` is optional for a move.
+ */
+export const MoveCaseBodySchema = z
+  .object({
+    kind: MoveKindSchema,
+    personId: id,
+    toUnitId: id,
+    toRole: RoleSchema,
+    effectiveDate: DateSchema,
+    termMonths: z.number().int().min(1).max(1200).nullable().optional(),
+    reason: z.string().optional(),
+    waivers: z.array(WaiverSchema).default([]),
+  })
+  .superRefine((body, ctx) => {
+    if (body.kind === 'rotation' && (body.termMonths === undefined || body.termMonths === null)) {
+      ctx.addIssue({ code: 'custom', path: ['termMonths'], message: 'a rotation needs a term in months' });
+    }
+  });
+
+/** Zod schema for the body of a replacement in `POST /v1/cases`; HR must give the reason. */
+export const ReplacementCaseBodySchema = z.object({
+  kind: z.literal('replacement'),
+  personId: id,
+  reason: nonBlank,
+});
+
+/** Zod schema for any `POST /v1/cases` body, told apart by `kind` (an unknown kind is named as such). */
+export const CaseBodySchema = z.discriminatedUnion('kind', [MoveCaseBodySchema, ReplacementCaseBodySchema]);
+
+/** A validated `POST /v1/cases` body for a move. */
+export type MoveCaseBody = z.infer<typeof MoveCaseBodySchema>;
+
+/** A validated `POST /v1/cases` body for a replacement. */
+export type ReplacementCaseBody = z.infer<typeof ReplacementCaseBodySchema>;
+
+/** Zod schema for `POST /v1/cases/{id}/opinions`. */
+export const OpinionBodySchema = z.object({ opinion: z.enum(['agree', 'disagree']), note: z.string().optional() });
+
+/** Zod schema for {@link VoteChoice}. */
+export const VoteChoiceSchema = z.enum(['approve', 'reject']);
+
+/** Zod schema for `POST /v1/cases/{id}/votes`. */
+export const CaseVoteBodySchema = z.object({ vote: VoteChoiceSchema });
+
+/** Zod schema for `POST /v1/cases/{id}/explanation`. */
+export const ExplanationBodySchema = z.object({ text: nonBlank });
+
+/**
+ * Zod schema for `POST /v1/cases/{id}/proposal`: `replace` must name the acting holder;
+ * `keep` must carry its rationale in `note`. `placementUnitId` defaults (later) to the person's
+ * own unit.
+ */
+export const ProposalBodySchema = z
+  .object({
+    recommendation: z.enum(['replace', 'keep']),
+    actingPersonId: id.optional(),
+    placementUnitId: id.optional(),
+    note: z.string().optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.recommendation === 'replace' && body.actingPersonId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['actingPersonId'], message: 'a replacement needs an acting holder' });
+    }
+    if (body.recommendation === 'keep' && !/\S/.test(body.note ?? '')) {
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'keeping the leader needs a rationale' });
+    }
+  });
+
+/** Zod schema for {@link DisciplineLevel}. */
+export const DisciplineLevelSchema = z.enum(['reprimand', 'warning', 'demotion', 'dismissal']);
+
+/** Zod schema for `POST /v1/people/{id}/discipline` ({@link DisciplineRecord}). */
+export const DisciplineBodySchema = z.object({ date: DateSchema, level: DisciplineLevelSchema, note: z.string().optional() });
+
+/** Zod schema for `POST /v1/people/{id}/confidence-votes` ({@link ConfidenceVote}); `low` cannot exceed `total`. */
+export const ConfidenceVoteBodySchema = z
+  .object({ date: DateSchema, low: z.number().int().min(0), total: z.number().int().min(1) })
+  .refine((v) => v.low <= v.total, { message: 'low cannot exceed total', path: ['low'] });

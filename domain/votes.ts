@@ -1,0 +1,96 @@
+/**
+ * Votes of a deciding collective on a case (move or replacement): a case is approved with more
+ * than half of **all** members, not of those who voted, and at exactly half the chair decides.
+ */
+import type { VoteChoice } from './cases';
+
+/** One member's ballot. */
+export interface Ballot {
+  voterId: string;
+  vote: VoteChoice;
+}
+
+/** The collective, its chair and the ballots cast so far. */
+export interface VoteInput {
+  /** Every member of the deciding collective (repeats are counted once). */
+  members: string[];
+  /** The collective's chair (the head); null while the post is vacant, when a tie stays undecided. */
+  chairId: string | null;
+  votes: Ballot[];
+}
+
+/** Totals as the API shows them, and the outcome once it is settled. */
+export interface VoteTotals {
+  approve: number;
+  reject: number;
+  /** The number of members (the base of "more than half"). */
+  of: number;
+  /** null while the remaining ballots could still change the outcome. */
+  decided: 'approved' | 'rejected' | null;
+}
+
+/** {@link VoteTotals} plus the members who have not voted yet (for reminders and escalation). */
+export interface VoteTally extends VoteTotals {
+  pending: string[];
+}
+
+/**
+ * Counts the ballots and settles the outcome:
+ *
+ * - `'approved'` once approvals are more than half of all members (`approve > of / 2`), and
+ *   `'rejected'` once rejections are; no later ballot can change either;
+ * - at exactly half (`approve * 2 === of`, possible only with an even number of members), the
+ *   side the chair voted for wins: the other side can at most reach the same half, so the
+ *   chair's casting vote already decides, even before everyone has voted;
+ * - otherwise null (not yet decided; with an even split and a vacant chair it stays null).
+ *
+ * @throws {RangeError} when there are no members, the chair is not a member, or a ballot comes
+ *   from a non-member or from a member who already voted (callers turn these into 403 / 409
+ *   before they get here).
+ */
+export function tallyVotes(input: VoteInput): VoteTally {
+  const members = [...new Set(input.members)];
+  if (members.length === 0) throw new RangeError('a vote needs at least one member');
+  const memberSet = new Set(members);
+  if (input.chairId !== null && !memberSet.has(input.chairId)) {
+    throw new RangeError(`the chair '${input.chairId}' is not a member of the collective`);
+  }
+  const cast = new Map<string, VoteChoice>();
+  for (const ballot of input.votes) {
+    if (!memberSet.has(ballot.voterId)) throw new RangeError(`'${ballot.voterId}' is not a member of the collective`);
+    if (cast.has(ballot.voterId)) throw new RangeError(`'${ballot.voterId}' has already voted`);
+    if (ballot.vote !== 'approve' && ballot.vote !== 'reject') {
+      throw new RangeError(`'${String(ballot.vote)}' is not a vote`);
+    }
+    cast.set(ballot.voterId, ballot.vote);
+  }
+  const of = members.length;
+  let approve = 0;
+  let reject = 0;
+  for (const vote of cast.values()) {
+    if (vote === 'approve') approve += 1;
+    else reject += 1;
+  }
+  let decided: VoteTotals['decided'] = null;
+  if (approve * 2 > of) decided = 'approved';
+  else if (reject * 2 > of) decided = 'rejected';
+  else {
+    const chairVote = input.chairId === null ? undefined : cast.get(input.chairId);
+    if (chairVote === 'approve' && approve * 2 === of) decided = 'approved';
+    else if (chairVote === 'reject' && reject * 2 === of) decided = 'rejected';
+  }
+  return { approve, reject, of, decided, pending: members.filter((m) => !cast.has(m)) };
+}
+
+/**
+ * The same count and outcome as {@link tallyVotes}, reduced to what a secret ballot (a
+ * replacement) may store or show: the totals and the outcome, with no voter list. The ballots
+ * themselves must be discarded by the caller. (At an even split decided by the chair, the
+ * outcome necessarily reveals the chair's side; that is the rule, not a leak of this function.)
+ *
+ * @throws {RangeError} as {@link tallyVotes}.
+ */
+export function secretTally(input: VoteInput): VoteTotals {
+  const { approve, reject, of, decided } = tallyVotes(input);
+  return { approve, reject, of, decided };
+}

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench -- --people 2000 [--units 20] [--concurrency 32] [--json]`
+ *
+ * Brings up the stack (Temporal dev server, Postgres, worker and API in their own processes) unless
+ * `--api URL --admin-token T --temporal host:port` name one that answers; loads a synthetic city;
+ * measures the floor (bare Temporal updates); drives a whole month through the HTTP API; prints a
+ * table and the ratio of submission throughput to the floor; writes bench/results/<time>.json.
+ */
+import { Client, Connection } from '@temporalio/client';
+import cliProgress from 'cli-progress';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { evaluationWorkflowId } from '../../workflows/messages';
+import { ensureTools, PROJECT_ROOT } from '../tools';
+import { benchDirectory } from './directory';
+import { measureFloor } from './floor';
+import { apiClient, driveMonth, SUBMISSION_STEPS, type Step } from './month';
+import { startBenchStack, type BenchStack } from './stack';
+import { round, table } from './stats';
+
+const { values: args } = parseArgs({
+  options: {
+    people: { type: 'string', default: '2000' },
+    units: { type: 'string' },
+    concurrency: { type: 'string', default: '32' },
+    period: { type: 'string', default: '2031-01' },
+    json: { type: 'boolean', default: false },
+    api: { type: 'string' },
+    'admin-token': { type: 'string' },
+    temporal: { type: 'string' },
+    'worker-env': { type: 'string', multiple: true, default: [] },
+  },
+});
+
+const people = Number(args.people);
+const units = Number(args.units ?? Math.max(1, Math.round(people / 100)));
+const concurrency = Number(args.concurrency);
+for (const [name, value] of [['people', people], ['units', units], ['concurrency', concurrency]] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a whole number of at least 1 (got ${String(value)}).`);
+    process.exit(2);
+  }
+}
+const say = (line: string) => {
+  if (!args.json) console.log(line);
+};
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/readyz`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  let stack: BenchStack | undefined;
+  let api = args.api;
+  let adminToken = args['admin-token'];
+  let temporalAddress = args.temporal;
+  if (!(api && adminToken && temporalAddress && (await answers(api)))) {
+    ensureTools();
+    say('bringing up the stack (Temporal dev server, PostgreSQL, worker, API)…');
+    const workerEnv = Object.fromEntries(args['worker-env'].map((kv) => kv.split('=', 2) as [string, string]));
+    stack = await startBenchStack({ name: 'bench', workerEnv });
+    ({ api, adminToken, temporalAddress } = { api: stack.api, adminToken: stack.adminToken, temporalAddress: stack.temporalAddress });
+  }
+  const bars = new cliProgress.MultiBar(
+    { format: ' {step} |{bar}| {value}/{total}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  try {
+    const directory = benchDirectory(people, units);
+    const call = apiClient(api!);
+    const loaded = await call<{ units: number; people: number }>(adminToken!, 'PUT', '/v1/org', directory);
+    say(`directory: ${loaded.units} units, ${loaded.people} people; concurrency ${concurrency}`);
+
+    const floorBar = bars.create(people, 0, { step: 'floor'.padEnd(15) });
+    const floor = await measureFloor({ address: temporalAddress!, count: people, concurrency, onProgress: (d) => floorBar.update(d) });
+    floorBar.stop();
+
+    const stepBars = new Map<Step, cliProgress.SingleBar>();
+    const month = await driveMonth({
+      api: api!,
+      adminToken: adminToken!,
+      directory,
+      period: args.period!,
+      concurrency,
+      onProgress: (step, done, total) => {
+        let bar = stepBars.get(step);
+        if (!bar) {
+          bar = bars.create(total, 0, { step: step.padEnd(15) });
+          stepBars.set(step, bar);
+        }
+        bar.update(done);
+      },
+    });
+    bars.stop();
+
+    const connection = await Connection.connect({ address: temporalAddress! });
+    const client = new Client({ connection });
+    const sample = directory.people.filter((_, i) => i % Math.max(1, Math.floor(people / 100)) === 0).slice(0, 100);
+    const histories = await Promise.all(sample.map(async (p) => (await client.workflow.getHandle(evaluationWorkflowId(args.period!, p.id)).describe())));
+    await connection.close();
+    const events = histories.map((h) => h.historyLength);
+    const bytes = histories.map((h) => h.historySize ?? 0);
+
+    const submissions = month.steps.filter((s) => SUBMISSION_STEPS.includes(s.step as Step));
+    const submitted = submissions.reduce((n, s) => n + s.count, 0);
+    const submitSeconds = submissions.reduce((n, s) => n + s.seconds, 0);
+    const throughput = submitted / submitSeconds;
+    const result = {
+      at: new Date().toISOString(),
+      people,
+      units: directory.units.length,
+      concurrency,
+      steps: month.steps,
+      floor,
+      submissionsPerSecond: round(throughput, 1),
+      ratioToFloor: round(throughput / floor.perSecond, 3),
+      monthWallSeconds: round(month.wallSeconds, 1),
+      peakMemoryMiB: { worker: stack?.worker.peakMiB() ?? null, api: stack?.apiService.peakMiB() ?? null },
+      historyPerEvaluation: {
+        sampled: histories.length,
+        eventsMean: round(events.reduce((a, b) => a + b, 0) / events.length, 1),
+        eventsMax: Math.max(...events),
+        bytesMean: Math.round(bytes.reduce((a, b) => a + b, 0) / bytes.length),
+        bytesMax: Math.max(...bytes),
+      },
+    };
+    mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
+    const file = join(PROJECT_ROOT, 'bench', 'results', `${result.at.replace(/[:.]/g, '-')}-${people}.json`);
+    writeFileSync(file, JSON.stringify(result, null, 2));
+    if (args.json) {
+      console.log(JSON.stringify(result));
+    } else {
+      console.log(`\n${table([...month.steps, floor])}\n`);
+      console.log(`month wall time          ${result.monthWallSeconds} s`);
+      console.log(`submissions (plan, self-assessment, review) ${result.submissionsPerSecond}/s; floor ${floor.perSecond}/s`);
+      console.log(`ratio to floor           ${result.ratioToFloor}`);
+      console.log(`peak memory              worker ${result.peakMemoryMiB.worker ?? 'n/a'} MiB, API ${result.peakMemoryMiB.api ?? 'n/a'} MiB`);
+      console.log(`history per evaluation   ${result.historyPerEvaluation.eventsMean} events (max ${result.historyPerEvaluation.eventsMax}), ${result.historyPerEvaluation.bytesMean} bytes (max ${result.historyPerEvaluation.bytesMax})`);
+      console.log(`written to               ${file}`);
+    }
+  } finally {
+    bars.stop();
+    await stack?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,145 @@
+/**
+ * Drives one whole month through the HTTP API, as the people of a unit would: cycles opened,
+ * plans, self-assessments, reviews, the head's list and the deputies' approvals, publication.
+ * Every write carries an Idempotency-Key and is retried on failure, so a fault in the middle
+ * (a killed worker, a restarted server) delays a submission but never doubles or loses it.
+ * Used by `npm run bench` and by the fault tests.
+ */
+import { collectiveOf, headOf, reviewerOf } from '../../domain/scope';
+import { fromMs } from '../../domain/calendar';
+import type { Directory } from '../../domain/types';
+import { runPool, type PoolResult } from './pool';
+import { figures, type StepFigures } from './stats';
+
+export type Step = 'tokens' | 'open' | 'plan' | 'self-assessment' | 'review' | 'deliberation' | 'approval' | 'publication';
+export const SUBMISSION_STEPS: Step[] = ['plan', 'self-assessment', 'review'];
+
+export interface MonthOptions {
+  api: string;
+  adminToken: string;
+  directory: Directory;
+  period: string;
+  concurrency: number;
+  /** Called as each request of a step finishes, for a progress bar or to inject a fault mid-step. */
+  onProgress?: (step: Step, done: number, total: number) => void;
+  /** Attempts per request beyond the first (default 60, half a second apart). */
+  retries?: number;
+}
+
+export interface MonthResult {
+  steps: StepFigures[];
+  wallSeconds: number;
+  tokens: Record<string, string>;
+}
+
+class HttpFailure extends Error {
+  constructor(readonly status: number, body: string) {
+    super(`HTTP ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+export function apiClient(base: string) {
+  return async function call<T = unknown>(token: string, method: string, path: string, body?: unknown, key?: string): Promise<T> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new HttpFailure(res.status, text);
+    return (text ? JSON.parse(text) : null) as T;
+  };
+}
+
+/** Deterministic scores in the B/C bands, so no list trips the A quota or a leader's cap. */
+const scoresFor = (i: number) => ({ discipline: 15 + (i % 5), tasks: 45 + ((i * 7) % 18), bonus: i % 4 });
+
+export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
+  const call = apiClient(opts.api);
+  const { directory: dir, period } = opts;
+  const retries = opts.retries ?? 60;
+  const steps: StepFigures[] = [];
+  const started = performance.now();
+  const run = async <T>(step: Step, items: T[], task: (item: T) => Promise<void>): Promise<PoolResult> => {
+    const result = await runPool(items, opts.concurrency, task, {
+      retries,
+      retryDelayMs: 500,
+      onDone: (done) => opts.onProgress?.(step, done, items.length),
+    });
+    steps.push(figures(step, result.latenciesMs, result.failed, result.seconds));
+    if (result.failed > 0) throw new Error(`${result.failed} ${step} request(s) failed: ${result.errors.join(' | ')}`);
+    return result;
+  };
+  const admin = opts.adminToken;
+  const units = dir.units.map((u) => u.id);
+  const people = dir.people.map((p) => p.id);
+
+  const tokens: Record<string, string> = {};
+  await run('tokens', people, async (id) => {
+    const res = await call<{ token: string }>(admin, 'POST', '/v1/tokens', { personId: id, roles: [], label: 'bench' });
+    tokens[id] = res.token;
+  });
+
+  const now = Date.now();
+  const DAY = 86_400_000;
+  const deadlines = { plan: fromMs(now + 3 * 3_600_000), selfAssessment: fromMs(now + 2 * DAY), review: fromMs(now + 3 * DAY), deliberation: fromMs(now + 4 * DAY) };
+  await run('open', units, async (unitId) => {
+    await call(admin, 'POST', '/v1/cycles', { unitId, period, deadlines }, `bench-open-${period}-${unitId}`);
+  });
+
+  const tasks = [{ title: 'Triển khai kế hoạch công tác tháng', target: 'Hoàn thành 100%' }];
+  await run('plan', people, async (id) => {
+    await call(tokens[id], 'PUT', `/v1/evaluations/${period}/${id}/plan`, { tasks }, `bench-plan-${period}-${id}`);
+  });
+
+  // Everyone has filed: bring the plan deadline forward so the self-assessment opens now.
+  for (const unitId of units) {
+    await call(admin, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { plan: fromMs(Date.now() + 2000) }, `bench-plan-end-${period}-${unitId}`);
+  }
+
+  const index = new Map(people.map((id, i) => [id, i] as const));
+  await run('self-assessment', people, async (id) => {
+    await call(tokens[id], 'PUT', `/v1/evaluations/${period}/${id}/self-assessment`, { scores: scoresFor(index.get(id)!) }, `bench-self-${period}-${id}`);
+  });
+
+  const reviews = people.map((id) => ({ id, reviewer: reviewerOf(dir, id) })).filter((r): r is { id: string; reviewer: string } => r.reviewer !== null);
+  await run('review', reviews, async ({ id, reviewer }) => {
+    await call(tokens[reviewer], 'PUT', `/v1/evaluations/${period}/${id}/review`, { scores: scoresFor(index.get(id)! + 1) }, `bench-review-${period}-${id}`);
+  });
+
+  interface CycleView {
+    phase: string;
+    members: { personId: string; proposedGrade: string | null }[];
+  }
+  await run('deliberation', units, async (unitId) => {
+    const head = headOf(dir, unitId)!.id;
+    let cycle = await call<CycleView>(tokens[head], 'GET', `/v1/cycles/${unitId}/${period}`);
+    for (let i = 0; cycle.phase === 'open' && i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      cycle = await call<CycleView>(tokens[head], 'GET', `/v1/cycles/${unitId}/${period}`);
+    }
+    const decisions = cycle.members.map((m) => ({ personId: m.personId, grade: m.proposedGrade }));
+    await call(tokens[head], 'PUT', `/v1/cycles/${unitId}/${period}/deliberation`, { decisions }, `bench-list-${period}-${unitId}`);
+  });
+
+  const approvals = units.flatMap((unitId) => collectiveOf(dir, unitId).slice(1).map((member) => ({ unitId, member })));
+  await run('approval', approvals, async ({ unitId, member }) => {
+    await call(tokens[member], 'POST', `/v1/cycles/${unitId}/${period}/deliberation/approvals`, {}, `bench-approve-${period}-${unitId}-${member}`);
+  });
+
+  await run('publication', units, async (unitId) => {
+    const head = headOf(dir, unitId)!.id;
+    for (let i = 0; i < 600; i++) {
+      const cycle = await call<CycleView>(tokens[head], 'GET', `/v1/cycles/${unitId}/${period}`);
+      if (cycle.phase === 'published') return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${unitId} was not published`);
+  });
+
+  return { steps, wallSeconds: (performance.now() - started) / 1000, tokens };
+}

@@ -1,0 +1,136 @@
+/**
+ * The stack for a benchmark or fault test, as `npm run dev` brings it up, but with the worker and
+ * the API in their own processes so their memory can be measured and they can be killed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { startTemporalDevServer, type DevServer } from '../temporal-dev';
+import { PROJECT_ROOT } from '../tools';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MiB; null when it cannot be read. */
+export function peakMemoryMiB(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface NodeService {
+  process: ChildProcess;
+  peakMiB: () => number | null;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+/** Starts `entry` with node and the tsx loader (one process: a signal reaches the service itself). */
+export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, ready: string, log?: (line: string) => void): Promise<NodeService> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      log?.(text.trimEnd());
+      if (text.includes(ready)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => log?.(c.toString().trimEnd()));
+    child.once('exit', (code) => reject(new Error(`${entry} exited during start (code ${code})`)));
+  });
+  return {
+    process: child,
+    peakMiB: () => peakMemoryMiB(child.pid),
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface BenchStack {
+  api: string;
+  adminToken: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  temporal: DevServer;
+  worker: NodeService;
+  apiService: NodeService;
+  /** Kills and starts the worker again (SIGKILL by default). */
+  restartWorker: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Stops the Temporal dev server and starts it again on the same SQLite file. */
+  restartTemporal: () => Promise<void>;
+  /** Stops PostgreSQL, waits, and starts it again on the same data. */
+  pausePostgres: (ms: number) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export async function startBenchStack(opts: { name: string; workerEnv?: NodeJS.ProcessEnv; log?: (line: string) => void }): Promise<BenchStack> {
+  const dir = mkdtempSync(join(PROJECT_ROOT, '.data', `${opts.name}-`));
+  mkdirSync(dir, { recursive: true });
+  const pgPort = await freePort();
+  const pgDir = join(dir, 'pg');
+  let pg: EmbeddedDb = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'evaluations', quiet: true });
+  const temporalPort = await freePort();
+  const dbFile = join(dir, 'temporal.db');
+  let temporal = await startTemporalDevServer({ dbFile, port: temporalPort, uiPort: null, quiet: true });
+  const adminToken = `bench-admin-${Date.now()}-token`;
+  const apiPort = await freePort();
+  const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ADMIN_TOKEN: adminToken, PORT: String(apiPort), LOG_LEVEL: 'WARN', SMTP_URL: '' };
+  const startWorker = () => startNodeService('worker/main.ts', { ...env, ...opts.workerEnv }, 'worker polling', opts.log);
+  let worker = await startWorker();
+  const apiService = await startNodeService('api/main.ts', env, 'API listening', opts.log);
+  const stack: BenchStack = {
+    api: `http://127.0.0.1:${apiPort}`,
+    adminToken,
+    databaseUrl: pg.url,
+    temporalAddress: temporal.address,
+    temporal,
+    worker,
+    apiService,
+    restartWorker: async (signal = 'SIGKILL') => {
+      await worker.kill(signal);
+      worker = await startWorker();
+      stack.worker = worker;
+    },
+    restartTemporal: async () => {
+      await temporal.stop();
+      temporal = await startTemporalDevServer({ dbFile, port: temporalPort, uiPort: null, quiet: true });
+      stack.temporal = temporal;
+    },
+    pausePostgres: async (ms: number) => {
+      await pg.stop();
+      await new Promise((r) => setTimeout(r, ms));
+      pg = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'evaluations', quiet: true });
+    },
+    stop: async () => {
+      await apiService.kill();
+      await worker.kill();
+      await temporal.stop();
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** A direct connection for checks (the read model) outside the API. */
+export const checkSql = (url: string) => postgres(url, { max: 2, onnotice: () => {}, transform: postgres.camel });

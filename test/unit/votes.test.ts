@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { VoteChoice } from '../../domain/cases';
+import { secretTally, tallyVotes, type Ballot, type VoteTally } from '../../domain/votes';
+
+// 'a:+ b:-' → a approves, b rejects.
+const ballots = (spec: string): Ballot[] =>
+  spec
+    .split(' ')
+    .filter((s) => s !== '')
+    .map((s) => {
+      const [voterId, sign] = s.split(':');
+      return { voterId, vote: (sign === '+' ? 'approve' : 'reject') as VoteChoice };
+    });
+
+const FOUR = ['h', 'd1', 'd2', 'd3'];
+const FIVE = ['h', 'd1', 'd2', 'd3', 'd4'];
+
+describe('tallyVotes', () => {
+  it.each<[string, string[], string | null, string, Omit<VoteTally, 'pending'>]>([
+    ['majority approves', FIVE, 'h', 'd1:+ d2:+ d3:+', { approve: 3, reject: 0, of: 5, decided: 'approved' }],
+    ['majority rejects', FIVE, 'h', 'd1:- d2:- h:-', { approve: 0, reject: 3, of: 5, decided: 'rejected' }],
+    ['majority of all members, not of voters', FIVE, 'h', 'd1:+ d2:+', { approve: 2, reject: 0, of: 5, decided: null }],
+    ['not yet decided, split', FIVE, 'h', 'd1:+ d2:+ d3:- d4:-', { approve: 2, reject: 2, of: 5, decided: null }],
+    ['decided by the last vote', FIVE, 'h', 'd1:+ d2:+ d3:- d4:- h:+', { approve: 3, reject: 2, of: 5, decided: 'approved' }],
+    ['2-2, chair approves', FOUR, 'h', 'h:+ d1:+ d2:- d3:-', { approve: 2, reject: 2, of: 4, decided: 'approved' }],
+    ['2-2, chair rejects', FOUR, 'h', 'h:- d1:- d2:+ d3:+', { approve: 2, reject: 2, of: 4, decided: 'rejected' }],
+    ['half with the chair already decides', FOUR, 'h', 'h:+ d1:+', { approve: 2, reject: 0, of: 4, decided: 'approved' }],
+    ['half without the chair does not', FOUR, 'h', 'd1:+ d2:+', { approve: 2, reject: 0, of: 4, decided: null }],
+    ['half rejecting without the chair does not', FOUR, 'h', 'd1:- d2:- h:+', { approve: 1, reject: 2, of: 4, decided: null }],
+    ['2-2 with the chair post vacant stays open', FOUR, null, 'h:+ d1:+ d2:- d3:-', { approve: 2, reject: 2, of: 4, decided: null }],
+    ['a collective of one', ['h'], 'h', 'h:+', { approve: 1, reject: 0, of: 1, decided: 'approved' }],
+    ['no votes yet', FOUR, 'h', '', { approve: 0, reject: 0, of: 4, decided: null }],
+    ['a repeated member counts once', ['h', 'd1', 'd1'], 'h', 'd1:+ h:+', { approve: 2, reject: 0, of: 2, decided: 'approved' }],
+  ])('%s', (_name, members, chairId, spec, expected) => {
+    const { pending: _pending, ...totals } = tallyVotes({ members, chairId, votes: ballots(spec) });
+    expect(totals).toEqual(expected);
+  });
+
+  it('lists the members who have not voted, in member order', () => {
+    expect(tallyVotes({ members: FIVE, chairId: 'h', votes: ballots('d3:+ h:-') }).pending).toEqual(['d1', 'd2', 'd4']);
+    expect(tallyVotes({ members: FOUR, chairId: 'h', votes: ballots('h:+ d1:+ d2:- d3:-') }).pending).toEqual([]);
+  });
+
+  it.each<[string, string[], string | null, string]>([
+    ['a duplicate voter', FOUR, 'h', 'd1:+ d1:+'],
+    ['a voter changing their vote', FOUR, 'h', 'd1:+ d1:-'],
+    ['a non-member', FOUR, 'h', 'd1:+ x:+'],
+    ['a chair outside the collective', FOUR, 'x', 'd1:+'],
+    ['no members', [], null, ''],
+  ])('throws on %s', (_name, members, chairId, spec) => {
+    expect(() => tallyVotes({ members, chairId, votes: ballots(spec) })).toThrow(RangeError);
+  });
+
+  it('throws on a ballot that is neither approve nor reject', () => {
+    const votes = [{ voterId: 'd1', vote: 'abstain' as VoteChoice }];
+    expect(() => tallyVotes({ members: FOUR, chairId: 'h', votes })).toThrow(RangeError);
+  });
+});
+
+describe('secretTally', () => {
+  it('keeps only the totals and the outcome', () => {
+    const result = secretTally({ members: FOUR, chairId: 'h', votes: ballots('h:- d1:- d2:+ d3:+') });
+    expect(result).toStrictEqual({ approve: 2, reject: 2, of: 4, decided: 'rejected' });
+    expect(Object.keys(result).sort()).toEqual(['approve', 'decided', 'of', 'reject']);
+  });
+
+  it('decides like tallyVotes', () => {
+    expect(secretTally({ members: FIVE, chairId: 'h', votes: ballots('d1:+ d2:+ d3:+') }).decided).toBe('approved');
+    expect(secretTally({ members: FIVE, chairId: 'h', votes: ballots('d1:+ d2:+') }).decided).toBeNull();
+  });
+
+  it('validates like tallyVotes', () => {
+    expect(() => secretTally({ members: FOUR, chairId: 'h', votes: ballots('d2:+ d2:+') })).toThrow(RangeError);
+  });
+});
