@@ -11,20 +11,39 @@ import { badRequest, conflict } from './errors';
 
 /** Reserved but not answered yet. */
 const IN_PROGRESS = 0;
+/** Longer than any request runs: a reservation this old belongs to a request that died with its process or its database. */
+const STALE_SECONDS = 90;
+
+interface Stored {
+  status: number;
+  body: unknown;
+  method: string;
+  path: string;
+}
 
 export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
+  /** True when this request now holds the key: a fresh reservation, or one taken over from a dead request. */
+  const reserve = async (actor: string, key: string, method: string, path: string): Promise<boolean> => {
+    const fresh = await sql`
+      insert into idempotency (actor, key, method, path, status, body)
+      values (${actor}, ${key}, ${method}, ${path}, ${IN_PROGRESS}, ${sql.json({})})
+      on conflict (actor, key) do nothing returning key`;
+    if (fresh.length > 0) return true;
+    const taken = await sql`
+      update idempotency set created_at = now()
+      where actor = ${actor} and key = ${key} and method = ${method} and path = ${path} and status = ${IN_PROGRESS}
+        and created_at < now() - make_interval(secs => ${STALE_SECONDS})
+      returning key`;
+    return taken.length > 0;
+  };
+
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (!key || c.req.method === 'GET') return next();
     if (key.length > 200) throw badRequest('Idempotency-Key is at most 200 characters.', [{ field: 'Idempotency-Key', rule: 'too_big' }]);
     const actor = c.get('caller').id;
-    const reserved = await sql`
-      insert into idempotency (actor, key, method, path, status, body)
-      values (${actor}, ${key}, ${c.req.method}, ${c.req.path}, ${IN_PROGRESS}, ${sql.json({})})
-      on conflict (actor, key) do nothing returning key`;
-    if (reserved.length === 0) {
-      const [seen] = await sql<{ status: number; body: unknown; method: string; path: string }[]>`
-        select status, body, method, path from idempotency where actor = ${actor} and key = ${key}`;
+    if (!(await reserve(actor, key, c.req.method, c.req.path))) {
+      const [seen] = await sql<Stored[]>`select status, body, method, path from idempotency where actor = ${actor} and key = ${key}`;
       if (seen.method !== c.req.method || seen.path !== c.req.path) {
         throw badRequest('This Idempotency-Key was already used for another request.', [{ field: 'Idempotency-Key', rule: 'reused' }]);
       }
@@ -40,10 +59,17 @@ export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
         const body = await c.res.clone().json();
         await sql`update idempotency set status = ${c.res.status}, body = ${sql.json(body as never)} where actor = ${actor} and key = ${key}`;
       } else {
-        await sql`delete from idempotency where actor = ${actor} and key = ${key} and status = ${IN_PROGRESS}`;
+        release(actor, key);
       }
     }
   };
+
+  /** Frees a reservation so the client's retry can run; while the database is away, keeps trying in the background. */
+  function release(actor: string, key: string, attempt = 0): void {
+    sql`delete from idempotency where actor = ${actor} and key = ${key} and status = ${IN_PROGRESS}`.catch(() => {
+      if (attempt < 300) setTimeout(() => release(actor, key, attempt + 1), 1000).unref();
+    });
+  }
 }
 
 /** The Temporal update ID for a request: stable under retry when the client sent a key. */

@@ -189,3 +189,28 @@ export async function actsOnCycle(sql: Sql, personId: string, workflowId: string
     limit 1`;
   return rows.length > 0;
 }
+
+/**
+ * Waits (briefly) until the read model has caught up with a command's answer: workflows write it
+ * right after they accept a command, so a client that reads after writing sees its own write.
+ */
+export async function readYourWrite(versionNow: () => Promise<number | undefined>, wanted: number | undefined, timeoutMs = 5000): Promise<void> {
+  if (wanted === undefined) return;
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
+    if (((await versionNow()) ?? -1) >= wanted) return;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+export const evaluationVersion = (sql: Sql, period: string, personId: string) => async () =>
+  (await sql<{ version: number }[]>`select version from evaluations where period = ${period} and person_id = ${personId}`)[0]?.version;
+
+export const cycleVersion = (sql: Sql, unitId: string, period: string) => async () =>
+  (await sql<{ version: number }[]>`select version from cycles where unit_id = ${unitId} and period = ${period}`)[0]?.version;
+
+export const escalationVersion = (sql: Sql, id: string) => async () =>
+  (await sql<{ version: number }[]>`select version from escalations where id = ${id}`)[0]?.version;
+
+export const complaintVersion = (sql: Sql, id: string) => async () =>
+  (await sql<{ version: number }[]>`select version from complaints where id = ${id}`)[0]?.version;

@@ -43,6 +43,9 @@ export const Deadlines = z
   .strict()
   .openapi('DeadlineOverrides');
 
+/** On a running cycle an admin may also move the end of the complaint window (`complaints`). */
+export const RunningDeadlines = Deadlines.extend({ complaints: Instant.optional() }).openapi('RunningDeadlineOverrides');
+
 export const OpenCycleRequest = z.object({ unitId: Id, period: Period, deadlines: Deadlines.optional() }).strict().openapi('OpenCycle');
 
 export const CycleParams = z.object({ unitId: Id, period: Period });

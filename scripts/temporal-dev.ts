@@ -73,6 +73,7 @@ export async function startTemporalDevServer(opts: {
     '--db-filename', opts.dbFile,
     '--namespace', 'default',
     '--log-level', 'warn',
+    ...(process.env.TEMPORAL_DEV_EXTRA ? process.env.TEMPORAL_DEV_EXTRA.split(' ') : []),
     ...SEARCH_ATTRIBUTES.flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
   ];

@@ -11,7 +11,6 @@ import {
   setHandler,
   startChild,
   workflowInfo,
-  patched,
   upsertSearchAttributes,
   uuid4,
   type ChildWorkflowHandle,
@@ -45,9 +44,8 @@ import {
   type EvaluationResult,
   type MemberLine,
   SEARCH,
-  SEARCH_ATTRIBUTES_PATCH,
 } from './messages';
-import { actsAs, awaitStep, Escalations, ladderAbove, now, refuse } from './steps';
+import { actsAs, awaitStep, Escalations, ladderAbove, now, ReadModelWriter, refuse, saveCycle } from './steps';
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
@@ -69,15 +67,13 @@ const CHILD_BATCH = 200;
 export async function cycleWorkflow(input: CycleInput): Promise<void> {
   const { workflowId } = workflowInfo();
   let phase: CyclePhase = 'starting';
-  let tagPhase = false;
   const enter = (next: CyclePhase): void => {
     phase = next;
-    if (tagPhase) upsertSearchAttributes([{ key: SEARCH.phase, value: next }]);
+    upsertSearchAttributes([{ key: SEARCH.phase, value: next }]);
   };
   let ctx: CycleContext | null = null;
   let deadlines: Deadlines | null = null;
   let outstanding = false;
-  let version = 0;
   let childrenStarted = false;
   let lockedAt: string | null = null;
   const results = new Map<string, EvaluationResult>();
@@ -102,7 +98,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   const escalations = new Escalations(
     () => context().rules,
     () => context().holidays,
-    async (esc, event) => {
+    (esc, event) => {
       const notes: Notification[] =
         event === 'opened' || event === 'climbed'
           ? [
@@ -114,7 +110,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
               },
             ]
           : [];
-      await persist([{ at: now(), actor: esc.decision?.by ?? 'system', action: `escalation.${event}`, subject: workflowId, payload: { escalation: esc } }], notes);
+      persist([{ at: now(), actor: esc.decision?.by ?? 'system', action: `escalation.${event}`, subject: workflowId, payload: { escalation: esc } }], notes);
     },
   );
 
@@ -153,6 +149,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     members: memberLines(),
     complaints,
     escalations: escalations.items,
+    readModelVersion: writes.latest(),
   });
 
   const openSteps = (): OpenStep[] => {
@@ -176,10 +173,16 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     return steps;
   };
 
-  async function persist(audit: AuditEntry[] = [], notifications: Notification[] = [], changed: FinalLine[] = [], seed = false): Promise<void> {
-    version += 1;
+  // Final grades and the seeding of evaluation rows wait for the next flush with the rest.
+  const pendingFinals = new Map<string, FinalLine>();
+  let pendingSeed = false;
+  const writes = new ReadModelWriter(async ({ version, audit, notifications }) => {
     const v = view();
-    await acts.saveCycle({
+    const changed = [...pendingFinals.values()];
+    pendingFinals.clear();
+    const seed = pendingSeed;
+    pendingSeed = false;
+    await saveCycle({
       workflowId,
       version,
       view: {
@@ -205,7 +208,13 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       audit,
       notifications,
     });
+  });
+  function persist(audit: AuditEntry[] = [], notifications: Notification[] = [], changed: FinalLine[] = [], seed = false): number {
+    for (const f of changed) pendingFinals.set(f.personId, f);
+    pendingSeed ||= seed;
+    return writes.record(audit, notifications);
   }
+  void writes.run();
 
   /** Caps of every line given the grades a list proposes (a leader's cap depends on those they lead). */
   const capsGiven = (grades: Map<string, Grade | null>): Map<string, Cap[]> => {
@@ -246,7 +255,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     return { breaches: checkDeliberation(lines, decisions, withOutstanding, context().rules), caps };
   };
 
-  const publish = async (by: string): Promise<void> => {
+  const publish = (by: string): void => {
     // Two approvals accepted while the first is being recorded must not publish twice.
     if (decided) return;
     const { caps } = breachesOf(list!.decisions, outstanding);
@@ -258,7 +267,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     publishedAt = now();
     windowEndsAt = workingDaysAfter(publishedAt, context().rules.complaintWindowWorkingDays, context().holidays, context().rules);
     const lines: FinalLine[] = [...finals].map(([personId, f]) => ({ personId, finalGrade: f.grade, caps: f.caps }));
-    await persist(
+    persist(
       [{ at: now(), actor: by, action: 'cycle.published', subject: workflowId, payload: { decisions: list!.decisions, approvals: list!.approvals } }],
       context().members.map((m) => ({
         key: `${workflowId}:published:${m.personId}`,
@@ -281,22 +290,26 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   setHandler(
     overrideDeadlines,
     async ({ actor, deadlines: changed }) => {
-      deadlines = { ...deadlines!, ...changed };
-      for (const child of children.values()) {
-        try {
-          await child.signal(deadlinesChanged, { deadlines: changed });
-        } catch {
-          // An evaluation that already closed has no deadline left to move.
-        }
+      const { complaints: windowEnd, ...steps } = changed;
+      if (windowEnd) windowEndsAt = windowEnd;
+      deadlines = { ...deadlines!, ...steps };
+      if (Object.keys(steps).length > 0) {
+        // Only evaluations still running have a deadline left to move.
+        const running = [...children].filter(([personId]) => !results.has(personId)).map(([, child]) => child);
+        await Promise.all(running.map((child) => child.signal(deadlinesChanged, { deadlines: steps }).catch(() => undefined)));
       }
-      await persist([{ at: now(), actor: actor.id, action: 'cycle.deadlines-overridden', subject: workflowId, payload: { changed } }]);
+      persist([{ at: now(), actor: actor.id, action: 'cycle.deadlines-overridden', subject: workflowId, payload: { changed } }]);
       return view();
     },
     {
       validator: ({ actor, deadlines: changed }) => {
         if (!actor.roles.includes('admin')) refuse(ErrorType.Forbidden, 'Only an admin overrides a cycle\'s deadlines.');
-        if (phase === 'starting' || phase === 'published' || phase === 'locked') {
-          refuse(ErrorType.WrongPhase, `Deadlines cannot change once the cycle is ${phase}.`, { phase });
+        const { complaints: windowEnd, ...steps } = changed;
+        if (Object.keys(steps).length > 0 && phase !== 'open' && phase !== 'deliberation') {
+          refuse(ErrorType.WrongPhase, `Step deadlines cannot change once the cycle is ${phase}.`, { phase });
+        }
+        if (windowEnd && phase !== 'published') {
+          refuse(ErrorType.WrongPhase, `The complaint window can move only while results are published (the cycle is ${phase}).`, { phase });
         }
         for (const [k, v] of Object.entries(changed) as [string, string | undefined][]) {
           if (v && toMs(v) <= Date.now()) refuse(ErrorType.RuleRefused, `The new ${k} deadline is in the past.`, { rule: 'deadline-in-past', field: `deadlines.${k}` });
@@ -309,8 +322,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     putDeliberation,
     async ({ actor, decisions }) => {
       list = { putBy: actor.id, putAt: now(), decisions, approvals: putterDecidesAlone ? [] : [actor.id] };
-      await persist([{ at: now(), actor: actor.id, action: 'deliberation.put', subject: workflowId, payload: { decisions } }]);
-      if (putterDecidesAlone || approvalState().decided) await publish(actor.id);
+      persist([{ at: now(), actor: actor.id, action: 'deliberation.put', subject: workflowId, payload: { decisions } }]);
+      if (putterDecidesAlone || approvalState().decided) publish(actor.id);
       return view();
     },
     {
@@ -330,8 +343,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     async ({ actor }) => {
       if (!list!.approvals.includes(actor.id)) {
         list!.approvals.push(actor.id);
-        await persist([{ at: now(), actor: actor.id, action: 'deliberation.approved', subject: workflowId, payload: { recusedOn: list!.decisions.filter((d) => d.personId === actor.id).map((d) => d.personId) } }]);
-        if (approvalState().decided) await publish(actor.id);
+        persist([{ at: now(), actor: actor.id, action: 'deliberation.approved', subject: workflowId, payload: { recusedOn: list!.decisions.filter((d) => d.personId === actor.id).map((d) => d.personId) } }]);
+        if (approvalState().decided) publish(actor.id);
       }
       return view();
     },
@@ -350,7 +363,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     setOutstanding,
     async ({ actor, outstanding: flag, rationale }) => {
       outstanding = flag;
-      await persist([{ at: now(), actor: actor.id, action: 'cycle.outstanding', subject: workflowId, payload: { outstanding: flag, rationale } }]);
+      persist([{ at: now(), actor: actor.id, action: 'cycle.outstanding', subject: workflowId, payload: { outstanding: flag, rationale } }]);
       return view();
     },
     {
@@ -386,13 +399,13 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
         resolvedAt: null,
       };
       complaints.push(complaint);
-      await persist(
+      persist(
         [{ at: createdAt, actor: actor.id, action: 'complaint.filed', subject: workflowId, payload: { complaintId: complaint.id, reason } }],
         complaintResolverId
           ? [{ key: `${workflowId}:complaint:${complaint.id}`, recipientId: complaintResolverId, subject: `Complaint from ${personId} (${input.period})`, body: `${personId} complains: ${reason}. Resolve by ${complaint.dueAt}.` }]
           : [],
       );
-      return complaint;
+      return { ...complaint, readModelVersion: writes.latest() };
     },
     {
       validator: ({ actor, personId }) => {
@@ -429,12 +442,12 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
         c.grade = finals.get(c.personId)?.grade ?? null;
       }
       for (const e of escalations.items) if (e.status === 'open' && e.kind === 'complaint' && e.personId === c.personId) e.status = 'closed';
-      await persist(
+      persist(
         [{ at: now(), actor: actor.id, action: 'complaint.resolved', subject: workflowId, payload: { complaintId, outcome, grade, rationale } }],
         [{ key: `${workflowId}:complaint-resolved:${c.id}`, recipientId: c.personId, subject: `Your complaint for ${input.period} was resolved`, body: `Outcome: ${outcome}${grade ? ` (grade ${grade})` : ''}. ${rationale}` }],
         changed,
       );
-      return c;
+      return { ...c, readModelVersion: writes.latest() };
     },
     {
       validator: ({ actor, complaintId, outcome, grade, rationale }) => {
@@ -454,16 +467,13 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     },
   );
 
-  setHandler(decideEscalation, async (args) => escalations.decide(args), { validator: (args) => escalations.validate(args) });
+  setHandler(decideEscalation, (args) => ({ ...escalations.decide(args), readModelVersion: writes.latest() }), { validator: (args) => escalations.validate(args) });
 
-  tagPhase = patched(SEARCH_ATTRIBUTES_PATCH);
-  if (tagPhase) {
-    upsertSearchAttributes([
-      { key: SEARCH.unitId, value: input.unitId },
-      { key: SEARCH.period, value: input.period },
-      { key: SEARCH.phase, value: phase },
-    ]);
-  }
+  upsertSearchAttributes([
+    { key: SEARCH.unitId, value: input.unitId },
+    { key: SEARCH.period, value: input.period },
+    { key: SEARCH.phase, value: phase },
+  ]);
 
   // Start: read the directory once, then fan out one evaluation per member.
   ctx = await acts.loadCycleContext({ unitId: input.unitId, period: input.period });
@@ -471,7 +481,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   putterId = ctx.headId;
   complaintResolverId = ctx.headId;
   enter('open');
-  await persist([{ at: now(), actor: input.openedBy, action: 'cycle.opened', subject: workflowId, payload: { deadlines, members: ctx.members.map((m) => m.personId) } }]);
+  persist([{ at: now(), actor: input.openedBy, action: 'cycle.opened', subject: workflowId, payload: { deadlines, members: ctx.members.map((m) => m.personId) } }]);
 
   const pendingResults: Promise<void>[] = [];
   for (let i = 0; i < ctx.members.length; i += CHILD_BATCH) {
@@ -509,7 +519,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     const elsewhere = started.filter((s) => s.handle === null).map((s) => s.personId);
     if (elsewhere.length > 0) {
       ctx.members = ctx.members.filter((m) => !elsewhere.includes(m.personId));
-      await persist([{ at: now(), actor: 'system', action: 'cycle.members-evaluated-elsewhere', subject: workflowId, payload: { personIds: elsewhere } }]);
+      persist([{ at: now(), actor: 'system', action: 'cycle.members-evaluated-elsewhere', subject: workflowId, payload: { personIds: elsewhere } }]);
     }
     for (const { personId, handle } of started) {
       if (!handle) continue;
@@ -518,7 +528,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     }
   }
   childrenStarted = true;
-  await persist([], [], [], true);
+  persist([], [], [], true);
   await Promise.all(pendingResults);
 
   // Deliberation: opens once every review is in; a late opening still gives the head time.
@@ -526,7 +536,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   const floor = workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules);
   if (toMs(deadlines.deliberation) < toMs(floor)) deadlines.deliberation = floor;
   capFacts = new Map((await acts.loadCapFacts({ unitId: input.unitId, period: input.period, memberIds: ctx.members.map((m) => m.personId) })).map((f) => [f.personId, f]));
-  await persist(
+  persist(
     [{ at: now(), actor: 'system', action: 'deliberation.opened', subject: workflowId }],
     ctx.headId ? [{ key: `${workflowId}:deliberation-open`, recipientId: ctx.headId, subject: `Deliberation of ${ctx.unitName} for ${input.period} is open`, body: `All reviews are in. Put the final list by ${deadlines.deliberation} at ${link}/deliberation.` }] : [],
   );
@@ -537,7 +547,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       reminders: (d) => reminderTimes(d, ctx!.holidays, ctx!.rules),
       onReminder: async (at, d) => {
         const owners = list ? ctx!.collective.filter((c) => !list!.approvals.includes(c)) : putterId ? [putterId] : [];
-        await persist([], owners.map((o) => ({ key: `${workflowId}:reminder:deliberation:${d}:${at}:${o}`, recipientId: o, subject: `Reminder: deliberation of ${input.period} due ${d}`, body: `The deliberation of ${ctx!.unitName} for ${input.period} is due at ${d}. Open ${link}.` })));
+        persist([], owners.map((o) => ({ key: `${workflowId}:reminder:deliberation:${d}:${at}:${o}`, recipientId: o, subject: `Reminder: deliberation of ${input.period} due ${d}`, body: `The deliberation of ${ctx!.unitName} for ${input.period} is due at ${d}. Open ${link}.` })));
       },
     });
     if (outcome === 'done') break;
@@ -563,7 +573,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       putterDecidesAlone = true;
     }
     if (d.action === 'reassign' && d.assigneeId) putterId = d.assigneeId;
-    await persist();
+    persist();
   }
 
   // Complaints: each one has its own resolution deadline and escalation; the window closes on its own.
@@ -576,7 +586,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
         deadline: () => c.dueAt,
         reminders: (d) => reminderTimes(d, ctx!.holidays, ctx!.rules),
         onReminder: async (at, d) => {
-          if (complaintResolverId) await persist([], [{ key: `${workflowId}:reminder:complaint:${c.id}:${at}`, recipientId: complaintResolverId, subject: `Reminder: complaint of ${c.personId} due ${d}`, body: `Resolve the complaint of ${c.personId} by ${d}.` }]);
+          if (complaintResolverId) persist([], [{ key: `${workflowId}:reminder:complaint:${c.id}:${at}`, recipientId: complaintResolverId, subject: `Reminder: complaint of ${c.personId} due ${d}`, body: `Resolve the complaint of ${c.personId} by ${d}.` }]);
         },
       });
       if (outcome === 'done') return;
@@ -600,11 +610,13 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       c.dueAt = d.until ?? workingDaysAfter(now(), ctx!.rules.escalationClimbWorkingDays, ctx!.holidays, ctx!.rules);
       if (d.action === 'take-over') complaintResolverId = d.by;
       if (d.action === 'reassign' && d.assigneeId) complaintResolverId = d.assigneeId;
-      await persist();
+      persist();
     }
   };
-  const windowEnd = toMs(windowEndsAt!);
+  // The window's end is data: an admin may move it (Tết, emergencies).
   for (;;) {
+    const windowEndIso = windowEndsAt!;
+    const windowEnd = toMs(windowEndIso);
     for (const c of complaints) {
       if (!resolving.has(c.id)) {
         resolving.add(c.id);
@@ -613,13 +625,14 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     }
     if (Date.now() >= windowEnd) break;
     const known = complaints.length;
-    await condition(() => complaints.length !== known, windowEnd - Date.now());
+    await condition(() => complaints.length !== known || windowEndsAt !== windowEndIso, windowEnd - Date.now());
   }
   await Promise.all(watchers);
   await condition(() => complaints.every((c) => c.status !== 'open'));
 
   enter('locked');
   lockedAt = now();
-  await persist([{ at: lockedAt, actor: 'system', action: 'cycle.locked', subject: workflowId, payload: { lockedAt } }]);
+  persist([{ at: lockedAt, actor: 'system', action: 'cycle.locked', subject: workflowId, payload: { lockedAt } }]);
+  await writes.settled();
   await condition(allHandlersFinished);
 }

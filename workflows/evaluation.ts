@@ -6,13 +6,10 @@
 import {
   allHandlersFinished,
   condition,
-  patched,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import type { AuditEntry, EvaluationRow, Notification, OpenStep } from '../activities/types';
 import { addWorkingDays, atLocal, localDate, reminderTimes, selfAssessmentOpensAt, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
 import type { RulesConfig } from '../domain/config';
@@ -34,14 +31,9 @@ import {
   type MemberStatus,
   type PlanTask,
   SEARCH,
-  SEARCH_ATTRIBUTES_PATCH,
 } from './messages';
-import { actsAs, awaitStep, Escalations, ladderAbove, now, refuse } from './steps';
+import { actsAs, awaitStep, Escalations, ladderAbove, now, ReadModelWriter, refuse, saveEvaluation } from './steps';
 
-const { saveEvaluation } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
 
 export interface EvaluationInput {
   period: string;
@@ -62,8 +54,6 @@ export interface EvaluationInput {
 
 type Phase = 'plan' | 'waiting' | 'self-assessment' | 'review' | 'done';
 
-/** Review reminders during a missed self-assessment's escalation: histories from before it replay without. */
-const REVIEW_REMINDERS_PATCH = 'review-reminders-during-sa-escalation';
 
 const STEP_LABEL: Record<string, string> = {
   plan: 'work plan',
@@ -93,14 +83,13 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   let proposedGrade: Grade | null = null;
   const missed: string[] = [];
   const history: HistoryEntry[] = [];
-  let version = 0;
 
   const selfOpensAt = (): string => selfAssessmentOpensAt(deadlines.selfAssessment, input.holidays, input.rules);
 
   const escalations = new Escalations(
     () => input.rules,
     () => input.holidays,
-    async (esc, event) => {
+    (esc, event) => {
       const notes: Notification[] = [];
       if (event === 'opened' || event === 'climbed') {
         notes.push({
@@ -110,7 +99,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
           body: `The ${esc.kind} step of ${input.personId} for ${input.period} was missed. Please decide by ${esc.dueAt}: extend, take over, reassign or accept the default. Decide at /v1/escalations/${esc.id}/decision.`,
         });
       }
-      await persist([{ at: now(), actor: esc.decision?.by ?? 'system', action: `escalation.${event}`, subject: workflowId, payload: { escalation: esc } }], notes);
+      persist([{ at: now(), actor: esc.decision?.by ?? 'system', action: `escalation.${event}`, subject: workflowId, payload: { escalation: esc } }], notes);
     },
   );
 
@@ -159,8 +148,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     return steps;
   };
 
-  async function persist(audit: AuditEntry[] = [], notifications: Notification[] = []): Promise<void> {
-    version += 1;
+  const writes = new ReadModelWriter(async ({ version, audit, notifications }) => {
     const row: EvaluationRow = {
       period: input.period,
       personId: input.personId,
@@ -187,12 +175,14 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       audit,
       notifications,
     });
-  }
+  });
+  const persist = (audit: AuditEntry[] = [], notifications: Notification[] = []): number => writes.record(audit, notifications);
+  void writes.run();
 
-  const remind = (stepKey: keyof typeof deadlines, ownerId: () => string | null) => async (at: string, deadline: string) => {
+  const remind = (stepKey: keyof typeof deadlines, ownerId: () => string | null) => async (at: string, deadline: string): Promise<void> => {
     const owner = ownerId();
     if (!owner) return;
-    await persist([], [
+    persist([], [
       {
         key: `${workflowId}:reminder:${stepKey}:${deadline}:${at}`,
         recipientId: owner,
@@ -220,13 +210,12 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       plan = tasks;
       status = 'planned';
       const reply = line();
-      await persist([record('plan', actor, { tasks })]);
-      return reply;
+      return { ...reply, readModelVersion: persist([record('plan', actor, { tasks })]) };
     },
     {
       validator: ({ actor, tasks }) => {
         if (actor.id !== input.personId) refuse(ErrorType.Forbidden, 'Only the person files their own plan.');
-        if (phase !== 'plan') refuse(ErrorType.WrongPhase, 'The plan step is closed.', { phase, status });
+        if (phase !== 'plan' || Date.now() >= toMs(deadlines.plan)) refuse(ErrorType.WrongPhase, 'The plan step is closed.', { phase, status });
         if (!Array.isArray(tasks) || tasks.length === 0) refuse(ErrorType.BadInput, 'A plan needs at least one task.', { field: 'tasks' });
       },
     },
@@ -241,16 +230,18 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       // Filed after an admin moved the deadline during its escalation: nothing is left to decide.
       closeOpen('self-assessment');
       const reply = line();
-      await persist([record('self-assessment', actor, { scores, comment })]);
-      return reply;
+      return { ...reply, readModelVersion: persist([record('self-assessment', actor, { scores, comment })]) };
     },
     {
       validator: ({ actor, scores }) => {
         if (actor.id !== input.personId) refuse(ErrorType.Forbidden, 'Only the person files their own self-assessment.');
-        if (phase === 'plan' || phase === 'waiting' || Date.now() < toMs(selfOpensAt())) {
+        // Judged by the clock, not by `phase`: the timer that opens the step may fire in the same activation as this update.
+        const t = Date.now();
+        const planOver = phase !== 'plan' || t >= toMs(deadlines.plan);
+        if (!planOver || t < toMs(selfOpensAt())) {
           refuse(ErrorType.WrongPhase, `Self-assessment opens at ${selfOpensAt()}.`, { phase, status, opensAt: selfOpensAt() });
         }
-        if (phase !== 'self-assessment' || Date.now() >= toMs(deadlines.selfAssessment)) {
+        if (selfScores !== null || phase === 'review' || phase === 'done' || t >= toMs(deadlines.selfAssessment)) {
           refuse(ErrorType.WrongPhase, 'The self-assessment step is closed.', { phase, status });
         }
         scoreIssues(scores);
@@ -270,8 +261,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       // Reviewing without the missed self-assessment is the step's default: it settles that escalation too.
       closeOpen('self-assessment');
       const reply = line();
-      await persist([record('review', actor, { scores, comment, total, proposedGrade })]);
-      return reply;
+      return { ...reply, readModelVersion: persist([record('review', actor, { scores, comment, total, proposedGrade })]) };
     },
     {
       validator: ({ actor, scores }) => {
@@ -290,10 +280,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   setHandler(
     decideEscalation,
-    async (args) => {
-      const esc = await escalations.decide(args);
-      return esc;
-    },
+    (args) => ({ ...escalations.decide(args), readModelVersion: writes.latest() }),
     { validator: (args) => escalations.validate(args) },
   );
 
@@ -301,24 +288,21 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     if (changed.plan) deadlines.plan = changed.plan;
     if (changed.selfAssessment) deadlines.selfAssessment = changed.selfAssessment;
     if (changed.review) deadlines.review = changed.review;
-    await persist([{ at: now(), actor: 'admin', action: 'evaluation.deadlines-overridden', subject: workflowId, payload: { changed } }]);
+    persist([{ at: now(), actor: 'admin', action: 'evaluation.deadlines-overridden', subject: workflowId, payload: { changed } }]);
   });
 
-  const tagged = patched(SEARCH_ATTRIBUTES_PATCH);
   const enter = (next: Phase): void => {
     phase = next;
-    if (tagged) upsertSearchAttributes([{ key: SEARCH.phase, value: next }]);
+    upsertSearchAttributes([{ key: SEARCH.phase, value: next }]);
   };
-  if (tagged) {
-    upsertSearchAttributes([
-      { key: SEARCH.unitId, value: input.unitId },
-      { key: SEARCH.period, value: input.period },
-      { key: SEARCH.personId, value: input.personId },
-      { key: SEARCH.phase, value: phase },
-    ]);
-  }
+  upsertSearchAttributes([
+    { key: SEARCH.unitId, value: input.unitId },
+    { key: SEARCH.period, value: input.period },
+    { key: SEARCH.personId, value: input.personId },
+    { key: SEARCH.phase, value: phase },
+  ]);
 
-  await persist([{ at: now(), actor: 'system', action: 'evaluation.opened', subject: workflowId, payload: { deadlines } }]);
+  persist([{ at: now(), actor: 'system', action: 'evaluation.opened', subject: workflowId, payload: { deadlines } }]);
 
   // Plan: a miss is a notice to the reviewer, and the month goes on without one.
   const planOutcome = await awaitStep({
@@ -330,7 +314,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   enter('waiting');
   if (planOutcome === 'missed') {
     missed.push('plan');
-    await persist(
+    persist(
       [{ at: now(), actor: 'system', action: 'evaluation.plan-missed', subject: workflowId }],
       reviewerId
         ? [
@@ -344,7 +328,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
         : [],
     );
   } else {
-    await persist();
+    persist();
   }
 
   // Self-assessment opens a few working days before its (movable) deadline.
@@ -354,7 +338,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     await condition(() => selfOpensAt() !== opensAt, toMs(opensAt) - Date.now());
   }
   enter('self-assessment');
-  await persist();
+  persist();
   for (;;) {
     const outcome = await awaitStep({
       done: () => selfScores !== null,
@@ -364,7 +348,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     });
     if (outcome === 'done') break;
     if (!missed.includes('self-assessment')) missed.push('self-assessment');
-    if (reviewerId && patched(REVIEW_REMINDERS_PATCH)) {
+    if (reviewerId) {
       // The review is owed from the miss on: its reminders run while the reviewer decides the escalation.
       void awaitStep({
         done: () => reviewScores !== null || !openEscalation('self-assessment'),
@@ -392,7 +376,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       // The reviewer keeps at least the usual two working days after an extended self-assessment.
       const reviewFloor = atLocal(addWorkingDays(localDate(esc.decision.until), 2, input.holidays), input.rules.deadlineHour);
       if (toMs(reviewFloor) > toMs(deadlines.review)) deadlines.review = reviewFloor;
-      await persist();
+      persist();
       continue;
     }
     break;
@@ -400,7 +384,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
 
   if (reviewerId && reviewScores === null) {
     enter('review');
-    await persist();
+    persist();
     for (;;) {
       const outcome = await awaitStep({
         done: () => reviewScores !== null,
@@ -431,7 +415,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       if (d.action === 'take-over') reviewerId = d.by;
       if (d.action === 'reassign' && d.assigneeId) reviewerId = d.assigneeId;
       deadlines.review = fresh;
-      await persist();
+      persist();
     }
   } else if (selfScores) {
     // The top unit's head has nobody above to review them: the self-assessment is the proposal the collective settles.
@@ -442,7 +426,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   enter('done');
   // The top head's self-assessment stands in for the review (handlers mutate `status`, so read it through a cast).
   if ((status as MemberStatus) !== 'reviewed' && proposedGrade) status = 'reviewed';
-  await persist([{ at: now(), actor: 'system', action: 'evaluation.closed', subject: workflowId, payload: { total, proposedGrade } }]);
+  persist([{ at: now(), actor: 'system', action: 'evaluation.closed', subject: workflowId, payload: { total, proposedGrade } }]);
+  await writes.settled();
   await condition(allHandlersFinished);
   return { personId: input.personId, selfScores, reviewScores, total, proposedGrade, reviewerId };
 }

@@ -18,8 +18,7 @@ export const SEARCH = {
   personId: defineSearchAttributeKey('PersonId', SearchAttributeType.KEYWORD),
   caseKind: defineSearchAttributeKey('CaseKind', SearchAttributeType.KEYWORD),
 };
-/** Workflows that started before search attributes existed replay without them. */
-export const SEARCH_ATTRIBUTES_PATCH = 'search-attributes';
+
 
 export const cycleWorkflowId = (unitId: string, period: string): string => `cycle:${unitId}:${period}`;
 export const evaluationWorkflowId = (period: string, personId: string): string => `eval:${period}:${personId}`;
@@ -47,7 +46,7 @@ export interface HistoryEntry {
   note?: string;
 }
 
-export interface EscalationView {
+export interface EscalationView extends Versioned {
   id: string;
   kind: EscalationKind;
   personId: string;
@@ -62,8 +61,13 @@ export interface EscalationView {
   trail: { level: number; targetId: string; at: string }[];
 }
 
+/** Carried by every command's answer: the API waits until its read model has reached this version. */
+export interface Versioned {
+  readModelVersion?: number;
+}
+
 /** One member's line of a cycle, as the API shows it. */
-export interface MemberLine {
+export interface MemberLine extends Versioned {
   personId: string;
   status: MemberStatus;
   reviewerId: string | null;
@@ -103,7 +107,7 @@ export interface DecisionLine {
   rationale?: string;
 }
 
-export interface ComplaintView {
+export interface ComplaintView extends Versioned {
   id: string;
   personId: string;
   reason: string;
@@ -117,7 +121,7 @@ export interface ComplaintView {
   resolvedAt: string | null;
 }
 
-export interface CycleView {
+export interface CycleView extends Versioned {
   unitId: string;
   period: string;
   phase: CyclePhase;
@@ -158,7 +162,8 @@ export const decideEscalation = defineUpdate<
 
 // Cycle (one unit, one month)
 export const openCycle = defineUpdate<{ created: boolean; view: CycleView }, [{ requestId: string }]>('openCycle');
-export const overrideDeadlines = defineUpdate<CycleView, [{ actor: Actor; deadlines: Partial<Deadlines> }]>('overrideDeadlines');
+/** `complaints` moves the end of the complaint window, once results are published. */
+export const overrideDeadlines = defineUpdate<CycleView, [{ actor: Actor; deadlines: Partial<Deadlines> & { complaints?: string } }]>('overrideDeadlines');
 export const putDeliberation = defineUpdate<CycleView, [{ actor: Actor; decisions: DecisionLine[] }]>('putDeliberation');
 export const approveDeliberation = defineUpdate<CycleView, [{ actor: Actor }]>('approveDeliberation');
 export const setOutstanding = defineUpdate<CycleView, [{ actor: Actor; outstanding: boolean; rationale: string }]>(

@@ -3,13 +3,72 @@
  * may move, and escalations that climb a ladder until someone decides. Deterministic: time comes
  * from the workflow clock, ids from the workflow's seeded uuid.
  */
-import { ApplicationFailure, condition, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { AuditEntry, Notification } from '../activities/types';
 import { extensionAllowed, fromMs, toMs, workingDaysAfter } from '../domain/calendar';
 import type { RulesConfig } from '../domain/config';
 import { ErrorType } from '../domain/errors';
 import type { Actor, EscalationAction, EscalationKind, EscalationView } from './messages';
 
 export const now = (): string => fromMs(Date.now());
+
+type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * Read-model snapshots go through local activities: no server round trip per write, and the
+ * snapshot is not copied into history (measured in bench/README.md).
+ */
+export const { saveEvaluation, saveCycle } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+/**
+ * The read model's writer inside a workflow. Changes are recorded synchronously (handlers never
+ * wait on I/O, so an update completes in the activation that accepted it, the same way on replay)
+ * and one loop flushes the latest snapshot with everything recorded since the last flush: many
+ * changes in one activation become one write.
+ */
+export class ReadModelWriter {
+  private version = 0;
+  private flushed = 0;
+  private audit: AuditEntry[] = [];
+  private notifications: Notification[] = [];
+
+  constructor(private readonly flush: (batch: { version: number; audit: AuditEntry[]; notifications: Notification[] }) => Promise<void>) {}
+
+  /** Records a change; returns the snapshot version that will carry it. */
+  record(audit: AuditEntry[] = [], notifications: Notification[] = []): number {
+    this.version += 1;
+    this.audit.push(...audit);
+    this.notifications.push(...notifications);
+    return this.version;
+  }
+
+  /** The version of the latest change recorded: the read model reflects it once it reaches this version. */
+  latest(): number {
+    return this.version;
+  }
+
+  /** Flushes for the life of the workflow; start it once, without awaiting it. */
+  async run(): Promise<void> {
+    for (;;) {
+      await condition(() => this.flushed < this.version);
+      const version = this.version;
+      const audit = this.audit.splice(0);
+      const notifications = this.notifications.splice(0);
+      await this.flush({ version, audit, notifications });
+      this.flushed = version;
+    }
+  }
+
+  /** Resolves once everything recorded so far is in the read model. */
+  settled(): Promise<void> {
+    return condition(() => this.flushed >= this.version);
+  }
+}
 
 /** Throws the business error that the API maps to a status code; the validator's throw leaves no trace in history. */
 export function refuse(type: (typeof ErrorType)[keyof typeof ErrorType], message: string, details?: unknown): never {
@@ -95,7 +154,7 @@ export class Escalations {
   constructor(
     private readonly rules: () => RulesConfig,
     private readonly holidays: () => string[],
-    private readonly onChange: (esc: EscalationView, event: 'opened' | 'climbed' | 'decided' | 'defaulted') => Promise<void>,
+    private readonly onChange: (esc: EscalationView, event: 'opened' | 'climbed' | 'decided' | 'defaulted') => void,
   ) {}
 
   find(id: string): EscalationView | undefined {
@@ -172,14 +231,14 @@ export class Escalations {
   }
 
   /** Records a decision that passed {@link validate}. */
-  async decide(input: {
+  decide(input: {
     actor: Actor;
     escalationId: string;
     action: EscalationAction;
     until?: string;
     assigneeId?: string;
     note?: string;
-  }): Promise<EscalationView> {
+  }): EscalationView {
     const esc = this.find(input.escalationId)!;
     esc.status = 'decided';
     esc.decision = {
@@ -190,7 +249,7 @@ export class Escalations {
       ...(input.assigneeId ? { assigneeId: input.assigneeId } : {}),
       ...(input.note ? { note: input.note } : {}),
     };
-    await this.onChange(esc, 'decided');
+    this.onChange(esc, 'decided');
     return esc;
   }
 
@@ -217,20 +276,20 @@ export class Escalations {
     };
     this.items.push(esc);
     this.specs.set(id, spec);
-    await this.onChange(esc, 'opened');
+    this.onChange(esc, 'opened');
     for (;;) {
       const decided = await condition(() => esc.status !== 'open', Math.max(0, toMs(esc.dueAt) - Date.now()));
       if (decided) return esc;
       if (!spec.climbs || (esc.level >= spec.ladder.length && spec.hasDefault)) {
         esc.status = 'defaulted';
-        await this.onChange(esc, 'defaulted');
+        this.onChange(esc, 'defaulted');
         return esc;
       }
       if (esc.level < spec.ladder.length) esc.level += 1;
       esc.targetId = spec.ladder[esc.level - 1];
       esc.dueAt = workingDaysAfter(now(), rules.escalationClimbWorkingDays, this.holidays(), rules);
       esc.trail.push({ level: esc.level, targetId: esc.targetId, at: now() });
-      await this.onChange(esc, 'climbed');
+      this.onChange(esc, 'climbed');
     }
   }
 }

@@ -11,15 +11,16 @@ import {
   overrideDeadlines,
   putDeliberation,
   setOutstanding,
+  type Versioned,
 } from '../../workflows/messages';
 import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, fromTemporal, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { actsOnCycle, cycleView, findCycle, type CycleRow } from '../read-model';
+import { actsOnCycle, cycleVersion, cycleView, findCycle, readYourWrite, type CycleRow } from '../read-model';
 import type { Sql } from '../../db/sql';
-import { AnyJson, CycleParams, Deadlines, DeliberationBody, Empty, ErrorSchema, OpenCycleRequest, OutstandingBody } from '../schemas';
+import { AnyJson, CycleParams, DeliberationBody, RunningDeadlines, Empty, ErrorSchema, OpenCycleRequest, OutstandingBody } from '../schemas';
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
@@ -48,10 +49,11 @@ export function cycleRoutes(deps: ApiDeps) {
   const closed = (cycle: CycleRow) => `The cycle of ${cycle.unitId} for ${cycle.period} is ${cycle.phase}.`;
 
   /** Sends one command to the unit's cycle and answers with the cycle as the read model now shows it. */
-  const command = async <Arg>(unitId: string, period: string, def: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined) => {
+  const command = async <Arg>(unitId: string, period: string, def: UpdateDefinition<Versioned, [Arg]>, arg: Arg, updateId: string | undefined) => {
     const cycle = await loadCycle(unitId, period);
     const closedPhase = async () => (await findCycle(sql, unitId, period))?.phase ?? 'locked';
-    await sendUpdate(temporal, cycle.workflowId, def, arg, { updateId, closedMessage: closed(cycle), closedPhase });
+    const answer = await sendUpdate(temporal, cycle.workflowId, def, arg, { updateId, closedMessage: closed(cycle), closedPhase });
+    await readYourWrite(cycleVersion(sql, unitId, period), answer.readModelVersion);
     return cycleView(sql, await loadCycle(unitId, period));
   };
 
@@ -82,6 +84,7 @@ export function cycleRoutes(deps: ApiDeps) {
               args: [{ unitId: body.unitId, period: body.period, requestId, openedBy: caller.id, overrides: body.deadlines ?? {} }],
             }),
           });
+          await readYourWrite(cycleVersion(sql, body.unitId, body.period), result.view.readModelVersion);
           const cycle = await findCycle(sql, body.unitId, body.period);
           const view = cycle ? await cycleView(sql, cycle) : result.view;
           return c.json(view, result.created ? 201 : 200);
@@ -105,7 +108,7 @@ export function cycleRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/deadlines', summary: 'Override deadlines of one cycle (admin)', request: { params: CycleParams, ...json(Deadlines) }, responses: { 200: ok('The cycle'), ...errors } }),
+      createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/deadlines', summary: 'Override deadlines of one cycle (admin); `complaints` moves the complaint window once published', request: { params: CycleParams, ...json(RunningDeadlines) }, responses: { 200: ok('The cycle'), ...errors } }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const caller = c.get('caller');

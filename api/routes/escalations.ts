@@ -6,7 +6,7 @@ import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { escalationsFor, escalationView, findEscalation, tasksFor } from '../read-model';
+import { escalationsFor, escalationVersion, escalationView, findEscalation, readYourWrite, tasksFor } from '../read-model';
 import { AnyJson, DecisionBody, ErrorSchema, EscalationQuery, IdParam } from '../schemas';
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -39,7 +39,8 @@ export function escalationRoutes(deps: ApiDeps) {
         const esc = await findEscalation(sql, id);
         if (!esc) throw notFound(`There is no escalation ${id}.`);
         const caller = c.get('caller');
-        await sendUpdate(temporal, esc.workflowId, decideEscalation, { actor: caller, escalationId: id, ...c.req.valid('json') }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'This escalation\'s step has closed.', closedPhase: async () => (await findEscalation(sql, id))?.status ?? 'closed' });
+        const answer = await sendUpdate(temporal, esc.workflowId, decideEscalation, { actor: caller, escalationId: id, ...c.req.valid('json') }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'This escalation\'s step has closed.', closedPhase: async () => (await findEscalation(sql, id))?.status ?? 'closed' });
+        await readYourWrite(escalationVersion(sql, id), answer.readModelVersion);
         return c.json(escalationView((await findEscalation(sql, id))!), 200);
       },
     );

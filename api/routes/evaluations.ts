@@ -8,13 +8,14 @@ import {
   submitPlan,
   submitReview,
   submitSelfAssessment,
+  type Versioned,
 } from '../../workflows/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { actsOnCycle, evaluationView, findCycle, findEvaluation, memberLine } from '../read-model';
+import { actsOnCycle, complaintVersion, evaluationVersion, evaluationView, findCycle, findEvaluation, memberLine, readYourWrite } from '../read-model';
 import { AnyJson, ComplaintBody, ErrorSchema, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
 
 const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -32,11 +33,12 @@ export function evaluationRoutes(deps: ApiDeps) {
   };
 
   /** Sends one step to the member's evaluation and answers with their line as the read model now shows it. */
-  const step = async <Arg>(period: string, personId: string, def: UpdateDefinition<unknown, [Arg]>, arg: Arg, updateId: string | undefined, closedMessage: string) => {
+  const step = async <Arg>(period: string, personId: string, def: UpdateDefinition<Versioned, [Arg]>, arg: Arg, updateId: string | undefined, closedMessage: string) => {
     const e = await load(period, personId);
     // Once an evaluation has ended, what a caller needs to know is where its cycle stands.
     const closedPhase = async () => (await findCycle(sql, e.unitId, e.period))?.phase ?? 'closed';
-    await sendUpdate(temporal, e.workflowId, def, arg, { updateId, closedMessage, closedPhase });
+    const answer = await sendUpdate(temporal, e.workflowId, def, arg, { updateId, closedMessage, closedPhase });
+    await readYourWrite(evaluationVersion(sql, period, personId), answer.readModelVersion);
     return memberLine(e, await load(period, personId));
   };
 
@@ -87,6 +89,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         const e = await load(period, personId);
         const caller = c.get('caller');
         const complaint = await sendUpdate(temporal, cycleWorkflowId(e.unitId, period), fileComplaint, { actor: caller, personId, reason: c.req.valid('json').reason }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The complaint window has closed.', closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked' });
+        await readYourWrite(complaintVersion(sql, complaint.id), complaint.readModelVersion);
         return c.json({ id: complaint.id, status: complaint.status, dueAt: complaint.dueAt }, 201);
       },
     )
@@ -100,7 +103,9 @@ export function evaluationRoutes(deps: ApiDeps) {
         const caller = c.get('caller');
         const body = c.req.valid('json');
         const resolved = await sendUpdate(temporal, complaint.workflowId, resolveComplaint, { actor: caller, complaintId: id, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`, closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked' });
-        return c.json(resolved, 200);
+        await readYourWrite(complaintVersion(sql, id), resolved.readModelVersion);
+        const { readModelVersion: _, ...shown } = resolved;
+        return c.json(shown, 200);
       },
     );
 }

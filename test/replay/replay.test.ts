@@ -15,7 +15,7 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
 
-// Subfolders keep histories of earlier workflow versions (v1/: before search attributes), which must still replay.
+// Subfolders keep histories recorded with earlier released workflow code, which must still replay.
 const recorded = (readdirSync(DIR, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.json'))
   .sort()
