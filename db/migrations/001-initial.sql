@@ -128,6 +128,7 @@ create table escalations (
 );
 create index escalations_target_idx on escalations (target_id, status);
 create index escalations_subject_idx on escalations (period, person_id);
+create index escalations_workflow_idx on escalations (workflow_id);
 
 create table complaints (
   id text primary key,
