@@ -64,6 +64,10 @@ async function main(): Promise<void> {
     say('bringing up the stack (Temporal dev server, PostgreSQL, worker, API)…');
     const workerEnv = Object.fromEntries(args['worker-env'].map((kv) => kv.split('=', 2) as [string, string]));
     stack = await startBenchStack({ name: 'bench', workerEnv });
+    // Ctrl-C (or a kill) must not leave the worker, API, Temporal server and Postgres behind.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => void stack!.stop().finally(() => process.exit(130)));
+    }
     ({ api, adminToken, temporalAddress } = { api: stack.api, adminToken: stack.adminToken, temporalAddress: stack.temporalAddress });
   }
   const bars = new cliProgress.MultiBar(
