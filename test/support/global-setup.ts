@@ -4,21 +4,11 @@
  */
 import type { TestProject } from 'vitest/node';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { freePort } from '../../scripts/bench/stack';
 import { ensureTools, PROJECT_ROOT } from '../../scripts/tools';
 
 let db: EmbeddedDb | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const tools = ensureTools();

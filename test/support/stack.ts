@@ -6,7 +6,6 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../api/app';
@@ -15,21 +14,14 @@ import { upsertDirectory } from '../../db/directory';
 import type { Sql } from '../../db/sql';
 import type { Directory } from '../../domain/types';
 import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
+import { freePort } from '../../scripts/bench/stack';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-dev';
 import { createWorker } from '../../worker/create-worker';
 import { TASK_QUEUE } from '../../workflows/messages';
 import { freshDatabase } from './db';
 import { installQuietRuntime } from './temporal';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 export interface Stack {
   url: string;
