@@ -5,7 +5,8 @@
 import type { Sql } from '../db/sql';
 import { fromMs } from '../domain/calendar';
 import type { Cap } from '../domain/caps';
-import type { Grade, Scores } from '../domain/types';
+import type { EvaluationRow } from '../activities/types';
+import type { Grade } from '../domain/types';
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : fromMs(new Date(d).getTime()));
 
@@ -26,25 +27,11 @@ export interface CycleRow {
   lockedAt: Date | null;
 }
 
-interface EvaluationRowDb {
-  period: string;
-  personId: string;
-  unitId: string;
+/** The evaluation row as stored: what the workflow writes, plus what the cycle settles. */
+interface EvaluationRowDb extends EvaluationRow {
   workflowId: string;
-  reviewerId: string | null;
-  status: string;
-  plan: unknown;
-  selfScores: Scores | null;
-  selfComment: string | null;
-  reviewScores: Scores | null;
-  reviewComment: string | null;
-  total: number | null;
-  proposedGrade: Grade | null;
   finalGrade: Grade | null;
   caps: Cap[];
-  missed: string[];
-  history: unknown[];
-  deadlines: Record<string, string>;
 }
 
 export async function findCycle(sql: Sql, unitId: string, period: string): Promise<CycleRow | undefined> {

@@ -243,18 +243,10 @@ const nonBlank = z.string().regex(/\S/, 'must not be blank');
 const id = z.string().min(1);
 
 /** Zod schema for {@link MoveKind}. */
-export const MoveKindSchema = z.enum(['rotation', 'transfer', 'position-change']);
+export const MoveKindSchema = z.enum(MOVE_KINDS as [MoveKind, ...MoveKind[]]);
 
 /** Zod schema for {@link DeferralReason}. */
-export const DeferralReasonSchema = z.enum([
-  'disciplinary-review',
-  'investigation',
-  'serious-illness',
-  'study',
-  'secondment',
-  'pregnancy',
-  'child-under-36-months',
-]);
+export const DeferralReasonSchema = z.enum(DEFERRAL_REASONS as [DeferralReason, ...DeferralReason[]]);
 
 /** Zod schema for {@link Deferral}. */
 export const DeferralSchema = z.object({ reason: DeferralReasonSchema, until: DateSchema });

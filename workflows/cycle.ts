@@ -36,7 +36,6 @@ import {
   putDeliberation,
   resolveComplaint,
   setOutstanding,
-  type Actor,
   type ComplaintView,
   type CyclePhase,
   type CycleView,

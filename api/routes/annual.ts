@@ -6,9 +6,9 @@ import { loadRules } from '../../db/settings';
 import { isHr, type AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
-import { AnnualParams, AnyJson, ErrorSchema } from '../schemas';
+import { err } from '../route-docs';
+import { AnnualParams, AnyJson } from '../schemas';
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 export function annualRoutes(deps: ApiDeps) {
   const { sql } = deps;

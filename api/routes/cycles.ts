@@ -20,12 +20,10 @@ import { conflict, forbidden, fromTemporal, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
 import { actsOnCycle, cycleVersion, cycleView, findCycle, readYourWrite, type CycleRow } from '../read-model';
 import type { Sql } from '../../db/sql';
-import { AnyJson, CycleParams, DeliberationBody, RunningDeadlines, Empty, ErrorSchema, OpenCycleRequest, OutstandingBody } from '../schemas';
+import { commandErrors, json, ok } from '../route-docs';
+import { CycleParams, DeliberationBody, Empty, OpenCycleRequest, OutstandingBody, RunningDeadlines } from '../schemas';
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
-const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
-const errors = { 400: err('Invalid input'), 403: err('Not allowed'), 404: err('Unknown cycle'), 409: err('Wrong phase'), 422: err('A rule refuses it') };
-const json = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+const errors = commandErrors('cycle');
 
 /**
  * Who reads a whole cycle: HR, the unit's collective, and whoever an escalation of the cycle has

@@ -7,10 +7,9 @@ import type { ApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
 import { escalationsFor, escalationVersion, escalationView, findEscalation, readYourWrite, tasksFor } from '../read-model';
-import { AnyJson, DecisionBody, ErrorSchema, EscalationQuery, IdParam } from '../schemas';
+import { err, ok } from '../route-docs';
+import { DecisionBody, EscalationQuery, IdParam } from '../schemas';
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
-const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
 
 /** HR role holders answer for the `hr` rung of every ladder. */
 const identities = (caller: Caller): string[] => (isHr(caller) ? [caller.id, 'hr'] : [caller.id]);

@@ -16,12 +16,10 @@ import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
 import { actsOnCycle, complaintVersion, evaluationVersion, evaluationView, findCycle, findEvaluation, memberLine, readYourWrite } from '../read-model';
-import { AnyJson, ComplaintBody, ErrorSchema, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
+import { commandErrors, json, ok } from '../route-docs';
+import { ComplaintBody, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
-const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
-const errors = { 400: err('Invalid input'), 403: err('Not allowed'), 404: err('Unknown evaluation'), 409: err('Wrong phase'), 422: err('A rule refuses it') };
-const json = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+const errors = commandErrors('evaluation');
 
 export function evaluationRoutes(deps: ApiDeps) {
   const { sql, temporal } = deps;

@@ -5,10 +5,10 @@ import { validateDirectory } from '../../domain/scope';
 import { isAdmin, isHr, newToken, hashToken, type AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
-import { AnyJson, Directory, DisciplineBody, ErrorSchema, HolidaysBody, IdParam, LeaveBody, TokenRequest } from '../schemas';
+import { err, ok } from '../route-docs';
+import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody, TokenRequest } from '../schemas';
 
-const errors = { 400: { description: 'Invalid input', content: { 'application/json': { schema: ErrorSchema } } } };
-const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
+const errors = { 400: err('Invalid input') };
 
 export function orgRoutes(deps: ApiDeps) {
   const { sql } = deps;

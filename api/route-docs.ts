@@ -1,0 +1,15 @@
+/** The OpenAPI pieces every router repeats: a JSON body, an answer, an error, the command errors. */
+import { AnyJson, ErrorSchema } from './schemas';
+
+export const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+export const ok = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
+export const json = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+/** The errors a command on `thing` can answer with (api.md "Conventions"). */
+export const commandErrors = (thing: string) => ({
+  400: err('Invalid input'),
+  403: err('Not allowed'),
+  404: err(`Unknown ${thing}`),
+  409: err('Wrong phase'),
+  422: err('A rule refuses it'),
+});
