@@ -3,7 +3,7 @@
  * OpenAPI document, so the contract and the checks cannot drift apart.
  */
 import { z } from '@hono/zod-openapi';
-import { DateSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema } from '../domain/types';
+import { DateSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema } from '../domain/schemas';
 
 // The domain's schemas are plain zod (built before the OpenAPI extension may load), so they are used as they are.
 export const Period = PeriodSchema;

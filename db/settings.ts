@@ -1,6 +1,7 @@
 /** Reads of the installation's settings: admin-added holidays, rule overrides, the profile schedule. */
 import type { Sql } from './sql';
-import { rulesWith, type RulesConfig } from '../domain/config';
+import type { RulesConfig } from '../domain/config';
+import { rulesWith } from '../domain/config-validation';
 import { DEFAULT_PROFILE_SCHEDULE, type ProfileSchedule } from '../domain/scoring';
 
 /** Admin-added holidays (Tết, compensatory days) as YYYY-MM-DD. */

@@ -2,8 +2,7 @@
  * Every number the regulations leave open (marked *(default)* in the domain notes) lives here,
  * so a unit or the admin can change it without touching rule code.
  */
-import { z } from 'zod';
-import { GradeSchema, type Grade } from './types';
+import type { Grade } from './types';
 
 /** Working day (1-based) on which each monthly step is due by default. */
 export interface DefaultDueWorkingDay {
@@ -75,61 +74,3 @@ export const DEFAULT_RULES: RulesConfig = Object.freeze({
   annualMinRatedMonths: 6,
   annualAQuotaOfB: 0.2,
 }) as RulesConfig;
-
-const share = z.number().min(0).max(1);
-const count = z.number().int().min(0);
-const workingDay = z.number().int().min(1).max(23);
-const hour = z.number().int().min(0).max(23);
-
-/** Zod schema for a complete {@link RulesConfig}; used to reject bad admin configuration early. */
-export const RulesConfigSchema = z
-  .object({
-    quotaRate: share,
-    outstandingQuotaRate: share,
-    minQuotaSlots: count,
-    disciplineCap: GradeSchema,
-    leaderTiedCap: GradeSchema,
-    absenceNotRatedShare: share,
-    maxExtensionWorkingDays: count,
-    escalationClimbWorkingDays: z.number().int().min(1),
-    complaintWindowWorkingDays: z.number().int().min(1),
-    complaintResolutionWorkingDays: z.number().int().min(1),
-    selfAssessmentOpensWorkingDaysBefore: count,
-    reminderWorkingDaysBefore: z.number().int().min(1),
-    reminderHour: hour,
-    deadlineHour: hour,
-    defaultDueWorkingDay: z.object({
-      plan: workingDay,
-      selfAssessment: workingDay,
-      review: workingDay,
-      deliberation: workingDay,
-    }),
-    annualMinRatedMonths: z.number().int().min(1).max(12),
-    annualAQuotaOfB: share,
-  })
-  .strict();
-
-/**
- * The default rules with `overrides` applied. `defaultDueWorkingDay` may be given partially; it is
- * merged over the defaults.
- *
- * @throws {RangeError} when the merged configuration is invalid (unknown key, share outside
- *   0–1, hour outside 0–23, …), so a bad admin setting fails at load, not in the middle of a cycle.
- */
-export function rulesWith(
-  overrides: Partial<Omit<RulesConfig, 'defaultDueWorkingDay'>> & {
-    defaultDueWorkingDay?: Partial<DefaultDueWorkingDay>;
-  },
-): RulesConfig {
-  const merged = {
-    ...DEFAULT_RULES,
-    ...overrides,
-    defaultDueWorkingDay: { ...DEFAULT_RULES.defaultDueWorkingDay, ...overrides.defaultDueWorkingDay },
-  };
-  const parsed = RulesConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new RangeError(`invalid rules configuration: ${detail}`);
-  }
-  return parsed.data;
-}

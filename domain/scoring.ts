@@ -3,8 +3,7 @@
  * they take effect, because the regulation changed mid-stream (1841 replaced 3814) and a cycle
  * must be scored by the profile in force for its period.
  */
-import { z } from 'zod';
-import { GradeSchema, type Grade, type Issue, type Scores } from './types';
+import type { Grade, Issue, Scores } from './types';
 
 /** One scored criterion; `min`/`max` are inclusive point bounds. */
 export interface Criterion {
@@ -79,19 +78,6 @@ export type ProfileSchedule = { profileId: string; from: string }[];
 
 /** HN-2023 for every period since 2018-01. */
 export const DEFAULT_PROFILE_SCHEDULE: ProfileSchedule = [{ profileId: 'HN-2023', from: '2018-01' }];
-
-/** Zod schema for a {@link ScoringProfile} supplied as configuration data. */
-export const ScoringProfileSchema = z.object({
-  id: z.string().min(1),
-  effectiveFrom: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
-  criteria: z
-    .array(z.object({ key: z.string().min(1), label: z.string(), min: z.number(), max: z.number() }))
-    .min(1),
-  bands: z.array(z.object({ grade: GradeSchema, min: z.number() })).length(4),
-  taskItems: z
-    .object({ qualityLossPerFailedCheck: z.number().min(0).max(1), timelinessLossPerDelay: z.number().min(0).max(1) })
-    .optional(),
-});
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annualQuotaCheck, annualRollup, type MonthResult } from '../../domain/annual';
-import { rulesWith } from '../../domain/config';
+import { rulesWith } from '../../domain/config-validation';
 import type { Grade } from '../../domain/types';
 
 const month = (i: number, total: number | null, grade: Grade | null, disciplined = false): MonthResult => ({

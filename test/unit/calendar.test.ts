@@ -18,7 +18,7 @@ import {
   workingDaysIn,
   type Deadlines,
 } from '../../domain/calendar';
-import { rulesWith } from '../../domain/config';
+import { rulesWith } from '../../domain/config-validation';
 
 const TET_2026 = ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capsFor, isRated, maxGradeUnder, type Cap, type CapFacts } from '../../domain/caps';
-import { rulesWith } from '../../domain/config';
+import { rulesWith } from '../../domain/config-validation';
 import { allowedA, quotaBreach } from '../../domain/quota';
 import type { Grade } from '../../domain/types';
 

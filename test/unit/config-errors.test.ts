@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, rulesWith, type RulesConfig } from '../../domain/config';
+import { DEFAULT_RULES, type RulesConfig } from '../../domain/config';
+import { rulesWith } from '../../domain/config-validation';
 import { DomainError, ErrorType, HTTP_STATUS, isErrorTypeName, type ErrorTypeName } from '../../domain/errors';
 
 describe('DEFAULT_RULES', () => {

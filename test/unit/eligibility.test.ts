@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   CaseBodySchema,
   ConfidenceVoteBodySchema,
-  DEFAULT_CASE_RULES,
-  DEFERRAL_REASONS,
   DisciplineBodySchema,
   PersonWithCaseFieldsSchema,
   ProposalBodySchema,
   caseRulesWith,
+} from '../../domain/case-schemas';
+import {
+  DEFAULT_CASE_RULES,
+  DEFERRAL_REASONS,
   type CaseRules,
   type Deferral,
   type MoveKind,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { caseRulesWith, type ConfidenceVote, type DisciplineRecord, type PersonRecord } from '../../domain/cases';
+import { caseRulesWith } from '../../domain/case-schemas';
+import type { ConfidenceVote, DisciplineRecord, PersonRecord } from '../../domain/cases';
 import {
   endOfTermReviewDate,
   positionChangeStatus,

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Every module a workflow imports is loaded into each cached workflow's sandbox; zod alone made
+// a cached workflow cost ~0.7 MiB more (bench/README.md), so schemas stay out of that graph.
+// `import type` is erased by the compiler and is not followed.
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function valueImports(file: string): string[] {
+  const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: string[] = [];
+  for (const m of source.matchAll(/^import\s+(type\s+)?[\s\S]*?from\s+['"]([^'"]+)['"]/gm)) {
+    if (!m[1]) out.push(m[2]);
+  }
+  for (const m of source.matchAll(/^export\s+(?:\*|\{[^}]*\})\s+from\s+['"]([^'"]+)['"]/gm)) out.push(m[1]);
+  return out;
+}
+
+function reachable(entry: string): { modules: Set<string>; packages: Set<string> } {
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (modules.has(file)) continue;
+    modules.add(file);
+    for (const spec of valueImports(file)) {
+      if (spec.startsWith('.')) queue.push(resolve(dirname(file), `${spec}.ts`));
+      else packages.add(spec);
+    }
+  }
+  return { modules, packages };
+}
+
+describe('workflow bundle', () => {
+  const { modules, packages } = reachable(resolve(root, 'workflows/index.ts'));
+
+  it('reaches the domain modules it needs (the walk itself works)', () => {
+    expect([...modules].map((m) => m.slice(root.length))).toEqual(expect.arrayContaining(['workflows/cycle.ts', 'domain/scoring.ts', 'domain/calendar.ts']));
+  });
+
+  it('imports only the Temporal workflow packages, never zod', () => {
+    expect(packages.has('zod')).toBe(false);
+    for (const p of packages) expect(p).toMatch(/^@temporalio\/(workflow|common)$/);
+  });
+});
