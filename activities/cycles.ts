@@ -6,7 +6,8 @@ import { ErrorType } from '../domain/errors';
 import { profileFor } from '../domain/scoring';
 import { collectiveOf, headOf, ledBy, membersSettledBy, reviewerOf } from '../domain/scope';
 import { loadNeighbourhood } from '../db/directory';
-import { loadHolidays, loadProfileSchedule, loadRules } from '../db/settings';
+import { scanReplacementTriggers } from '../db/proposals';
+import { loadCaseRules, loadHolidays, loadProfileSchedule, loadRules } from '../db/settings';
 import { evaluationWorkflowId } from '../workflows/messages';
 import { writeSideRecords } from './records';
 import type { CapFactsRow, CycleContext, SaveCycleInput } from './types';
@@ -149,6 +150,11 @@ export function cycleActivities(sql: Sql) {
         }
         await writeSideRecords(tx, input);
       });
+      if (v.phase === 'published' || v.phase === 'locked') {
+        // Published grades may fire a leader's replacement trigger: HR finds the proposal with its evidence.
+        const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
+        await scanReplacementTriggers(sql, caseRules, rules, input.members.map((m) => m.personId));
+      }
     },
   };
 }

@@ -4,13 +4,14 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/sql';
+import { caseActivities } from './cases';
 import { cycleActivities } from './cycles';
 import { evaluationActivities } from './evaluations';
 import { scheduleActivities } from './schedule';
 
 export interface ActivityDeps {
   sql: Sql;
-  /** Needed only by the monthly opener, which starts cycles. */
+  /** Needed by the monthly opener, which starts cycles, and by moves, which re-route open evaluations. */
   temporal?: Client;
   taskQueue?: string;
 }
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...evaluationActivities(deps.sql),
     ...cycleActivities(deps.sql),
+    ...caseActivities(deps.sql, deps.temporal),
     ...scheduleActivities(deps.sql, deps.temporal, deps.taskQueue ?? 'evaluations'),
   };
 }

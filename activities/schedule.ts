@@ -1,6 +1,8 @@
-/** The monthly opener's activity: start (or find) the cycle of every active unit. */
+/** The monthly opener's activities: start (or find) the cycle of every active unit; scan for proposals. */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { scanPositionChanges, scanReplacementTriggers } from '../db/proposals';
+import { loadCaseRules, loadRules } from '../db/settings';
 import type { Sql } from '../db/sql';
 import { cycleWorkflowId } from '../workflows/messages';
 
@@ -29,6 +31,14 @@ export function scheduleActivities(sql: Sql, temporal: Client | undefined, taskQ
         Context.current().heartbeat({ done: i + 1, of: units.length });
       }
       return { period, opened, existing };
+    },
+
+    /** The monthly scan for automatic proposals (api.md `GET /v1/proposals`). */
+    async scanProposals({ onDate }: { onDate: string }): Promise<{ positionChanges: number; replacements: number }> {
+      const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
+      const positions = await scanPositionChanges(sql, onDate, caseRules);
+      const replacements = await scanReplacementTriggers(sql, caseRules, rules);
+      return { positionChanges: positions.added, replacements: replacements.added };
     },
   };
 }

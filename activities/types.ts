@@ -6,6 +6,7 @@ import type { Deadlines } from '../domain/calendar';
 import type { Cap } from '../domain/caps';
 import type { RulesConfig } from '../domain/config';
 import type { Grade, Role, Scores } from '../domain/types';
+import type { CaseView } from '../workflows/case-messages';
 import type { ComplaintView, CycleView, EscalationView, HistoryEntry, MemberStatus, PlanTask } from '../workflows/messages';
 
 export interface AuditEntry {
@@ -118,4 +119,9 @@ export interface CapFactsRow {
   ledInCycle: string[];
   /** Someone they lead outside this cycle (a subordinate unit's staff) is D this month. */
   ledOutsideIsD: boolean;
+}
+
+/** A case snapshot: the view the API shows, plus who may read it and the proposal it came from. */
+export interface SaveCaseInput extends SideRecords {
+  row: CaseView & { actorIds: string[]; proposalId: string | null };
 }

@@ -10,10 +10,12 @@ import type { ApiDeps } from './deps';
 import { errorBody, HttpError, zodDetails } from './errors';
 import { idempotency } from './idempotency';
 import { annualRoutes } from './routes/annual';
+import { caseRoutes } from './routes/cases';
 import { cycleRoutes } from './routes/cycles';
 import { escalationRoutes } from './routes/escalations';
 import { evaluationRoutes } from './routes/evaluations';
 import { orgRoutes } from './routes/org';
+import { proposalRoutes } from './routes/proposals';
 
 export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => void = (m, e) => console.error(m, e)) {
   const app = new OpenAPIHono<AppEnv>({
@@ -51,6 +53,8 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
   app.route('/', evaluationRoutes(deps));
   app.route('/', escalationRoutes(deps));
   app.route('/', annualRoutes(deps));
+  app.route('/', caseRoutes(deps));
+  app.route('/', proposalRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -3,6 +3,7 @@
  * OpenAPI document, so the contract and the checks cannot drift apart.
  */
 import { z } from '@hono/zod-openapi';
+import { PersonCaseFieldsSchema } from '../domain/case-schemas';
 import { DateSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema } from '../domain/schemas';
 
 // The domain's schemas are plain zod (built before the OpenAPI extension may load), so they are used as they are.
@@ -27,6 +28,8 @@ export const Directory = z
           role: RoleSchema,
           email: z.email().nullable().optional(),
           reviewerId: Id.nullable().optional(),
+          // Omitted case fields keep what the directory holds; null clears a date.
+          ...PersonCaseFieldsSchema.shape,
         }),
       )
       .max(500_000),

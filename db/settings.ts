@@ -1,5 +1,7 @@
 /** Reads of the installation's settings: admin-added holidays, rule overrides, the profile schedule. */
 import type { Sql } from './sql';
+import { caseRulesWith } from '../domain/case-schemas';
+import { DEFAULT_CASE_RULES, type CaseRules } from '../domain/cases';
 import type { RulesConfig } from '../domain/config';
 import { rulesWith } from '../domain/config-validation';
 import { DEFAULT_PROFILE_SCHEDULE, type ProfileSchedule } from '../domain/scoring';
@@ -19,4 +21,10 @@ export async function loadRules(sql: Sql): Promise<RulesConfig> {
 export async function loadProfileSchedule(sql: Sql): Promise<ProfileSchedule> {
   const [row] = await sql<{ value: ProfileSchedule }[]>`select value from settings where key = 'profiles'`;
   return row?.value ?? DEFAULT_PROFILE_SCHEDULE;
+}
+
+/** Case rules: the defaults of domain.md with the admin's overrides (settings key `case-rules`). */
+export async function loadCaseRules(sql: Sql): Promise<CaseRules> {
+  const [row] = await sql<{ value: Parameters<typeof caseRulesWith>[0] }[]>`select value from settings where key = 'case-rules'`;
+  return row ? caseRulesWith(row.value) : DEFAULT_CASE_RULES;
 }

@@ -30,6 +30,7 @@ export const CaseRulesSchema = z
     positionChangeDueMonths: months,
     positionChangeOverdueMonths: months,
     opinionWorkingDays: workingDays,
+    moveDecisionWorkingDays: workingDays,
     handoverWorkingDays: workingDays,
     explanationWorkingDays: workingDays,
     proposalWorkingDays: workingDays,
@@ -129,6 +130,8 @@ export const MoveCaseBodySchema = z
     termMonths: z.number().int().min(1).max(1200).nullable().optional(),
     reason: z.string().optional(),
     waivers: z.array(WaiverSchema).default([]),
+    /** The automatic proposal HR opens this case from. */
+    proposalId: id.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.kind === 'rotation' && (body.termMonths === undefined || body.termMonths === null)) {
@@ -141,6 +144,7 @@ export const ReplacementCaseBodySchema = z.object({
   kind: z.literal('replacement'),
   personId: id,
   reason: nonBlank,
+  proposalId: id.optional(),
 });
 
 /** Zod schema for any `POST /v1/cases` body, told apart by `kind` (an unknown kind is named as such). */

@@ -126,6 +126,8 @@ export interface CaseRules {
   positionChangeOverdueMonths: number;
   /** Working days for the opinions of the sending head, receiving head and person (default 5). */
   opinionWorkingDays: number;
+  /** Working days for the deciding collective's vote on a move, from the end of the opinions (default 10). */
+  moveDecisionWorkingDays: number;
   /** Working days after the effective date for handover and receipt (default 10). */
   handoverWorkingDays: number;
   /** Working days for a leader's written explanation in a replacement (10). */
@@ -150,6 +152,7 @@ export const DEFAULT_CASE_RULES: CaseRules = Object.freeze({
   positionChangeDueMonths: 24,
   positionChangeOverdueMonths: 60,
   opinionWorkingDays: 5,
+  moveDecisionWorkingDays: 10,
   handoverWorkingDays: 10,
   explanationWorkingDays: 10,
   proposalWorkingDays: 10,

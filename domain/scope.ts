@@ -59,6 +59,43 @@ function headAbove(dir: Directory, unitId: string): Person | undefined {
 }
 
 /**
+ * The unit whose leadership collective decides a case (api.md "Cases"): the lowest unit strictly
+ * above `fromUnitId` that is, or contains, `toUnitId`; for a replacement (`toUnitId` null) the
+ * parent of `fromUnitId`. A top unit decides for itself, and so does the top of the tree when the
+ * destination lies in another tree.
+ *
+ * @throws {RangeError} on an unknown unit or a parent cycle.
+ */
+export function decidingUnitOf(dir: Directory, fromUnitId: string, toUnitId: string | null): string {
+  const above: string[] = [];
+  let unit = unitOf(dir, fromUnitId);
+  while (unit.parentId !== null) {
+    unit = unitOf(dir, unit.parentId);
+    if (above.includes(unit.id) || unit.id === fromUnitId) throw new RangeError(`parent cycle through unit '${unit.id}'`);
+    above.push(unit.id);
+  }
+  if (above.length === 0) return fromUnitId;
+  if (toUnitId === null) return above[0];
+  const destination = new Set<string>([toUnitId]);
+  let to = unitOf(dir, toUnitId);
+  while (to.parentId !== null && !destination.has(to.parentId)) {
+    destination.add(to.parentId);
+    to = unitOf(dir, to.parentId);
+  }
+  return above.find((id) => destination.has(id)) ?? above[above.length - 1];
+}
+
+/**
+ * The head who speaks for a unit on a case about `personId`: the unit's head, or, when the person
+ * is that head or the post is vacant, the nearest head above; null when there is none.
+ */
+export function leaderFor(dir: Directory, unitId: string, personId: string): string | null {
+  const head = headOf(dir, unitId);
+  if (head !== undefined && head.id !== personId) return head.id;
+  return headAbove(dir, unitId)?.id ?? null;
+}
+
+/**
  * The person's reviewer (lãnh đạo trực tiếp):
  * - staff: `reviewerId` when it names a deputy or head of the same unit, else the unit's head;
  * - deputy: the unit's head;

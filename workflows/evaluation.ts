@@ -6,6 +6,7 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -20,6 +21,7 @@ import {
   deadlinesChanged,
   decideEscalation,
   getEvaluation,
+  rerouteEvaluation,
   submitPlan,
   submitReview,
   submitSelfAssessment,
@@ -74,6 +76,9 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   let phase: Phase = 'plan';
   let status: MemberStatus = 'pending';
   let reviewerId = input.reviewerId;
+  // Replaced by a reroute when a case moves someone while the month is open.
+  let chain = input.chain;
+  let collective = input.collective;
   let plan: PlanTask[] | null = null;
   let selfScores: Scores | null = null;
   let selfComment: string | null = null;
@@ -284,6 +289,20 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     { validator: (args) => escalations.validate(args) },
   );
 
+  setHandler(rerouteEvaluation, (route) => {
+    if (!patched('reroute-on-move')) return;
+    chain = route.chain;
+    collective = route.collective;
+    const owed = reviewScores === null && phase !== 'done';
+    const from = reviewerId;
+    if (owed) reviewerId = route.reviewerId;
+    // An escalation of the review now climbs from the new reviewer: the open one goes to them.
+    for (const e of escalations.items) {
+      if (e.status === 'open' && owed && route.reviewerId && e.targetId === from) e.targetId = route.reviewerId;
+    }
+    persist([{ at: now(), actor: 'system', action: 'evaluation.rerouted', subject: workflowId, payload: { caseId: route.caseId, from, to: reviewerId, owed } }]);
+  });
+
   setHandler(deadlinesChanged, async ({ deadlines: changed }) => {
     if (changed.plan) deadlines.plan = changed.plan;
     if (changed.selfAssessment) deadlines.selfAssessment = changed.selfAssessment;
@@ -362,7 +381,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       personId: input.personId,
       unitId: input.unitId,
       period: input.period,
-      ladder: reviewerId ? [reviewerId, ...ladderAbove(input.chain, reviewerId)] : ['hr'],
+      ladder: reviewerId ? [reviewerId, ...ladderAbove(chain, reviewerId)] : ['hr'],
       // Undecided by the review deadline, the default (review without it) applies.
       firstDueAt: deadlines.review,
       hasDefault: true,
@@ -400,11 +419,11 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
         personId: input.personId,
         unitId: input.unitId,
         period: input.period,
-        ladder: ladderAbove(input.chain, missedBy),
+        ladder: ladderAbove(chain, missedBy),
         firstDueAt: workingDaysAfter(now(), input.rules.escalationClimbWorkingDays, input.holidays, input.rules),
         hasDefault: false,
         climbs: true,
-        reassignable: input.collective,
+        reassignable: collective,
         settles: [input.personId],
         stepDeadline: () => deadlines.review,
       });

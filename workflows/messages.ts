@@ -31,7 +31,19 @@ export interface Actor {
 
 export type MemberStatus = 'pending' | 'planned' | 'self-assessed' | 'reviewed' | 'decided';
 export type CyclePhase = 'starting' | 'open' | 'deliberation' | 'published' | 'locked';
-export type EscalationKind = 'self-assessment' | 'review' | 'deliberation' | 'complaint';
+export type EscalationKind =
+  | 'self-assessment'
+  | 'review'
+  | 'deliberation'
+  | 'complaint'
+  // case steps
+  | 'opinion'
+  | 'vote'
+  | 'handover'
+  | 'receipt'
+  | 'explanation'
+  | 'proposal'
+  | 'term-review';
 export type EscalationAction = 'extend' | 'take-over' | 'reassign' | 'accept-default';
 
 export interface PlanTask {
@@ -151,6 +163,13 @@ export const submitSelfAssessment = defineUpdate<MemberLine, [{ actor: Actor; sc
 );
 export const submitReview = defineUpdate<MemberLine, [{ actor: Actor; scores: Scores; comment?: string }]>('submitReview');
 export const getEvaluation = defineQuery<EvaluationView>('getEvaluation');
+/**
+ * Sent when a case moves or replaces the person, or their reviewer: the review still owed goes to
+ * `reviewerId`, and escalations climb the new chain.
+ */
+export const rerouteEvaluation = defineSignal<[{ caseId: string; reviewerId: string | null; chain: Record<string, string | null>; collective: string[] }]>(
+  'rerouteEvaluation',
+);
 /** Sent by the cycle when an admin overrides the cycle's deadlines. */
 export const deadlinesChanged = defineSignal<[{ deadlines: Partial<Deadlines> }]>('deadlinesChanged');
 

@@ -144,6 +144,10 @@ export interface EscalationSpec {
   settles: string[];
   /** The step's current deadline, to bound an `extend`. */
   stepDeadline: () => string;
+  /** The actions this step allows; all four when absent. */
+  actions?: EscalationAction[];
+  /** Bound of an `extend`, in working days; the rules' `maxExtensionWorkingDays` when absent. */
+  maxExtensionWorkingDays?: number;
 }
 
 /** The escalations of one workflow: their state, the decide-update validator and the climbing loop. */
@@ -173,6 +177,9 @@ export class Escalations {
     if (esc.status !== 'open') {
       refuse(ErrorType.WrongPhase, `This escalation is already ${esc.status}.`, { phase: esc.status });
     }
+    if (spec.actions && !spec.actions.includes(input.action)) {
+      refuse(ErrorType.RuleRefused, `A missed ${esc.kind} allows only: ${spec.actions.join(', ')}.`, { rule: 'action-not-available', allowed: spec.actions });
+    }
     if (input.action === 'extend' && !input.until) {
       refuse(ErrorType.BadInput, 'An extension needs "until", the new deadline.', { fields: [{ field: 'until', rule: 'required' }] });
     }
@@ -182,10 +189,11 @@ export class Escalations {
       if (toMs(input.until) <= Date.now()) {
         refuse(ErrorType.RuleRefused, '"until" must be in the future.', { rule: 'extension-in-past' });
       }
-      if (!extensionAllowed(base, input.until, this.holidays(), this.rules())) {
+      const rules = { ...this.rules(), maxExtensionWorkingDays: spec.maxExtensionWorkingDays ?? this.rules().maxExtensionWorkingDays };
+      if (!extensionAllowed(base, input.until, this.holidays(), rules)) {
         refuse(
           ErrorType.RuleRefused,
-          `"until" may be at most ${this.rules().maxExtensionWorkingDays} working days after ${base}.`,
+          `"until" may be at most ${rules.maxExtensionWorkingDays} working days after ${base}.`,
           { rule: 'extension-limit', from: base },
         );
       }

@@ -1,14 +1,24 @@
 /** The directory, tokens, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { upsertDirectory } from '../../db/directory';
+import { findPerson, upsertDirectory } from '../../db/directory';
+import { scanPositionChanges } from '../../db/proposals';
+import { loadCaseRules } from '../../db/settings';
+import { fromMs, localDate } from '../../domain/calendar';
+import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
 import { validateDirectory } from '../../domain/scope';
-import { isAdmin, isHr, newToken, hashToken, type AppEnv } from '../auth';
+import { isAdmin, isHr, newToken, hashToken, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
 import { err, ok } from '../route-docs';
 import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody, TokenRequest } from '../schemas';
 
 const errors = { 400: err('Invalid input') };
+
+/** HR and admins, the person, their reviewer and the leaders of their unit read a person's record. */
+function mayReadPerson(caller: Caller, person: { id: string; unitId: string; reviewerId: string | null }): boolean {
+  if (isHr(caller) || isAdmin(caller) || caller.id === person.id || caller.id === person.reviewerId) return true;
+  return caller.person !== null && caller.person.unitId === person.unitId && caller.person.role !== 'staff';
+}
 
 export function orgRoutes(deps: ApiDeps) {
   const { sql } = deps;
@@ -40,6 +50,8 @@ export function orgRoutes(deps: ApiDeps) {
         for (const id of dup) issues.push({ field: 'people', rule: 'duplicate', message: `person ${id} appears twice` });
         if (issues.length > 0) throw badRequest(`The directory has ${issues.length} problem(s); nothing was stored.`, issues);
         const counts = await upsertDirectory(sql, body);
+        // A directory change can make a position change due: the scan runs again on every change.
+        await scanPositionChanges(sql, localDate(fromMs(Date.now())), await loadCaseRules(sql));
         return c.json(counts, 200);
       },
     )
@@ -122,6 +134,43 @@ export function orgRoutes(deps: ApiDeps) {
         const [p] = await sql`select id from people where id = ${id}`;
         if (!p) throw notFound(`There is no person ${id}.`);
         const [row] = await sql<{ id: string }[]>`insert into leaves (person_id, from_date, to_date) values (${id}, ${body.from}, ${body.to}) returning id`;
+        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/people/{id}',
+        summary: 'A person as the directory holds them now, with the case fields, discipline and confidence votes',
+        request: { params: IdParam },
+        responses: { 200: ok('The person'), 403: err('Not allowed'), 404: err('Unknown person') },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const person = await findPerson(sql, id);
+        if (!person) throw notFound(`There is no person ${id}.`);
+        if (!mayReadPerson(c.get('caller'), person)) throw forbidden('Only HR, the person, their reviewer and their unit\'s leaders read this record.');
+        return c.json(person, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/people/{id}/confidence-votes',
+        summary: 'Record a confidence vote on a leader (HR): `low` of `total` ballots were low confidence',
+        request: { params: IdParam, body: { content: { 'application/json': { schema: ConfidenceVoteBodySchema } }, required: true } },
+        responses: { 201: ok('Recorded'), ...errors, 403: err('Not HR'), 404: err('Unknown person') },
+      }),
+      async (c) => {
+        if (!isHr(c.get('caller'))) throw forbidden('Only HR records confidence votes.');
+        const { id } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const [p] = await sql`select id from people where id = ${id}`;
+        if (!p) throw notFound(`There is no person ${id}.`);
+        const [row] = await sql<{ id: string }[]>`
+          insert into confidence_votes (person_id, date, low, total) values (${id}, ${body.date}, ${body.low}, ${body.total}) returning id`;
+        await sql`insert into audit (dedupe_key, at, actor, action, subject, payload)
+          values (${`confidence-vote:${row.id}`}, now(), ${c.get('caller').id}, 'person.confidence-vote', ${`person:${id}`}, ${sql.json(body)})`;
         return c.json({ id: String(row.id), personId: id, ...body }, 201);
       },
     );

@@ -33,7 +33,7 @@ export interface MonthResult {
 }
 
 class HttpFailure extends Error {
-  constructor(readonly status: number, body: string) {
+  constructor(readonly status: number, readonly body: string) {
     super(`HTTP ${status}: ${body.slice(0, 300)}`);
   }
 }
@@ -97,9 +97,21 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
   });
 
   // Everyone has filed: bring the plan deadline forward so the self-assessment opens now.
-  // A few seconds ahead: the cycle checks the new deadline is still in the future when it validates.
-  const planEnds = fromMs(Date.now() + 10_000);
-  await Promise.all(units.map((unitId) => call(admin, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { plan: planEnds }, `bench-plan-end-${period}-${unitId}`)));
+  // A few seconds ahead, because the cycle checks the new deadline is still in the future when it
+  // validates; a busy worker (a cycle replayed after cache eviction) can take longer, so a refusal
+  // for a deadline already past is retried with a fresh one.
+  await Promise.all(
+    units.map(async (unitId) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await call(admin, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { plan: fromMs(Date.now() + 15_000) }, `bench-plan-end-${period}-${unitId}-${attempt}`);
+          return;
+        } catch (err) {
+          if (!(err instanceof HttpFailure && err.status === 422 && err.body.includes('deadline-in-past')) || attempt >= 10) throw err;
+        }
+      }
+    }),
+  );
 
   const index = new Map(people.map((id, i) => [id, i] as const));
   await run('self-assessment', people, async (id) => {

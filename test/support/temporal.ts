@@ -67,7 +67,7 @@ export async function startTimeSkippingStack(name: string): Promise<TimeSkipping
   const db = await freshDatabase(name);
   await upsertDirectory(db.sql, DEMO_DIRECTORY);
   const env = await timeSkippingEnv();
-  const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql });
+  const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql, temporal: env.client });
   const running = worker.run();
   return {
     env,

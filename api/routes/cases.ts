@@ -1,0 +1,290 @@
+/** Move and replacement cases: open one (eligibility checked), read them, and act on each step. */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { UpdateDefinition } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import { ballotBox, castSecretBallot, caseVersion, findCase, listCases, loadDirectoryAround, type CaseRow } from '../../db/cases';
+import { findPerson } from '../../db/directory';
+import { loadCaseRules, loadHolidays, loadRules } from '../../db/settings';
+import {
+  CaseBodySchema,
+  CaseVoteBodySchema,
+  ExplanationBodySchema,
+  OpinionBodySchema,
+  ProposalBodySchema,
+} from '../../domain/case-schemas';
+import { localDate, fromMs } from '../../domain/calendar';
+import { checkEligibility } from '../../domain/eligibility';
+import { partiesOf } from '../../domain/parties';
+import { caseWorkflow } from '../../workflows/case';
+import {
+  BALLOT_BOX,
+  caseWorkflowId,
+  castVote,
+  closeBallot,
+  confirmHandover,
+  confirmReceipt,
+  submitExplanation,
+  submitOpinion,
+  submitProposal,
+  submitTermReview,
+  withdrawCase,
+  type CaseInput,
+  type CaseRequest,
+} from '../../workflows/case-messages';
+import type { Actor, Versioned } from '../../workflows/messages';
+import { isHr, type AppEnv, type Caller } from '../auth';
+import { sendUpdate } from '../commands';
+import type { ApiDeps } from '../deps';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors';
+import { updateIdFor } from '../idempotency';
+import { readYourWrite } from '../read-model';
+import { commandErrors, json, ok } from '../route-docs';
+import { Empty, IdParam } from '../schemas';
+
+const errors = commandErrors('case');
+
+const CaseQuery = z.object({ status: z.enum(['open', 'approved', 'rejected', 'completed', 'withdrawn']).optional() });
+const TermReviewBody = z.object({ recommendation: z.enum(['return', 'extend', 'appoint']), note: z.string().max(5000).optional() }).strict();
+const WithdrawBody = z.object({ note: z.string().trim().min(1).max(5000) }).strict();
+const CastingVoteBody = CaseVoteBodySchema;
+
+const ruleRefused = (message: string, details: unknown) => new HttpError(422, message, details);
+
+/** A case as api.md shows it; a secret ballot shows how many have voted, and its totals only once closed. */
+async function caseView(sql: ApiDeps['sql'], row: CaseRow) {
+  const { ballots, ...votes } = row.votes;
+  const secret = row.kind === 'replacement';
+  const box = secret ? await ballotBox(sql, row.id) : null;
+  const escalations = await sql`
+    select id, kind, level, target_id, due_at, status, decision from escalations where workflow_id = ${row.workflowId} order by created_at`;
+  return {
+    id: row.id,
+    kind: row.kind,
+    personId: row.personId,
+    status: row.status,
+    step: row.step,
+    steps: row.steps,
+    votes: { ...votes, ...(secret ? { cast: box!.voters.length } : {}) },
+    ...(ballots ? { ballots } : {}),
+    decision: row.decision,
+    request: row.request,
+    parties: row.parties,
+    proposalId: row.proposalId,
+    escalations: escalations.map((e) => ({ ...e, dueAt: fromMs(new Date(e.dueAt as string).getTime()) })),
+    createdAt: fromMs(new Date(row.createdAt).getTime()),
+  };
+}
+
+/** HR, the person, everyone the case has asked to act, and the collective that will decide it. */
+const mayRead = (caller: Caller, row: CaseRow): boolean =>
+  isHr(caller) || caller.id === row.personId || row.actorIds.includes(caller.id) || row.parties.collective.includes(caller.id);
+
+export function caseRoutes(deps: ApiDeps) {
+  const { sql, temporal, taskQueue } = deps;
+
+  const load = async (id: string, caller: Caller): Promise<CaseRow> => {
+    const row = await findCase(sql, id);
+    if (!row) throw notFound(`There is no case ${id}.`);
+    if (!mayRead(caller, row)) throw forbidden('Only HR, the person, the deciding collective and those the case asks to act read this case.');
+    return row;
+  };
+
+  /** Sends one command to the case and answers with the case as the read model now shows it. */
+  const command = async <Arg>(id: string, caller: Caller, def: UpdateDefinition<Versioned, [Arg]>, arg: Arg, key: string | undefined) => {
+    const row = await load(id, caller);
+    const answer = await sendUpdate(temporal, row.workflowId, def, arg, {
+      updateId: updateIdFor(caller.id, key),
+      closedMessage: `Case ${id} is closed.`,
+      closedPhase: async () => (await findCase(sql, id))?.status ?? 'closed',
+    });
+    await readYourWrite(caseVersion(sql, id), answer.readModelVersion);
+    return caseView(sql, (await findCase(sql, id))!);
+  };
+
+  const actor = (caller: Caller): Actor => ({ id: caller.id, roles: caller.roles });
+
+  return new OpenAPIHono<AppEnv>()
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/cases',
+        summary: 'Open a move (rotation, transfer, position change) or a replacement case (HR); eligibility is checked now',
+        request: json(CaseBodySchema),
+        responses: { 201: ok('The case'), ...errors },
+      }),
+      async (c) => {
+        const caller = c.get('caller');
+        if (!isHr(caller)) throw forbidden('Only HR opens cases.');
+        const body = c.req.valid('json');
+        const person = await findPerson(sql, body.personId);
+        if (!person) throw notFound(`There is no person ${body.personId}.`);
+        if (body.proposalId) {
+          const [proposal] = await sql<{ status: string; personId: string }[]>`select status, person_id from proposals where id = ${body.proposalId}`;
+          if (!proposal) throw notFound(`There is no proposal ${body.proposalId}.`);
+          if (proposal.status !== 'open') throw conflict(`Proposal ${body.proposalId} is already ${proposal.status}.`, { phase: proposal.status });
+          if (proposal.personId !== body.personId) throw badRequest('The proposal is about someone else.', [{ field: 'personId', rule: 'matches-proposal' }]);
+        }
+        const [openCase] = await sql<{ id: string }[]>`select id from cases where person_id = ${body.personId} and status in ('open', 'approved')`;
+        if (openCase) throw conflict(`${body.personId} already has case ${openCase.id} in progress.`, { phase: 'open', caseId: openCase.id });
+
+        const [rules, caseRules, holidays] = await Promise.all([loadRules(sql), loadCaseRules(sql), loadHolidays(sql)]);
+        const today = localDate(fromMs(Date.now()));
+        let request: CaseRequest;
+        if (body.kind === 'replacement') {
+          if (person.role === 'staff') throw ruleRefused('Only a head or a deputy can be replaced.', { rule: 'replacement-needs-leader' });
+          request = { kind: 'replacement', personId: body.personId, reason: body.reason };
+        } else {
+          const [unit] = await sql`select id from units where id = ${body.toUnitId} and active`;
+          if (!unit) throw badRequest(`There is no active unit ${body.toUnitId}.`, [{ field: 'toUnitId', rule: 'unknown-unit' }]);
+          if (body.toUnitId === person.unitId && body.toRole === person.role) {
+            throw ruleRefused('The person already holds that position.', { rule: 'no-change' });
+          }
+          if (body.toRole === 'head') {
+            const [head] = await sql<{ id: string }[]>`select id from people where unit_id = ${body.toUnitId} and role = 'head' and id <> ${body.personId}`;
+            if (head) throw ruleRefused(`${body.toUnitId} already has a head (${head.id}); that post must be vacated first.`, { rule: 'head-post-occupied', headId: head.id });
+          }
+          const verdict = checkEligibility(
+            { kind: body.kind, person, toRole: body.toRole, effectiveDate: body.effectiveDate, termMonths: body.termMonths ?? null, waivers: body.waivers, onDate: today },
+            caseRules,
+          );
+          if (!verdict.ok) {
+            throw ruleRefused(`The move fails ${verdict.failures.length} eligibility rule(s): ${verdict.issues.map((i) => i.message).join(' ')}`, {
+              rule: 'eligibility',
+              rules: verdict.failures,
+              issues: verdict.issues,
+            });
+          }
+          request = {
+            kind: body.kind,
+            personId: body.personId,
+            toUnitId: body.toUnitId,
+            toRole: body.toRole,
+            effectiveDate: body.effectiveDate,
+            termMonths: body.termMonths ?? null,
+            ...(body.reason ? { reason: body.reason } : {}),
+            waivers: verdict.waived,
+          };
+        }
+        const dir = await loadDirectoryAround(sql, request.kind === 'replacement' ? [person.unitId] : [person.unitId, request.toUnitId]);
+        const parties = partiesOf(dir, body.personId, request.kind === 'replacement' ? null : request.toUnitId);
+        if (parties.collective.length === 0) {
+          throw ruleRefused(`Unit ${parties.decidingUnitId} has no leadership collective to decide this case.`, { rule: 'no-deciding-collective', unitId: parties.decidingUnitId });
+        }
+        const id = randomUUID();
+        const input: CaseInput = { caseId: id, request, openedBy: caller.id, proposalId: body.proposalId ?? null, parties, holidays, rules, caseRules };
+        await temporal.workflow.start(caseWorkflow, { workflowId: caseWorkflowId(id), taskQueue, args: [input] });
+        await readYourWrite(caseVersion(sql, id), 1, 15_000);
+        const row = await findCase(sql, id);
+        if (!row) throw new HttpError(500, `Case ${id} was opened but is not readable yet; read it again shortly.`);
+        return c.json(await caseView(sql, row), 201);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/v1/cases', summary: 'Cases: HR sees all, others the cases that ask them to act', request: { query: CaseQuery }, responses: { 200: ok('Cases'), 400: errors[400] } }),
+      async (c) => {
+        const caller = c.get('caller');
+        const rows = await listCases(sql, c.req.valid('query').status, isHr(caller) ? null : caller.id);
+        return c.json({ cases: await Promise.all(rows.map((r) => caseView(sql, r))) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/v1/cases/{id}', summary: 'A case with its steps, votes, decision and escalations', request: { params: IdParam }, responses: { 200: ok('The case'), 403: errors[403], 404: errors[404] } }),
+      async (c) => c.json(await caseView(sql, await load(c.req.valid('param').id, c.get('caller'))), 200),
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cases/{id}/opinions', summary: 'Opinion of the sending head, the receiving head or the person (each once)', request: { params: IdParam, ...json(OpinionBodySchema) }, responses: { 200: ok('The case'), ...errors } }),
+      async (c) => {
+        const caller = c.get('caller');
+        return c.json(await command(c.req.valid('param').id, caller, submitOpinion, { actor: actor(caller), ...c.req.valid('json') }, c.req.header('idempotency-key')), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/cases/{id}/votes',
+        summary: 'A vote of a member of the deciding collective; secret for a replacement (only totals are kept)',
+        request: { params: IdParam, ...json(CaseVoteBodySchema) },
+        responses: { 200: ok('The case'), ...errors },
+      }),
+      async (c) => {
+        const caller = c.get('caller');
+        const { id } = c.req.valid('param');
+        const { vote } = c.req.valid('json');
+        const key = c.req.header('idempotency-key');
+        const row = await load(id, caller);
+        if (row.kind !== 'replacement') return c.json(await command(id, caller, castVote, { actor: actor(caller), vote }, key), 200);
+
+        if (!row.parties.collective.includes(caller.id)) throw forbidden(`Only members of the deciding collective (${row.parties.decidingUnitId}) vote.`);
+        const step = row.steps.find((s) => s.name === 'vote');
+        if (row.status !== 'open' || !step || step.doneAt !== null) throw conflict('This case is not taking votes.', { phase: row.step, status: row.status });
+        const totals = await castSecretBallot(sql, id, caller.id, vote);
+        if (!totals) throw conflict('You have already voted on this case.', { phase: row.step, status: row.status });
+        const of = step.actorIds.length;
+        if (totals.approve * 2 > of || totals.reject * 2 > of) {
+          // The box, not the voter, closes the ballot: nothing in the workflow names who tipped it.
+          await command(id, caller, closeBallot, { actor: BALLOT_BOX, approve: totals.approve, reject: totals.reject }, `ballot-close:${id}`).catch(async (err: unknown) => {
+            // Already closed by a concurrent voter's close: the case shows the outcome either way.
+            if (!(err instanceof HttpError && err.status === 409)) throw err;
+          });
+        }
+        return c.json(await caseView(sql, (await findCase(sql, id))!), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/cases/{id}/casting-vote',
+        summary: 'The chair\'s open casting vote after a secret ballot split exactly in half',
+        request: { params: IdParam, ...json(CastingVoteBody) },
+        responses: { 200: ok('The case'), ...errors },
+      }),
+      async (c) => {
+        const caller = c.get('caller');
+        const { id } = c.req.valid('param');
+        const row = await load(id, caller);
+        const step = row.steps.find((s) => s.name === 'vote');
+        if (row.kind !== 'replacement' || !step || step.doneAt !== null) throw conflict('There is no split secret ballot on this case.', { phase: row.step, status: row.status });
+        const box = await ballotBox(sql, id);
+        if (box.voters.length < step.actorIds.length || box.approve !== box.reject) {
+          throw ruleRefused('A casting vote is only for a complete ballot split exactly in half.', { rule: 'no-tie', cast: box.voters.length, of: step.actorIds.length });
+        }
+        return c.json(await command(id, caller, closeBallot, { actor: actor(caller), approve: box.approve, reject: box.reject, castingVote: c.req.valid('json').vote }, c.req.header('idempotency-key')), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cases/{id}/handover', summary: 'The person confirms handover', request: { params: IdParam, ...json(Empty) }, responses: { 200: ok('The case'), ...errors } }),
+      async (c) => c.json(await command(c.req.valid('param').id, c.get('caller'), confirmHandover, { actor: actor(c.get('caller')) }, c.req.header('idempotency-key')), 200),
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cases/{id}/receipt', summary: 'The receiving head confirms receipt', request: { params: IdParam, ...json(Empty) }, responses: { 200: ok('The case'), ...errors } }),
+      async (c) => c.json(await command(c.req.valid('param').id, c.get('caller'), confirmReceipt, { actor: actor(c.get('caller')) }, c.req.header('idempotency-key')), 200),
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cases/{id}/explanation', summary: 'The leader\'s written explanation (giải trình)', request: { params: IdParam, ...json(ExplanationBodySchema) }, responses: { 200: ok('The case'), ...errors } }),
+      async (c) => c.json(await command(c.req.valid('param').id, c.get('caller'), submitExplanation, { actor: actor(c.get('caller')), ...c.req.valid('json') }, c.req.header('idempotency-key')), 200),
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cases/{id}/proposal', summary: 'HR\'s proposal: replace (naming the acting holder) or keep (with the rationale)', request: { params: IdParam, ...json(ProposalBodySchema) }, responses: { 200: ok('The case'), ...errors } }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const caller = c.get('caller');
+        if (!isHr(caller)) throw forbidden('Only HR puts the proposal.');
+        const missing: { field: string; rule: string; message: string }[] = [];
+        if (body.actingPersonId && !(await findPerson(sql, body.actingPersonId))) missing.push({ field: 'actingPersonId', rule: 'unknown-person', message: `There is no person ${body.actingPersonId}.` });
+        if (body.placementUnitId && (await sql`select 1 from units where id = ${body.placementUnitId} and active`).length === 0) {
+          missing.push({ field: 'placementUnitId', rule: 'unknown-unit', message: `There is no active unit ${body.placementUnitId}.` });
+        }
+        if (missing.length > 0) throw badRequest(missing.map((m) => m.message).join(' '), missing);
+        return c.json(await command(c.req.valid('param').id, caller, submitProposal, { actor: actor(caller), ...body }, c.req.header('idempotency-key')), 200);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cases/{id}/review', summary: 'The end-of-term review of a rotation (HR): return, extend or appoint', request: { params: IdParam, ...json(TermReviewBody) }, responses: { 200: ok('The case'), ...errors } }),
+      async (c) => c.json(await command(c.req.valid('param').id, c.get('caller'), submitTermReview, { actor: actor(c.get('caller')), ...c.req.valid('json') }, c.req.header('idempotency-key')), 200),
+    )
+    .openapi(
+      createRoute({ method: 'post', path: '/v1/cases/{id}/withdraw', summary: 'Withdraw a case before the directory changes (HR)', request: { params: IdParam, ...json(WithdrawBody) }, responses: { 200: ok('The case'), ...errors } }),
+      async (c) => c.json(await command(c.req.valid('param').id, c.get('caller'), withdrawCase, { actor: actor(c.get('caller')), ...c.req.valid('json') }, c.req.header('idempotency-key')), 200),
+    );
+
+}

@@ -1,0 +1,76 @@
+/** Reads and writes of cases outside their workflow: the directory they start from, the read model, the secret ballot box. */
+import type { CaseView } from '../workflows/case-messages';
+import type { Directory } from '../domain/types';
+import { loadNeighbourhood } from './directory';
+import type { Sql } from './sql';
+
+/** The neighbourhoods of several units merged: enough for the parties of a case between them. */
+export async function loadDirectoryAround(sql: Sql, unitIds: string[]): Promise<Directory> {
+  const units = new Map<string, Directory['units'][number]>();
+  const people = new Map<string, Directory['people'][number]>();
+  for (const id of new Set(unitIds)) {
+    const dir = await loadNeighbourhood(sql, id);
+    for (const u of dir.units) units.set(u.id, u);
+    for (const p of dir.people) people.set(p.id, p);
+  }
+  return { units: [...units.values()], people: [...people.values()] };
+}
+
+export interface CaseRow extends Omit<CaseView, 'ballots' | 'escalations' | 'createdAt'> {
+  workflowId: string;
+  actorIds: string[];
+  proposalId: string | null;
+  votes: CaseView['votes'] & { ballots?: CaseView['ballots'] };
+  createdAt: Date;
+  version: number;
+}
+
+export async function findCase(sql: Sql, id: string): Promise<CaseRow | undefined> {
+  const [row] = await sql<CaseRow[]>`
+    select id, workflow_id, kind, person_id, status, step, request, parties, steps, votes, decision, actor_ids, proposal_id, version, created_at
+    from cases where id = ${id}`;
+  return row;
+}
+
+/** Cases by status, all of them (`actorId` null: HR) or those that ask `actorId` to act. */
+export async function listCases(sql: Sql, status: string | undefined, actorId: string | null): Promise<CaseRow[]> {
+  return sql<CaseRow[]>`
+    select id, workflow_id, kind, person_id, status, step, request, parties, steps, votes, decision, actor_ids, proposal_id, version, created_at
+    from cases
+    where (${status ?? null}::text is null or status = ${status ?? null})
+      and (${actorId}::text is null or ${actorId} = any(actor_ids))
+    order by created_at desc, id
+    limit 1000`;
+}
+
+export const caseVersion = (sql: Sql, id: string) => async (): Promise<number | undefined> =>
+  (await sql<{ version: number }[]>`select version from cases where id = ${id}`)[0]?.version;
+
+/**
+ * Puts one secret ballot in the box: records that `voterId` has voted and adds the choice to the
+ * totals, in one transaction, storing nothing that links the two. Returns null when the voter has
+ * already voted.
+ */
+export async function castSecretBallot(
+  sql: Sql,
+  caseId: string,
+  voterId: string,
+  vote: 'approve' | 'reject',
+): Promise<{ approve: number; reject: number; cast: number } | null> {
+  return sql.begin(async (tx) => {
+    const inserted = await tx`insert into ballot_voters (case_id, voter_id) values (${caseId}, ${voterId}) on conflict do nothing returning voter_id`;
+    if (inserted.length === 0) return null;
+    const [totals] = await tx<{ approve: number; reject: number }[]>`
+      insert into ballot_totals (case_id, approve, reject) values (${caseId}, ${vote === 'approve' ? 1 : 0}, ${vote === 'reject' ? 1 : 0})
+      on conflict (case_id) do update set approve = ballot_totals.approve + excluded.approve, reject = ballot_totals.reject + excluded.reject
+      returning approve, reject`;
+    return { ...totals, cast: totals.approve + totals.reject };
+  });
+}
+
+/** The ballot box of a case: its totals and how many have voted (never who voted how). */
+export async function ballotBox(sql: Sql, caseId: string): Promise<{ approve: number; reject: number; voters: string[] }> {
+  const [totals] = await sql<{ approve: number; reject: number }[]>`select approve, reject from ballot_totals where case_id = ${caseId}`;
+  const voters = await sql<{ voterId: string }[]>`select voter_id from ballot_voters where case_id = ${caseId} order by voter_id`;
+  return { approve: totals?.approve ?? 0, reject: totals?.reject ?? 0, voters: voters.map((v) => v.voterId) };
+}

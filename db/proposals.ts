@@ -1,0 +1,125 @@
+/**
+ * Automatic proposals for HR: periodic position changes due or overdue, and replacement
+ * triggers on leaders' records. A scan only ever adds or refreshes proposals; a proposal's id is
+ * derived from what was found, so scanning twice finds the same proposal instead of a second one,
+ * and a dismissed proposal stays dismissed until the facts change.
+ */
+import { annualRollup, type MonthResult } from '../domain/annual';
+import type { CaseRules, PersonRecord } from '../domain/cases';
+import type { RulesConfig } from '../domain/config';
+import { positionChangeStatus, replacementTriggers, type AnnualGrade, type MonthlyGrade } from '../domain/triggers';
+import type { Grade } from '../domain/types';
+import type { Sql } from './sql';
+
+export interface ProposalRow {
+  id: string;
+  kind: 'position-change' | 'replacement';
+  personId: string;
+  level: string | null;
+  evidence: Record<string, unknown>;
+  status: 'open' | 'dismissed' | 'opened';
+  note: string | null;
+  caseId: string | null;
+  createdAt: Date;
+}
+
+/** Adds the proposal, or refreshes its evidence while it is still open. */
+async function upsertProposal(sql: Sql, p: { id: string; kind: ProposalRow['kind']; personId: string; level: string | null; evidence: Record<string, unknown> }): Promise<boolean> {
+  const rows = await sql<{ inserted: boolean }[]>`
+    insert into proposals (id, kind, person_id, level, evidence) values (${p.id}, ${p.kind}, ${p.personId}, ${p.level}, ${sql.json(p.evidence as never)})
+    on conflict (id) do update set evidence = excluded.evidence, updated_at = now() where proposals.status = 'open'
+    returning (xmax = 0) as inserted`;
+  return rows[0]?.inserted ?? false;
+}
+
+/**
+ * Lists people in a sensitive position for at least the due months on `onDate` (overdue at the
+ * overdue months). An overdue finding supersedes the same posting's open "due" proposal.
+ */
+export async function scanPositionChanges(sql: Sql, onDate: string, rules: CaseRules): Promise<{ found: number; added: number }> {
+  const people = await sql<PersonRecord[]>`
+    select id, unit_id, role, to_char(retirement_date, 'YYYY-MM-DD') as retirement_date, to_char(position_since, 'YYYY-MM-DD') as position_since,
+           sensitive_position, deferrals
+    from people where sensitive_position and position_since is not null`;
+  let found = 0;
+  let added = 0;
+  for (const person of people) {
+    const status = positionChangeStatus(person, onDate, rules);
+    if (!status) continue;
+    found += 1;
+    const posting = `position-change:${person.id}:${person.positionSince}`;
+    if (status.status === 'overdue') {
+      await sql`update proposals set status = 'dismissed', note = 'superseded: now overdue', updated_at = now() where id = ${`${posting}:due`} and status = 'open'`;
+    }
+    const evidence = { unitId: person.unitId, role: person.role, positionSince: person.positionSince, months: status.months, onDate, threshold: status.status === 'overdue' ? rules.positionChangeOverdueMonths : rules.positionChangeDueMonths };
+    if (await upsertProposal(sql, { id: `${posting}:${status.status}`, kind: 'position-change', personId: person.id, level: status.status, evidence })) added += 1;
+  }
+  return { found, added };
+}
+
+/**
+ * Evaluates the replacement triggers of every leader (head or deputy) among `personIds` (every
+ * leader when omitted) on their record: published monthly grades, annual grades rolled up from them,
+ * confidence votes, and discipline since they took the post.
+ */
+export async function scanReplacementTriggers(sql: Sql, rules: CaseRules, evalRules: RulesConfig, personIds?: string[]): Promise<{ leaders: number; added: number }> {
+  const leaders = await sql<{ id: string; positionSince: string | null }[]>`
+    select id, to_char(position_since, 'YYYY-MM-DD') as position_since from people
+    where role in ('head', 'deputy') and (${personIds ?? null}::text[] is null or id = any(${personIds ?? null}::text[]))`;
+  let added = 0;
+  for (const leader of leaders) {
+    // Months rated anywhere count (a moved leader's record travels with them); only settled grades.
+    const months = await sql<{ period: string; grade: Grade | null; total: number | null }[]>`
+      select e.period, e.final_grade as grade, e.total from evaluations e
+      join cycles c on c.unit_id = e.unit_id and c.period = e.period
+      where e.person_id = ${leader.id} and c.published_at is not null
+      order by e.period`;
+    const monthly: MonthlyGrade[] = months.map((m) => ({ period: m.period, grade: m.grade }));
+    const disciplines = await sql<{ date: string; level: 'reprimand' | 'warning' | 'demotion' | 'dismissal'; note: string | null }[]>`
+      select to_char(date, 'YYYY-MM-DD') as date, level, note from discipline where person_id = ${leader.id} order by date, id`;
+    const years = [...new Set(months.map((m) => Number(m.period.slice(0, 4))))];
+    const annual: AnnualGrade[] = years.map((year) => {
+      const inYear: MonthResult[] = months
+        .filter((m) => m.period.startsWith(`${year}-`))
+        .map((m) => ({ period: m.period, total: m.grade === null ? null : m.total, grade: m.grade, disciplined: false }));
+      const disciplined = disciplines.some((d) => d.date.startsWith(`${year}-`));
+      return { year, grade: annualRollup(inYear, disciplined, evalRules).grade };
+    });
+    const confidenceVotes = await sql<{ date: string; low: number; total: number }[]>`
+      select to_char(date, 'YYYY-MM-DD') as date, low, total from confidence_votes where person_id = ${leader.id} order by date, id`;
+    const inTerm = disciplines.filter((d) => leader.positionSince === null || d.date >= leader.positionSince);
+    const fired = replacementTriggers(
+      {
+        leaderId: leader.id,
+        monthly,
+        annual,
+        confidenceVotes: [...confidenceVotes],
+        disciplinesInTerm: inTerm.map((d) => ({ date: d.date, level: d.level, ...(d.note ? { note: d.note } : {}) })),
+      },
+      rules,
+    );
+    for (const t of fired) {
+      // The same evidence is the same proposal; new evidence (another D month) is a new one.
+      const id = `replacement:${leader.id}:${t.rule}:${evidenceKey(t.evidence)}`;
+      if (await upsertProposal(sql, { id, kind: 'replacement', personId: leader.id, level: t.rule, evidence: { ...t.evidence, message: t.message } })) added += 1;
+    }
+  }
+  return { leaders: leaders.length, added };
+}
+
+function evidenceKey(evidence: Record<string, unknown>): string {
+  const parts = ['periods', 'years', 'votes', 'disciplines', 'share'].filter((k) => k in evidence).map((k) => JSON.stringify(evidence[k]));
+  return parts.join('|').replace(/[^0-9A-Za-z|,.-]/g, '').slice(0, 120);
+}
+
+export async function listProposals(sql: Sql, status: string | undefined): Promise<ProposalRow[]> {
+  return sql<ProposalRow[]>`
+    select id, kind, person_id, level, evidence, status, note, case_id, created_at from proposals
+    where (${status ?? null}::text is null or status = ${status ?? null})
+    order by created_at desc, id limit 1000`;
+}
+
+export async function findProposal(sql: Sql, id: string): Promise<ProposalRow | undefined> {
+  const [row] = await sql<ProposalRow[]>`select id, kind, person_id, level, evidence, status, note, case_id, created_at from proposals where id = ${id}`;
+  return row;
+}
