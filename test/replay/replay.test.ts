@@ -1,8 +1,10 @@
 /**
  * Replays every recorded history in test/replay/histories against the current workflow code, so
  * a change that would break running workflows (a non-determinism) fails CI. The histories come
- * from test/workflows/month.test.ts run with RECORD_HISTORIES=1; a file is named after its
- * workflow ID with ':' written as '__' (workflow code reads its ID, so replay must use the real one).
+ * from test/workflows/month.test.ts and cases.test.ts run with RECORD_HISTORIES=1; `v1/` keeps
+ * those of the first release (and a monthly opener run recorded before its proposal scan was
+ * added behind `patched`). A file is named after its workflow ID with ':' written as '__'
+ * (workflow code reads its ID, so replay must use the real one).
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,10 +27,12 @@ const recorded = (readdirSync(DIR, { recursive: true }) as string[])
   }));
 
 describe('replay of recorded histories', () => {
-  it('has histories to replay (a cycle and at least two evaluations)', () => {
+  it('has histories to replay (a cycle, two evaluations, a monthly opener, cases)', () => {
     const ids = recorded.map((r) => r.workflowId);
     expect(ids.filter((id) => id.startsWith('cycle:')).length).toBeGreaterThanOrEqual(1);
     expect(ids.filter((id) => id.startsWith('eval:')).length).toBeGreaterThanOrEqual(2);
+    expect(ids.filter((id) => id.startsWith('monthly-opener')).length).toBeGreaterThanOrEqual(1);
+    expect(ids.filter((id) => id.startsWith('case:')).length).toBeGreaterThanOrEqual(2);
   });
 
   it('replays every history with the current workflow code', async () => {

@@ -5,16 +5,29 @@
  * two consecutive D months and decided by secret ballot.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs, toMs } from '../../domain/calendar';
 import { monthsBetween } from '../../domain/eligibility';
 import { caseWorkflowId } from '../../workflows/case-messages';
 import { cycleWorkflowId } from '../../workflows/messages';
 import { inProcessApi, type InProcessApi } from '../support/api';
+import { historyToJson } from '../support/histories';
 import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 
 const PEOPLE = ['an', 'binh', 'cuong', 'dung', 'em', 'giang', 'hai', 'hoa', 'khanh', 'lan', 'minh', 'ngoc'];
 const MINUTE = 60_000;
+const HISTORIES_DIR = fileURLToPath(new URL('../replay/histories/', import.meta.url));
+
+/** With RECORD_HISTORIES=1, keeps a finished case's history for test/replay. */
+async function record(env: TestWorkflowEnvironment, caseId: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const history = await env.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+  writeFileSync(join(HISTORIES_DIR, `${caseWorkflowId(caseId).replaceAll(':', '__')}.json`), historyToJson(history));
+}
 
 describe('cases on the time-skipping server', () => {
   let stack: TimeSkippingStack;
@@ -150,6 +163,7 @@ describe('cases on the time-skipping server', () => {
     ]);
     await expectCall(409, 'hai', 'POST', `/v1/cases/${id}/handover`, {});
     await env.client.workflow.getHandle(caseWorkflowId(id)).result();
+    await record(env, id);
     expect((await expectCall(200, 'admin', 'GET', '/v1/people/hai')).unitId).toBe('sxd');
   });
 
@@ -210,6 +224,8 @@ describe('cases on the time-skipping server', () => {
     await expectCall(409, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' });
     await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
     const completed = await caseWhen(id, (c) => c.status === 'completed', 'completed');
+    await env.client.workflow.getHandle(caseWorkflowId(id)).result();
+    await record(env, id);
     expect(completed).toMatchObject({ votes: { approve: 2, reject: 0, of: 2 }, decision: { outcome: 'approved', actingPersonId: 'lan', placementUnitId: 'snv' } });
     expect(await expectCall(200, 'admin', 'GET', '/v1/people/khanh')).toMatchObject({ unitId: 'snv', role: 'deputy' });
     expect(await expectCall(200, 'admin', 'GET', '/v1/people/lan')).toMatchObject({ unitId: 'snv', role: 'head' });
