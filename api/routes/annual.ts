@@ -2,7 +2,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { annualQuotaCheck, annualRollup, type MonthResult } from '../../domain/annual';
 import type { Grade } from '../../domain/types';
-import { loadRules } from '../../db/settings';
+import { scanReplacementTriggers } from '../../db/proposals';
+import { loadCaseRules, loadRules } from '../../db/settings';
 import { isHr, type AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
@@ -50,6 +51,8 @@ export function annualRoutes(deps: ApiDeps) {
       }
       const rules = await loadRules(sql);
       const people = [...byPerson].map(([personId, months]) => ({ personId, months: months.map((m) => ({ period: m.period, total: m.total, grade: m.grade })), ...annualRollup(months, disciplined.has(personId), rules) }));
+      // An annual D may fire a leader's replacement trigger (two years running): HR sees the proposal.
+      await scanReplacementTriggers(sql, await loadCaseRules(sql), rules, people.map((p) => p.personId));
       return c.json({ unitId, year, people, quota: annualQuotaCheck(people.map((p) => p.grade), rules) }, 200);
     },
   );
