@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs, toMs } from '../../domain/calendar';
 import { monthsBetween } from '../../domain/eligibility';
 import { caseWorkflowId } from '../../workflows/case-messages';
-import { cycleWorkflowId } from '../../workflows/messages';
+import { cycleWorkflowId, evaluationWorkflowId, getEvaluation } from '../../workflows/messages';
 import { inProcessApi, type InProcessApi } from '../support/api';
 import { historyToJson } from '../support/histories';
 import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
@@ -245,3 +245,80 @@ describe('cases on the time-skipping server', () => {
     expect(JSON.stringify(audit)).not.toMatch(/"vote"\s*:/);
   });
 });
+
+describe('a move while a month is open, and a split secret ballot', () => {
+  let stack: TimeSkippingStack;
+  let env: TestWorkflowEnvironment;
+  let api: InProcessApi;
+
+  beforeAll(async () => {
+    stack = await startTimeSkippingStack('cases-reroute');
+    env = stack.env;
+    api = await inProcessApi(stack.db.sql, env.client, PEOPLE, { name: 'cases-reroute' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function expectCall(status: number, who: string, method: string, path: string, body?: unknown) {
+    const res = await api.call(who, method, path, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    return res.body;
+  }
+  async function caseWhen(id: string, check: (c: any) => boolean, what: string): Promise<any> {
+    for (let i = 0; i < 200; i++) {
+      const c = await expectCall(200, 'admin', 'GET', `/v1/cases/${id}`);
+      if (check(c)) return c;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`case ${id} never reached: ${what}`);
+  }
+
+  it('re-routes the open evaluations of a person moved mid-month, and of those they were reviewing, with an audit record', async () => {
+    const today = fromMs(await env.currentTimeMs()).slice(0, 10);
+    const period = today.slice(0, 7);
+    // hoa (sxd) is reviewed by giang, who is transferred to snv while the month is open.
+    await openCycleWith(env.client, 'sxd', period);
+    const evalOf = (personId: string) => env.client.workflow.getHandle(evaluationWorkflowId(period, personId)).query(getEvaluation);
+    expect((await evalOf('hoa')).reviewerId).toBe('giang');
+    expect((await evalOf('giang')).reviewerId).toBe('em');
+
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'transfer', personId: 'giang', toUnitId: 'snv', toRole: 'deputy', effectiveDate: today });
+    const id = opened.id as string;
+    for (const who of ['em', 'khanh', 'giang']) await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
+    await caseWhen(id, (c) => c.step === 'vote', 'vote');
+    await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
+    await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
+    await expectCall(200, 'giang', 'POST', `/v1/cases/${id}/handover`, {});
+    await expectCall(200, 'khanh', 'POST', `/v1/cases/${id}/receipt`, {});
+    const done = await caseWhen(id, (c) => c.status === 'completed', 'completed');
+    expect(done.steps.find((st: any) => st.name === 'move').note).toMatch(/re-routed/);
+
+    // hoa's review now falls to her unit's head; giang's own review to her new head.
+    for (let i = 0; i < 100 && (await evalOf('hoa')).reviewerId !== 'em'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await evalOf('hoa')).reviewerId).toBe('em');
+    expect((await evalOf('giang')).reviewerId).toBe('khanh');
+    const audit = await stack.db.sql<{ subject: string }[]>`select subject from audit where action = 'evaluation.rerouted' order by subject`;
+    expect(audit.map((a) => a.subject)).toEqual([evaluationWorkflowId(period, 'giang'), evaluationWorkflowId(period, 'hoa')]);
+    await env.client.workflow.getHandle(cycleWorkflowId('sxd', period)).terminate('not under test');
+  });
+
+  it('settles a secret ballot split in half by the chair\'s open casting vote, and only then', async () => {
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'replacement', personId: 'em', reason: 'Đơn vị không đạt chỉ tiêu' });
+    const id = opened.id as string;
+    await expectCall(200, 'em', 'POST', `/v1/cases/${id}/explanation`, { text: 'Giải trình' });
+    await caseWhen(id, (c) => c.step === 'proposal', 'proposal');
+    await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'replace', actingPersonId: 'hai', placementUnitId: 'snv' });
+    await caseWhen(id, (c) => c.step === 'vote', 'vote');
+    await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
+    await expectCall(422, 'an', 'POST', `/v1/cases/${id}/casting-vote`, { vote: 'approve' });
+    const split = await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' });
+    expect(split).toMatchObject({ status: 'open', votes: { cast: 2 } });
+    await expectCall(403, 'binh', 'POST', `/v1/cases/${id}/casting-vote`, { vote: 'approve' });
+    const decided = await expectCall(200, 'an', 'POST', `/v1/cases/${id}/casting-vote`, { vote: 'reject' });
+    expect(decided).toMatchObject({ status: 'rejected', votes: { approve: 1, reject: 1, of: 2 }, decision: { outcome: 'rejected' } });
+    expect(decided.steps.find((st: any) => st.name === 'vote')).toMatchObject({ by: 'an', outcome: 'rejected' });
+    expect(await expectCall(200, 'admin', 'GET', '/v1/people/em')).toMatchObject({ unitId: 'sxd', role: 'head' });
+  });
+});
+
