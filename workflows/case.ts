@@ -142,7 +142,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseView> {
     upsertSearchAttributes([{ key: SEARCH.phase, value: next }]);
   };
 
-  /** Adds a step and tells its actors it waits for them. */
+  /** Adds a step and tells its actors it waits for them; the engine's own steps (decision, move) have none. */
   const open = (name: string, actorIds: string[], dueAt: string | null): CaseStep => {
     const s: CaseStep = { name, actorIds, dueAt, doneAt: null, by: null, outcome: null };
     steps.push(s);
@@ -245,7 +245,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseView> {
   const due = (workingDays: number): string => workingDaysAfter(now(), workingDays, holidays, rules);
   const issue = (outcome: 'approved' | 'rejected', extra: Partial<CaseDecision> = {}): void => {
     decision = { outcome, number: `QĐ-${input.caseId}`, date: localDate(now()), ...extra };
-    const s = open('decision', ['hr'], null);
+    const s = open('decision', [], null);
     finish(s, 'system', outcome);
     setStatus(outcome === 'approved' ? 'approved' : 'rejected');
     persist([audit('decision', 'system', { decision, votes: totals })]);
@@ -466,7 +466,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseView> {
     ]);
     if (withdrawn()) return;
 
-    const moved = open('move', ['hr'], effectiveAt);
+    const moved = open('move', [], effectiveAt);
     persist();
     const result = await applyMove({
       caseId: input.caseId,
@@ -543,7 +543,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseView> {
     }
     const placementUnitId = p.placementUnitId ?? parties.fromUnitId;
     issue('approved', { actingPersonId: p.actingPersonId!, placementUnitId });
-    const replaced = open('replacement', ['hr'], null);
+    const replaced = open('replacement', [], null);
     const result = await applyReplacement({ caseId: input.caseId, personId, actingPersonId: p.actingPersonId!, placementUnitId, effectiveDate: decision!.date });
     finish(replaced, 'system', 'done', `${personId} → ${result.newRole} in ${placementUnitId}; ${p.actingPersonId} acting ${result.vacatedRole}`);
     setStatus('completed');
