@@ -1,5 +1,5 @@
 /** Activities of the cycle workflow: its context from the directory, cap facts, and its snapshot. */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Sql } from '../db/sql';
 import { defaultDeadlines, isWorkingDay, nextPeriod, workingDaysIn } from '../domain/calendar';
 import { ErrorType } from '../domain/errors';
@@ -152,8 +152,14 @@ export function cycleActivities(sql: Sql) {
       });
       if (v.phase === 'published' || v.phase === 'locked') {
         // Published grades may fire a leader's replacement trigger: HR finds the proposal with its evidence.
-        const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
-        await scanReplacementTriggers(sql, caseRules, rules, input.members.map((m) => m.personId));
+        // The snapshot is written either way: a scan that fails is logged and runs again on the
+        // next snapshot, the monthly scan and every annual roll-up.
+        try {
+          const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
+          await scanReplacementTriggers(sql, caseRules, rules, input.members.map((m) => m.personId));
+        } catch (err) {
+          log.warn('replacement trigger scan failed after a publication', { unitId: v.unitId, period: v.period, error: String(err) });
+        }
       }
     },
   };

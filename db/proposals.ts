@@ -62,49 +62,68 @@ export async function scanPositionChanges(sql: Sql, onDate: string, rules: CaseR
  * leader when omitted) on their record: published monthly grades, annual grades rolled up from them,
  * confidence votes, and discipline since they took the post.
  */
-export async function scanReplacementTriggers(sql: Sql, rules: CaseRules, evalRules: RulesConfig, personIds?: string[]): Promise<{ leaders: number; added: number }> {
+export async function scanReplacementTriggers(
+  sql: Sql,
+  rules: CaseRules,
+  evalRules: RulesConfig,
+  personIds?: string[],
+): Promise<{ leaders: number; added: number; failed: { leaderId: string; error: string }[] }> {
   const leaders = await sql<{ id: string; positionSince: string | null }[]>`
     select id, to_char(position_since, 'YYYY-MM-DD') as position_since from people
     where role in ('head', 'deputy') and (${personIds ?? null}::text[] is null or id = any(${personIds ?? null}::text[]))`;
   let added = 0;
+  const failed: { leaderId: string; error: string }[] = [];
   for (const leader of leaders) {
-    // Months rated anywhere count (a moved leader's record travels with them); only settled grades.
-    const months = await sql<{ period: string; grade: Grade | null; total: number | null }[]>`
-      select e.period, e.final_grade as grade, e.total from evaluations e
-      join cycles c on c.unit_id = e.unit_id and c.period = e.period
-      where e.person_id = ${leader.id} and c.published_at is not null
-      order by e.period`;
-    const monthly: MonthlyGrade[] = months.map((m) => ({ period: m.period, grade: m.grade }));
-    const disciplines = await sql<{ date: string; level: 'reprimand' | 'warning' | 'demotion' | 'dismissal'; note: string | null }[]>`
-      select to_char(date, 'YYYY-MM-DD') as date, level, note from discipline where person_id = ${leader.id} order by date, id`;
-    const years = [...new Set(months.map((m) => Number(m.period.slice(0, 4))))];
-    const annual: AnnualGrade[] = years.map((year) => {
-      const inYear: MonthResult[] = months
-        .filter((m) => m.period.startsWith(`${year}-`))
-        .map((m) => ({ period: m.period, total: m.grade === null ? null : m.total, grade: m.grade, disciplined: false }));
-      const disciplined = disciplines.some((d) => d.date.startsWith(`${year}-`));
-      return { year, grade: annualRollup(inYear, disciplined, evalRules).grade };
-    });
-    const confidenceVotes = await sql<{ date: string; low: number; total: number }[]>`
-      select to_char(date, 'YYYY-MM-DD') as date, low, total from confidence_votes where person_id = ${leader.id} order by date, id`;
-    const inTerm = disciplines.filter((d) => leader.positionSince === null || d.date >= leader.positionSince);
-    const fired = replacementTriggers(
-      {
-        leaderId: leader.id,
-        monthly,
-        annual,
-        confidenceVotes: [...confidenceVotes],
-        disciplinesInTerm: inTerm.map((d) => ({ date: d.date, level: d.level, ...(d.note ? { note: d.note } : {}) })),
-      },
-      rules,
-    );
-    for (const t of fired) {
-      // The same evidence is the same proposal; new evidence (another D month) is a new one.
-      const id = `replacement:${leader.id}:${t.rule}:${evidenceKey(t.evidence)}`;
-      if (await upsertProposal(sql, { id, kind: 'replacement', personId: leader.id, level: t.rule, evidence: { ...t.evidence, message: t.message } })) added += 1;
+    try {
+      added += await scanLeader(sql, leader, rules, evalRules);
+    } catch (err) {
+      // One leader's inconsistent record must not hide everyone else's proposals; it is reported.
+      failed.push({ leaderId: leader.id, error: err instanceof Error ? err.message : String(err) });
     }
   }
-  return { leaders: leaders.length, added };
+  return { leaders: leaders.length, added, failed };
+}
+
+/** One leader's triggers on their record; returns how many proposals were added. */
+async function scanLeader(sql: Sql, leader: { id: string; positionSince: string | null }, rules: CaseRules, evalRules: RulesConfig): Promise<number> {
+  let added = 0;
+  // Months rated anywhere count (a moved leader's record travels with them); only settled grades.
+  const months = await sql<{ period: string; grade: Grade | null; total: number | null }[]>`
+    select e.period, e.final_grade as grade, e.total from evaluations e
+    join cycles c on c.unit_id = e.unit_id and c.period = e.period
+    where e.person_id = ${leader.id} and c.published_at is not null
+    order by e.period`;
+  const monthly: MonthlyGrade[] = months.map((m) => ({ period: m.period, grade: m.grade }));
+  const disciplines = await sql<{ date: string; level: 'reprimand' | 'warning' | 'demotion' | 'dismissal'; note: string | null }[]>`
+    select to_char(date, 'YYYY-MM-DD') as date, level, note from discipline where person_id = ${leader.id} order by date, id`;
+  const years = [...new Set(months.map((m) => Number(m.period.slice(0, 4))))];
+  const annual: AnnualGrade[] = years.map((year) => {
+    const inYear: MonthResult[] = months
+      .filter((m) => m.period.startsWith(`${year}-`))
+      // A month settled without a total (no review to score it) counts as not rated in the roll-up.
+      .map((m) => ({ period: m.period, total: m.total, grade: m.total === null ? null : m.grade, disciplined: false }));
+    const disciplined = disciplines.some((d) => d.date.startsWith(`${year}-`));
+    return { year, grade: annualRollup(inYear, disciplined, evalRules).grade };
+  });
+  const confidenceVotes = await sql<{ date: string; low: number; total: number }[]>`
+    select to_char(date, 'YYYY-MM-DD') as date, low, total from confidence_votes where person_id = ${leader.id} order by date, id`;
+  const inTerm = disciplines.filter((d) => leader.positionSince === null || d.date >= leader.positionSince);
+  const fired = replacementTriggers(
+    {
+      leaderId: leader.id,
+      monthly,
+      annual,
+      confidenceVotes: [...confidenceVotes],
+      disciplinesInTerm: inTerm.map((d) => ({ date: d.date, level: d.level, ...(d.note ? { note: d.note } : {}) })),
+    },
+    rules,
+  );
+  for (const t of fired) {
+    // The same evidence is the same proposal; new evidence (another D month) is a new one.
+    const id = `replacement:${leader.id}:${t.rule}:${evidenceKey(t.evidence)}`;
+    if (await upsertProposal(sql, { id, kind: 'replacement', personId: leader.id, level: t.rule, evidence: { ...t.evidence, message: t.message } })) added += 1;
+  }
+  return added;
 }
 
 function evidenceKey(evidence: Record<string, unknown>): string {
