@@ -18,7 +18,7 @@ export interface Parties {
 
 /**
  * The parties of a case about `personId`; `toUnitId` is the destination of a move, null for a
- * replacement (which has no receiving head).
+ * replacement (which has no receiving head). The person never sits in the deciding collective.
  *
  * @throws {RangeError} on an unknown person or unit.
  */
@@ -26,8 +26,10 @@ export function partiesOf(dir: Directory, personId: string, toUnitId: string | n
   const person = dir.people.find((p) => p.id === personId);
   if (person === undefined) throw new RangeError(`unknown person '${personId}'`);
   const decidingUnitId = decidingUnitOf(dir, person.unitId, toUnitId);
-  const collective = collectiveOf(dir, decidingUnitId);
-  const chairId = headOf(dir, decidingUnitId)?.id ?? null;
+  // Nobody votes on their own case: a leader of the deciding unit steps out of it (and out of the chair).
+  const collective = collectiveOf(dir, decidingUnitId).filter((id) => id !== personId);
+  const head = headOf(dir, decidingUnitId)?.id ?? null;
+  const chairId = head === personId ? null : head;
   const sendingHeadId = toUnitId === null ? null : leaderFor(dir, person.unitId, personId);
   const receivingHeadId = toUnitId === null ? null : leaderFor(dir, toUnitId, personId);
   const actors = [personId, sendingHeadId, receivingHeadId, chairId, ...collective].filter((id): id is string => id !== null);

@@ -73,6 +73,11 @@ describe('partiesOf', () => {
     expect(partiesOf(dir, 'ahead', null)).toMatchObject({ sendingHeadId: null, receivingHeadId: null, decidingUnitId: 'city', chairId: 'mayor' });
   });
 
+  it('keeps the person out of the collective deciding their own case, and out of its chair', () => {
+    expect(partiesOf(dir, 'vice', null)).toMatchObject({ decidingUnitId: 'city', collective: ['mayor'], chairId: 'mayor' });
+    expect(partiesOf(dir, 'mayor', null)).toMatchObject({ decidingUnitId: 'city', collective: ['vice'], chairId: null });
+  });
+
   it('refuses an unknown person', () => {
     expect(() => partiesOf(dir, 'ghost', null)).toThrow(RangeError);
   });
