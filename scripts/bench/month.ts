@@ -100,18 +100,19 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
   // A few seconds ahead, because the cycle checks the new deadline is still in the future when it
   // validates; a busy worker (a cycle replayed after cache eviction) can take longer, so a refusal
   // for a deadline already past is retried with a fresh one.
-  await Promise.all(
-    units.map(async (unitId) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await call(admin, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { plan: fromMs(Date.now() + 15_000) }, `bench-plan-end-${period}-${unitId}-${attempt}`);
-          return;
-        } catch (err) {
-          if (!(err instanceof HttpFailure && err.status === 422 && err.body.includes('deadline-in-past')) || attempt >= 10) throw err;
-        }
+  // Each override signals every evaluation of the unit, so at city scale it queues behind many
+  // workflow tasks: a call that times out is sent again (with the same key, a no-op if it landed).
+  await runPool(units, Math.min(opts.concurrency, 8), async (unitId) => {
+    for (let attempt = 0; ; ) {
+      try {
+        await call(admin, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { plan: fromMs(Date.now() + 15_000) }, `bench-plan-end-${period}-${unitId}-${attempt}`);
+        return;
+      } catch (err) {
+        if (err instanceof HttpFailure && err.status === 422 && err.body.includes('deadline-in-past') && attempt < 10) attempt += 1;
+        else throw err;
       }
-    }),
-  );
+    }
+  }, { retries, retryDelayMs: 1000 });
 
   const index = new Map(people.map((id, i) => [id, i] as const));
   await run('self-assessment', people, async (id) => {
