@@ -26,7 +26,9 @@ export const WorkerEnv = TemporalEnv.extend({
   MAIL_FROM: z.string().min(3).default('Đánh giá cán bộ <no-reply@evaluation.local>'),
   HR_EMAIL: z.email().optional(),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  // The SDK's own default caches nearly every running workflow (GiBs at city scale); 600 kept a
+  // 10,000-person month's worker under 1 GiB (bench/README.md).
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(600),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().optional(),
 });
