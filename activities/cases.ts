@@ -3,7 +3,7 @@
  * and the directory changes at the end of a move or a replacement (with the re-routing of the
  * evaluations those changes touch).
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { loadNeighbourhood } from '../db/directory';
 import type { Sql } from '../db/sql';
 import { roleOneLevelLower } from '../domain/triggers';
@@ -32,13 +32,18 @@ export function caseActivities(sql: Sql, temporal: Client | undefined) {
       const dir = await loadNeighbourhood(sql, person.unitId);
       const chain: Record<string, string | null> = {};
       for (const p of dir.people.filter((x) => x.role !== 'staff')) chain[p.id] = reviewerOf(dir, p.id);
-      await temporal.workflow.getHandle(e.workflowId).signal(rerouteEvaluation, {
-        caseId,
-        reviewerId: reviewerOf(dir, e.personId),
-        chain,
-        collective: collectiveOf(dir, settledBy(dir, e.personId)),
-      });
-      signalled.push(e.workflowId);
+      try {
+        await temporal.workflow.getHandle(e.workflowId).signal(rerouteEvaluation, {
+          caseId,
+          reviewerId: reviewerOf(dir, e.personId),
+          chain,
+          collective: collectiveOf(dir, settledBy(dir, e.personId)),
+        });
+        signalled.push(e.workflowId);
+      } catch (err) {
+        // An evaluation that has closed meanwhile (or was terminated) has nothing left to re-route.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
     }
     return signalled;
   }

@@ -76,6 +76,8 @@ export interface BenchStack {
   apiService: NodeService;
   /** Kills and starts the worker again (SIGKILL by default). */
   restartWorker: (signal?: NodeJS.Signals) => Promise<void>;
+  /** How often the worker exited on its own and was started again, as a supervisor (systemd, Kubernetes) would. */
+  unexpectedWorkerExits: () => number;
   /** Stops the Temporal dev server and starts it again on the same SQLite file. */
   restartTemporal: () => Promise<void>;
   /** Stops PostgreSQL, waits, and starts it again on the same data. */
@@ -95,7 +97,25 @@ export async function startBenchStack(opts: { name: string; workerEnv?: NodeJS.P
   const adminToken = `bench-admin-${Date.now()}-token`;
   const apiPort = await freePort();
   const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ADMIN_TOKEN: adminToken, PORT: String(apiPort), LOG_LEVEL: 'WARN', SMTP_URL: '' };
-  const startWorker = () => startNodeService('worker/main.ts', { ...env, ...opts.workerEnv }, 'worker polling', opts.log);
+  let stopping = false;
+  let unexpected = 0;
+  const intentional = new Set<NodeService>();
+  const startWorker = async (): Promise<NodeService> => {
+    const svc = await startNodeService('worker/main.ts', { ...env, ...opts.workerEnv }, 'worker polling', opts.log);
+    svc.process.once('exit', (code, signal) => {
+      if (stopping || intentional.has(svc)) return;
+      unexpected += 1;
+      opts.log?.(`[bench stack] the worker exited on its own (code ${code}, signal ${signal}); starting it again`);
+      startWorker().then(
+        (next) => {
+          worker = next;
+          stack.worker = next;
+        },
+        (err: unknown) => opts.log?.(`[bench stack] the worker could not be started again: ${String(err)}`),
+      );
+    });
+    return svc;
+  };
   let worker = await startWorker();
   const apiService = await startNodeService('api/main.ts', env, 'API listening', opts.log);
   const stack: BenchStack = {
@@ -107,6 +127,7 @@ export async function startBenchStack(opts: { name: string; workerEnv?: NodeJS.P
     worker,
     apiService,
     restartWorker: async (signal = 'SIGKILL') => {
+      intentional.add(worker);
       await worker.kill(signal);
       worker = await startWorker();
       stack.worker = worker;
@@ -121,7 +142,9 @@ export async function startBenchStack(opts: { name: string; workerEnv?: NodeJS.P
       await new Promise((r) => setTimeout(r, ms));
       pg = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'evaluations', quiet: true });
     },
+    unexpectedWorkerExits: () => unexpected,
     stop: async () => {
+      stopping = true;
       await apiService.kill();
       await worker.kill();
       await temporal.stop();

@@ -70,6 +70,10 @@ describe('faults mid-month', () => {
     });
     expect(injected, `the ${step} fault was injected`).toBeDefined();
     await injected;
+    if (stack.unexpectedWorkerExits() > 0) {
+      // Survived, but worth knowing why: the worker's last words are in the service log.
+      console.warn(`the worker exited on its own ${stack.unexpectedWorkerExits()} time(s) so far and was started again; last lines:\n${serviceLog.slice(-30).join('\n')}`);
+    }
     // Results are published; an admin closes the complaint window early so the month locks now.
     const call = apiClient(stack.api);
     for (const unitId of UNITS) {
