@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   if (!(api && adminToken && temporalAddress && (await answers(api)))) {
     ensureTools();
     say('bringing up the stack (Temporal dev server, PostgreSQL, worker, API)…');
-    const workerEnv = Object.fromEntries(args['worker-env'].map((kv) => kv.split('=', 2) as [string, string]));
+    // Split at the first '=' only: a value may hold more (NODE_OPTIONS=--max-old-space-size=512).
+    const workerEnv = Object.fromEntries(args['worker-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     stack = await startBenchStack({ name: 'bench', workerEnv });
     // Ctrl-C (or a kill) must not leave the worker, API, Temporal server and Postgres behind.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
