@@ -150,13 +150,13 @@ export function cycleActivities(sql: Sql) {
         }
         await writeSideRecords(tx, input);
       });
-      if (v.phase === 'published' || v.phase === 'locked') {
-        // Published grades may fire a leader's replacement trigger: HR finds the proposal with its evidence.
+      if (input.finals.length > 0) {
+        // New or changed final grades (publication, a complaint) may fire a leader's replacement trigger.
         // The snapshot is written either way: a scan that fails is logged and runs again on the
         // next snapshot, the monthly scan and every annual roll-up.
         try {
           const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
-          await scanReplacementTriggers(sql, caseRules, rules, input.members.map((m) => m.personId));
+          await scanReplacementTriggers(sql, caseRules, rules, input.finals.map((f) => f.personId));
         } catch (err) {
           log.warn('replacement trigger scan failed after a publication', { unitId: v.unitId, period: v.period, error: String(err) });
         }

@@ -39,6 +39,8 @@ export const badRequest = (message: string, details?: unknown) => new HttpError(
 export const forbidden = (message: string) => new HttpError(403, message);
 export const notFound = (message: string) => new HttpError(404, message);
 export const conflict = (message: string, details?: unknown) => new HttpError(409, message, details);
+/** 422: a rule refuses it; `details.rule` names the rule. */
+export const ruleRefused = (message: string, details: { rule: string } & Record<string, unknown>) => new HttpError(422, message, details);
 
 /** Field-level details from a zod failure: one entry per bad field, naming the rule it broke. */
 export function zodDetails(error: ZodError): { field: string; rule: string; message: string }[] {

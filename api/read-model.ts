@@ -8,7 +8,8 @@ import type { Cap } from '../domain/caps';
 import type { EvaluationRow } from '../activities/types';
 import type { Grade } from '../domain/types';
 
-const iso = (d: Date | string | null): string | null => (d === null ? null : fromMs(new Date(d).getTime()));
+/** An instant from Postgres as the API shows it (+07:00). */
+export const iso = (d: Date | string | null): string | null => (d === null ? null : fromMs(new Date(d).getTime()));
 
 export interface CycleRow {
   unitId: string;

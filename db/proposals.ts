@@ -34,13 +34,15 @@ async function upsertProposal(sql: Sql, p: { id: string; kind: ProposalRow['kind
 
 /**
  * Lists people in a sensitive position for at least the due months on `onDate` (overdue at the
- * overdue months). An overdue finding supersedes the same posting's open "due" proposal.
+ * overdue months), all of them or only `personIds`. An overdue finding supersedes the same
+ * posting's open "due" proposal.
  */
-export async function scanPositionChanges(sql: Sql, onDate: string, rules: CaseRules): Promise<{ found: number; added: number }> {
+export async function scanPositionChanges(sql: Sql, onDate: string, rules: CaseRules, personIds?: string[]): Promise<{ found: number; added: number }> {
   const people = await sql<PersonRecord[]>`
     select id, unit_id, role, to_char(retirement_date, 'YYYY-MM-DD') as retirement_date, to_char(position_since, 'YYYY-MM-DD') as position_since,
            sensitive_position, deferrals
-    from people where sensitive_position and position_since is not null`;
+    from people where sensitive_position and position_since is not null
+      and (${personIds ?? null}::text[] is null or id = any(${personIds ?? null}::text[]))`;
   let found = 0;
   let added = 0;
   for (const person of people) {

@@ -33,7 +33,7 @@ import {
   type StepOutcome,
 } from './case-messages';
 import { decideEscalation, SEARCH, type Actor, type EscalationAction, type EscalationKind } from './messages';
-import { actsAs, awaitStep, Escalations, now, ReadModelWriter, refuse } from './steps';
+import { actsAs, awaitStep, Escalations, escalationNotice, now, ReadModelWriter, refuse } from './steps';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -73,15 +73,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseView> {
     () => rules,
     () => holidays,
     (esc, event) => {
-      const notes: Notification[] = [];
-      if (event === 'opened' || event === 'climbed') {
-        notes.push({
-          key: `${workflowId}:escalation:${esc.id}:${esc.level}:${esc.trail.length}`,
-          recipientId: esc.targetId,
-          subject: `Escalation: missed ${esc.kind} on case ${input.caseId} (${request.kind} of ${personId})`,
-          body: `The ${esc.kind} step of case ${input.caseId} was missed. Please decide by ${esc.dueAt} at /v1/escalations/${esc.id}/decision.`,
-        });
-      }
+      const notes = escalationNotice(workflowId, esc, event, {
+        subject: `Escalation: missed ${esc.kind} on case ${input.caseId} (${request.kind} of ${personId})`,
+        body: `The ${esc.kind} step of case ${input.caseId} was missed. Please decide by ${esc.dueAt} at /v1/escalations/${esc.id}/decision.`,
+      });
       persist([audit(`escalation.${event}`, esc.decision?.by ?? 'system', { escalation: esc })], notes);
     },
   );
@@ -208,7 +203,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseView> {
       if (opts.onMiss && (await opts.onMiss())) return;
       const actions = extensions >= (opts.maxExtensions ?? Infinity) ? opts.afterExtensions ?? [] : opts.actions;
       const hasDefault = actions.includes('accept-default');
-      const running = escalations.run({
+      const esc = await escalations.run({
         kind: opts.kind,
         personId,
         unitId: parties.fromUnitId,
@@ -222,10 +217,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseView> {
         stepDeadline: () => s.dueAt!,
         actions,
         ...(opts.maxExtensionWorkingDays !== undefined ? { maxExtensionWorkingDays: opts.maxExtensionWorkingDays } : {}),
+        onOpened: (opened) => stepEscalations.set(s.name, [...(stepEscalations.get(s.name) ?? []), opened.id]),
       });
-      const opened = escalations.items[escalations.items.length - 1];
-      stepEscalations.set(s.name, [...(stepEscalations.get(s.name) ?? []), opened.id]);
-      const esc = await running;
       if (done()) return;
       if (esc.status === 'decided' && esc.decision?.action === 'extend' && esc.decision.until) {
         s.dueAt = esc.decision.until;

@@ -44,7 +44,7 @@ import {
   type MemberLine,
   SEARCH,
 } from './messages';
-import { actsAs, awaitStep, Escalations, ladderAbove, now, ReadModelWriter, refuse, saveCycle } from './steps';
+import { actsAs, awaitStep, Escalations, escalationNotice, ladderAbove, now, ReadModelWriter, refuse, saveCycle } from './steps';
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
@@ -98,17 +98,10 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     () => context().rules,
     () => context().holidays,
     (esc, event) => {
-      const notes: Notification[] =
-        event === 'opened' || event === 'climbed'
-          ? [
-              {
-                key: `${workflowId}:escalation:${esc.id}:${esc.level}:${esc.trail.length}`,
-                recipientId: esc.targetId,
-                subject: `Escalation: missed ${esc.kind} in ${input.unitId} (${input.period})`,
-                body: `The ${esc.kind} step of ${input.unitId} for ${input.period} was missed. Please decide by ${esc.dueAt} at /v1/escalations/${esc.id}/decision.`,
-              },
-            ]
-          : [];
+      const notes = escalationNotice(workflowId, esc, event, {
+        subject: `Escalation: missed ${esc.kind} in ${input.unitId} (${input.period})`,
+        body: `The ${esc.kind} step of ${input.unitId} for ${input.period} was missed. Please decide by ${esc.dueAt} at /v1/escalations/${esc.id}/decision.`,
+      });
       persist([{ at: now(), actor: esc.decision?.by ?? 'system', action: `escalation.${event}`, subject: workflowId, payload: { escalation: esc } }], notes);
     },
   );

@@ -34,7 +34,7 @@ import {
   type PlanTask,
   SEARCH,
 } from './messages';
-import { actsAs, awaitStep, Escalations, ladderAbove, now, ReadModelWriter, refuse, saveEvaluation } from './steps';
+import { actsAs, awaitStep, Escalations, escalationNotice, ladderAbove, now, ReadModelWriter, refuse, saveEvaluation } from './steps';
 
 
 export interface EvaluationInput {
@@ -95,15 +95,10 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     () => input.rules,
     () => input.holidays,
     (esc, event) => {
-      const notes: Notification[] = [];
-      if (event === 'opened' || event === 'climbed') {
-        notes.push({
-          key: `${workflowId}:escalation:${esc.id}:${esc.level}:${esc.trail.length}`,
-          recipientId: esc.targetId,
-          subject: `Escalation: missed ${esc.kind} of ${input.personId} (${input.period})`,
-          body: `The ${esc.kind} step of ${input.personId} for ${input.period} was missed. Please decide by ${esc.dueAt}: extend, take over, reassign or accept the default. Decide at /v1/escalations/${esc.id}/decision.`,
-        });
-      }
+      const notes = escalationNotice(workflowId, esc, event, {
+        subject: `Escalation: missed ${esc.kind} of ${input.personId} (${input.period})`,
+        body: `The ${esc.kind} step of ${input.personId} for ${input.period} was missed. Please decide by ${esc.dueAt}: extend, take over, reassign or accept the default. Decide at /v1/escalations/${esc.id}/decision.`,
+      });
       persist([{ at: now(), actor: esc.decision?.by ?? 'system', action: `escalation.${event}`, subject: workflowId, payload: { escalation: esc } }], notes);
     },
   );

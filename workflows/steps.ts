@@ -70,6 +70,15 @@ export class ReadModelWriter {
   }
 }
 
+/**
+ * The notice to an escalation's current target when it opens or climbs (none on other events),
+ * keyed by escalation, level and trail so a retried snapshot never sends it twice.
+ */
+export function escalationNotice(workflowId: string, esc: EscalationView, event: string, text: { subject: string; body: string }): Notification[] {
+  if (event !== 'opened' && event !== 'climbed') return [];
+  return [{ key: `${workflowId}:escalation:${esc.id}:${esc.level}:${esc.trail.length}`, recipientId: esc.targetId, ...text }];
+}
+
 /** Throws the business error that the API maps to a status code; the validator's throw leaves no trace in history. */
 export function refuse(type: (typeof ErrorType)[keyof typeof ErrorType], message: string, details?: unknown): never {
   throw ApplicationFailure.create({ message, type, nonRetryable: true, details: details === undefined ? [] : [details] });
@@ -148,6 +157,8 @@ export interface EscalationSpec {
   actions?: EscalationAction[];
   /** Bound of an `extend`, in working days; the rules' `maxExtensionWorkingDays` when absent. */
   maxExtensionWorkingDays?: number;
+  /** Told the escalation as soon as it opens, so its step can close it when done meanwhile. */
+  onOpened?: (esc: EscalationView) => void;
 }
 
 /** The escalations of one workflow: their state, the decide-update validator and the climbing loop. */
@@ -284,6 +295,7 @@ export class Escalations {
     };
     this.items.push(esc);
     this.specs.set(id, spec);
+    spec.onOpened?.(esc);
     this.onChange(esc, 'opened');
     for (;;) {
       const decided = await condition(() => esc.status !== 'open', Math.max(0, toMs(esc.dueAt) - Date.now()));

@@ -35,9 +35,9 @@ import type { Actor, Versioned } from '../../workflows/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors';
+import { badRequest, conflict, forbidden, HttpError, notFound, ruleRefused } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { readYourWrite } from '../read-model';
+import { escalationsOf, iso, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
 import { Empty, IdParam } from '../schemas';
 
@@ -48,15 +48,13 @@ const TermReviewBody = z.object({ recommendation: z.enum(['return', 'extend', 'a
 const WithdrawBody = z.object({ note: z.string().trim().min(1).max(5000) }).strict();
 const CastingVoteBody = CaseVoteBodySchema;
 
-const ruleRefused = (message: string, details: unknown) => new HttpError(422, message, details);
-
 /** A case as api.md shows it; a secret ballot shows how many have voted, and its totals only once closed. */
 async function caseView(sql: ApiDeps['sql'], row: CaseRow) {
   const { ballots, ...votes } = row.votes;
   const secret = row.kind === 'replacement';
   const box = secret ? await ballotBox(sql, row.id) : null;
-  const escalations = await sql`
-    select id, kind, level, target_id, due_at, status, decision from escalations where workflow_id = ${row.workflowId} order by created_at`;
+  // A case files its escalations under its workflow id in place of a period.
+  const escalations = await escalationsOf(sql, row.workflowId, row.personId);
   return {
     id: row.id,
     kind: row.kind,
@@ -70,8 +68,8 @@ async function caseView(sql: ApiDeps['sql'], row: CaseRow) {
     request: row.request,
     parties: row.parties,
     proposalId: row.proposalId,
-    escalations: escalations.map((e) => ({ ...e, dueAt: fromMs(new Date(e.dueAt as string).getTime()) })),
-    createdAt: fromMs(new Date(row.createdAt).getTime()),
+    escalations,
+    createdAt: iso(row.createdAt),
   };
 }
 

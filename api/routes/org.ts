@@ -50,8 +50,8 @@ export function orgRoutes(deps: ApiDeps) {
         for (const id of dup) issues.push({ field: 'people', rule: 'duplicate', message: `person ${id} appears twice` });
         if (issues.length > 0) throw badRequest(`The directory has ${issues.length} problem(s); nothing was stored.`, issues);
         const counts = await upsertDirectory(sql, body);
-        // A directory change can make a position change due: the scan runs again on every change.
-        await scanPositionChanges(sql, localDate(fromMs(Date.now())), await loadCaseRules(sql));
+        // A directory change can make a position change due: the people it touched are scanned again.
+        await scanPositionChanges(sql, localDate(fromMs(Date.now())), await loadCaseRules(sql), body.people.map((p) => p.id));
         return c.json(counts, 200);
       },
     )

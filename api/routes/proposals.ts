@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound } from '../errors';
 import { commandErrors, json, ok } from '../route-docs';
 import { DateSchema } from '../../domain/schemas';
+import { iso } from '../read-model';
 import { IdParam } from '../schemas';
 
 const errors = commandErrors('proposal');
@@ -15,7 +16,7 @@ const ProposalQuery = z.object({ status: z.enum(['open', 'dismissed', 'opened'])
 const DismissBody = z.object({ note: z.string().trim().min(1).max(5000) }).strict();
 const ScanBody = z.object({ onDate: DateSchema.optional() }).strict();
 
-const view = (p: ProposalRow) => ({ ...p, createdAt: fromMs(new Date(p.createdAt).getTime()) });
+const view = (p: ProposalRow) => ({ ...p, createdAt: iso(p.createdAt) });
 
 export function proposalRoutes(deps: ApiDeps) {
   const { sql } = deps;

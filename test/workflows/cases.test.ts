@@ -29,33 +29,24 @@ async function record(env: TestWorkflowEnvironment, caseId: string): Promise<voi
   writeFileSync(join(HISTORIES_DIR, `${caseWorkflowId(caseId).replaceAll(':', '__')}.json`), historyToJson(history));
 }
 
-describe('cases on the time-skipping server', () => {
-  let stack: TimeSkippingStack;
-  let env: TestWorkflowEnvironment;
-  let api: InProcessApi;
-
+/** A fresh time-skipping stack per describe, with the API in-process and the calls every test makes. */
+function casesStack(name: string) {
+  const h = {} as { stack: TimeSkippingStack; env: TestWorkflowEnvironment; api: InProcessApi };
   beforeAll(async () => {
-    stack = await startTimeSkippingStack('cases');
-    env = stack.env;
-    api = await inProcessApi(stack.db.sql, env.client, PEOPLE, { name: 'cases' });
+    h.stack = await startTimeSkippingStack(name);
+    h.env = h.stack.env;
+    h.api = await inProcessApi(h.stack.db.sql, h.env.client, PEOPLE, { name });
   });
   afterAll(async () => {
-    await stack?.stop();
+    await h.stack?.stop();
   });
-
-  async function sleepUntil(iso: string, margin = MINUTE): Promise<void> {
-    const ms = toMs(iso) + margin - (await env.currentTimeMs());
-    if (ms > 0) await env.sleep(ms);
-  }
 
   /** Calls the API and fails the test, with the answer, unless the status is the one expected. */
   async function expectCall(status: number, who: string, method: string, path: string, body?: unknown) {
-    const res = await api.call(who, method, path, body);
+    const res = await h.api.call(who, method, path, body);
     expect(res.status, JSON.stringify(res.body)).toBe(status);
     return res.body;
   }
-
-  const step = (c: { steps: { name: string }[] }, name: string) => c.steps.find((s) => s.name === name) as any;
 
   /** Reads the case until `check` holds (the workflow moves on its own between two calls). */
   async function caseWhen(id: string, check: (c: any) => boolean, what: string): Promise<any> {
@@ -66,6 +57,18 @@ describe('cases on the time-skipping server', () => {
     }
     throw new Error(`case ${id} never reached: ${what}`);
   }
+  return { h, expectCall, caseWhen };
+}
+
+describe('cases on the time-skipping server', () => {
+  const { h, expectCall, caseWhen } = casesStack('cases');
+
+  async function sleepUntil(iso: string, margin = MINUTE): Promise<void> {
+    const ms = toMs(iso) + margin - (await h.env.currentTimeMs());
+    if (ms > 0) await h.env.sleep(ms);
+  }
+
+  const step = (c: { steps: { name: string }[] }, name: string) => c.steps.find((s) => s.name === name) as any;
 
   it('runs a rotation from opening to completion across its effective date, with a missed opinion escalated, and reviews it after 34 months', async () => {
     const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
@@ -126,29 +129,29 @@ describe('cases on the time-skipping server', () => {
     const giang = await expectCall(200, 'giang', 'GET', '/v1/people/giang');
     expect(giang).toMatchObject({ unitId: 'snv', role: 'deputy', positionSince: '2027-01-04' });
     // The next month's cycle of the new unit has her as a member.
-    const snv = await openCycleWith(env.client, 'snv', '2027-02');
+    const snv = await openCycleWith(h.env.client, 'snv', '2027-02');
     expect(snv.view.members.map((m) => m.personId)).toContain('giang');
-    const sxd = await openCycleWith(env.client, 'sxd', '2027-02');
+    const sxd = await openCycleWith(h.env.client, 'sxd', '2027-02');
     expect(sxd.view.members.map((m) => m.personId)).not.toContain('giang');
     // Those months are not under test: stop them (and their evaluations, whose escalations would
     // otherwise climb every two working days) before skipping three years.
     for (const cycle of [snv, sxd]) {
-      for (const m of cycle.view.members) await env.client.workflow.getHandle(evaluationWorkflowId('2027-02', m.personId)).terminate('not under test').catch(() => undefined);
+      for (const m of cycle.view.members) await h.env.client.workflow.getHandle(evaluationWorkflowId('2027-02', m.personId)).terminate('not under test').catch(() => undefined);
     }
-    for (const unit of ['snv', 'sxd']) await env.client.workflow.getHandle(cycleWorkflowId(unit, '2027-02')).terminate('not under test');
+    for (const unit of ['snv', 'sxd']) await h.env.client.workflow.getHandle(cycleWorkflowId(unit, '2027-02')).terminate('not under test');
 
     // The end-of-term review falls 60 days before the 36-month term ends: after 34 months.
     await sleepUntil('2029-11-05T08:00:00+07:00', -60 * MINUTE);
     expect(step(await expectCall(200, 'admin', 'GET', `/v1/cases/${id}`), 'end-of-term-review')).toBeUndefined();
     await sleepUntil('2029-11-05T08:00:00+07:00');
     const review = await caseWhen(id, (c) => step(c, 'end-of-term-review') !== undefined, 'review opened');
-    const opensAt = fromMs(await env.currentTimeMs()).slice(0, 10);
+    const opensAt = fromMs(await h.env.currentTimeMs()).slice(0, 10);
     expect(monthsBetween('2027-01-04', opensAt)).toBe(34);
     expect(step(review, 'end-of-term-review')).toMatchObject({ actorIds: ['hr'], doneAt: null });
     await expectCall(403, 'giang', 'POST', `/v1/cases/${id}/review`, { recommendation: 'extend' });
     const reviewed = await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/review`, { recommendation: 'appoint', note: 'Bổ nhiệm tại đơn vị mới' });
     expect(step(reviewed, 'end-of-term-review')).toMatchObject({ outcome: 'appoint' });
-    await env.client.workflow.getHandle(caseWorkflowId(id)).result();
+    await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
   });
 
   it('closes a transfer whose vote is rejected, and nobody moves', async () => {
@@ -166,8 +169,8 @@ describe('cases on the time-skipping server', () => {
       { voterId: 'an', vote: 'reject' },
     ]);
     await expectCall(409, 'hai', 'POST', `/v1/cases/${id}/handover`, {});
-    await env.client.workflow.getHandle(caseWorkflowId(id)).result();
-    await record(env, id);
+    await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
+    await record(h.env, id);
     expect((await expectCall(200, 'admin', 'GET', '/v1/people/hai')).unitId).toBe('sxd');
   });
 
@@ -184,12 +187,12 @@ describe('cases on the time-skipping server', () => {
     await expectCall(400, 'admin', 'POST', `/v1/cases/${id}/withdraw`, {});
     const withdrawn = await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/withdraw`, { note: 'Đơn vị sắp xếp lại' });
     expect(withdrawn.status).toBe('withdrawn');
-    await env.client.workflow.getHandle(caseWorkflowId(id)).result();
+    await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
     expect((await expectCall(200, 'admin', 'GET', '/v1/people/minh')).unitId).toBe('snv');
   });
 
   it('proposes replacing a head after two consecutive D months, decides it by secret ballot, and keeps no individual vote anywhere', async () => {
-    const { sql } = stack.db;
+    const { sql } = h.stack.db;
     for (const period of ['2026-09', '2026-10']) {
       await sql`insert into cycles (unit_id, period, workflow_id, phase, profile_id, deadlines, published_at, version)
         values ('hn', ${period}, ${`cycle:hn:${period}`}, 'locked', 'HN-2023', '{}', now(), 1)`;
@@ -228,14 +231,14 @@ describe('cases on the time-skipping server', () => {
     await expectCall(409, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' });
     await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
     const completed = await caseWhen(id, (c) => c.status === 'completed', 'completed');
-    await env.client.workflow.getHandle(caseWorkflowId(id)).result();
-    await record(env, id);
+    await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
+    await record(h.env, id);
     expect(completed).toMatchObject({ votes: { approve: 2, reject: 0, of: 2 }, decision: { outcome: 'approved', actingPersonId: 'lan', placementUnitId: 'snv' } });
     expect(await expectCall(200, 'admin', 'GET', '/v1/people/khanh')).toMatchObject({ unitId: 'snv', role: 'deputy' });
     expect(await expectCall(200, 'admin', 'GET', '/v1/people/lan')).toMatchObject({ unitId: 'snv', role: 'head' });
 
     // The history holds the totals only: no event names a voter beside a choice.
-    const history = JSON.stringify(await env.client.workflow.getHandle(caseWorkflowId(id)).fetchHistory());
+    const history = JSON.stringify(await h.env.client.workflow.getHandle(caseWorkflowId(id)).fetchHistory());
     const payloads = [...history.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
     expect(payloads).toMatch(/"name":"vote","actorIds":\["an","binh"\]/); // the decoding works: step names are readable
     expect(payloads).not.toMatch(/"vote":/);
@@ -251,39 +254,14 @@ describe('cases on the time-skipping server', () => {
 });
 
 describe('a move while a month is open, and a split secret ballot', () => {
-  let stack: TimeSkippingStack;
-  let env: TestWorkflowEnvironment;
-  let api: InProcessApi;
-
-  beforeAll(async () => {
-    stack = await startTimeSkippingStack('cases-reroute');
-    env = stack.env;
-    api = await inProcessApi(stack.db.sql, env.client, PEOPLE, { name: 'cases-reroute' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  async function expectCall(status: number, who: string, method: string, path: string, body?: unknown) {
-    const res = await api.call(who, method, path, body);
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    return res.body;
-  }
-  async function caseWhen(id: string, check: (c: any) => boolean, what: string): Promise<any> {
-    for (let i = 0; i < 200; i++) {
-      const c = await expectCall(200, 'admin', 'GET', `/v1/cases/${id}`);
-      if (check(c)) return c;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`case ${id} never reached: ${what}`);
-  }
+  const { h, expectCall, caseWhen } = casesStack('cases-reroute');
 
   it('re-routes the open evaluations of a person moved mid-month, and of those they were reviewing, with an audit record', async () => {
-    const today = fromMs(await env.currentTimeMs()).slice(0, 10);
+    const today = fromMs(await h.env.currentTimeMs()).slice(0, 10);
     const period = today.slice(0, 7);
     // hoa (sxd) is reviewed by giang, who is transferred to snv while the month is open.
-    await openCycleWith(env.client, 'sxd', period);
-    const evalOf = (personId: string) => env.client.workflow.getHandle(evaluationWorkflowId(period, personId)).query(getEvaluation);
+    await openCycleWith(h.env.client, 'sxd', period);
+    const evalOf = (personId: string) => h.env.client.workflow.getHandle(evaluationWorkflowId(period, personId)).query(getEvaluation);
     expect((await evalOf('hoa')).reviewerId).toBe('giang');
     expect((await evalOf('giang')).reviewerId).toBe('em');
 
@@ -302,9 +280,9 @@ describe('a move while a month is open, and a split secret ballot', () => {
     for (let i = 0; i < 100 && (await evalOf('hoa')).reviewerId !== 'em'; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await evalOf('hoa')).reviewerId).toBe('em');
     expect((await evalOf('giang')).reviewerId).toBe('khanh');
-    const audit = await stack.db.sql<{ subject: string }[]>`select subject from audit where action = 'evaluation.rerouted' order by subject`;
+    const audit = await h.stack.db.sql<{ subject: string }[]>`select subject from audit where action = 'evaluation.rerouted' order by subject`;
     expect(audit.map((a) => a.subject)).toEqual([evaluationWorkflowId(period, 'giang'), evaluationWorkflowId(period, 'hoa')]);
-    await env.client.workflow.getHandle(cycleWorkflowId('sxd', period)).terminate('not under test');
+    await h.env.client.workflow.getHandle(cycleWorkflowId('sxd', period)).terminate('not under test');
   });
 
   it('settles a secret ballot split in half by the chair\'s open casting vote, and only then', async () => {
