@@ -103,16 +103,18 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
   // Each override signals every evaluation of the unit, so at city scale it queues behind many
   // workflow tasks: a call that times out is sent again (with the same key, a no-op if it landed).
   await runPool(units, Math.min(opts.concurrency, 8), async (unitId) => {
-    for (let attempt = 0; ; ) {
+    // Every attempt is a new command with a fresh deadline and its own key: a stored answer to an
+    // earlier attempt (a refusal, a timeout) is never replayed, and a late success is harmless.
+    for (let attempt = 0; ; attempt++) {
       try {
         await call(admin, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { plan: fromMs(Date.now() + 15_000) }, `bench-plan-end-${period}-${unitId}-${attempt}`);
         return;
       } catch (err) {
-        if (err instanceof HttpFailure && err.status === 422 && err.body.includes('deadline-in-past') && attempt < 10) attempt += 1;
-        else throw err;
+        if (attempt >= retries) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
       }
     }
-  }, { retries, retryDelayMs: 1000 });
+  });
 
   const index = new Map(people.map((id, i) => [id, i] as const));
   await run('self-assessment', people, async (id) => {
