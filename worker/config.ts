@@ -2,6 +2,7 @@
  * Configuration from the environment, validated with zod at start-up so that a missing or bad
  * variable stops the process with a message naming it, not a stack trace an hour later.
  */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Parses `env` with `schema`, or throws one message listing every bad variable. */
@@ -26,12 +27,37 @@ export const WorkerEnv = TemporalEnv.extend({
   MAIL_FROM: z.string().min(3).default('Đánh giá cán bộ <no-reply@evaluation.local>'),
   HR_EMAIL: z.email().optional(),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-  // The SDK's own default caches nearly every running workflow (GiBs at city scale); 600 kept a
-  // 10,000-person month's worker under 1 GiB (bench/README.md).
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(600),
+  // A bundle written by `npm run bundle:workflows`; without it the worker bundles the workflows
+  // with webpack at start, which takes seconds and leaves webpack's memory in the process.
+  WORKFLOW_BUNDLE: z
+    .string()
+    .refine((path) => existsSync(path), 'no such file; write it with `npm run bundle:workflows`')
+    .optional(),
+  // Unset: derived from the heap limit (defaultMaxCachedWorkflows).
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;
+
+/**
+ * The V8 heap limit `npm run worker` starts the worker with (`--max-old-space-size`, in MiB). It
+ * applies to each isolate, so the workflow thread, where the cached workflows live, gets it too;
+ * with it the 10,000-person month's worker stays under 1 GiB (bench/README.md).
+ */
+export const WORKER_HEAP_MB = 512;
+
+/** Measured live heap of one cached evaluation is ~145 KiB (bench/README.md); 160 leaves some slack. */
+const CACHED_WORKFLOW_KIB = 160;
+/** Heap kept for the bundle, activities, garbage between collections. */
+const HEAP_RESERVE_MIB = 256;
+
+/**
+ * How many workflows to keep cached in a heap of `heapLimitMiB`: as many as fit beside the
+ * reserve. (The SDK's own default assumes 1.7 MiB per workflow, ten times what ours cost.)
+ */
+export function defaultMaxCachedWorkflows(heapLimitMiB: number): number {
+  return Math.max(100, Math.floor(((heapLimitMiB - HEAP_RESERVE_MIB) * 1024) / CACHED_WORKFLOW_KIB));
+}
 
 export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env): WorkerConfig => parseEnv(WorkerEnv, env, 'worker');

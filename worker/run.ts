@@ -4,13 +4,14 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { getHeapStatistics } from 'node:v8';
 import { migrate } from '../db/migrate';
 import { createSql } from '../db/sql';
-import type { WorkerConfig } from './config';
+import { defaultMaxCachedWorkflows, type WorkerConfig } from './config';
 import { createWorker } from './create-worker';
 import { smtpTransport, startOutboxDelivery } from './outbox';
 
-export async function runWorker(config: WorkerConfig, log: (msg: string) => void = console.log): Promise<{ stop: () => Promise<void>; done: Promise<void> }> {
+export async function runWorker(config: WorkerConfig, log: (msg: string) => void = console.log): Promise<{ stop: () => Promise<void>; done: Promise<void>; maxCachedWorkflows: number }> {
   try {
     Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL) });
   } catch {
@@ -18,6 +19,7 @@ export async function runWorker(config: WorkerConfig, log: (msg: string) => void
   }
   const sql = createSql(config.DATABASE_URL, { max: 20 });
   await migrate(sql);
+  const maxCachedWorkflows = config.WORKER_MAX_CACHED_WORKFLOWS ?? defaultMaxCachedWorkflows(getHeapStatistics().heap_size_limit / 2 ** 20);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
@@ -27,8 +29,9 @@ export async function runWorker(config: WorkerConfig, log: (msg: string) => void
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     sql,
     temporal,
+    ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
     tuning: {
-      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      maxCachedWorkflows,
       ...(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ? { maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
       ...(config.WORKER_MAX_CONCURRENT_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES } : {}),
     },
@@ -49,5 +52,6 @@ export async function runWorker(config: WorkerConfig, log: (msg: string) => void
       await done;
     },
     done,
+    maxCachedWorkflows,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --people 2000 [--units 20] [--concurrency 32] [--json]`
+ * `npm run bench -- --people 2000 [--units 20] [--concurrency 32] [--workers 1] [--worker-heap MiB] [--json]`
  *
  * Brings up the stack (Temporal dev server, Postgres, worker and API in their own processes) unless
  * `--api URL --admin-token T --temporal host:port` name one that answers; loads a synthetic city;
@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     api: { type: 'string' },
     'admin-token': { type: 'string' },
     temporal: { type: 'string' },
+    workers: { type: 'string', default: '1' },
+    'worker-heap': { type: 'string' },
     'worker-env': { type: 'string', multiple: true, default: [] },
   },
 });
@@ -36,7 +38,9 @@ const { values: args } = parseArgs({
 const people = Number(args.people);
 const units = Number(args.units ?? Math.max(1, Math.round(people / 100)));
 const concurrency = Number(args.concurrency);
-for (const [name, value] of [['people', people], ['units', units], ['concurrency', concurrency]] as const) {
+const workers = Number(args.workers);
+const workerHeapMb = args['worker-heap'] === undefined ? undefined : Number(args['worker-heap']);
+for (const [name, value] of [['people', people], ['units', units], ['concurrency', concurrency], ['workers', workers], ['worker-heap', workerHeapMb ?? 1]] as const) {
   if (!Number.isInteger(value) || value < 1) {
     console.error(`--${name} must be a whole number of at least 1 (got ${String(value)}).`);
     process.exit(2);
@@ -44,6 +48,11 @@ for (const [name, value] of [['people', people], ['units', units], ['concurrency
 }
 const say = (line: string) => {
   if (!args.json) console.log(line);
+};
+
+const maxOrNull = (values: (number | null)[]): number | null => {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? Math.max(...known) : null;
 };
 
 async function answers(url: string): Promise<boolean> {
@@ -64,7 +73,7 @@ async function main(): Promise<void> {
     say('bringing up the stack (Temporal dev server, PostgreSQL, worker, API)…');
     // Split at the first '=' only: a value may hold more (NODE_OPTIONS=--max-old-space-size=512).
     const workerEnv = Object.fromEntries(args['worker-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-    stack = await startBenchStack({ name: 'bench', workerEnv });
+    stack = await startBenchStack({ name: 'bench', workers, workerHeapMb, workerEnv });
     // Ctrl-C (or a kill) must not leave the worker, API, Temporal server and Postgres behind.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => void stack!.stop().finally(() => process.exit(130)));
@@ -125,7 +134,8 @@ async function main(): Promise<void> {
       submissionsPerSecond: round(throughput, 1),
       ratioToFloor: round(throughput / floor.perSecond, 3),
       monthWallSeconds: round(month.wallSeconds, 1),
-      peakMemoryMiB: { worker: stack?.worker.peakMiB() ?? null, api: stack?.apiService.peakMiB() ?? null },
+      workers: stack?.workers.length ?? null,
+      peakMemoryMiB: { worker: maxOrNull(stack?.workers.map((w) => w.peakMiB()) ?? []), workers: stack?.workers.map((w) => w.peakMiB()) ?? [], api: stack?.apiService.peakMiB() ?? null },
       historyPerEvaluation: {
         sampled: histories.length,
         eventsMean: round(events.reduce((a, b) => a + b, 0) / events.length, 1),
@@ -144,7 +154,8 @@ async function main(): Promise<void> {
       console.log(`month wall time          ${result.monthWallSeconds} s`);
       console.log(`submissions (plan, self-assessment, review) ${result.submissionsPerSecond}/s; floor ${floor.perSecond}/s`);
       console.log(`ratio to floor           ${result.ratioToFloor}`);
-      console.log(`peak memory              worker ${result.peakMemoryMiB.worker ?? 'n/a'} MiB, API ${result.peakMemoryMiB.api ?? 'n/a'} MiB`);
+      const each = result.peakMemoryMiB.workers.length > 1 ? ` (each: ${result.peakMemoryMiB.workers.join(', ')})` : '';
+      console.log(`peak memory              worker ${result.peakMemoryMiB.worker ?? 'n/a'} MiB${each}, API ${result.peakMemoryMiB.api ?? 'n/a'} MiB`);
       console.log(`history per evaluation   ${result.historyPerEvaluation.eventsMean} events (max ${result.historyPerEvaluation.eventsMax}), ${result.historyPerEvaluation.bytesMean} bytes (max ${result.historyPerEvaluation.bytesMax})`);
       console.log(`written to               ${file}`);
     }

@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { WORKER_HEAP_MB } from '../../worker/config';
+import { writeWorkflowBundle } from '../bundle-workflows';
 import { startTemporalDevServer, type DevServer } from '../temporal-dev';
 import { PROJECT_ROOT } from '../tools';
 
@@ -40,8 +42,8 @@ export interface NodeService {
 }
 
 /** Starts `entry` with node and the tsx loader (one process: a signal reaches the service itself). */
-export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, ready: string, log?: (line: string) => void): Promise<NodeService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, ready: string, log?: (line: string) => void, nodeArgs: string[] = []): Promise<NodeService> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -72,9 +74,10 @@ export interface BenchStack {
   databaseUrl: string;
   temporalAddress: string;
   temporal: DevServer;
-  worker: NodeService;
+  /** The worker processes, each restarted in its slot when it exits on its own. */
+  workers: NodeService[];
   apiService: NodeService;
-  /** Kills and starts the worker again (SIGKILL by default). */
+  /** Kills and starts the first worker again (SIGKILL by default). */
   restartWorker: (signal?: NodeJS.Signals) => Promise<void>;
   /** How often the worker exited on its own and was started again, as a supervisor (systemd, Kubernetes) would. */
   unexpectedWorkerExits: () => number;
@@ -85,7 +88,18 @@ export interface BenchStack {
   stop: () => Promise<void>;
 }
 
-export async function startBenchStack(opts: { name: string; workerEnv?: NodeJS.ProcessEnv; log?: (line: string) => void }): Promise<BenchStack> {
+export interface BenchStackOptions {
+  name: string;
+  /** Worker processes (default 1). */
+  workers?: number;
+  /** Each worker's V8 heap limit in MiB (default: what `npm run worker` sets). */
+  workerHeapMb?: number;
+  workerEnv?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+/** Workers run as in production: `npm run worker`'s heap limit and a prebuilt workflow bundle. */
+export async function startBenchStack(opts: BenchStackOptions): Promise<BenchStack> {
   const dir = mkdtempSync(join(PROJECT_ROOT, '.data', `${opts.name}-`));
   mkdirSync(dir, { recursive: true });
   const pgPort = await freePort();
@@ -96,27 +110,25 @@ export async function startBenchStack(opts: { name: string; workerEnv?: NodeJS.P
   let temporal = await startTemporalDevServer({ dbFile, port: temporalPort, uiPort: null, quiet: true });
   const adminToken = `bench-admin-${Date.now()}-token`;
   const apiPort = await freePort();
+  const bundle = join(dir, 'workflow-bundle.js');
+  await writeWorkflowBundle(bundle);
+  const workerArgs = [`--max-old-space-size=${opts.workerHeapMb ?? WORKER_HEAP_MB}`];
   const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ADMIN_TOKEN: adminToken, PORT: String(apiPort), LOG_LEVEL: 'WARN', SMTP_URL: '' };
   let stopping = false;
   let unexpected = 0;
   const intentional = new Set<NodeService>();
-  const startWorker = async (): Promise<NodeService> => {
-    const svc = await startNodeService('worker/main.ts', { ...env, ...opts.workerEnv }, 'worker polling', opts.log);
+  const workers: NodeService[] = [];
+  const startWorker = async (slot: number): Promise<void> => {
+    const svc = await startNodeService('worker/main.ts', { ...env, WORKFLOW_BUNDLE: bundle, ...opts.workerEnv }, 'worker polling', opts.log, workerArgs);
+    workers[slot] = svc;
     svc.process.once('exit', (code, signal) => {
       if (stopping || intentional.has(svc)) return;
       unexpected += 1;
-      opts.log?.(`[bench stack] the worker exited on its own (code ${code}, signal ${signal}); starting it again`);
-      startWorker().then(
-        (next) => {
-          worker = next;
-          stack.worker = next;
-        },
-        (err: unknown) => opts.log?.(`[bench stack] the worker could not be started again: ${String(err)}`),
-      );
+      opts.log?.(`[bench stack] worker ${slot + 1} exited on its own (code ${code}, signal ${signal}); starting it again`);
+      startWorker(slot).catch((err: unknown) => opts.log?.(`[bench stack] worker ${slot + 1} could not be started again: ${String(err)}`));
     });
-    return svc;
   };
-  let worker = await startWorker();
+  for (let slot = 0; slot < (opts.workers ?? 1); slot++) await startWorker(slot);
   const apiService = await startNodeService('api/main.ts', env, 'API listening', opts.log);
   const stack: BenchStack = {
     api: `http://127.0.0.1:${apiPort}`,
@@ -124,13 +136,12 @@ export async function startBenchStack(opts: { name: string; workerEnv?: NodeJS.P
     databaseUrl: pg.url,
     temporalAddress: temporal.address,
     temporal,
-    worker,
+    workers,
     apiService,
     restartWorker: async (signal = 'SIGKILL') => {
-      intentional.add(worker);
-      await worker.kill(signal);
-      worker = await startWorker();
-      stack.worker = worker;
+      intentional.add(workers[0]!);
+      await workers[0]!.kill(signal);
+      await startWorker(0);
     },
     restartTemporal: async () => {
       await temporal.stop();
@@ -146,7 +157,7 @@ export async function startBenchStack(opts: { name: string; workerEnv?: NodeJS.P
     stop: async () => {
       stopping = true;
       await apiService.kill();
-      await worker.kill();
+      for (const w of workers) await w.kill();
       await temporal.stop();
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -1,16 +1,33 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadWorkerConfig } from '../../worker/config';
+import { defaultMaxCachedWorkflows, loadWorkerConfig, WORKER_HEAP_MB } from '../../worker/config';
 
 const base = { DATABASE_URL: 'postgres://u:p@db:5432/evaluations' };
 
 describe('worker configuration', () => {
-  it('bounds the workflow cache by default (the measured 10,000-person setting)', () => {
-    expect(loadWorkerConfig(base).WORKER_MAX_CACHED_WORKFLOWS).toBe(600);
+  it('leaves the cache size to the heap limit unless it is set, an empty value meaning unset', () => {
+    expect(loadWorkerConfig(base).WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '' }).WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '1500' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(1500);
   });
 
-  it('takes the cache size from the environment, an empty value meaning unset', () => {
-    expect(loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '1500' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(1500);
-    expect(loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: '' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(600);
+  it.each([
+    [200, 100],
+    [256, 100],
+    [560, 1945],
+    [1024, 4915],
+    [4144, 24883],
+  ])('caches, in a heap of %i MiB, %i workflows (160 KiB each beside a 256 MiB reserve, at least 100)', (heap, cached) => {
+    expect(defaultMaxCachedWorkflows(heap)).toBe(cached);
+  });
+
+  it('starts `npm run worker` with the heap limit the cache is sized for', () => {
+    const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
+    expect(scripts.worker).toContain(`--max-old-space-size=${WORKER_HEAP_MB}`);
+  });
+
+  it('refuses a workflow bundle that does not exist, naming the command that writes it', () => {
+    expect(() => loadWorkerConfig({ ...base, WORKFLOW_BUNDLE: '/nonexistent/bundle.js' })).toThrow(/WORKFLOW_BUNDLE: no such file; write it with `npm run bundle:workflows`/);
   });
 
   it('names a bad value and a missing database', () => {

@@ -1,0 +1,29 @@
+/**
+ * `npm run bundle:workflows [-- path]`: writes the workflow bundle the worker would otherwise build
+ * with webpack at every start (default `dist/workflow-bundle.js`). A worker started with
+ * `WORKFLOW_BUNDLE=<path>` loads it as is: it starts in seconds and never carries webpack's memory
+ * (bench/README.md), and every worker of a deployment runs byte-for-byte the same workflow code.
+ */
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { PROJECT_ROOT } from './tools';
+
+export const DEFAULT_BUNDLE_PATH = resolve(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
+
+/** Bundles the workflows into `path` and returns its size in bytes. */
+export async function writeWorkflowBundle(path = DEFAULT_BUNDLE_PATH): Promise<number> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, code);
+  return code.length;
+}
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  const path = resolve(process.argv[2] ?? DEFAULT_BUNDLE_PATH);
+  const bytes = await writeWorkflowBundle(path);
+  console.log(`workflow bundle written to ${path} (${Math.round(bytes / 1024)} KiB); start workers with WORKFLOW_BUNDLE=${path}`);
+}
