@@ -45,7 +45,7 @@ export type WorkerConfig = z.infer<typeof WorkerEnv>;
  * applies to each isolate, so the workflow thread, where the cached workflows live, gets it too;
  * with it the 10,000-person month's worker stays under 1 GiB (bench/README.md).
  */
-export const WORKER_HEAP_MB = 512;
+export const WORKER_HEAP_MB = 384;
 
 /** Measured live heap of one cached evaluation is ~145 KiB (bench/README.md); 160 leaves some slack. */
 const CACHED_WORKFLOW_KIB = 160;

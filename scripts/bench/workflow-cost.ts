@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:workflow-cost [-- --people 1000 --replays 200]`
+ *
+ * What one workflow costs the worker, the two figures that size its cache (bench/README.md):
+ *
+ * - **live heap per cached workflow**: workflows run in the main thread (`debugMode`) so that
+ *   `heapUsed` after a full collection counts them; measured for `people` parked floor workflows
+ *   under an SDK-only bundle and under ours, and for a month of `people` evaluations (their cycles
+ *   opened, everything cached);
+ * - **replay time**: a recorded evaluation history (`test/replay/histories/v1/`) replayed
+ *   `replays` times, which is what a command costs when its workflow is no longer cached;
+ * - **an idle worker's resident memory**, started as `npm run worker` does, bundling the workflows
+ *   with webpack at start and loading a prebuilt bundle (`WORKFLOW_BUNDLE`).
+ *
+ * Run it with nothing else busy: `--expose-gc` is set by the npm script.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createActivities } from '../../activities';
+import { upsertDirectory } from '../../db/directory';
+import { startEmbeddedPostgres } from '../../db/embedded';
+import { migrate } from '../../db/migrate';
+import { createSql } from '../../db/sql';
+import { historyFromJson } from '../../test/support/histories';
+import { installQuietRuntime, openCycleWith } from '../../test/support/temporal';
+import { WORKER_HEAP_MB } from '../../worker/config';
+import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { writeWorkflowBundle } from '../bundle-workflows';
+import { TASK_QUEUE } from '../../workflows/messages';
+import { startTemporalDevServer } from '../temporal-dev';
+import { ensureTools, PROJECT_ROOT } from '../tools';
+import { benchDirectory } from './directory';
+import { freePort, peakMemoryMiB } from './stack';
+
+const { values: args } = parseArgs({ options: { people: { type: 'string', default: '1000' }, replays: { type: 'string', default: '200' } } });
+const people = Number(args.people);
+const replays = Number(args.replays);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc (npm run bench:workflow-cost does)');
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+const heapMiB = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+
+/** Live heap per cached workflow, once `start` has made them run on `queue` under `workflowsPath`'s bundle. */
+async function perCachedWorkflow(what: string, opts: { workflowsPath: string; address: string; queue: string; activities: object; start: (client: Client) => Promise<void> }) {
+  const { address, queue } = opts;
+  const bundle = await bundleWorkflowCode({ workflowsPath: opts.workflowsPath, logger: quiet });
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect({ address }),
+    taskQueue: queue,
+    workflowBundle: bundle,
+    debugMode: true,
+    maxCachedWorkflows: 1_000_000,
+    activities: opts.activities,
+  });
+  const running = worker.run();
+  const client = new Client({ connection: await Connection.connect({ address }) });
+  const before = heapMiB();
+  await opts.start(client);
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = heapMiB();
+  const cached = worker.getStatus().numCachedWorkflows;
+  worker.shutdown();
+  await running;
+  await client.connection.close();
+  const kib = ((after - before) * 1024) / cached;
+  console.log(`${what.padEnd(44)} ${String(cached).padStart(6)} cached  ${kib.toFixed(1).padStart(7)} KiB each`);
+}
+
+/** Resident memory of a worker process 8 s after it starts polling (and its peak so far). */
+async function idleWorker(what: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(process.execPath, [`--max-old-space-size=${WORKER_HEAP_MB}`, '--import', 'tsx', 'worker/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'WARN', SMTP_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => String(d).includes('worker polling') && resolve());
+    child.once('exit', (code) => reject(new Error(`the worker exited during start (code ${code})`)));
+  });
+  await new Promise((r) => setTimeout(r, 8000));
+  const rss = Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024);
+  console.log(`${what.padEnd(44)} resident ${rss} MiB, peak ${peakMemoryMiB(child.pid)} MiB`);
+  child.kill();
+  await exited;
+}
+
+async function main(): Promise<void> {
+  ensureTools();
+  installQuietRuntime();
+  const dir = mkdtempSync(join(PROJECT_ROOT, '.data', 'workflow-cost-'));
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'evaluations', quiet: true });
+  const temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: null, quiet: true });
+  const sql = createSql(pg.url, { max: 10 });
+  try {
+    await migrate(sql);
+    const units = Math.max(1, Math.round(people / 100));
+    await upsertDirectory(sql, benchDirectory(people, units));
+    const activitiesClient = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+    const activities = createActivities({ sql, temporal: activitiesClient, taskQueue: TASK_QUEUE });
+    const parkFloors = (queue: string) => async (client: Client) => {
+      for (let i = 0; i < people; i++) await client.workflow.start('benchFloorWorkflow', { taskQueue: queue, workflowId: `${queue}-${i}` });
+    };
+    const common = { address: temporal.address, activities };
+    console.log(`live heap per cached workflow (${people} people):`);
+    await perCachedWorkflow('floor workflow, SDK-only bundle', { ...common, workflowsPath: join(PROJECT_ROOT, 'workflows', 'bench-floor.ts'), queue: 'cost-bare', start: parkFloors('cost-bare') });
+    await perCachedWorkflow('floor workflow, our bundle', { ...common, workflowsPath: WORKFLOWS_PATH, queue: 'cost-full', start: parkFloors('cost-full') });
+    // Cycles start their evaluations on the default queue, so this worker polls that one.
+    await perCachedWorkflow('evaluations (and their cycles), month opened', {
+      ...common,
+      workflowsPath: WORKFLOWS_PATH,
+      queue: TASK_QUEUE,
+      start: async (client) => {
+        for (let u = 1; u <= units; u++) await openCycleWith(client, `u${String(u).padStart(4, '0')}`, '2031-01');
+      },
+    });
+    await activitiesClient.connection.close();
+
+    console.log('an idle worker:');
+    const workerEnv = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address };
+    await idleWorker('bundling the workflows at start (webpack)', workerEnv);
+    const bundlePath = join(dir, 'workflow-bundle.js');
+    await writeWorkflowBundle(bundlePath);
+    await idleWorker('prebuilt bundle (WORKFLOW_BUNDLE)', { ...workerEnv, WORKFLOW_BUNDLE: bundlePath });
+
+    const replayBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+    const file = join(PROJECT_ROOT, 'test', 'replay', 'histories', 'v1', 'eval__2032-03__cuong.json');
+    const history = historyFromJson(readFileSync(file, 'utf8'));
+    async function* histories() {
+      for (let i = 0; i < replays; i++) yield { workflowId: 'eval:2032-03:cuong', history };
+    }
+    for (let round = 1; round <= 2; round++) {
+      const t0 = performance.now();
+      let failed = 0;
+      for await (const r of Worker.runReplayHistories({ workflowBundle: replayBundle }, histories())) if (r.error) failed += 1;
+      const ms = (performance.now() - t0) / replays;
+      console.log(`replay of an evaluation (${history.events?.length} events), round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`);
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+    await temporal.stop();
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`workflow-cost failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});
