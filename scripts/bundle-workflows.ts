@@ -10,17 +10,19 @@ import { dirname, resolve } from 'node:path';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { PROJECT_ROOT } from './tools';
 
+/** Webpack's progress lines are noise here; its warnings and errors are not. */
+export const quietBundlerLogger = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
 export const DEFAULT_BUNDLE_PATH = resolve(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
-/** Bundles the workflows into `path` and returns its size in bytes. */
-export async function writeWorkflowBundle(path = DEFAULT_BUNDLE_PATH): Promise<number> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+/** Bundles the workflows into `path` (or writes `code` already bundled) and returns its size in bytes. */
+export async function writeWorkflowBundle(path = DEFAULT_BUNDLE_PATH, code?: string): Promise<number> {
+  const text = code ?? (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })).code;
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, code);
-  return code.length;
+  writeFileSync(path, text);
+  return text.length;
 }
 
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
   const path = resolve(process.argv[2] ?? DEFAULT_BUNDLE_PATH);

@@ -23,17 +23,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Peak resident memory of a process so far (VmHWM), in MiB; null when it cannot be read. */
-export function peakMemoryMiB(pid: number | undefined): number | null {
+/** A process's resident memory now (`VmRSS`) or its peak so far (`VmHWM`), in MiB; null when it cannot be read. */
+export function memoryMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
   if (!pid) return null;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]);
     return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
   } catch {
     return null;
   }
 }
+
+/** Peak resident memory of a process so far (VmHWM), in MiB; null when it cannot be read. */
+export const peakMemoryMiB = (pid: number | undefined): number | null => memoryMiB(pid, 'VmHWM');
 
 export interface NodeService {
   process: ChildProcess;

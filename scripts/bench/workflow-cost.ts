@@ -16,7 +16,6 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,12 +28,12 @@ import { historyFromJson } from '../../test/support/histories';
 import { installQuietRuntime, openCycleWith } from '../../test/support/temporal';
 import { WORKER_HEAP_MB } from '../../worker/config';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
-import { writeWorkflowBundle } from '../bundle-workflows';
+import { quietBundlerLogger, writeWorkflowBundle } from '../bundle-workflows';
 import { TASK_QUEUE } from '../../workflows/messages';
 import { startTemporalDevServer } from '../temporal-dev';
 import { ensureTools, PROJECT_ROOT } from '../tools';
 import { benchDirectory } from './directory';
-import { freePort, peakMemoryMiB } from './stack';
+import { freePort, memoryMiB, startNodeService } from './stack';
 
 const { values: args } = parseArgs({ options: { people: { type: 'string', default: '1000' }, replays: { type: 'string', default: '200' } } });
 const people = Number(args.people);
@@ -42,17 +41,15 @@ const replays = Number(args.replays);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (npm run bench:workflow-cost does)');
 
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
 const heapMiB = () => {
   gc();
   gc();
   return process.memoryUsage().heapUsed / 2 ** 20;
 };
 
-/** Live heap per cached workflow, once `start` has made them run on `queue` under `workflowsPath`'s bundle. */
-async function perCachedWorkflow(what: string, opts: { workflowsPath: string; address: string; queue: string; activities: object; start: (client: Client) => Promise<void> }) {
-  const { address, queue } = opts;
-  const bundle = await bundleWorkflowCode({ workflowsPath: opts.workflowsPath, logger: quiet });
+/** Live heap per cached workflow, once `start` has made them run on `queue` under `bundle`. */
+async function perCachedWorkflow(what: string, opts: { bundle: { code: string }; address: string; queue: string; activities: object; start: (client: Client) => Promise<void> }) {
+  const { address, queue, bundle } = opts;
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address }),
     taskQueue: queue,
@@ -77,21 +74,10 @@ async function perCachedWorkflow(what: string, opts: { workflowsPath: string; ad
 
 /** Resident memory of a worker process 8 s after it starts polling (and its peak so far). */
 async function idleWorker(what: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${WORKER_HEAP_MB}`, '--import', 'tsx', 'worker/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'WARN', SMTP_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((r) => child.once('exit', r));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => String(d).includes('worker polling') && resolve());
-    child.once('exit', (code) => reject(new Error(`the worker exited during start (code ${code})`)));
-  });
+  const worker = await startNodeService('worker/main.ts', { LOG_LEVEL: 'WARN', SMTP_URL: '', ...env }, 'worker polling', undefined, [`--max-old-space-size=${WORKER_HEAP_MB}`]);
   await new Promise((r) => setTimeout(r, 8000));
-  const rss = Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024);
-  console.log(`${what.padEnd(44)} resident ${rss} MiB, peak ${peakMemoryMiB(child.pid)} MiB`);
-  child.kill();
-  await exited;
+  console.log(`${what.padEnd(44)} resident ${memoryMiB(worker.process.pid, 'VmRSS')} MiB, peak ${worker.peakMiB()} MiB`);
+  await worker.kill();
 }
 
 async function main(): Promise<void> {
@@ -110,14 +96,17 @@ async function main(): Promise<void> {
     const parkFloors = (queue: string) => async (client: Client) => {
       for (let i = 0; i < people; i++) await client.workflow.start('benchFloorWorkflow', { taskQueue: queue, workflowId: `${queue}-${i}` });
     };
+    // One bundle of ours serves every measurement below, as one serves every worker in production.
+    const ours = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+    const sdkOnly = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'bench-floor.ts'), logger: quietBundlerLogger });
     const common = { address: temporal.address, activities };
     console.log(`live heap per cached workflow (${people} people):`);
-    await perCachedWorkflow('floor workflow, SDK-only bundle', { ...common, workflowsPath: join(PROJECT_ROOT, 'workflows', 'bench-floor.ts'), queue: 'cost-bare', start: parkFloors('cost-bare') });
-    await perCachedWorkflow('floor workflow, our bundle', { ...common, workflowsPath: WORKFLOWS_PATH, queue: 'cost-full', start: parkFloors('cost-full') });
+    await perCachedWorkflow('floor workflow, SDK-only bundle', { ...common, bundle: sdkOnly, queue: 'cost-bare', start: parkFloors('cost-bare') });
+    await perCachedWorkflow('floor workflow, our bundle', { ...common, bundle: ours, queue: 'cost-full', start: parkFloors('cost-full') });
     // Cycles start their evaluations on the default queue, so this worker polls that one.
     await perCachedWorkflow('evaluations (and their cycles), month opened', {
       ...common,
-      workflowsPath: WORKFLOWS_PATH,
+      bundle: ours,
       queue: TASK_QUEUE,
       start: async (client) => {
         for (let u = 1; u <= units; u++) await openCycleWith(client, `u${String(u).padStart(4, '0')}`, '2031-01');
@@ -129,10 +118,9 @@ async function main(): Promise<void> {
     const workerEnv = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address };
     await idleWorker('bundling the workflows at start (webpack)', workerEnv);
     const bundlePath = join(dir, 'workflow-bundle.js');
-    await writeWorkflowBundle(bundlePath);
+    await writeWorkflowBundle(bundlePath, ours.code);
     await idleWorker('prebuilt bundle (WORKFLOW_BUNDLE)', { ...workerEnv, WORKFLOW_BUNDLE: bundlePath });
 
-    const replayBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
     const file = join(PROJECT_ROOT, 'test', 'replay', 'histories', 'v1', 'eval__2032-03__cuong.json');
     const history = historyFromJson(readFileSync(file, 'utf8'));
     async function* histories() {
@@ -141,7 +129,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= 2; round++) {
       const t0 = performance.now();
       let failed = 0;
-      for await (const r of Worker.runReplayHistories({ workflowBundle: replayBundle }, histories())) if (r.error) failed += 1;
+      for await (const r of Worker.runReplayHistories({ workflowBundle: ours }, histories())) if (r.error) failed += 1;
       const ms = (performance.now() - t0) / replays;
       console.log(`replay of an evaluation (${history.events?.length} events), round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`);
     }
