@@ -1,15 +1,15 @@
 /** Starts the HTTP server for a configured app; shared by `npm run api` and `npm run dev`. */
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { migrate } from '../db/migrate';
+import { migrateWhenReachable } from '../db/reachable';
 import { createSql } from '../db/sql';
 import { createApp } from './app';
 import { hashToken } from './auth';
 import type { ApiConfig } from './config';
 
-export async function serveApi(config: ApiConfig): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function serveApi(config: ApiConfig, log: (line: string) => void = console.warn): Promise<{ url: string; stop: () => Promise<void> }> {
   const sql = createSql(config.DATABASE_URL, { max: 20 });
-  await migrate(sql);
+  await migrateWhenReachable(sql, { log });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({ sql, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, adminTokenHash: hashToken(config.ADMIN_TOKEN) });

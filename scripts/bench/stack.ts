@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import pRetry, { AbortError } from 'p-retry';
 import postgres from 'postgres';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { WORKER_HEAP_MB } from '../../worker/config';
@@ -128,7 +129,19 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
       if (stopping || intentional.has(svc)) return;
       unexpected += 1;
       opts.log?.(`[bench stack] worker ${slot + 1} exited on its own (code ${code}, signal ${signal}); starting it again`);
-      startWorker(slot).catch((err: unknown) => opts.log?.(`[bench stack] worker ${slot + 1} could not be started again: ${String(err)}`));
+      // As a supervisor (systemd's Restart=always) would: keep trying, a second apart and then slower, until it runs.
+      void pRetry(
+        async () => {
+          if (stopping) throw new AbortError('the stack is stopping');
+          await startWorker(slot);
+        },
+        {
+          retries: Infinity,
+          minTimeout: 1000,
+          maxTimeout: 10_000,
+          onFailedAttempt: ({ error, attemptNumber }) => opts.log?.(`[bench stack] worker ${slot + 1} could not be started again (attempt ${attemptNumber}): ${error.message}`),
+        },
+      ).catch(() => {});
     });
   };
   for (let slot = 0; slot < (opts.workers ?? 1); slot++) await startWorker(slot);

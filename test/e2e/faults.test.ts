@@ -22,6 +22,10 @@ const PEOPLE = directory.people.length;
 const UNITS = directory.units.map((u) => u.id);
 
 const serviceLog: string[] = [];
+/** The supervisor's lines (a worker exiting on its own, a restart failing), each with the lines before it. */
+const supervisorLog: string[] = [];
+/** Under the test timeout (300 s), so a stuck month fails with its own message. */
+const MONTH_DEADLINE_MS = 270_000;
 
 describe('faults mid-month', () => {
   let stack: BenchStack;
@@ -35,6 +39,8 @@ describe('faults mid-month', () => {
       log: (line) => {
         serviceLog.push(line.slice(0, 500));
         if (serviceLog.length > 200) serviceLog.shift();
+        // What the services said just before a worker exited on its own, kept past the ring's turnover.
+        if (line.startsWith('[bench stack]')) supervisorLog.push(serviceLog.slice(-40).join('\n'));
       },
     });
     sql = checkSql(stack.databaseUrl);
@@ -45,13 +51,27 @@ describe('faults mid-month', () => {
     await stack?.stop();
   });
 
-  /** Runs a month with `fault` started once `step` is half done; then closes the complaint window and waits for the lock. */
+  /** Where the month got to, for the message when it does not finish. */
+  let progress = 'not started';
+
+  /**
+   * Runs a month with `fault` started once `step` is half done; then closes the complaint window
+   * and waits for the lock. Gives up before the test's own timeout, so a stuck month says where it
+   * stuck and shows the services' last lines.
+   */
   async function monthWith(period: string, step: Step, fault: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the ${period} month did not finish in ${MONTH_DEADLINE_MS / 1000} s; it got to: ${progress}; worker processes alive: ${stack.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).length}`)), MONTH_DEADLINE_MS);
+    });
     try {
-      await runMonth(period, step, fault);
+      await Promise.race([runMonth(period, step, fault), deadline]);
     } catch (err) {
+      if (supervisorLog.length > 0) console.error(`the worker supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`);
       console.error(`last lines of the worker and API:\n${serviceLog.slice(-40).join('\n')}`);
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -65,14 +85,17 @@ describe('faults mid-month', () => {
       concurrency: 8,
       retries: 400,
       onProgress: (s, done, total) => {
+        progress = `${s} ${done}/${total}${injected ? `, the ${step} fault injected` : ''}`;
         if (s === step && !injected && done >= total / 2) injected = fault();
       },
     });
     expect(injected, `the ${step} fault was injected`).toBeDefined();
+    progress = `every step driven; waiting for the ${step} fault to finish`;
     await injected;
+    progress = 'the fault is over; waiting for the lock';
     if (stack.unexpectedWorkerExits() > 0) {
       // Survived, but worth knowing why: the worker's last words are in the service log.
-      console.warn(`the worker exited on its own ${stack.unexpectedWorkerExits()} time(s) so far and was started again; last lines:\n${serviceLog.slice(-30).join('\n')}`);
+      console.warn(`the worker exited on its own ${stack.unexpectedWorkerExits()} time(s) so far and was started again; the supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`);
     }
     // Results are published; an admin closes the complaint window early so the month locks now.
     const call = apiClient(stack.api);

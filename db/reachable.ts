@@ -1,0 +1,78 @@
+/**
+ * Starting while PostgreSQL is away (a restart, a failover, a database that comes up after the
+ * worker) waits for it instead of exiting: a worker that exits then needs a supervisor to come
+ * back, and one that cannot start at all leaves every workflow without a worker.
+ * p-retry keeps the backoff; this module only says which failures are worth waiting out.
+ */
+import pRetry, { AbortError } from 'p-retry';
+import { migrate } from './migrate';
+import type { Sql } from './sql';
+
+/** Socket-level failures (node and postgres.js codes): the server is not there or went away. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+]);
+
+/**
+ * SQLSTATEs of a server that is there but not serving yet: class 08 (connection exception),
+ * 57P01–57P03 (shut down by an administrator, crash shutdown, cannot connect now: starting up or
+ * recovering).
+ */
+const SERVER_NOT_READY = /^(08...|57P0[123])$/;
+
+/** True when waiting may help: the database is unreachable or still starting, not misconfigured. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return NETWORK_CODES.has(code) || SERVER_NOT_READY.test(code);
+}
+
+export interface WaitOptions {
+  /** How long to keep trying before giving up (default two minutes). */
+  maxWaitMs?: number;
+  /** First delay between attempts; doubles up to `maxDelayMs` (defaults 500 ms and 5 s). */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Applies pending migrations once PostgreSQL answers, waiting out an unreachable or starting
+ * server with a line per attempt. A wrong password, a missing database or a failing migration is
+ * not waited out: it throws at once.
+ */
+export async function migrateWhenReachable(sql: Sql, opts: WaitOptions = {}): Promise<string[]> {
+  const maxWaitMs = opts.maxWaitMs ?? 120_000;
+  return pRetry(
+    async () => {
+      try {
+        return await migrate(sql);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) throw new AbortError(err instanceof Error ? err : String(err));
+        throw err;
+      }
+    },
+    {
+      retries: Infinity,
+      maxRetryTime: maxWaitMs,
+      minTimeout: opts.minDelayMs ?? 500,
+      maxTimeout: opts.maxDelayMs ?? 5000,
+      onFailedAttempt: ({ error, attemptNumber, retryDelay }) => {
+        const code = (error as { code?: string }).code ?? error.message;
+        if (retryDelay > 0) opts.log?.(`PostgreSQL is not reachable (${code}, attempt ${attemptNumber}); trying again in ${(retryDelay / 1000).toFixed(1)} s`);
+        else opts.log?.(`PostgreSQL is still not reachable (${code}) after ${Math.round(maxWaitMs / 1000)} s; giving up`);
+      },
+    },
+  );
+}
