@@ -19,16 +19,15 @@ const NETWORK_CODES = new Set([
   'EPIPE',
   'CONNECT_TIMEOUT',
   'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
 ]);
 
 /**
- * SQLSTATEs of a server that is there but not serving yet: class 08 (connection exception),
- * 57P01–57P03 (shut down by an administrator, crash shutdown, cannot connect now: starting up or
- * recovering).
+ * SQLSTATEs of a server that is there but not serving yet: class 08 (connection exception) but
+ * 08P01 (a protocol violation does not clear by waiting), 53300 (too many connections: others
+ * will close), 57P01–57P03 (shut down by an administrator, crash shutdown, cannot connect now:
+ * starting up or recovering). Our own pool ended (CONNECTION_ENDED, _DESTROYED) is not waited out.
  */
-const SERVER_NOT_READY = /^(08...|57P0[123])$/;
+const SERVER_NOT_READY = /^(08(?!P01)...|53300|57P0[123])$/;
 
 /** True when waiting may help: the database is unreachable or still starting, not misconfigured. */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -39,7 +38,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 export interface WaitOptions {
-  /** How long to keep trying before giving up (default two minutes). */
+  /** How long to keep starting new attempts (default two minutes; one attempt may run past it). */
   maxWaitMs?: number;
   /** First delay between attempts; doubles up to `maxDelayMs` (defaults 500 ms and 5 s). */
   minDelayMs?: number;
@@ -54,6 +53,7 @@ export interface WaitOptions {
  */
 export async function migrateWhenReachable(sql: Sql, opts: WaitOptions = {}): Promise<string[]> {
   const maxWaitMs = opts.maxWaitMs ?? 120_000;
+  const started = Date.now();
   return pRetry(
     async () => {
       try {
@@ -71,7 +71,8 @@ export async function migrateWhenReachable(sql: Sql, opts: WaitOptions = {}): Pr
       onFailedAttempt: ({ error, attemptNumber, retryDelay }) => {
         const code = (error as { code?: string }).code ?? error.message;
         if (retryDelay > 0) opts.log?.(`PostgreSQL is not reachable (${code}, attempt ${attemptNumber}); trying again in ${(retryDelay / 1000).toFixed(1)} s`);
-        else opts.log?.(`PostgreSQL is still not reachable (${code}) after ${Math.round(maxWaitMs / 1000)} s; giving up`);
+        // One attempt can outlast the bound (a connect timeout), so say how long it really was.
+        else opts.log?.(`PostgreSQL is still not reachable (${code}) after ${Math.round((Date.now() - started) / 1000)} s; giving up`);
       },
     },
   );

@@ -24,6 +24,8 @@ export interface MonthOptions {
   onProgress?: (step: Step, done: number, total: number) => void;
   /** Attempts per request beyond the first (default 60, half a second apart). */
   retries?: number;
+  /** Stops the month: requests in flight are abandoned and nothing is retried. */
+  signal?: AbortSignal;
 }
 
 export interface MonthResult {
@@ -41,11 +43,12 @@ class HttpFailure extends Error {
 /** Longer than any answer takes under load; a request left hanging (a connection lost mid-fault) is abandoned and retried under its key. */
 const REQUEST_TIMEOUT_MS = 120_000;
 
-export function apiClient(base: string) {
+export function apiClient(base: string, stop?: AbortSignal) {
   return async function call<T = unknown>(token: string, method: string, path: string, body?: unknown, key?: string): Promise<T> {
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const res = await fetch(`${base}${path}`, {
       method,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -63,7 +66,7 @@ export function apiClient(base: string) {
 const scoresFor = (i: number) => ({ discipline: 15 + (i % 5), tasks: 45 + ((i * 7) % 18), bonus: i % 4 });
 
 export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
-  const call = apiClient(opts.api);
+  const call = apiClient(opts.api, opts.signal);
   const { directory: dir, period } = opts;
   const retries = opts.retries ?? 60;
   const steps: StepFigures[] = [];
@@ -72,6 +75,7 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
     const result = await runPool(items, opts.concurrency, task, {
       retries,
       retryDelayMs: 500,
+      signal: opts.signal,
       onDone: (done) => opts.onProgress?.(step, done, items.length),
     });
     steps.push(figures(step, result.latenciesMs, result.failed, result.seconds));
@@ -114,7 +118,7 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
         await call(admin, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { plan: fromMs(Date.now() + 15_000) }, `bench-plan-end-${period}-${unitId}-${attempt}`);
         return;
       } catch (err) {
-        if (attempt >= retries) throw err;
+        if (attempt >= retries || opts.signal?.aborted) throw err;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

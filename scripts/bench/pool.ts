@@ -1,6 +1,6 @@
 /**
  * Runs tasks at a fixed concurrency, timing each; a task that fails is retried with the same
- * input (so an Idempotency-Key makes the retry safe) until `retries` run out.
+ * input (so an Idempotency-Key makes the retry safe) until `retries` run out or `signal` aborts.
  */
 export interface PoolResult {
   latenciesMs: number[];
@@ -13,7 +13,7 @@ export async function runPool<T>(
   items: T[],
   concurrency: number,
   task: (item: T, attempt: number) => Promise<void>,
-  opts: { retries?: number; retryDelayMs?: number; onDone?: (done: number) => void } = {},
+  opts: { retries?: number; retryDelayMs?: number; onDone?: (done: number) => void; signal?: AbortSignal } = {},
 ): Promise<PoolResult> {
   const latenciesMs: number[] = [];
   const errors: string[] = [];
@@ -22,7 +22,7 @@ export async function runPool<T>(
   let done = 0;
   const started = performance.now();
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !opts.signal?.aborted) {
       const item = items[next++];
       for (let attempt = 0; ; attempt++) {
         const t0 = performance.now();
@@ -31,7 +31,7 @@ export async function runPool<T>(
           latenciesMs.push(performance.now() - t0);
           break;
         } catch (err) {
-          if (attempt >= (opts.retries ?? 0)) {
+          if (attempt >= (opts.retries ?? 0) || opts.signal?.aborted) {
             failed += 1;
             if (errors.length < 5) errors.push(String(err));
             break;

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import pRetry, { AbortError } from 'p-retry';
+import pRetry from 'p-retry';
 import postgres from 'postgres';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { WORKER_HEAP_MB } from '../../worker/config';
@@ -45,10 +45,16 @@ export interface NodeService {
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-/** Starts `entry` with node and the tsx loader (one process: a signal reaches the service itself). */
-export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, ready: string, log?: (line: string) => void, nodeArgs: string[] = []): Promise<NodeService> {
+/**
+ * Starts `entry` with node and the tsx loader (one process: a signal reaches the service itself).
+ * `abort` kills it while it is still starting (a stack stopping during a restart).
+ */
+export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, ready: string, log?: (line: string) => void, nodeArgs: string[] = [], abort?: AbortSignal): Promise<NodeService> {
+  abort?.throwIfAborted();
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killWhileStarting = () => child.kill('SIGKILL');
+  abort?.addEventListener('abort', killWhileStarting, { once: true });
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -58,7 +64,7 @@ export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, re
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (c: Buffer) => log?.(c.toString().trimEnd()));
     child.once('exit', (code) => reject(new Error(`${entry} exited during start (code ${code})`)));
-  });
+  }).finally(() => abort?.removeEventListener('abort', killWhileStarting));
   return {
     process: child,
     peakMiB: () => peakMemoryMiB(child.pid),
@@ -118,31 +124,34 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   await writeWorkflowBundle(bundle);
   const workerArgs = [`--max-old-space-size=${opts.workerHeapMb ?? WORKER_HEAP_MB}`];
   const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ADMIN_TOKEN: adminToken, PORT: String(apiPort), LOG_LEVEL: 'WARN', SMTP_URL: '' };
-  let stopping = false;
+  // Aborted by stop(): ends supervised restarts and kills a worker still starting.
+  const supervision = new AbortController();
   let unexpected = 0;
   const intentional = new Set<NodeService>();
   const workers: NodeService[] = [];
+  /** A supervised restart in progress, per slot: restartWorker() and stop() wait for it. */
+  const restarts: (Promise<void> | undefined)[] = [];
   const startWorker = async (slot: number): Promise<void> => {
-    const svc = await startNodeService('worker/main.ts', { ...env, WORKFLOW_BUNDLE: bundle, ...opts.workerEnv }, 'worker polling', opts.log, workerArgs);
+    const svc = await startNodeService('worker/main.ts', { ...env, WORKFLOW_BUNDLE: bundle, ...opts.workerEnv }, 'worker polling', opts.log, workerArgs, supervision.signal);
     workers[slot] = svc;
     svc.process.once('exit', (code, signal) => {
-      if (stopping || intentional.has(svc)) return;
+      if (supervision.signal.aborted || intentional.has(svc)) return;
       unexpected += 1;
       opts.log?.(`[bench stack] worker ${slot + 1} exited on its own (code ${code}, signal ${signal}); starting it again`);
-      // As a supervisor (systemd's Restart=always) would: keep trying, a second apart and then slower, until it runs.
-      void pRetry(
-        async () => {
-          if (stopping) throw new AbortError('the stack is stopping');
-          await startWorker(slot);
-        },
-        {
-          retries: Infinity,
-          minTimeout: 1000,
-          maxTimeout: 10_000,
-          onFailedAttempt: ({ error, attemptNumber }) => opts.log?.(`[bench stack] worker ${slot + 1} could not be started again (attempt ${attemptNumber}): ${error.message}`),
-        },
-      ).catch(() => {});
+      superviseRestart(slot);
     });
+  };
+  /** As a supervisor (systemd's Restart=always) would: keep trying, a second apart and then slower, until it runs or the stack stops. */
+  const superviseRestart = (slot: number): void => {
+    restarts[slot] = pRetry(() => startWorker(slot), {
+      retries: Infinity,
+      minTimeout: 1000,
+      maxTimeout: 10_000,
+      signal: supervision.signal,
+      onFailedAttempt: ({ error, attemptNumber }) => opts.log?.(`[bench stack] worker ${slot + 1} could not be started again (attempt ${attemptNumber}): ${error.message}`),
+    })
+      .catch(() => {})
+      .finally(() => (restarts[slot] = undefined));
   };
   for (let slot = 0; slot < (opts.workers ?? 1); slot++) await startWorker(slot);
   const apiService = await startNodeService('api/main.ts', env, 'API listening', opts.log);
@@ -155,6 +164,8 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
     workers,
     apiService,
     restartWorker: async (signal = 'SIGKILL') => {
+      // Never two workers in one slot: a supervised restart in progress finishes first.
+      await restarts[0];
       intentional.add(workers[0]!);
       await workers[0]!.kill(signal);
       await startWorker(0);
@@ -171,7 +182,8 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
     },
     unexpectedWorkerExits: () => unexpected,
     stop: async () => {
-      stopping = true;
+      supervision.abort();
+      await Promise.all(restarts);
       await apiService.kill();
       for (const w of workers) await w.kill();
       await temporal.stop();

@@ -4,7 +4,9 @@
  * retries under the same Idempotency-Key, as a real client would:
  *   - the worker is SIGKILLed while self-assessments come in, and started again;
  *   - the Temporal dev server is stopped and started again on its SQLite file during the reviews;
- *   - PostgreSQL is stopped for 20 seconds while plans come in.
+ *   - PostgreSQL is stopped for 20 seconds while plans come in;
+ *   - the worker crashes while PostgreSQL is stopped: the stack's supervisor starts it again at
+ *     once, and it waits for the database instead of exiting (what a CI run once met).
  * After each, the month completes and locks, every accepted submission is in the read model
  * exactly once, and the read model agrees with what the workflows hold.
  */
@@ -22,8 +24,10 @@ const PEOPLE = directory.people.length;
 const UNITS = directory.units.map((u) => u.id);
 
 const serviceLog: string[] = [];
-/** The supervisor's lines (a worker exiting on its own, a restart failing), each with the lines before it. */
+/** This month's supervisor lines (a worker exiting on its own, a restart failing), each with the lines before it. */
 const supervisorLog: string[] = [];
+/** Lines of a worker or API waiting at start for PostgreSQL. */
+let databaseWaits = 0;
 /** Under the test timeout (300 s), so a stuck month fails with its own message. */
 const MONTH_DEADLINE_MS = 270_000;
 
@@ -41,6 +45,7 @@ describe('faults mid-month', () => {
         if (serviceLog.length > 200) serviceLog.shift();
         // What the services said just before a worker exited on its own, kept past the ring's turnover.
         if (line.startsWith('[bench stack]')) supervisorLog.push(serviceLog.slice(-40).join('\n'));
+        if (line.includes('PostgreSQL is not reachable')) databaseWaits += 1;
       },
     });
     sql = checkSql(stack.databaseUrl);
@@ -60,12 +65,19 @@ describe('faults mid-month', () => {
    * stuck and shows the services' last lines.
    */
   async function monthWith(period: string, step: Step, fault: () => Promise<void>): Promise<void> {
+    progress = 'not started';
+    supervisorLog.length = 0;
+    // Stops the month's requests when it gives up, so none run on into the stack's teardown.
+    const stop = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the ${period} month did not finish in ${MONTH_DEADLINE_MS / 1000} s; it got to: ${progress}; worker processes alive: ${stack.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).length}`)), MONTH_DEADLINE_MS);
+      timer = setTimeout(() => {
+        stop.abort();
+        reject(new Error(`the ${period} month did not finish in ${MONTH_DEADLINE_MS / 1000} s; it got to: ${progress}; worker processes alive: ${stack.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).length}`));
+      }, MONTH_DEADLINE_MS);
     });
     try {
-      await Promise.race([runMonth(period, step, fault), deadline]);
+      await Promise.race([runMonth(period, step, fault, stop.signal), deadline]);
     } catch (err) {
       if (supervisorLog.length > 0) console.error(`the worker supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`);
       console.error(`last lines of the worker and API:\n${serviceLog.slice(-40).join('\n')}`);
@@ -75,7 +87,7 @@ describe('faults mid-month', () => {
     }
   }
 
-  async function runMonth(period: string, step: Step, fault: () => Promise<void>): Promise<void> {
+  async function runMonth(period: string, step: Step, fault: () => Promise<void>, signal: AbortSignal): Promise<void> {
     let injected: Promise<void> | undefined;
     await driveMonth({
       api: stack.api,
@@ -84,6 +96,7 @@ describe('faults mid-month', () => {
       period,
       concurrency: 8,
       retries: 400,
+      signal,
       onProgress: (s, done, total) => {
         progress = `${s} ${done}/${total}${injected ? `, the ${step} fault injected` : ''}`;
         if (s === step && !injected && done >= total / 2) injected = fault();
@@ -98,11 +111,11 @@ describe('faults mid-month', () => {
       console.warn(`the worker exited on its own ${stack.unexpectedWorkerExits()} time(s) so far and was started again; the supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`);
     }
     // Results are published; an admin closes the complaint window early so the month locks now.
-    const call = apiClient(stack.api);
+    const call = apiClient(stack.api, signal);
     for (const unitId of UNITS) {
       await call(stack.adminToken, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { complaints: fromMs(Date.now() + 2000) });
     }
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 300 && !signal.aborted; i++) {
       const rows = await sql`select 1 from cycles where period = ${period} and phase = 'locked'`;
       if (rows.length === UNITS.length) break;
       await new Promise((r) => setTimeout(r, 200));
@@ -159,5 +172,20 @@ describe('faults mid-month', () => {
 
   it('survives PostgreSQL stopping for 20 seconds while plans come in', async () => {
     await monthWith('2031-04', 'plan', () => stack.pausePostgres(20_000));
+  }, 300_000);
+
+  it('survives the worker dying while PostgreSQL is stopped: restarted at once, it waits for the database', async () => {
+    const exitsBefore = stack.unexpectedWorkerExits();
+    databaseWaits = 0;
+    await monthWith('2031-05', 'plan', async () => {
+      const outage = stack.pausePostgres(20_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      // Not restartWorker(): a crash the supervisor must notice, as the one CI met.
+      stack.workers[0]!.process.kill('SIGKILL');
+      await outage;
+    });
+    expect(stack.unexpectedWorkerExits() - exitsBefore).toBe(1);
+    expect(supervisorLog.join('\n')).toContain('exited on its own (code null, signal SIGKILL)');
+    expect(databaseWaits, 'the restarted worker said it was waiting for PostgreSQL').toBeGreaterThan(0);
   }, 300_000);
 });
