@@ -26,7 +26,7 @@ const UNITS = directory.units.map((u) => u.id);
 const serviceLog: string[] = [];
 /** This month's supervisor lines (a worker exiting on its own, a restart failing), each with the lines before it. */
 const supervisorLog: string[] = [];
-/** Lines of a worker or API waiting at start for PostgreSQL. */
+/** This month's lines of a worker or API waiting at start for PostgreSQL. */
 let databaseWaits = 0;
 /** Under the test timeout (300 s), so a stuck month fails with its own message. */
 const MONTH_DEADLINE_MS = 270_000;
@@ -67,23 +67,20 @@ describe('faults mid-month', () => {
   async function monthWith(period: string, step: Step, fault: () => Promise<void>): Promise<void> {
     progress = 'not started';
     supervisorLog.length = 0;
-    // Stops the month's requests when it gives up, so none run on into the stack's teardown.
-    const stop = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        stop.abort();
-        reject(new Error(`the ${period} month did not finish in ${MONTH_DEADLINE_MS / 1000} s; it got to: ${progress}; worker processes alive: ${stack.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).length}`));
-      }, MONTH_DEADLINE_MS);
-    });
+    databaseWaits = 0;
+    // Also stops the month's requests when it gives up, so none run on into the stack's teardown.
+    const stop = AbortSignal.timeout(MONTH_DEADLINE_MS);
+    const deadline = new Promise<never>((_, reject) =>
+      stop.addEventListener('abort', () =>
+        reject(new Error(`the ${period} month did not finish in ${MONTH_DEADLINE_MS / 1000} s; it got to: ${progress}; worker processes alive: ${stack.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).length}`)),
+      ),
+    );
     try {
-      await Promise.race([runMonth(period, step, fault, stop.signal), deadline]);
+      await Promise.race([runMonth(period, step, fault, stop), deadline]);
     } catch (err) {
       if (supervisorLog.length > 0) console.error(`the worker supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`);
       console.error(`last lines of the worker and API:\n${serviceLog.slice(-40).join('\n')}`);
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -176,7 +173,6 @@ describe('faults mid-month', () => {
 
   it('survives the worker dying while PostgreSQL is stopped: restarted at once, it waits for the database', async () => {
     const exitsBefore = stack.unexpectedWorkerExits();
-    databaseWaits = 0;
     await monthWith('2031-05', 'plan', async () => {
       const outage = stack.pausePostgres(20_000);
       await new Promise((r) => setTimeout(r, 3000));
