@@ -21,7 +21,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** The pid in `postmaster.pid` when that process is still alive, else null. */
-function livePostmaster(dataDir: string): number | null {
+export function livePostmaster(dataDir: string): number | null {
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);

@@ -37,6 +37,9 @@ export const WorkerEnv = TemporalEnv.extend({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().optional(),
+  // Off: workflows keep no stack trace per promise, which halves what a replay costs (bench/README.md);
+  // on: the Temporal UI's stack-trace view works, for debugging where a workflow waits.
+  WORKER_STACK_TRACES: z.enum(['on', 'off']).default('off'),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;
 

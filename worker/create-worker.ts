@@ -21,9 +21,18 @@ export interface CreateWorkerOptions {
   /** Tuning that the benchmark measured; see bench/README.md. */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Whether workflows keep a stack trace for each promise, for the stack-trace query (the Temporal
+   * UI's view of where a workflow waits). Off by default: capturing them is about half of what a
+   * replay costs (bench/README.md).
+   */
+  stackTraces?: boolean;
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  // The SDK's workflow threads read this when they start, which Worker.create does (our patch of
+  // @temporalio/worker, patches/); a thread keeps the value it started with.
+  process.env.TEMPORAL_WORKFLOW_STACK_TRACES = opts.stackTraces ? 'on' : 'off';
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',

@@ -30,6 +30,7 @@ export async function runWorker(config: WorkerConfig, log: (msg: string) => void
     sql,
     temporal,
     ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
+    stackTraces: config.WORKER_STACK_TRACES === 'on',
     tuning: {
       maxCachedWorkflows,
       ...(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ? { maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),

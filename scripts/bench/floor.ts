@@ -5,10 +5,19 @@
 import { Client, Connection } from '@temporalio/client';
 import { benchFloorWorkflow, ping } from '../../workflows/bench-floor';
 import { TASK_QUEUE } from '../../workflows/messages';
+import type { CpuMeter } from './cpu';
 import { runPool } from './pool';
 import { figures, type StepFigures } from './stats';
 
-export async function measureFloor(opts: { address: string; count: number; concurrency: number; onProgress?: (done: number, total: number) => void }): Promise<StepFigures> {
+export const FLOOR_STEP = 'floor (bare update)';
+
+export async function measureFloor(opts: {
+  address: string;
+  count: number;
+  concurrency: number;
+  onProgress?: (done: number, total: number) => void;
+  meter?: Pick<CpuMeter, 'begin' | 'end'>;
+}): Promise<StepFigures> {
   const connection = await Connection.connect({ address: opts.address });
   try {
     const client = new Client({ connection });
@@ -18,10 +27,12 @@ export async function measureFloor(opts: { address: string; count: number; concu
     await runPool(ids, opts.concurrency, async (workflowId) => {
       await client.workflow.start(benchFloorWorkflow, { workflowId, taskQueue: TASK_QUEUE });
     });
+    opts.meter?.begin(FLOOR_STEP);
     const result = await runPool(ids, opts.concurrency, async (workflowId) => {
       await client.workflow.getHandle(workflowId).executeUpdate(ping, { args: [{ n: 1 }] });
     }, { onDone: (done) => opts.onProgress?.(done, ids.length) });
-    return figures('floor (bare update)', result.latenciesMs, result.failed, result.seconds);
+    opts.meter?.end(FLOOR_STEP, ids.length);
+    return figures(FLOOR_STEP, result.latenciesMs, result.failed, result.seconds);
   } finally {
     await connection.close();
   }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluationWorkflowId } from '../../workflows/messages';
 import { ensureTools, PROJECT_ROOT } from '../tools';
+import { cpuMeter, cpuTable } from './cpu';
 import { benchDirectory } from './directory';
 import { measureFloor } from './floor';
 import { apiClient, driveMonth, SUBMISSION_STEPS, type Step } from './month';
@@ -90,8 +91,10 @@ async function main(): Promise<void> {
     const loaded = await call<{ units: number; people: number }>(adminToken!, 'PUT', '/v1/org', directory);
     say(`directory: ${loaded.units} units, ${loaded.people} people; concurrency ${concurrency}`);
 
+    // Without a stack of our own, only this process's CPU can be read.
+    const meter = cpuMeter(() => stack?.pids() ?? {});
     const floorBar = bars.create(people, 0, { step: 'floor'.padEnd(15) });
-    const floor = await measureFloor({ address: temporalAddress!, count: people, concurrency, onProgress: (d) => floorBar.update(d) });
+    const floor = await measureFloor({ address: temporalAddress!, count: people, concurrency, meter, onProgress: (d) => floorBar.update(d) });
     floorBar.stop();
 
     const stepBars = new Map<Step, cliProgress.SingleBar>();
@@ -101,6 +104,7 @@ async function main(): Promise<void> {
       directory,
       period: args.period!,
       concurrency,
+      meter,
       onProgress: (step, done, total) => {
         let bar = stepBars.get(step);
         if (!bar) {
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
       floor,
       submissionsPerSecond: round(throughput, 1),
       ratioToFloor: round(throughput / floor.perSecond, 3),
+      cpuMsPerRequest: meter.perRequest(),
       monthWallSeconds: round(month.wallSeconds, 1),
       workers: stack?.workers.length ?? null,
       peakMemoryMiB: { worker: maxOrNull(stack?.workers.map((w) => w.peakMiB()) ?? []), workers: stack?.workers.map((w) => w.peakMiB()) ?? [], api: stack?.apiService.peakMiB() ?? null },
@@ -151,6 +156,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(result));
     } else {
       console.log(`\n${table([...month.steps, floor])}\n`);
+      console.log(`${cpuTable(result.cpuMsPerRequest)}\n`);
       console.log(`month wall time          ${result.monthWallSeconds} s`);
       console.log(`submissions (plan, self-assessment, review) ${result.submissionsPerSecond}/s; floor ${floor.perSecond}/s`);
       console.log(`ratio to floor           ${result.ratioToFloor}`);

@@ -9,6 +9,7 @@ import { collectiveOf, headOf, reviewerOf } from '../../domain/scope';
 import { fromMs } from '../../domain/calendar';
 import type { Directory } from '../../domain/types';
 import { runPool, type PoolResult } from './pool';
+import type { CpuMeter } from './cpu';
 import { figures, type StepFigures } from './stats';
 
 export type Step = 'tokens' | 'open' | 'plan' | 'self-assessment' | 'review' | 'deliberation' | 'approval' | 'publication';
@@ -26,6 +27,8 @@ export interface MonthOptions {
   retries?: number;
   /** Stops the month: requests in flight are abandoned and nothing is retried. */
   signal?: AbortSignal;
+  /** Told as each step starts and ends (with its request count), to measure what the step costs. */
+  meter?: Pick<CpuMeter, 'begin' | 'end'>;
 }
 
 export interface MonthResult {
@@ -73,12 +76,14 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
   const steps: StepFigures[] = [];
   const started = performance.now();
   const run = async <T>(step: Step, items: T[], task: (item: T) => Promise<void>): Promise<PoolResult> => {
+    opts.meter?.begin(step);
     const result = await runPool(items, opts.concurrency, task, {
       retries,
       retryDelayMs: 500,
       signal: opts.signal,
       onDone: (done) => opts.onProgress?.(step, done, items.length),
     });
+    opts.meter?.end(step, items.length);
     steps.push(figures(step, result.latenciesMs, result.failed, result.seconds));
     if (result.failed > 0) throw new Error(`${result.failed} ${step} request(s) failed: ${result.errors.join(' | ')}`);
     return result;

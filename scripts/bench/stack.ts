@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pRetry from 'p-retry';
 import postgres from 'postgres';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { livePostmaster, startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { WORKER_HEAP_MB } from '../../worker/config';
 import { writeWorkflowBundle } from '../bundle-workflows';
 import { startTemporalDevServer, type DevServer } from '../temporal-dev';
@@ -95,6 +95,8 @@ export interface BenchStack {
   restartTemporal: () => Promise<void>;
   /** Stops PostgreSQL, waits, and starts it again on the same data. */
   pausePostgres: (ms: number) => Promise<void>;
+  /** The process ids of each part now (PostgreSQL's postmaster, whose backends are its children), for CPU accounting. */
+  pids: () => Record<'worker' | 'api' | 'temporal' | 'postgres', number[]>;
   stop: () => Promise<void>;
 }
 
@@ -181,6 +183,15 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
       pg = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'evaluations', quiet: true });
     },
     unexpectedWorkerExits: () => unexpected,
+    pids: () => {
+      const known = (...pids: (number | null | undefined)[]) => pids.filter((p): p is number => typeof p === 'number');
+      return {
+        worker: known(...workers.map((w) => w.process.pid)),
+        api: known(apiService.process.pid),
+        temporal: known(temporal.process.pid),
+        postgres: known(livePostmaster(pgDir)),
+      };
+    },
     stop: async () => {
       supervision.abort();
       await Promise.all(restarts);

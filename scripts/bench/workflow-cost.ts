@@ -8,7 +8,8 @@
  *   under an SDK-only bundle and under ours, and for a month of `people` evaluations (their cycles
  *   opened, everything cached);
  * - **replay time**: a recorded evaluation history (`test/replay/histories/v1/`) replayed
- *   `replays` times, which is what a command costs when its workflow is no longer cached;
+ *   `replays` times, which is what a command costs when its workflow is no longer cached, with
+ *   the workflows' stack traces on and off (`WORKER_STACK_TRACES`);
  * - **an idle worker's resident memory**, started as `npm run worker` does, bundling the workflows
  *   with webpack at start and loading a prebuilt bundle (`WORKFLOW_BUNDLE`).
  *
@@ -100,7 +101,10 @@ async function main(): Promise<void> {
     const ours = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
     const sdkOnly = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'bench-floor.ts'), logger: quietBundlerLogger });
     const common = { address: temporal.address, activities };
-    console.log(`live heap per cached workflow (${people} people):`);
+    // As the worker runs by default (WORKER_STACK_TRACES=off); debugMode installs the SDK's hooks
+    // once, in this thread, so this holds for every cache measurement below.
+    process.env.TEMPORAL_WORKFLOW_STACK_TRACES = 'off';
+    console.log(`live heap per cached workflow (${people} people, stack traces off):`);
     await perCachedWorkflow('floor workflow, SDK-only bundle', { ...common, bundle: sdkOnly, queue: 'cost-bare', start: parkFloors('cost-bare') });
     await perCachedWorkflow('floor workflow, our bundle', { ...common, bundle: ours, queue: 'cost-full', start: parkFloors('cost-full') });
     // Cycles start their evaluations on the default queue, so this worker polls that one.
@@ -126,12 +130,22 @@ async function main(): Promise<void> {
     async function* histories() {
       for (let i = 0; i < replays; i++) yield { workflowId: 'eval:2032-03:cuong', history };
     }
-    for (let round = 1; round <= 2; round++) {
-      const t0 = performance.now();
-      let failed = 0;
-      for await (const r of Worker.runReplayHistories({ workflowBundle: ours }, histories())) if (r.error) failed += 1;
-      const ms = (performance.now() - t0) / replays;
-      console.log(`replay of an evaluation (${history.events?.length} events), round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`);
+    // Replay workers run in this thread (the SDK sets `debugMode`), where its hooks were installed
+    // once above. The SDK's types leave `debugMode` out of replay options, but it passes them on:
+    // false gives each replay worker a workflow thread, as in production, which reads the switch
+    // as it starts.
+    const inWorkflowThread = { debugMode: false };
+    for (const stackTraces of ['on', 'off']) {
+      process.env.TEMPORAL_WORKFLOW_STACK_TRACES = stackTraces;
+      for (let round = 1; round <= 2; round++) {
+        const t0 = performance.now();
+        let failed = 0;
+        for await (const r of Worker.runReplayHistories({ workflowBundle: ours, ...inWorkflowThread }, histories())) if (r.error) failed += 1;
+        const ms = (performance.now() - t0) / replays;
+        console.log(
+          `replay of an evaluation (${history.events?.length} events), stack traces ${stackTraces}, round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`,
+        );
+      }
     }
   } finally {
     await sql.end({ timeout: 5 });

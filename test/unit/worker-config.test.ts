@@ -31,6 +31,12 @@ describe('worker configuration', () => {
     expect(() => loadWorkerConfig({ ...base, WORKFLOW_BUNDLE: '/nonexistent/bundle.js' })).toThrow(/WORKFLOW_BUNDLE: no such file; write it with `npm run bundle:workflows`/);
   });
 
+  it('keeps workflow stack traces off unless asked, and names a bad switch', () => {
+    expect(loadWorkerConfig(base).WORKER_STACK_TRACES).toBe('off');
+    expect(loadWorkerConfig({ ...base, WORKER_STACK_TRACES: 'on' }).WORKER_STACK_TRACES).toBe('on');
+    expect(() => loadWorkerConfig({ ...base, WORKER_STACK_TRACES: 'yes' })).toThrow(/WORKER_STACK_TRACES/);
+  });
+
   it('names a bad value and a missing database', () => {
     expect(() => loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
     expect(() => loadWorkerConfig({})).toThrow(/DATABASE_URL/);
