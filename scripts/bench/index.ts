@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --people 2000 [--units 20] [--concurrency 32] [--workers 1] [--worker-heap MiB] [--json]`
+ * `npm run bench -- --people 2000 [--units 20] [--concurrency 32] [--workers 1] [--worker-heap MiB] [--directory-order] [--json]`
  *
  * Brings up the stack (Temporal dev server, Postgres, worker and API in their own processes) unless
  * `--api URL --admin-token T --temporal host:port` name one that answers; loads a synthetic city;
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
     'worker-heap': { type: 'string' },
     'worker-env': { type: 'string', multiple: true, default: [] },
+    'directory-order': { type: 'boolean', default: false },
   },
 });
 
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     const directory = benchDirectory(people, units);
     const call = apiClient(api!);
     const loaded = await call<{ units: number; people: number }>(adminToken!, 'PUT', '/v1/org', directory);
-    say(`directory: ${loaded.units} units, ${loaded.people} people; concurrency ${concurrency}`);
+    say(`directory: ${loaded.units} units, ${loaded.people} people; concurrency ${concurrency}; ${args['directory-order'] ? 'directory order in every step' : 'each step in its own seeded order'}`);
 
     // Without a stack of our own, only this process's CPU can be read.
     const meter = cpuMeter(() => stack?.pids() ?? {});
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
       period: args.period!,
       concurrency,
       meter,
+      shuffle: !args['directory-order'],
       onProgress: (step, done, total) => {
         let bar = stepBars.get(step);
         if (!bar) {
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
       people,
       units: directory.units.length,
       concurrency,
+      order: args['directory-order'] ? 'directory order in every step' : 'each step in its own seeded order',
       steps: month.steps,
       floor,
       submissionsPerSecond: round(throughput, 1),

@@ -5,6 +5,7 @@
  * (a killed worker, a restarted server) delays a submission but never doubles or loses it.
  * Used by `npm run bench` and by the fault tests.
  */
+import { createShuffle } from 'fast-shuffle';
 import { collectiveOf, headOf, reviewerOf } from '../../domain/scope';
 import { fromMs } from '../../domain/calendar';
 import type { Directory } from '../../domain/types';
@@ -14,6 +15,7 @@ import { figures, type StepFigures } from './stats';
 
 export type Step = 'tokens' | 'open' | 'plan' | 'self-assessment' | 'review' | 'deliberation' | 'approval' | 'publication';
 export const SUBMISSION_STEPS: Step[] = ['plan', 'self-assessment', 'review'];
+const STEP_SEEDS: Record<Step, number> = { tokens: 1, open: 2, plan: 3, 'self-assessment': 4, review: 5, deliberation: 6, approval: 7, publication: 8 };
 
 export interface MonthOptions {
   api: string;
@@ -29,6 +31,12 @@ export interface MonthOptions {
   signal?: AbortSignal;
   /** Told as each step starts and ends (with its request count), to measure what the step costs. */
   meter?: Pick<CpuMeter, 'begin' | 'end'>;
+  /**
+   * People file each step in an order of their own (seeded, so a run can be repeated); `false`
+   * keeps directory order in every step, the worst case for the worker's least-recently-used
+   * cache (bench/README.md). Default true.
+   */
+  shuffle?: boolean;
 }
 
 export interface MonthResult {
@@ -75,9 +83,11 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
   const retries = opts.retries ?? 60;
   const steps: StepFigures[] = [];
   const started = performance.now();
+  // One seed per step: each step's order differs from the last, as people's do.
+  const orderOf = <T>(step: Step, items: T[]): T[] => (opts.shuffle === false ? items : createShuffle(STEP_SEEDS[step], items));
   const run = async <T>(step: Step, items: T[], task: (item: T) => Promise<void>): Promise<PoolResult> => {
     opts.meter?.begin(step);
-    const result = await runPool(items, opts.concurrency, task, {
+    const result = await runPool(orderOf(step, items), opts.concurrency, task, {
       retries,
       retryDelayMs: 500,
       signal: opts.signal,

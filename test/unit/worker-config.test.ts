@@ -14,11 +14,11 @@ describe('worker configuration', () => {
   it.each([
     [200, 100],
     [256, 100],
-    [432, 1126],
-    [560, 1945],
-    [1024, 4915],
-    [4144, 24883],
-  ])('caches, in a heap of %i MiB, %i workflows (160 KiB each beside a 256 MiB reserve, at least 100)', (heap, cached) => {
+    [432, 1408],
+    [560, 2432],
+    [1024, 6144],
+    [4144, 31104],
+  ])('caches, in a heap of %i MiB, %i workflows (128 KiB each beside a 256 MiB reserve, at least 100)', (heap, cached) => {
     expect(defaultMaxCachedWorkflows(heap)).toBe(cached);
   });
 

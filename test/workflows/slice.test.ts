@@ -27,4 +27,25 @@ describe('thin slice', () => {
     const audit = await db.sql`select action from audit where subject = ${evaluationWorkflowId(period, 'cuong')} order by id`;
     expect(audit.map((a) => a.action)).toContain('evaluation.plan');
   });
+
+  it('writes a command and the phase change it causes to the read model once', async () => {
+    const period = '2032-07';
+    const { env, db } = stack;
+    await openCycleWith(env.client, 'hn', period, 'r1');
+    const handle = env.client.workflow.getHandle(evaluationWorkflowId(period, 'dung'));
+    await handle.executeUpdate(submitPlan, { args: [{ actor: { id: 'dung', roles: [] }, tasks: [{ title: 'Kế hoạch', target: '100%' }] }] });
+    const events = (await handle.fetchHistory()).events ?? [];
+    const completed = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes);
+    expect(completed).toBeGreaterThan(0);
+    // The rest of the workflow task that answered the update: its commands, up to the next task.
+    const next = events.findIndex((e, i) => i > completed && e.workflowTaskScheduledEventAttributes);
+    const answered = events.slice(completed, next === -1 ? undefined : next);
+    const writes = answered.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(writes).toHaveLength(1);
+    // That one write carried both: the plan, and the plan step no longer open (the month waits for the self-assessment).
+    const [row] = await db.sql<{ status: string }[]>`select status from evaluations where period = ${period} and person_id = 'dung'`;
+    expect(row?.status).toBe('planned');
+    const open = await db.sql`select kind from open_steps where workflow_id = ${evaluationWorkflowId(period, 'dung')}`;
+    expect(open).toEqual([]);
+  });
 });
