@@ -1,6 +1,7 @@
 /**
  * The floor: `count` bare updates on trivial workflows, one each, from this process's client at
- * the given concurrency, through the same worker and server as the month.
+ * the given concurrency, through the same worker and server as the month. The benchmark measures
+ * it before the month and again after it, on the server's history as the month left it.
  */
 import { Client, Connection } from '@temporalio/client';
 import { benchFloorWorkflow, ping } from '../../workflows/bench-floor';
@@ -9,12 +10,12 @@ import type { CpuMeter } from './cpu';
 import { runPool } from './pool';
 import { figures, type StepFigures } from './stats';
 
-export const FLOOR_STEP = 'floor (bare update)';
-
 export async function measureFloor(opts: {
   address: string;
   count: number;
   concurrency: number;
+  /** The row's name in the tables. */
+  label: string;
   onProgress?: (done: number, total: number) => void;
   meter?: Pick<CpuMeter, 'begin' | 'end'>;
 }): Promise<StepFigures> {
@@ -27,12 +28,12 @@ export async function measureFloor(opts: {
     await runPool(ids, opts.concurrency, async (workflowId) => {
       await client.workflow.start(benchFloorWorkflow, { workflowId, taskQueue: TASK_QUEUE });
     });
-    opts.meter?.begin(FLOOR_STEP);
+    opts.meter?.begin(opts.label);
     const result = await runPool(ids, opts.concurrency, async (workflowId) => {
       await client.workflow.getHandle(workflowId).executeUpdate(ping, { args: [{ n: 1 }] });
     }, { onDone: (done) => opts.onProgress?.(done, ids.length) });
-    opts.meter?.end(FLOOR_STEP, ids.length);
-    return figures(FLOOR_STEP, result.latenciesMs, result.failed, result.seconds);
+    opts.meter?.end(opts.label, ids.length);
+    return figures(opts.label, result.latenciesMs, result.failed, result.seconds);
   } finally {
     await connection.close();
   }
