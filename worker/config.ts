@@ -37,7 +37,7 @@ export const WorkerEnv = TemporalEnv.extend({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().optional(),
-  // Off: workflows keep no stack trace per promise, which halves what a replay costs (bench/README.md);
+  // Off: workflows keep no stack trace per promise, which saves about a third of a replay's CPU (bench/README.md);
   // on: the Temporal UI's stack-trace view works, for debugging where a workflow waits.
   WORKER_STACK_TRACES: z.enum(['on', 'off']).default('off'),
 });
@@ -52,7 +52,7 @@ export const WORKER_HEAP_MB = 384;
 
 /**
  * Measured live heap of one cached evaluation with its cycle's share: 111 KiB with stack traces
- * off, the default (140 KiB with them on; bench/README.md); 128 leaves some slack.
+ * off, the default (140 KiB with them on, measured in session 4; bench/README.md); 128 leaves some slack.
  */
 const CACHED_WORKFLOW_KIB = 128;
 /** Heap kept for the bundle, activities, garbage between collections. */

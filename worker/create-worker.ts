@@ -23,7 +23,7 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
    * Whether workflows keep a stack trace for each promise, for the stack-trace query (the Temporal
-   * UI's view of where a workflow waits). Off by default: capturing them is about half of what a
+   * UI's view of where a workflow waits). Off by default: capturing them is about a third of what a
    * replay costs (bench/README.md).
    */
   stackTraces?: boolean;
@@ -31,7 +31,8 @@ export interface CreateWorkerOptions {
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   // The SDK's workflow threads read this when they start, which Worker.create does (our patch of
-  // @temporalio/worker, patches/); a thread keeps the value it started with.
+  // @temporalio/worker, patches/); a thread keeps the value it started with. Create workers with
+  // different settings one after the other: this variable is the process's.
   process.env.TEMPORAL_WORKFLOW_STACK_TRACES = opts.stackTraces ? 'on' : 'off';
   return Worker.create({
     connection: opts.connection,

@@ -1,7 +1,7 @@
 /**
  * CPU time per request, by process, for the benchmark's second table: where a step's work goes
  * (worker, API, Temporal server, PostgreSQL, the benchmark's own client). Read from /proc, so
- * Linux only; elsewhere the table shows only the client.
+ * Linux only; elsewhere every column but the client's reads 0.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { round } from './stats';
@@ -37,20 +37,29 @@ function readStats(): Map<number, ProcStat> {
   return stats;
 }
 
-/** CPU seconds used so far by each root process and its live descendants (PostgreSQL's backends, say). */
-function treeSeconds(roots: number[], stats: Map<number, ProcStat>): number {
+/** CPU ticks used so far by each process of the trees under `roots` (PostgreSQL's backends, say), by pid. */
+function treeTicks(roots: number[], stats: Map<number, ProcStat>): Map<number, number> {
   const children = new Map<number, number[]>();
   for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
-  let ticks = 0;
-  const seen = new Set<number>();
+  const ticks = new Map<number, number>();
   const queue = [...roots];
   while (queue.length) {
     const pid = queue.pop()!;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    ticks += stats.get(pid)?.ticks ?? 0;
+    if (ticks.has(pid) || !stats.has(pid)) continue;
+    ticks.set(pid, stats.get(pid)!.ticks);
     queue.push(...(children.get(pid) ?? []));
   }
+  return ticks;
+}
+
+/**
+ * CPU seconds the processes alive at `after` used since `before`; one that started in between
+ * counts from zero. One that ended in between is lost unless a process of the tree reaped it
+ * (a backend's CPU shows in its postmaster's), so a restart undercounts its step, never goes below zero.
+ */
+function secondsBetween(before: Map<number, number> | undefined, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before?.get(pid) ?? 0);
   return ticks / TICKS_PER_SECOND;
 }
 
@@ -63,17 +72,21 @@ export interface CpuMeter {
   perRequest(): Record<string, Record<string, number>>;
 }
 
-/** Samples the processes `roots()` names (read at each sample, so a restarted worker counts) and this process as `client`. */
+interface Sample {
+  trees: Record<string, Map<number, number>>;
+  clientSeconds: number;
+}
+
+/** Samples the processes `roots()` names (read at each sample, so a restarted worker's new process counts) and this process as `client`. */
 export function cpuMeter(roots: () => ProcessRoots): CpuMeter {
-  const sample = (): Record<string, number> => {
+  const sample = (): Sample => {
     const stats = readStats();
     const own = process.cpuUsage();
-    const out: Record<string, number> = {};
-    for (const [name, pids] of Object.entries(roots())) out[name] = treeSeconds(pids, stats);
-    out.client = (own.user + own.system) / 1e6;
-    return out;
+    const trees: Record<string, Map<number, number>> = {};
+    for (const [name, pids] of Object.entries(roots())) trees[name] = treeTicks(pids, stats);
+    return { trees, clientSeconds: (own.user + own.system) / 1e6 };
   };
-  const started = new Map<string, Record<string, number>>();
+  const started = new Map<string, Sample>();
   const results: Record<string, Record<string, number>> = {};
   return {
     begin: (step) => void started.set(step, sample()),
@@ -81,10 +94,13 @@ export function cpuMeter(roots: () => ProcessRoots): CpuMeter {
       const before = started.get(step);
       if (!before || requests === 0) return;
       const after = sample();
+      const seconds: Record<string, number> = {};
+      for (const [name, tree] of Object.entries(after.trees)) seconds[name] = secondsBetween(before.trees[name], tree);
+      seconds.client = after.clientSeconds - before.clientSeconds;
       const row: Record<string, number> = {};
       let total = 0;
-      for (const [name, seconds] of Object.entries(after)) {
-        const ms = ((seconds - (before[name] ?? 0)) * 1000) / requests;
+      for (const [name, s] of Object.entries(seconds)) {
+        const ms = (s * 1000) / requests;
         row[name] = round(ms, 1);
         total += ms;
       }

@@ -4,8 +4,9 @@
  * from test/workflows/month.test.ts and cases.test.ts run with RECORD_HISTORIES=1; `v1/` keeps
  * those of the first release (and a monthly opener run recorded before its proposal scan was
  * added behind `patched`), with two read-model writes where a command also changes the phase; the
- * month's histories at the top level were recorded after `read-model-one-write-per-activation`. A file is named after its workflow ID with ':' written as '__'
- * (workflow code reads its ID, so replay must use the real one).
+ * month's histories at the top level were recorded after `read-model-one-write-per-activation`.
+ * A file is named after its workflow ID with ':' written as '__' (workflow code reads its ID, so
+ * replay must use the real one).
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';

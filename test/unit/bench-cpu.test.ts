@@ -38,6 +38,24 @@ describe('bench CPU meter', () => {
     }
   });
 
+  it('counts a process that replaced another during the step from zero, not against the first one\'s CPU', async () => {
+    const burner = (ms: number) => spawn(process.execPath, ['-e', `const t = Date.now() + ${ms}; while (Date.now() < t); setTimeout(() => {}, 5000)`]);
+    const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // The first process has used ~500 ms of CPU when the step begins; it is killed and a second one uses ~300 ms.
+    let current = burner(500);
+    await settle(900);
+    const meter = cpuMeter(() => ({ restarted: [current.pid!] }));
+    meter.begin('restart');
+    current.kill('SIGKILL');
+    current = burner(300);
+    await settle(900);
+    meter.end('restart', 1);
+    current.kill('SIGKILL');
+    const ms = meter.perRequest().restart!.restarted!;
+    expect(ms).toBeGreaterThan(150);
+    expect(ms).toBeLessThan(450);
+  });
+
   it('prints one row per step and one column per process', () => {
     const text = cpuTable({ plan: { worker: 12.5, api: 5.5, total: 18 }, floor: { worker: 6.7, total: 6.7 } });
     const lines = text.split('\n');
