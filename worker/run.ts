@@ -49,7 +49,9 @@ export async function runWorker(config: WorkerConfig, log: (msg: string) => void
   });
   return {
     stop: async () => {
-      worker.shutdown();
+      // The SDK's runtime also shuts its workers down on SIGINT and SIGTERM, and a second
+      // shutdown() throws: stop only a running worker, then wait as every caller does.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },
     done,
