@@ -29,11 +29,18 @@ export interface CreateWorkerOptions {
   stackTraces?: boolean;
 }
 
+/**
+ * Sets whether the SDK's workflow threads started from now on keep per-promise stack traces. They
+ * read it as they start, which Worker.create does (our patch of @temporalio/worker, patches/); a
+ * thread keeps the value it started with. The setting is the process's: create workers with
+ * different settings one after the other.
+ */
+export function setWorkflowStackTraces(on: boolean): void {
+  process.env.TEMPORAL_WORKFLOW_STACK_TRACES = on ? 'on' : 'off';
+}
+
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  // The SDK's workflow threads read this when they start, which Worker.create does (our patch of
-  // @temporalio/worker, patches/); a thread keeps the value it started with. Create workers with
-  // different settings one after the other: this variable is the process's.
-  process.env.TEMPORAL_WORKFLOW_STACK_TRACES = opts.stackTraces ? 'on' : 'off';
+  setWorkflowStackTraces(opts.stackTraces ?? false);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',

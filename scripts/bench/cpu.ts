@@ -4,19 +4,19 @@
  * Linux only; elsewhere every column but the client's reads 0.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { round } from './stats';
+import { round, textTable } from './stats';
 
 /** Clock ticks per second of /proc's times (`getconf CLK_TCK`; 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-interface ProcStat {
-  ppid: number;
-  /** utime + stime + cutime + cstime: the process's own CPU and that of children it has reaped. */
-  ticks: number;
+interface ProcStats {
+  /** utime + stime + cutime + cstime by pid: each process's own CPU and that of children it has reaped. */
+  ticks: Map<number, number>;
+  children: Map<number, number[]>;
 }
 
-function readStats(): Map<number, ProcStat> {
-  const stats = new Map<number, ProcStat>();
+function readStats(): ProcStats {
+  const stats: ProcStats = { ticks: new Map(), children: new Map() };
   let entries: string[];
   try {
     entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
@@ -29,7 +29,10 @@ function readStats(): Map<number, ProcStat> {
       // The command name is in parentheses and may hold spaces: the fields start after the last ')'.
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
       const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: utime + stime + cutime + cstime });
+      const pid = Number(entry);
+      const ppid = Number(fields[1]);
+      stats.ticks.set(pid, utime + stime + cutime + cstime);
+      stats.children.set(ppid, [...(stats.children.get(ppid) ?? []), pid]);
     } catch {
       // The process ended while we read.
     }
@@ -38,16 +41,15 @@ function readStats(): Map<number, ProcStat> {
 }
 
 /** CPU ticks used so far by each process of the trees under `roots` (PostgreSQL's backends, say), by pid. */
-function treeTicks(roots: number[], stats: Map<number, ProcStat>): Map<number, number> {
-  const children = new Map<number, number[]>();
-  for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
+function treeTicks(roots: number[], stats: ProcStats): Map<number, number> {
   const ticks = new Map<number, number>();
   const queue = [...roots];
   while (queue.length) {
     const pid = queue.pop()!;
-    if (ticks.has(pid) || !stats.has(pid)) continue;
-    ticks.set(pid, stats.get(pid)!.ticks);
-    queue.push(...(children.get(pid) ?? []));
+    const own = stats.ticks.get(pid);
+    if (ticks.has(pid) || own === undefined) continue;
+    ticks.set(pid, own);
+    queue.push(...(stats.children.get(pid) ?? []));
   }
   return ticks;
 }
@@ -115,8 +117,5 @@ export function cpuMeter(roots: () => ProcessRoots): CpuMeter {
 export function cpuTable(perRequest: Record<string, Record<string, number>>): string {
   const names = [...new Set(Object.values(perRequest).flatMap((r) => Object.keys(r)))];
   const head = ['CPU ms per request', ...names];
-  const body = Object.entries(perRequest).map(([step, row]) => [step, ...names.map((n) => String(row[n] ?? ''))]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return textTable(head, Object.entries(perRequest).map(([step, row]) => [step, ...names.map((n) => String(row[n] ?? ''))]));
 }

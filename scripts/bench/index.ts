@@ -49,6 +49,7 @@ for (const [name, value] of [['people', people], ['units', units], ['concurrency
     process.exit(2);
   }
 }
+const order = args['directory-order'] ? 'directory order in every step' : 'each step in its own seeded order';
 const say = (line: string) => {
   if (!args.json) console.log(line);
 };
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     const directory = benchDirectory(people, units);
     const call = apiClient(api!);
     const loaded = await call<{ units: number; people: number }>(adminToken!, 'PUT', '/v1/org', directory);
-    say(`directory: ${loaded.units} units, ${loaded.people} people; concurrency ${concurrency}; ${args['directory-order'] ? 'directory order in every step' : 'each step in its own seeded order'}`);
+    say(`directory: ${loaded.units} units, ${loaded.people} people; concurrency ${concurrency}; ${order}`);
 
     // Without a stack of our own, only this process's CPU can be read.
     const meter = cpuMeter(() => stack?.pids() ?? {});
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
       people,
       units: directory.units.length,
       concurrency,
-      order: args['directory-order'] ? 'directory order in every step' : 'each step in its own seeded order',
+      order,
       steps: month.steps,
       floor: floorBefore,
       floorAfter,

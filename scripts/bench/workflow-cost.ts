@@ -28,7 +28,7 @@ import { createSql } from '../../db/sql';
 import { historyFromJson } from '../../test/support/histories';
 import { installQuietRuntime, openCycleWith } from '../../test/support/temporal';
 import { WORKER_HEAP_MB } from '../../worker/config';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { setWorkflowStackTraces, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { quietBundlerLogger, writeWorkflowBundle } from '../bundle-workflows';
 import { TASK_QUEUE } from '../../workflows/messages';
 import { startTemporalDevServer } from '../temporal-dev';
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     const common = { address: temporal.address, activities };
     // As the worker runs by default (WORKER_STACK_TRACES=off); debugMode installs the SDK's hooks
     // once, in this thread, so this holds for every cache measurement below.
-    process.env.TEMPORAL_WORKFLOW_STACK_TRACES = 'off';
+    setWorkflowStackTraces(false);
     console.log(`live heap per cached workflow (${people} people, stack traces off):`);
     await perCachedWorkflow('floor workflow, SDK-only bundle', { ...common, bundle: sdkOnly, queue: 'cost-bare', start: parkFloors('cost-bare') });
     await perCachedWorkflow('floor workflow, our bundle', { ...common, bundle: ours, queue: 'cost-full', start: parkFloors('cost-full') });
@@ -135,15 +135,15 @@ async function main(): Promise<void> {
     // false gives each replay worker a workflow thread, as in production, which reads the switch
     // as it starts.
     const inWorkflowThread = { debugMode: false };
-    for (const stackTraces of ['on', 'off']) {
-      process.env.TEMPORAL_WORKFLOW_STACK_TRACES = stackTraces;
+    for (const stackTraces of [true, false]) {
+      setWorkflowStackTraces(stackTraces);
       for (let round = 1; round <= 2; round++) {
         const t0 = performance.now();
         let failed = 0;
         for await (const r of Worker.runReplayHistories({ workflowBundle: ours, ...inWorkflowThread }, histories())) if (r.error) failed += 1;
         const ms = (performance.now() - t0) / replays;
         console.log(
-          `replay of an evaluation (${history.events?.length} events), stack traces ${stackTraces}, round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`,
+          `replay of an evaluation (${history.events?.length} events), stack traces ${stackTraces ? 'on' : 'off'}, round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`,
         );
       }
     }
