@@ -4,20 +4,16 @@
  * `WORKFLOW_BUNDLE=<path>` loads it as is: it starts in seconds and never carries webpack's memory
  * (bench/README.md), and every worker of a deployment runs byte-for-byte the same workflow code.
  */
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { bundleWorkflows } from '../worker/bundle';
 import { PROJECT_ROOT } from './tools';
-
-/** Webpack's progress lines are noise here; its warnings and errors are not. */
-export const quietBundlerLogger = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
 export const DEFAULT_BUNDLE_PATH = resolve(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
 /** Bundles the workflows into `path` (or writes `code` already bundled) and returns its size in bytes. */
 export async function writeWorkflowBundle(path = DEFAULT_BUNDLE_PATH, code?: string): Promise<number> {
-  const text = code ?? (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })).code;
+  const text = code ?? (await bundleWorkflows()).code;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return text.length;

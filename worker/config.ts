@@ -51,10 +51,11 @@ export type WorkerConfig = z.infer<typeof WorkerEnv>;
 export const WORKER_HEAP_MB = 384;
 
 /**
- * Measured live heap of one cached evaluation with its cycle's share: 111 KiB with stack traces
- * off, the default (140 KiB with them on, measured in session 4; bench/README.md); 128 leaves some slack.
+ * Measured live heap of one cached evaluation with its cycle's share: 92 KiB with stack traces off
+ * and the domain modules shared (104–111 with a copy of them per workflow, 140 with stack traces
+ * on; bench/README.md); 108 leaves some slack.
  */
-const CACHED_WORKFLOW_KIB = 128;
+const CACHED_WORKFLOW_KIB = 108;
 /** Heap kept for the bundle, activities, garbage between collections. */
 const HEAP_RESERVE_MIB = 256;
 

@@ -16,7 +16,7 @@
  * Run it with nothing else busy: `--expose-gc` is set by the npm script.
  */
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,8 +28,9 @@ import { createSql } from '../../db/sql';
 import { historyFromJson } from '../../test/support/histories';
 import { installQuietRuntime, openCycleWith } from '../../test/support/temporal';
 import { WORKER_HEAP_MB } from '../../worker/config';
-import { setWorkflowStackTraces, WORKFLOWS_PATH } from '../../worker/create-worker';
-import { quietBundlerLogger, writeWorkflowBundle } from '../bundle-workflows';
+import { bundleWorkflows } from '../../worker/bundle';
+import { setWorkflowStackTraces } from '../../worker/create-worker';
+import { writeWorkflowBundle } from '../bundle-workflows';
 import { TASK_QUEUE } from '../../workflows/messages';
 import { startTemporalDevServer } from '../temporal-dev';
 import { ensureTools, PROJECT_ROOT } from '../tools';
@@ -98,24 +99,23 @@ async function main(): Promise<void> {
       for (let i = 0; i < people; i++) await client.workflow.start('benchFloorWorkflow', { taskQueue: queue, workflowId: `${queue}-${i}` });
     };
     // One bundle of ours serves every measurement below, as one serves every worker in production.
-    const ours = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-    const sdkOnly = await bundleWorkflowCode({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'bench-floor.ts'), logger: quietBundlerLogger });
+    const ours = await bundleWorkflows();
+    const oursUnshared = await bundleWorkflows({ preload: false });
+    const sdkOnly = await bundleWorkflows({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'bench-floor.ts'), preload: false });
     const common = { address: temporal.address, activities };
     // As the worker runs by default (WORKER_STACK_TRACES=off); debugMode installs the SDK's hooks
     // once, in this thread, so this holds for every cache measurement below.
     setWorkflowStackTraces(false);
     console.log(`live heap per cached workflow (${people} people, stack traces off):`);
     await perCachedWorkflow('floor workflow, SDK-only bundle', { ...common, bundle: sdkOnly, queue: 'cost-bare', start: parkFloors('cost-bare') });
-    await perCachedWorkflow('floor workflow, our bundle', { ...common, bundle: ours, queue: 'cost-full', start: parkFloors('cost-full') });
-    // Cycles start their evaluations on the default queue, so this worker polls that one.
-    await perCachedWorkflow('evaluations (and their cycles), month opened', {
-      ...common,
-      bundle: ours,
-      queue: TASK_QUEUE,
-      start: async (client) => {
-        for (let u = 1; u <= units; u++) await openCycleWith(client, `u${String(u).padStart(4, '0')}`, '2031-01');
-      },
-    });
+    await perCachedWorkflow('floor workflow, our bundle, domain per workflow', { ...common, bundle: oursUnshared, queue: 'cost-unshared', start: parkFloors('cost-unshared') });
+    await perCachedWorkflow('floor workflow, our bundle, domain shared', { ...common, bundle: ours, queue: 'cost-full', start: parkFloors('cost-full') });
+    // Cycles start their evaluations on the default queue, so these workers poll that one, a month each.
+    const openMonth = (period: string) => async (client: Client) => {
+      for (let u = 1; u <= units; u++) await openCycleWith(client, `u${String(u).padStart(4, '0')}`, period);
+    };
+    await perCachedWorkflow('evaluations (and cycles), domain per workflow', { ...common, bundle: oursUnshared, queue: TASK_QUEUE, start: openMonth('2031-01') });
+    await perCachedWorkflow('evaluations (and cycles), domain shared', { ...common, bundle: ours, queue: TASK_QUEUE, start: openMonth('2031-02') });
     await activitiesClient.connection.close();
 
     console.log('an idle worker:');
@@ -135,15 +135,20 @@ async function main(): Promise<void> {
     // false gives each replay worker a workflow thread, as in production, which reads the switch
     // as it starts.
     const inWorkflowThread = { debugMode: false };
-    for (const stackTraces of [true, false]) {
+    const runs = [
+      { stackTraces: true, bundle: ours, what: 'domain shared' },
+      { stackTraces: false, bundle: ours, what: 'domain shared' },
+      { stackTraces: false, bundle: oursUnshared, what: 'domain per workflow' },
+    ];
+    for (const { stackTraces, bundle, what } of runs) {
       setWorkflowStackTraces(stackTraces);
       for (let round = 1; round <= 2; round++) {
         const t0 = performance.now();
         let failed = 0;
-        for await (const r of Worker.runReplayHistories({ workflowBundle: ours, ...inWorkflowThread }, histories())) if (r.error) failed += 1;
+        for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, ...inWorkflowThread }, histories())) if (r.error) failed += 1;
         const ms = (performance.now() - t0) / replays;
         console.log(
-          `replay of an evaluation (${history.events?.length} events), stack traces ${stackTraces ? 'on' : 'off'}, round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`,
+          `replay of an evaluation (${history.events?.length} events), stack traces ${stackTraces ? 'on' : 'off'}, ${what}, round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`,
         );
       }
     }

@@ -188,6 +188,10 @@ describe('cycle API on the real servers', () => {
     const found: string[] = [];
     for await (const wf of s.temporal.workflow.list({ query: `UnitId = 'snv' AND Period = '${PERIOD}' AND Phase = 'published'` })) found.push(wf.workflowId);
     expect(found).toEqual([`cycle:snv:${PERIOD}`]);
+    // And an evaluation by its person and month (its phase is in the read model, not a search attribute).
+    const evaluations: string[] = [];
+    for await (const wf of s.temporal.workflow.list({ query: `PersonId = 'ngoc' AND Period = '${PERIOD}'` })) evaluations.push(wf.workflowId);
+    expect(evaluations).toEqual([`eval:${PERIOD}:ngoc`]);
 
     const annual = await s.call('khanh', 'GET', '/v1/annual/snv/2026');
     expect(annual.status).toBe(200);

@@ -3,8 +3,9 @@
  * a change that would break running workflows (a non-determinism) fails CI. The histories come
  * from test/workflows/month.test.ts and cases.test.ts run with RECORD_HISTORIES=1; `v1/` keeps
  * those of the first release (and a monthly opener run recorded before its proposal scan was
- * added behind `patched`), with two read-model writes where a command also changes the phase; the
- * month's histories at the top level were recorded after `read-model-one-write-per-activation`.
+ * added behind `patched`), with two read-model writes where a command also changes the phase;
+ * `v2/` the month recorded after `read-model-one-write-per-activation`; the month's histories at
+ * the top level were recorded after `evaluation-phase-in-read-model-only`.
  * A file is named after its workflow ID with ':' written as '__' (workflow code reads its ID, so
  * replay must use the real one).
  */
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { historyFromJson } from '../support/histories';
 import { installQuietRuntime } from '../support/temporal';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { WORKFLOWS_PATH, workflowBundlerOptions } from '../../worker/bundle';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
 
@@ -41,7 +42,7 @@ describe('replay of recorded histories', () => {
     installQuietRuntime();
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, recorded)) {
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }, recorded)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
     }

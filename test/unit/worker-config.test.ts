@@ -14,11 +14,11 @@ describe('worker configuration', () => {
   it.each([
     [200, 100],
     [256, 100],
-    [432, 1408],
-    [560, 2432],
-    [1024, 6144],
-    [4144, 31104],
-  ])('caches, in a heap of %i MiB, %i workflows (128 KiB each beside a 256 MiB reserve, at least 100)', (heap, cached) => {
+    [432, 1668],
+    [560, 2882],
+    [1024, 7281],
+    [4144, 36864],
+  ])('caches, in a heap of %i MiB, %i workflows (108 KiB each beside a 256 MiB reserve, at least 100)', (heap, cached) => {
     expect(defaultMaxCachedWorkflows(heap)).toBe(cached);
   });
 

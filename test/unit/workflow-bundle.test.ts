@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bundleWorkflows, SHARED_DOMAIN_MODULES } from '../../worker/bundle';
 
 // Every module a workflow imports is loaded into each cached workflow's sandbox; zod alone made
 // a cached workflow cost ~0.7 MiB more (bench/README.md), so schemas stay out of that graph.
@@ -45,4 +46,22 @@ describe('workflow bundle', () => {
     expect(packages.has('zod')).toBe(false);
     for (const p of packages) expect(p).toMatch(/^@temporalio\/(workflow|common)$/);
   });
+
+  it('shares exactly the domain modules the workflows import, and those import no package', () => {
+    const domain = [...modules].filter((m) => m.startsWith(resolve(root, 'domain'))).map((m) => m.slice(root.length + 'domain/'.length, -'.ts'.length));
+    expect(domain.sort()).toEqual([...SHARED_DOMAIN_MODULES].sort());
+    // A package (the SDK above all) holds per-workflow state; a shared module must not load one.
+    for (const name of SHARED_DOMAIN_MODULES) {
+      expect(valueImports(resolve(root, 'domain', `${name}.ts`)).filter((spec) => !spec.startsWith('.')), name).toEqual([]);
+    }
+  });
+
+  it('is built to load the shared modules once, before any workflow', async () => {
+    const { code } = await bundleWorkflows();
+    const preload = /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+    const required = [...preload.matchAll(/require__\(.*"\.\/domain\/([^"]+)\.ts"\)/g)].map((m) => m[1]);
+    expect(required.sort()).toEqual([...SHARED_DOMAIN_MODULES].sort());
+    const { code: unshared } = await bundleWorkflows({ preload: false });
+    expect(/exports\.preloadModules = function preloadModules\(\) \{\s*\}/.test(unshared)).toBe(true);
+  }, 60_000);
 });

@@ -48,4 +48,21 @@ describe('thin slice', () => {
     const open = await db.sql`select kind from open_steps where workflow_id = ${evaluationWorkflowId(period, 'dung')}`;
     expect(open).toEqual([]);
   });
+
+  it('keeps an evaluation findable by unit, period and person, and its phase in the read model only', async () => {
+    const period = '2032-08';
+    const { env, db } = stack;
+    await openCycleWith(env.client, 'hn', period, 'r1');
+    const handle = env.client.workflow.getHandle(evaluationWorkflowId(period, 'khanh'));
+    await handle.executeUpdate(submitPlan, { args: [{ actor: { id: 'khanh', roles: [] }, tasks: [{ title: 'Kế hoạch', target: '100%' }] }] });
+    const events = (await handle.fetchHistory()).events ?? [];
+    // One upsert of ours when it starts; the plan, which moves the phase, adds none (each was a
+    // visibility write). The SDK upserts TemporalChangeVersion for each patch itself.
+    const upserts = events
+      .map((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}))
+      .filter((fields) => fields.length > 0 && !fields.includes('TemporalChangeVersion'));
+    expect(upserts.map((fields) => fields.sort())).toEqual([['Period', 'PersonId', 'UnitId']]);
+    const [row] = await db.sql<{ status: string }[]>`select status from evaluations where period = ${period} and person_id = 'khanh'`;
+    expect(row?.status).toBe('planned');
+  });
 });

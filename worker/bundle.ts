@@ -1,0 +1,33 @@
+/**
+ * How the workflow code is bundled, in one place: the worker (bundling at start), the prebuilt
+ * bundle (`npm run bundle:workflows`), the replay tests and the benchmarks all bundle it this way.
+ */
+import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * The domain modules the workflows import. They hold rules and constants only, no per-workflow
+ * state, so the worker loads them once into its shared V8 context (the SDK's `preloadModules`,
+ * which deep-freezes them) instead of once per cached or replayed workflow. `test/unit/workflow-bundle.test.ts`
+ * checks this list against the workflows' import graph.
+ */
+export const SHARED_DOMAIN_MODULES = ['calendar', 'caps', 'cases', 'config', 'deliberation', 'eligibility', 'errors', 'quota', 'scoring', 'triggers', 'votes'];
+
+export const sharedModulePaths = (): string[] => SHARED_DOMAIN_MODULES.map((m) => fileURLToPath(new URL(`../domain/${m}.ts`, import.meta.url)));
+
+/** The bundler options every worker uses. */
+export const workflowBundlerOptions = (): Pick<BundleOptions, 'preloadModules'> => ({ preloadModules: sharedModulePaths() });
+
+/** Webpack's progress lines are noise here; its warnings and errors are not. */
+export const quietBundlerLogger = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+/** The workflows bundled as the worker runs them (`preload: false` loads every module per workflow, for comparison). */
+export function bundleWorkflows(opts: { preload?: boolean; workflowsPath?: string } = {}) {
+  return bundleWorkflowCode({
+    workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH,
+    logger: quietBundlerLogger,
+    ...(opts.preload === false ? {} : workflowBundlerOptions()),
+  });
+}
