@@ -13,9 +13,11 @@ import { runPool, type PoolResult } from './pool';
 import type { CpuMeter } from './cpu';
 import { figures, type StepFigures } from './stats';
 
-export type Step = 'tokens' | 'open' | 'plan' | 'self-assessment' | 'review' | 'deliberation' | 'approval' | 'publication';
+export type Step = 'tokens' | 'open' | 'plan' | 'self-assessment opens' | 'self-assessment' | 'review' | 'deliberation' | 'approval' | 'publication';
 export const SUBMISSION_STEPS: Step[] = ['plan', 'self-assessment', 'review'];
-const STEP_SEEDS: Record<Step, number> = { tokens: 1, open: 2, plan: 3, 'self-assessment': 4, review: 5, deliberation: 6, approval: 7, publication: 8 };
+const STEP_SEEDS: Record<Step, number> = { tokens: 1, open: 2, plan: 3, 'self-assessment opens': 9, 'self-assessment': 4, review: 5, deliberation: 6, approval: 7, publication: 8 };
+/** How long one person's self-assessment may take to open once the plan deadline has passed. */
+const OPENS_WITHIN_MS = 30 * 60_000;
 
 export interface MonthOptions {
   api: string;
@@ -137,6 +139,20 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
         if (attempt >= retries || opts.signal?.aborted) throw err;
         await new Promise((r) => setTimeout(r, 1000));
       }
+    }
+  });
+
+  // The plan deadline passing wakes every evaluation to open its self-assessment (here twice: the
+  // override's signal, then the deadline's timer). People file once the step shows in their task
+  // list, so this step waits for that and the next one measures filing, not the deadline's wake-up
+  // (bench/README.md, change 20; the month's wall time counts both).
+  const opensBy = Date.now() + OPENS_WITHIN_MS;
+  await run('self-assessment opens', people, async (id) => {
+    for (;;) {
+      const tasks = await call<{ kind: string; link: string }[]>(tokens[id], 'GET', '/v1/me/tasks');
+      if (tasks.some((t) => t.kind === 'self-assessment' && t.link.endsWith(`/${period}/${id}`))) return;
+      if (Date.now() > opensBy) throw new Error(`the self-assessment of ${id} did not open within ${OPENS_WITHIN_MS / 60_000} minutes of the plan deadline`);
+      await new Promise((r) => setTimeout(r, 1000));
     }
   });
 
