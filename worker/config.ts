@@ -51,6 +51,14 @@ export type WorkerConfig = z.infer<typeof WorkerEnv>;
 export const WORKER_HEAP_MB = 384;
 
 /**
+ * glibc's malloc arenas `npm run worker` allows the worker (`MALLOC_ARENA_MAX`, unless already set).
+ * The worker allocates native memory from many threads (its workflow thread, the SDK's Rust core,
+ * libuv's pool), and glibc's default of eight arenas per core left it fragmented: at 10,000 people
+ * the worker peaked at 1038 MiB with the default and 945 MiB with 2 (bench/README.md, change 21).
+ */
+export const WORKER_MALLOC_ARENAS = 2;
+
+/**
  * Measured live heap of one cached evaluation with its cycle's share: 92 KiB with stack traces off
  * and the domain modules shared (104–111 with a copy of them per workflow, 140 with stack traces
  * on; bench/README.md); 108 leaves some slack.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pRetry from 'p-retry';
 import postgres from 'postgres';
 import { livePostmaster, startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
-import { WORKER_HEAP_MB } from '../../worker/config';
+import { WORKER_HEAP_MB, WORKER_MALLOC_ARENAS } from '../../worker/config';
 import { writeWorkflowBundle } from '../bundle-workflows';
 import { startTemporalDevServer, type DevServer } from '../temporal-dev';
 import { PROJECT_ROOT } from '../tools';
@@ -134,7 +134,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   /** A supervised restart in progress, per slot: restartWorker() and stop() wait for it. */
   const restarts: (Promise<void> | undefined)[] = [];
   const startWorker = async (slot: number): Promise<void> => {
-    const svc = await startNodeService('worker/main.ts', { ...env, WORKFLOW_BUNDLE: bundle, ...opts.workerEnv }, 'worker polling', opts.log, workerArgs, supervision.signal);
+    const svc = await startNodeService('worker/main.ts', { ...env, MALLOC_ARENA_MAX: String(WORKER_MALLOC_ARENAS), WORKFLOW_BUNDLE: bundle, ...opts.workerEnv }, 'worker polling', opts.log, workerArgs, supervision.signal);
     workers[slot] = svc;
     svc.process.once('exit', (code, signal) => {
       if (supervision.signal.aborted || intentional.has(svc)) return;

@@ -6,10 +6,11 @@
  * - **live heap per cached workflow**: workflows run in the main thread (`debugMode`) so that
  *   `heapUsed` after a full collection counts them; measured for `people` parked floor workflows
  *   under an SDK-only bundle and under ours, and for a month of `people` evaluations (their cycles
- *   opened, everything cached);
+ *   opened, everything cached), ours with the domain modules per workflow and shared (`worker/bundle.ts`);
  * - **replay time**: a recorded evaluation history (`test/replay/histories/v1/`) replayed
  *   `replays` times, which is what a command costs when its workflow is no longer cached, with
- *   the workflows' stack traces on and off (`WORKER_STACK_TRACES`);
+ *   the workflows' stack traces on and off (`WORKER_STACK_TRACES`) and the domain modules shared
+ *   or per workflow; and today's recorded evaluation cut at several lengths, for the cost per event;
  * - **an idle worker's resident memory**, started as `npm run worker` does, bundling the workflows
  *   with webpack at start and loading a prebuilt bundle (`WORKFLOW_BUNDLE`).
  *
@@ -25,9 +26,10 @@ import { upsertDirectory } from '../../db/directory';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { createSql } from '../../db/sql';
+import type { History } from '@temporalio/common/lib/proto-utils';
 import { historyFromJson } from '../../test/support/histories';
 import { installQuietRuntime, openCycleWith } from '../../test/support/temporal';
-import { WORKER_HEAP_MB } from '../../worker/config';
+import { WORKER_HEAP_MB, WORKER_MALLOC_ARENAS } from '../../worker/config';
 import { bundleWorkflows } from '../../worker/bundle';
 import { setWorkflowStackTraces } from '../../worker/create-worker';
 import { writeWorkflowBundle } from '../bundle-workflows';
@@ -76,7 +78,7 @@ async function perCachedWorkflow(what: string, opts: { bundle: { code: string };
 
 /** Resident memory of a worker process 8 s after it starts polling (and its peak so far). */
 async function idleWorker(what: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const worker = await startNodeService('worker/main.ts', { LOG_LEVEL: 'WARN', SMTP_URL: '', ...env }, 'worker polling', undefined, [`--max-old-space-size=${WORKER_HEAP_MB}`]);
+  const worker = await startNodeService('worker/main.ts', { LOG_LEVEL: 'WARN', SMTP_URL: '', MALLOC_ARENA_MAX: String(WORKER_MALLOC_ARENAS), ...env }, 'worker polling', undefined, [`--max-old-space-size=${WORKER_HEAP_MB}`]);
   await new Promise((r) => setTimeout(r, 8000));
   console.log(`${what.padEnd(44)} resident ${memoryMiB(worker.process.pid, 'VmRSS')} MiB, peak ${worker.peakMiB()} MiB`);
   await worker.kill();
@@ -125,32 +127,46 @@ async function main(): Promise<void> {
     await writeWorkflowBundle(bundlePath, ours.code);
     await idleWorker('prebuilt bundle (WORKFLOW_BUNDLE)', { ...workerEnv, WORKFLOW_BUNDLE: bundlePath });
 
-    const file = join(PROJECT_ROOT, 'test', 'replay', 'histories', 'v1', 'eval__2032-03__cuong.json');
-    const history = historyFromJson(readFileSync(file, 'utf8'));
-    async function* histories() {
-      for (let i = 0; i < replays; i++) yield { workflowId: 'eval:2032-03:cuong', history };
-    }
     // Replay workers run in this thread (the SDK sets `debugMode`), where its hooks were installed
     // once above. The SDK's types leave `debugMode` out of replay options, but it passes them on:
     // false gives each replay worker a workflow thread, as in production, which reads the switch
     // as it starts.
     const inWorkflowThread = { debugMode: false };
+    const workflowId = 'eval:2032-03:cuong';
+    /** Wall and CPU (all the process's threads) milliseconds per replay of `history`, over `replays`. */
+    async function replayCost(history: History, bundle: typeof ours, stackTraces: boolean) {
+      setWorkflowStackTraces(stackTraces);
+      async function* histories() {
+        for (let i = 0; i < replays; i++) yield { workflowId, history };
+      }
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      let failed = 0;
+      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, ...inWorkflowThread }, histories())) if (r.error) failed += 1;
+      const cpu = process.cpuUsage(cpu0);
+      const wall = (performance.now() - t0) / replays;
+      return `${wall.toFixed(1)} ms each (CPU ${((cpu.user + cpu.system) / 1000 / replays).toFixed(1)}) over ${replays}${failed ? `, ${failed} FAILED` : ''}`;
+    }
+
+    const v1 = historyFromJson(readFileSync(join(PROJECT_ROOT, 'test', 'replay', 'histories', 'v1', 'eval__2032-03__cuong.json'), 'utf8'));
     const runs = [
       { stackTraces: true, bundle: ours, what: 'domain shared' },
       { stackTraces: false, bundle: ours, what: 'domain shared' },
       { stackTraces: false, bundle: oursUnshared, what: 'domain per workflow' },
     ];
     for (const { stackTraces, bundle, what } of runs) {
-      setWorkflowStackTraces(stackTraces);
       for (let round = 1; round <= 2; round++) {
-        const t0 = performance.now();
-        let failed = 0;
-        for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, ...inWorkflowThread }, histories())) if (r.error) failed += 1;
-        const ms = (performance.now() - t0) / replays;
-        console.log(
-          `replay of an evaluation (${history.events?.length} events), stack traces ${stackTraces ? 'on' : 'off'}, ${what}, round ${round}: ${ms.toFixed(1)} ms each over ${replays}${failed ? `, ${failed} FAILED` : ''}`,
-        );
+        console.log(`replay of an evaluation (${v1.events?.length} events), stack traces ${stackTraces ? 'on' : 'off'}, ${what}, round ${round}: ${await replayCost(v1, bundle, stackTraces)}`);
       }
+    }
+
+    // How a replay's cost grows with the history: today's recorded evaluation cut after its 1st,
+    // 3rd and 8th workflow task, and whole.
+    const now = historyFromJson(readFileSync(join(PROJECT_ROOT, 'test', 'replay', 'histories', 'eval__2032-03__cuong.json'), 'utf8'));
+    const events = now.events ?? [];
+    const taskEnds = events.flatMap((e, i) => (e.workflowTaskCompletedEventAttributes ? [i + 1] : []));
+    for (const cut of [taskEnds[0], taskEnds[2], taskEnds[7], events.length]) {
+      console.log(`replay of the first ${String(cut).padStart(3)} events of an evaluation, stack traces off: ${await replayCost({ ...now, events: events.slice(0, cut) }, ours, false)}`);
     }
   } finally {
     await sql.end({ timeout: 5 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultMaxCachedWorkflows, loadWorkerConfig, WORKER_HEAP_MB } from '../../worker/config';
+import { defaultMaxCachedWorkflows, loadWorkerConfig, WORKER_HEAP_MB, WORKER_MALLOC_ARENAS } from '../../worker/config';
 
 const base = { DATABASE_URL: 'postgres://u:p@db:5432/evaluations' };
 
@@ -25,6 +25,11 @@ describe('worker configuration', () => {
   it('starts `npm run worker` with the heap limit the cache is sized for', () => {
     const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
     expect(scripts.worker).toContain(`--max-old-space-size=${WORKER_HEAP_MB}`);
+  });
+
+  it('starts `npm run worker` with few malloc arenas unless the environment sets them', () => {
+    const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
+    expect(scripts.worker).toMatch(new RegExp(`^MALLOC_ARENA_MAX=\\$\\{MALLOC_ARENA_MAX:-${WORKER_MALLOC_ARENAS}\\} node `));
   });
 
   it('refuses a workflow bundle that does not exist, naming the command that writes it', () => {
