@@ -10,7 +10,10 @@ import type { Grade, Scores } from '../domain/types';
 
 export const TASK_QUEUE = 'evaluations';
 
-/** Search attributes every workflow sets, so an operator finds any cycle or evaluation in the Temporal UI. */
+/**
+ * Search attributes the workflows set, so an operator finds any cycle, evaluation or case in the
+ * Temporal UI. Evaluations set all but `Phase` (theirs is in the read model; bench/README.md, change 19).
+ */
 export const SEARCH = {
   unitId: defineSearchAttributeKey('UnitId', SearchAttributeType.KEYWORD),
   period: defineSearchAttributeKey('Period', SearchAttributeType.KEYWORD),
