@@ -15,7 +15,7 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
  */
 export const SHARED_DOMAIN_MODULES = ['calendar', 'caps', 'cases', 'config', 'deliberation', 'eligibility', 'errors', 'quota', 'scoring', 'triggers', 'votes'];
 
-export const sharedModulePaths = (): string[] => SHARED_DOMAIN_MODULES.map((m) => fileURLToPath(new URL(`../domain/${m}.ts`, import.meta.url)));
+const sharedModulePaths = (): string[] => SHARED_DOMAIN_MODULES.map((m) => fileURLToPath(new URL(`../domain/${m}.ts`, import.meta.url)));
 
 /** The bundler options every worker uses. */
 export const workflowBundlerOptions = (): Pick<BundleOptions, 'preloadModules'> => ({ preloadModules: sharedModulePaths() });

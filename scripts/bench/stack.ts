@@ -45,6 +45,11 @@ export interface NodeService {
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
+/** A worker process started as `npm run worker` starts it: its heap limit and malloc arenas (`worker/config.ts`). */
+export function startWorkerProcess(env: NodeJS.ProcessEnv, heapMb = WORKER_HEAP_MB, log?: (line: string) => void, abort?: AbortSignal): Promise<NodeService> {
+  return startNodeService('worker/main.ts', { MALLOC_ARENA_MAX: String(WORKER_MALLOC_ARENAS), ...env }, 'worker polling', log, [`--max-old-space-size=${heapMb}`], abort);
+}
+
 /**
  * Starts `entry` with node and the tsx loader (one process: a signal reaches the service itself).
  * `abort` kills it while it is still starting (a stack stopping during a restart).
@@ -124,7 +129,6 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const apiPort = await freePort();
   const bundle = join(dir, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle);
-  const workerArgs = [`--max-old-space-size=${opts.workerHeapMb ?? WORKER_HEAP_MB}`];
   const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ADMIN_TOKEN: adminToken, PORT: String(apiPort), LOG_LEVEL: 'WARN', SMTP_URL: '' };
   // Aborted by stop(): ends supervised restarts and kills a worker still starting.
   const supervision = new AbortController();
@@ -134,7 +138,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   /** A supervised restart in progress, per slot: restartWorker() and stop() wait for it. */
   const restarts: (Promise<void> | undefined)[] = [];
   const startWorker = async (slot: number): Promise<void> => {
-    const svc = await startNodeService('worker/main.ts', { ...env, MALLOC_ARENA_MAX: String(WORKER_MALLOC_ARENAS), WORKFLOW_BUNDLE: bundle, ...opts.workerEnv }, 'worker polling', opts.log, workerArgs, supervision.signal);
+    const svc = await startWorkerProcess({ ...env, WORKFLOW_BUNDLE: bundle, ...opts.workerEnv }, opts.workerHeapMb, opts.log, supervision.signal);
     workers[slot] = svc;
     svc.process.once('exit', (code, signal) => {
       if (supervision.signal.aborted || intentional.has(svc)) return;

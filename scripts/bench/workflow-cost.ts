@@ -29,7 +29,6 @@ import { createSql } from '../../db/sql';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { historyFromJson } from '../../test/support/histories';
 import { installQuietRuntime, openCycleWith } from '../../test/support/temporal';
-import { WORKER_HEAP_MB, WORKER_MALLOC_ARENAS } from '../../worker/config';
 import { bundleWorkflows } from '../../worker/bundle';
 import { setWorkflowStackTraces } from '../../worker/create-worker';
 import { writeWorkflowBundle } from '../bundle-workflows';
@@ -37,7 +36,7 @@ import { TASK_QUEUE } from '../../workflows/messages';
 import { startTemporalDevServer } from '../temporal-dev';
 import { ensureTools, PROJECT_ROOT } from '../tools';
 import { benchDirectory } from './directory';
-import { freePort, memoryMiB, startNodeService } from './stack';
+import { freePort, memoryMiB, startWorkerProcess } from './stack';
 
 const { values: args } = parseArgs({ options: { people: { type: 'string', default: '1000' }, replays: { type: 'string', default: '200' } } });
 const people = Number(args.people);
@@ -78,7 +77,7 @@ async function perCachedWorkflow(what: string, opts: { bundle: { code: string };
 
 /** Resident memory of a worker process 8 s after it starts polling (and its peak so far). */
 async function idleWorker(what: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const worker = await startNodeService('worker/main.ts', { LOG_LEVEL: 'WARN', SMTP_URL: '', MALLOC_ARENA_MAX: String(WORKER_MALLOC_ARENAS), ...env }, 'worker polling', undefined, [`--max-old-space-size=${WORKER_HEAP_MB}`]);
+  const worker = await startWorkerProcess({ LOG_LEVEL: 'WARN', SMTP_URL: '', ...env });
   await new Promise((r) => setTimeout(r, 8000));
   console.log(`${what.padEnd(44)} resident ${memoryMiB(worker.process.pid, 'VmRSS')} MiB, peak ${worker.peakMiB()} MiB`);
   await worker.kill();
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
     const parkFloors = (queue: string) => async (client: Client) => {
       for (let i = 0; i < people; i++) await client.workflow.start('benchFloorWorkflow', { taskQueue: queue, workflowId: `${queue}-${i}` });
     };
-    // One bundle of ours serves every measurement below, as one serves every worker in production.
+    // Ours as every worker runs it, and the same with the domain modules per workflow, for comparison.
     const ours = await bundleWorkflows();
     const oursUnshared = await bundleWorkflows({ preload: false });
     const sdkOnly = await bundleWorkflows({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'bench-floor.ts'), preload: false });
