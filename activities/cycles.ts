@@ -8,7 +8,8 @@ import { collectiveOf, headOf, ledBy, membersSettledBy, reviewerOf } from '../do
 import { loadNeighbourhood } from '../db/directory';
 import { scanReplacementTriggers } from '../db/proposals';
 import { loadCaseRules, loadHolidays, loadProfileSchedule, loadRules } from '../db/settings';
-import { evaluationWorkflowId } from '../workflows/messages';
+import type { Grade, Scores } from '../domain/types';
+import { evaluationWorkflowId, type EvaluationResult } from '../workflows/messages';
 import { writeSideRecords } from './records';
 import type { CapFactsRow, CycleContext, SaveCycleInput } from './types';
 
@@ -56,6 +57,18 @@ export function cycleActivities(sql: Sql) {
           reviewerId: reviewerOf(dir, m.id),
         })),
       };
+    },
+
+    /**
+     * The reviewed results of the members whose evaluations have closed (a cycle started with
+     * `cycle-learns-reviews-from-read-model` reads them here instead of from its children).
+     */
+    async loadClosedResults({ unitId, period, memberIds }: { unitId: string; period: string; memberIds: string[] }): Promise<EvaluationResult[]> {
+      if (memberIds.length === 0) return [];
+      const rows = await sql<{ personId: string; selfScores: Scores | null; reviewScores: Scores | null; total: string | number | null; proposedGrade: Grade | null; reviewerId: string | null }[]>`
+        select person_id, self_scores, review_scores, total, proposed_grade, reviewer_id from evaluations
+        where unit_id = ${unitId} and period = ${period} and closed_at is not null and person_id in ${sql(memberIds)}`;
+      return rows.map((r) => ({ ...r, total: r.total === null ? null : Number(r.total) }));
     },
 
     /** Discipline, leave and who-leads-whom facts for the caps, read when deliberation opens. */

@@ -1,14 +1,22 @@
 /** Activities of the evaluation workflow: its snapshot in the read model. */
 import type { Sql } from '../db/sql';
 import { writeSideRecords } from './records';
-import type { SaveEvaluationInput } from './types';
+import type { ClosingWrite, SaveEvaluationInput } from './types';
+
+/** Separates these per-unit locks from the migrations' single-key advisory lock. */
+const CLOSING_LOCK_SPACE = 7272;
 
 export function evaluationActivities(sql: Sql) {
   return {
-    /** Upserts the evaluation row (never with an older version) and its side records, in one transaction. */
-    async saveEvaluation(input: SaveEvaluationInput): Promise<void> {
+    /**
+     * Upserts the evaluation row (never with an older version) and its side records, in one
+     * transaction. A closing write also marks the row closed and returns how many of the unit's
+     * evaluations are still open; closings of one unit take turns, so exactly the last one sees
+     * none left, and a retry of it sees the same.
+     */
+    async saveEvaluation(input: SaveEvaluationInput): Promise<ClosingWrite | null> {
       const r = input.row;
-      await sql.begin(async (tx) => {
+      return await sql.begin(async (tx) => {
         await tx`
           insert into evaluations (period, person_id, unit_id, workflow_id, reviewer_id, status, plan, self_scores, self_comment,
                                    review_scores, review_comment, total, proposed_grade, missed, history, deadlines, version)
@@ -25,6 +33,12 @@ export function evaluationActivities(sql: Sql) {
             deadlines = excluded.deadlines, version = excluded.version, updated_at = now()
           where evaluations.version < excluded.version`;
         await writeSideRecords(tx, input);
+        if (!input.closing) return null;
+        await tx`select pg_advisory_xact_lock(${CLOSING_LOCK_SPACE}, hashtext(${`${r.unitId}/${r.period}`}))`;
+        await tx`update evaluations set closed_at = now() where period = ${r.period} and person_id = ${r.personId} and closed_at is null`;
+        const [{ open }] = await tx<{ open: number }[]>`
+          select count(*)::int as open from evaluations where unit_id = ${r.unitId} and period = ${r.period} and closed_at is null`;
+        return { openInUnit: open };
       });
     },
   };

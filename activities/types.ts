@@ -64,6 +64,13 @@ export interface EvaluationRow {
 
 export interface SaveEvaluationInput extends SideRecords {
   row: EvaluationRow;
+  /** Set once the evaluation's steps are over: marks the row closed and counts the unit's open ones. */
+  closing?: boolean;
+}
+
+/** What a closing write learned: how many evaluations of the same unit and period are still open. */
+export interface ClosingWrite {
+  openInUnit: number;
 }
 
 export interface FinalLine {

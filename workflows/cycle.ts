@@ -7,6 +7,7 @@ import {
   allHandlersFinished,
   condition,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -28,6 +29,7 @@ import {
   approveDeliberation,
   decideEscalation,
   deadlinesChanged,
+  evaluationsClosed,
   evaluationWorkflowId,
   fileComplaint,
   getCycle,
@@ -65,6 +67,11 @@ const CHILD_BATCH = 200;
 
 export async function cycleWorkflow(input: CycleInput): Promise<void> {
   const { workflowId } = workflowInfo();
+  // Decided before the first command, so a cycle and its evaluations always agree on it: each
+  // review used to complete its evaluation and wake the cycle, the dearest submission of the month
+  // on the server (bench/README.md, change 22). Cycles started before keep awaiting their children.
+  const learnsFromReadModel = patched('cycle-learns-reviews-from-read-model');
+  let closedSignal = false;
   let phase: CyclePhase = 'starting';
   const enter = (next: CyclePhase): void => {
     phase = next;
@@ -272,6 +279,9 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   };
 
   setHandler(getCycle, view);
+  setHandler(evaluationsClosed, () => {
+    closedSignal = true;
+  });
 
   setHandler(openCycle, async ({ requestId }) => {
     // Answer once every evaluation exists, so the caller's next request finds its member's.
@@ -467,6 +477,24 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     { key: SEARCH.phase, value: phase },
   ]);
 
+  /**
+   * Waits for the signal of the evaluation that closed last, then reads every member's result
+   * from the read model. An earlier signal (an evaluation closing before the others' rows
+   * existed) finds some still open, and the wait goes on.
+   */
+  async function allEvaluationsClosed(): Promise<void> {
+    const memberIds = context().members.map((m) => m.personId);
+    if (memberIds.length === 0) return;
+    for (;;) {
+      await condition(() => closedSignal);
+      closedSignal = false;
+      const closed = await acts.loadClosedResults({ unitId: input.unitId, period: input.period, memberIds });
+      if (closed.length < memberIds.length) continue;
+      for (const r of closed) results.set(r.personId, r);
+      return;
+    }
+  }
+
   // Start: read the directory once, then fan out one evaluation per member.
   ctx = await acts.loadCycleContext({ unitId: input.unitId, period: input.period });
   deadlines = { ...ctx.defaults, ...(input.overrides ?? {}) };
@@ -482,7 +510,8 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       batch.map((m) =>
         startChild(evaluationWorkflow, {
           workflowId: evaluationWorkflowId(input.period, m.personId),
-          parentClosePolicy: ParentClosePolicy.TERMINATE,
+          // An evaluation that outlives its steps closes with the cycle; one still running is stopped.
+          parentClosePolicy: learnsFromReadModel ? ParentClosePolicy.REQUEST_CANCEL : ParentClosePolicy.TERMINATE,
           args: [
             {
               period: input.period,
@@ -496,6 +525,7 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
               holidays: ctx!.holidays,
               profileId: ctx!.profileId,
               rules: ctx!.rules,
+              ...(learnsFromReadModel ? { closesWithCycle: true } : {}),
             },
           ],
         }).then(
@@ -516,12 +546,13 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
     for (const { personId, handle } of started) {
       if (!handle) continue;
       children.set(personId, handle);
-      pendingResults.push(handle.result().then((r) => void results.set(personId, r)));
+      if (!learnsFromReadModel) pendingResults.push(handle.result().then((r) => void results.set(personId, r)));
     }
   }
   childrenStarted = true;
   persist([], [], [], true);
-  await Promise.all(pendingResults);
+  if (learnsFromReadModel) await allEvaluationsClosed();
+  else await Promise.all(pendingResults);
 
   // Deliberation: opens once every review is in; a late opening still gives the head time.
   enter('deliberation');

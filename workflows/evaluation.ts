@@ -1,11 +1,15 @@
 /**
  * One person's month: plan → self-assessment → review, each with its deadline, reminders and,
- * when missed, the notice or escalation that domain.md prescribes. Hands the reviewed scores back
- * to the unit's cycle, which settles the final grade.
+ * when missed, the notice or escalation that domain.md prescribes. The unit's cycle, which settles
+ * the final grade, reads the reviewed scores from the read model once the last evaluation of the
+ * unit has closed and signalled it; the evaluation stays open until the cycle completes.
  */
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
+  getExternalWorkflowHandle,
+  isCancellation,
   patched,
   setHandler,
   upsertSearchAttributes,
@@ -20,6 +24,7 @@ import type { Grade, Role, Scores } from '../domain/types';
 import {
   deadlinesChanged,
   decideEscalation,
+  evaluationsClosed,
   getEvaluation,
   rerouteEvaluation,
   submitPlan,
@@ -52,6 +57,12 @@ export interface EvaluationInput {
   holidays: string[];
   profileId: string;
   rules: RulesConfig;
+  /**
+   * Set by cycles started with `cycle-learns-reviews-from-read-model`: once its steps are over the
+   * evaluation marks its row closed and stays open (answering queries) until its cycle closes,
+   * instead of completing and waking the cycle with every review (bench/README.md, change 22).
+   */
+  closesWithCycle?: boolean;
 }
 
 type Phase = 'plan' | 'waiting' | 'self-assessment' | 'review' | 'done';
@@ -88,6 +99,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   let proposedGrade: Grade | null = null;
   const missed: string[] = [];
   const history: HistoryEntry[] = [];
+  /** A closing write found no evaluation of the unit still open: this one wakes the cycle. */
+  let lastOfUnit = false;
 
   const selfOpensAt = (): string => selfAssessmentOpensAt(deadlines.selfAssessment, input.holidays, input.rules);
 
@@ -166,7 +179,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       history: [...history],
       deadlines: { ...deadlines },
     };
-    await saveEvaluation({
+    const written = await saveEvaluation({
       workflowId,
       version,
       row,
@@ -174,10 +187,13 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
       openSteps: openSteps(),
       audit,
       notifications,
+      ...(input.closesWithCycle && phase === 'done' ? { closing: true } : {}),
     });
+    if (written?.openInUnit === 0) lastOfUnit = true;
   });
   const persist = (audit: AuditEntry[] = [], notifications: Notification[] = []): number => writes.record(audit, notifications);
-  void writes.run();
+  // Not cancellable: the read model keeps every change even when the cycle closes this evaluation.
+  void CancellationScope.nonCancellable(() => writes.run());
 
   const remind = (stepKey: keyof typeof deadlines, ownerId: () => string | null) => async (at: string, deadline: string): Promise<void> => {
     const owner = ownerId();
@@ -299,6 +315,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   });
 
   setHandler(deadlinesChanged, async ({ deadlines: changed }) => {
+    // An evaluation that stays open after its steps has no deadline left to move.
+    if (input.closesWithCycle && phase === 'done') return;
     if (changed.plan) deadlines.plan = changed.plan;
     if (changed.selfAssessment) deadlines.selfAssessment = changed.selfAssessment;
     if (changed.review) deadlines.review = changed.review;
@@ -373,7 +391,7 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
         deadline: () => deadlines.review,
         reminders: (d) => reminderTimes(d, input.holidays, input.rules),
         onReminder: remind('review', () => reviewerId),
-      });
+      }).catch(unlessCancelled);
     }
     const esc = await escalations.run({
       kind: 'self-assessment',
@@ -446,6 +464,25 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   if ((status as MemberStatus) !== 'reviewed' && proposedGrade) status = 'reviewed';
   persist([{ at: now(), actor: 'system', action: 'evaluation.closed', subject: workflowId, payload: { total, proposedGrade } }]);
   await writes.settled();
-  await condition(allHandlersFinished);
+  if (input.closesWithCycle) {
+    const parent = workflowInfo().parent;
+    if (lastOfUnit && parent) await getExternalWorkflowHandle(parent.workflowId).signal(evaluationsClosed, { personId: input.personId });
+    await closedByCycle();
+  }
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return { personId: input.personId, selfScores, reviewScores, total, proposedGrade, reviewerId };
+}
+
+/** Waits until the cycle closes, which asks its open evaluations to close (ParentClosePolicy.REQUEST_CANCEL). */
+async function closedByCycle(): Promise<void> {
+  try {
+    await CancellationScope.current().cancelRequested;
+  } catch (err) {
+    unlessCancelled(err);
+  }
+}
+
+/** A wait ended by the cycle closing is not an error; anything else is. */
+function unlessCancelled(err: unknown): void {
+  if (!isCancellation(err)) throw err;
 }

@@ -197,3 +197,8 @@ export const resolveComplaint = defineUpdate<
   [{ actor: Actor; complaintId: string; outcome: 'upheld' | 'changed'; grade?: Grade; rationale: string }]
 >('resolveComplaint');
 export const getCycle = defineQuery<CycleView>('getCycle');
+/**
+ * Sent to its cycle by the evaluation whose closing write found none of the unit's evaluations
+ * still open; the cycle checks the read model before it moves on.
+ */
+export const evaluationsClosed = defineSignal<[{ personId: string }]>('evaluationsClosed');

@@ -198,6 +198,18 @@ describe('cycle API on the real servers', () => {
     expect(annual.body.people).toEqual(expect.arrayContaining([expect.objectContaining({ personId: 'ngoc', ratedMonths: 1, grade: null })]));
   });
 
+  it('cancels the evaluations of a cycle an operator stops mid-month, leaving none stuck', async () => {
+    const period = '2026-10';
+    expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period })).status).toBe(201);
+    await s.temporal.workflow.getHandle(`cycle:snv:${period}`).terminate('stopped by an operator');
+    for (const personId of ['lan', 'minh', 'ngoc']) {
+      const handle = s.temporal.workflow.getHandle(`eval:${period}:${personId}`);
+      await eventually(`${personId}'s evaluation to be cancelled with its cycle`, async () => (await handle.describe()).status.name === 'CANCELLED');
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+    }
+  });
+
   it('keeps the audit trail append-only', async () => {
     await expect(s.sql`update audit set actor = 'x'`).rejects.toThrow(/append-only/);
     await expect(s.sql`delete from audit`).rejects.toThrow(/append-only/);

@@ -17,6 +17,7 @@ import { benchDirectory } from '../../scripts/bench/directory';
 import { apiClient, driveMonth, type Step } from '../../scripts/bench/month';
 import { checkSql, startBenchStack, type BenchStack } from '../../scripts/bench/stack';
 import { cycleWorkflowId, evaluationWorkflowId, getEvaluation } from '../../workflows/messages';
+import { eventually } from '../support/stack';
 import { installQuietRuntime } from '../support/temporal';
 
 const directory = benchDirectory(36, 2);
@@ -151,8 +152,16 @@ describe('faults mid-month', () => {
         });
       }
       for (const unitId of UNITS) {
-        const desc = await client.workflow.getHandle(cycleWorkflowId(unitId, period)).describe();
-        expect(desc.status.name).toBe('COMPLETED');
+        const cycle = client.workflow.getHandle(cycleWorkflowId(unitId, period));
+        expect((await cycle.describe()).status.name).toBe('COMPLETED');
+        // No review woke the cycle: it learned the results from the read model.
+        const events = (await cycle.fetchHistory()).events ?? [];
+        expect(events.filter((e) => e.childWorkflowExecutionCompletedEventAttributes)).toEqual([]);
+      }
+      // Every evaluation stayed open after its review and closed with its cycle.
+      for (const row of rows) {
+        const evaluation = client.workflow.getHandle(evaluationWorkflowId(period, row.personId));
+        await eventually(`${row.personId}'s evaluation to close with its cycle`, async () => (await evaluation.describe()).status.name === 'COMPLETED');
       }
     } finally {
       await connection.close();

@@ -4,8 +4,10 @@
  * from test/workflows/month.test.ts and cases.test.ts run with RECORD_HISTORIES=1; `v1/` keeps
  * those of the first release (and a monthly opener run recorded before its proposal scan was
  * added behind `patched`), with two read-model writes where a command also changes the phase;
- * `v2/` the month recorded after `read-model-one-write-per-activation`; the month's histories at
- * the top level were recorded after `evaluation-phase-in-read-model-only`.
+ * `v2/` the month recorded after `read-model-one-write-per-activation`; `v3/` the month recorded
+ * after `evaluation-phase-in-read-model-only`; the month's histories at the top level were recorded
+ * after `cycle-learns-reviews-from-read-model` (evaluations that stay open after their review,
+ * signal the cycle when last, and close when asked).
  * A file is named after its workflow ID with ':' written as '__' (workflow code reads its ID, so
  * replay must use the real one).
  */
