@@ -62,6 +62,8 @@ export interface CycleInput {
   overrides?: Partial<Deadlines>;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Children started at once; bounded well below Temporal's pending-children limit. */
 const CHILD_BATCH = 200;
 
@@ -72,6 +74,9 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   // on the server (bench/README.md, change 22). Cycles started before keep awaiting their children.
   const learnsFromReadModel = patched('cycle-learns-reviews-from-read-model');
   let closedSignal = false;
+  /** Evaluations that ended before the cycle closed (an operator, or a worker without this change). */
+  const endedEarly = new Map<string, EvaluationResult>();
+  let childFailure: unknown = null;
   let phase: CyclePhase = 'starting';
   const enter = (next: CyclePhase): void => {
     phase = next;
@@ -480,18 +485,29 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   /**
    * Waits for the signal of the evaluation that closed last, then reads every member's result
    * from the read model. An earlier signal (an evaluation closing before the others' rows
-   * existed) finds some still open, and the wait goes on.
+   * existed) finds some still open, and the wait goes on. An evaluation that ended on its own
+   * counts as closed with its result, and one that failed fails the cycle, as when the cycle
+   * awaited them all. Whatever the signals, the read model is checked again at the review
+   * deadline and each day after it, so no mix of closings can leave the month waiting.
    */
   async function allEvaluationsClosed(): Promise<void> {
     const memberIds = context().members.map((m) => m.personId);
-    if (memberIds.length === 0) return;
+    let nextCheck = toMs(deadlines!.review);
     for (;;) {
-      await condition(() => closedSignal);
+      const closed = new Map(endedEarly);
+      if (closed.size < memberIds.length) {
+        for (const r of await acts.loadClosedResults({ unitId: input.unitId, period: input.period, memberIds })) {
+          if (!closed.has(r.personId)) closed.set(r.personId, r);
+        }
+      }
+      if (memberIds.every((id) => closed.has(id))) {
+        for (const id of memberIds) results.set(id, closed.get(id)!);
+        return;
+      }
+      if (Date.now() >= nextCheck) nextCheck = Date.now() + DAY_MS;
+      await condition(() => closedSignal || childFailure !== null, nextCheck - Date.now());
+      if (childFailure !== null) throw childFailure;
       closedSignal = false;
-      const closed = await acts.loadClosedResults({ unitId: input.unitId, period: input.period, memberIds });
-      if (closed.length < memberIds.length) continue;
-      for (const r of closed) results.set(r.personId, r);
-      return;
     }
   }
 
@@ -504,8 +520,12 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
   persist([{ at: now(), actor: input.openedBy, action: 'cycle.opened', subject: workflowId, payload: { deadlines, members: ctx.members.map((m) => m.personId) } }]);
 
   const pendingResults: Promise<void>[] = [];
-  for (let i = 0; i < ctx.members.length; i += CHILD_BATCH) {
-    const batch = ctx.members.slice(i, i + CHILD_BATCH);
+  // Cycles before the patch sliced the list they were filtering, skipping a member after each one
+  // evaluated elsewhere (only in units over one batch); kept for them, as their histories say.
+  const everyone = [...ctx.members];
+  const toStart = (): CycleContext['members'] => (learnsFromReadModel ? everyone : ctx!.members);
+  for (let i = 0; i < toStart().length; i += CHILD_BATCH) {
+    const batch = toStart().slice(i, i + CHILD_BATCH);
     const started = await Promise.all(
       batch.map((m) =>
         startChild(evaluationWorkflow, {
@@ -547,6 +567,18 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
       if (!handle) continue;
       children.set(personId, handle);
       if (!learnsFromReadModel) pendingResults.push(handle.result().then((r) => void results.set(personId, r)));
+      else {
+        // No events in a normal month: the evaluations close only after the cycle.
+        void handle.result().then(
+          (r) => {
+            endedEarly.set(personId, r);
+            closedSignal = true;
+          },
+          (err: unknown) => {
+            childFailure ??= err;
+          },
+        );
+      }
     }
   }
   childrenStarted = true;

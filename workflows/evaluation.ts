@@ -192,7 +192,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     if (written?.openInUnit === 0) lastOfUnit = true;
   });
   const persist = (audit: AuditEntry[] = [], notifications: Notification[] = []): number => writes.record(audit, notifications);
-  // Not cancellable: the read model keeps every change even when the cycle closes this evaluation.
+  // Not cancellable: when the cycle closes this evaluation (or is stopped), a cancellation must not
+  // reject the writer's own wait, which would fail every workflow task as an unhandled rejection.
   void CancellationScope.nonCancellable(() => writes.run());
 
   const remind = (stepKey: keyof typeof deadlines, ownerId: () => string | null) => async (at: string, deadline: string): Promise<void> => {

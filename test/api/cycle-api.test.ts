@@ -210,6 +210,14 @@ describe('cycle API on the real servers', () => {
     }
   });
 
+  it('fails a cycle whose evaluation an operator stops, instead of waiting for it forever', async () => {
+    const period = '2026-09';
+    expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period })).status).toBe(201);
+    await s.temporal.workflow.getHandle(`eval:${period}:minh`).terminate('stopped by an operator');
+    const cycle = s.temporal.workflow.getHandle(`cycle:snv:${period}`);
+    await eventually('the cycle to fail', async () => (await cycle.describe()).status.name === 'FAILED');
+  });
+
   it('keeps the audit trail append-only', async () => {
     await expect(s.sql`update audit set actor = 'x'`).rejects.toThrow(/append-only/);
     await expect(s.sql`delete from audit`).rejects.toThrow(/append-only/);
