@@ -8,7 +8,6 @@ import { collectiveOf, headOf, ledBy, membersSettledBy, reviewerOf } from '../do
 import { loadNeighbourhood } from '../db/directory';
 import { scanReplacementTriggers } from '../db/proposals';
 import { loadCaseRules, loadHolidays, loadProfileSchedule, loadRules } from '../db/settings';
-import type { Grade, Scores } from '../domain/types';
 import { evaluationWorkflowId, type EvaluationResult } from '../workflows/messages';
 import { writeSideRecords } from './records';
 import type { CapFactsRow, CycleContext, SaveCycleInput } from './types';
@@ -65,10 +64,9 @@ export function cycleActivities(sql: Sql) {
      */
     async loadClosedResults({ unitId, period, memberIds }: { unitId: string; period: string; memberIds: string[] }): Promise<EvaluationResult[]> {
       if (memberIds.length === 0) return [];
-      const rows = await sql<{ personId: string; selfScores: Scores | null; reviewScores: Scores | null; total: string | number | null; proposedGrade: Grade | null; reviewerId: string | null }[]>`
+      return await sql<EvaluationResult[]>`
         select person_id, self_scores, review_scores, total, proposed_grade, reviewer_id from evaluations
         where unit_id = ${unitId} and period = ${period} and closed_at is not null and person_id in ${sql(memberIds)}`;
-      return rows.map((r) => ({ ...r, total: r.total === null ? null : Number(r.total) }));
     },
 
     /** Discipline, leave and who-leads-whom facts for the caps, read when deliberation opens. */

@@ -487,28 +487,25 @@ export async function cycleWorkflow(input: CycleInput): Promise<void> {
    * from the read model. An earlier signal (an evaluation closing before the others' rows
    * existed) finds some still open, and the wait goes on. An evaluation that ended on its own
    * counts as closed with its result, and one that failed fails the cycle, as when the cycle
-   * awaited them all. Whatever the signals, the read model is checked again at the review
-   * deadline and each day after it, so no mix of closings can leave the month waiting.
+   * awaited them all. Whatever the signals, the read model is checked at the review deadline
+   * and each day after it, so no mix of closings can leave the month waiting.
    */
   async function allEvaluationsClosed(): Promise<void> {
     const memberIds = context().members.map((m) => m.personId);
     let nextCheck = toMs(deadlines!.review);
-    for (;;) {
-      const closed = new Map(endedEarly);
-      if (closed.size < memberIds.length) {
-        for (const r of await acts.loadClosedResults({ unitId: input.unitId, period: input.period, memberIds })) {
-          if (!closed.has(r.personId)) closed.set(r.personId, r);
-        }
-      }
-      if (memberIds.every((id) => closed.has(id))) {
-        for (const id of memberIds) results.set(id, closed.get(id)!);
-        return;
-      }
+    let closed = new Map(endedEarly);
+    while (!memberIds.every((id) => closed.has(id))) {
       if (Date.now() >= nextCheck) nextCheck = Date.now() + DAY_MS;
       await condition(() => closedSignal || childFailure !== null, nextCheck - Date.now());
       if (childFailure !== null) throw childFailure;
       closedSignal = false;
+      closed = new Map(endedEarly);
+      if (closed.size === memberIds.length) continue;
+      for (const r of await acts.loadClosedResults({ unitId: input.unitId, period: input.period, memberIds })) {
+        if (!closed.has(r.personId)) closed.set(r.personId, r);
+      }
     }
+    for (const id of memberIds) results.set(id, closed.get(id)!);
   }
 
   // Start: read the directory once, then fan out one evaluation per member.

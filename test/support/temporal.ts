@@ -4,6 +4,7 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { upsertDirectory } from '../../db/directory';
+import type { Deadlines } from '../../domain/calendar';
 import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { SEARCH_ATTRIBUTES } from '../../scripts/temporal-dev';
 import { createWorker } from '../../worker/create-worker';
@@ -44,14 +45,14 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** Opens (or finds) a unit's cycle the way the API does, and returns its view once every evaluation exists. */
-export async function openCycleWith(client: Client, unitId: string, period: string, requestId = `test-${unitId}-${period}`) {
+export async function openCycleWith(client: Client, unitId: string, period: string, requestId = `test-${unitId}-${period}`, overrides?: Partial<Deadlines>) {
   return client.workflow.executeUpdateWithStart(openCycle, {
     args: [{ requestId }],
     startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
       workflowId: cycleWorkflowId(unitId, period),
       taskQueue: TASK_QUEUE,
       workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [{ unitId, period, requestId, openedBy: 'admin' }],
+      args: [{ unitId, period, requestId, openedBy: 'admin', ...(overrides ? { overrides } : {}) }],
     }),
   });
 }

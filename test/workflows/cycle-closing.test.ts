@@ -9,10 +9,9 @@ import { fromMs } from '../../domain/calendar';
 import { upsertDirectory } from '../../db/directory';
 import { benchDirectory } from '../../scripts/bench/directory';
 import { benchFloorWorkflow } from '../../workflows/bench-floor';
-import { cycleWorkflow } from '../../workflows/cycle';
-import { cycleWorkflowId, evaluationWorkflowId, getCycle, openCycle, TASK_QUEUE } from '../../workflows/messages';
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import { startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
+import { cycleWorkflowId, evaluationWorkflowId, getCycle, TASK_QUEUE } from '../../workflows/messages';
+import { eventually } from '../support/stack';
+import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -27,38 +26,21 @@ describe('a cycle waiting for its evaluations to close', () => {
 
   /** Opens `unitId`'s cycle with its steps due within hours of the server's clock. */
   async function openSoon(unitId: string, period: string) {
-    const now = Date.now();
-    const at = (hours: number) => fromMs(now + hours * HOUR);
-    await stack.env.client.workflow.executeUpdateWithStart(openCycle, {
-      args: [{ requestId: 'r1' }],
-      startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
-        workflowId: cycleWorkflowId(unitId, period),
-        taskQueue: TASK_QUEUE,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ unitId, period, requestId: 'r1', openedBy: 'admin', overrides: { plan: at(1), selfAssessment: at(2), review: at(3), deliberation: at(200) } }],
-      }),
-    });
+    const at = (hours: number) => fromMs(Date.now() + hours * HOUR);
+    await openCycleWith(stack.env.client, unitId, period, 'r1', { plan: at(1), selfAssessment: at(2), review: at(3), deliberation: at(200) });
     return stack.env.client.workflow.getHandle(cycleWorkflowId(unitId, period));
-  }
-
-  async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 
   it('finds its evaluations closed at the review deadline although none signalled it', async () => {
     const period = '2033-02';
     const { env, db } = stack;
     const cycle = await openSoon('snv', period);
-    await until('the seeded rows', async () => (await db.sql`select 1 from evaluations where period = ${period}`).length === 3);
+    await eventually('the seeded rows', async () => (await db.sql`select 1 from evaluations where period = ${period}`).length === 3);
     // Closings whose signal never came (say, written by workers of two versions).
     await db.sql`update evaluations set closed_at = now(), total = 80, proposed_grade = 'B' where period = ${period}`;
     expect((await cycle.query(getCycle)).phase).toBe('open');
     await env.sleep(3 * HOUR + 60_000);
-    await until('the deliberation to open', async () => (await cycle.query(getCycle)).phase === 'deliberation');
+    await eventually('the deliberation to open', async () => (await cycle.query(getCycle)).phase === 'deliberation');
     expect((await cycle.query(getCycle)).members.map((m) => m.status)).toEqual(['reviewed', 'reviewed', 'reviewed']);
     const events = (await cycle.fetchHistory()).events ?? [];
     expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'evaluationsClosed')).toEqual([]);
@@ -77,7 +59,7 @@ describe('a cycle waiting for its evaluations to close', () => {
     expect(members).toHaveLength(228);
     expect(members).not.toContain(elsewhere);
     // Each started evaluation writes its own row (version 1 and up) over the cycle's seed (version 0).
-    await until('every member\'s evaluation', async () => {
+    await eventually('every member\'s evaluation', async () => {
       const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from evaluations where period = ${period} and unit_id = 'u0001' and version > 0`;
       return n === 228;
     });
