@@ -7,6 +7,7 @@ import type { Sql } from '../db/sql';
 import { caseActivities } from './cases';
 import { cycleActivities } from './cycles';
 import { evaluationActivities } from './evaluations';
+import { refusingBadData } from './refused';
 import { scheduleActivities } from './schedule';
 
 export interface ActivityDeps {
@@ -17,10 +18,10 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return refusingBadData(deps.sql, {
     ...evaluationActivities(deps.sql),
     ...cycleActivities(deps.sql),
     ...caseActivities(deps.sql, deps.temporal),
     ...scheduleActivities(deps.sql, deps.temporal, deps.taskQueue ?? 'evaluations'),
-  };
+  });
 }

@@ -5,9 +5,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import { requireAuth, type AppEnv } from './auth';
 import type { ApiDeps } from './deps';
 import { errorBody, HttpError, zodDetails } from './errors';
+import { authFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT, limitBody, requireJson, roleGuard, type AuthFailureLimit } from './guards';
 import { idempotency } from './idempotency';
 import { annualRoutes } from './routes/annual';
 import { caseRoutes } from './routes/cases';
@@ -17,7 +19,11 @@ import { evaluationRoutes } from './routes/evaluations';
 import { orgRoutes } from './routes/org';
 import { proposalRoutes } from './routes/proposals';
 
-export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => void = (m, e) => console.error(m, e)) {
+export interface AppOptions {
+  authFailureLimit?: AuthFailureLimit;
+}
+
+export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => void = (m, e) => console.error(m, e), opts: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -27,6 +33,7 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
     },
   });
 
+  app.use('*', secureHeaders());
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const checks = { postgres: false, temporal: false };
@@ -46,7 +53,11 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
     return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
   });
 
+  app.use('/v1/*', authFailureLimit(opts.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT));
   app.use('/v1/*', requireAuth(deps.sql, deps.adminTokenHash));
+  app.use('/v1/*', roleGuard());
+  app.use('/v1/*', requireJson());
+  app.use('/v1/*', limitBody());
   app.use('/v1/*', idempotency(deps.sql));
   app.route('/', orgRoutes(deps));
   app.route('/', cycleRoutes(deps));

@@ -13,13 +13,17 @@ const CODES: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'wrong_phase',
+  413: 'too_large',
+  415: 'unsupported_media_type',
   422: 'rule_refused',
+  429: 'too_many_requests',
   500: 'internal',
+  503: 'unavailable',
 };
 
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
     message: string,
     readonly details?: unknown,
   ) {

@@ -2,11 +2,14 @@
  * Reads for the API, all from the Postgres read model that activities keep (Temporal visibility
  * is for operators, not for clients). Instants are shown with the +07:00 offset.
  */
+import { snapshotRefused } from '../db/alerts';
 import type { Sql } from '../db/sql';
 import { fromMs } from '../domain/calendar';
 import type { Cap } from '../domain/caps';
 import type { EvaluationRow } from '../activities/types';
 import type { Grade } from '../domain/types';
+import { cycleWorkflowId, evaluationWorkflowId } from '../workflows/messages';
+import { ruleRefused } from './errors';
 
 /** An instant from Postgres as the API shows it (+07:00). */
 export const iso = (d: Date | string | null): string | null => (d === null ? null : fromMs(new Date(d).getTime()));
@@ -178,27 +181,53 @@ export async function actsOnCycle(sql: Sql, personId: string, workflowId: string
   return rows.length > 0;
 }
 
+/** Where to look for a workflow's snapshot version, and which workflow wrote it. */
+export interface VersionCheck {
+  sql: Sql;
+  workflowId: string;
+  current: () => Promise<number | undefined>;
+}
+
 /**
  * Waits (briefly) until the read model has caught up with a command's answer: workflows write it
- * right after they accept a command, so a client that reads after writing sees its own write.
+ * right after they accept a command, so a client that reads after writing sees its own write. A
+ * snapshot refused for its data (an alert) will never arrive: the command is refused instead.
  */
-export async function readYourWrite(versionNow: () => Promise<number | undefined>, wanted: number | undefined, timeoutMs = 5000): Promise<void> {
+export async function readYourWrite(check: VersionCheck, wanted: number | undefined, timeoutMs = 5000): Promise<void> {
   if (wanted === undefined) return;
   const deadline = Date.now() + timeoutMs;
   for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
-    if (((await versionNow()) ?? -1) >= wanted) return;
+    if (((await check.current()) ?? -1) >= wanted) return;
+    if (await snapshotRefused(check.sql, check.workflowId, wanted)) {
+      throw ruleRefused('This change could not be stored; an administrator has been alerted.', { rule: 'storable', workflowId: check.workflowId });
+    }
     await new Promise((r) => setTimeout(r, wait));
   }
 }
 
-export const evaluationVersion = (sql: Sql, period: string, personId: string) => async () =>
-  (await sql<{ version: number }[]>`select version from evaluations where period = ${period} and person_id = ${personId}`)[0]?.version;
+const versionOf = (rows: { version: number }[]) => rows[0]?.version;
 
-export const cycleVersion = (sql: Sql, unitId: string, period: string) => async () =>
-  (await sql<{ version: number }[]>`select version from cycles where unit_id = ${unitId} and period = ${period}`)[0]?.version;
+export const evaluationVersion = (sql: Sql, period: string, personId: string): VersionCheck => ({
+  sql,
+  workflowId: evaluationWorkflowId(period, personId),
+  current: async () => versionOf(await sql<{ version: number }[]>`select version from evaluations where period = ${period} and person_id = ${personId}`),
+});
 
-export const escalationVersion = (sql: Sql, id: string) => async () =>
-  (await sql<{ version: number }[]>`select version from escalations where id = ${id}`)[0]?.version;
+export const cycleVersion = (sql: Sql, unitId: string, period: string): VersionCheck => ({
+  sql,
+  workflowId: cycleWorkflowId(unitId, period),
+  current: async () => versionOf(await sql<{ version: number }[]>`select version from cycles where unit_id = ${unitId} and period = ${period}`),
+});
 
-export const complaintVersion = (sql: Sql, id: string) => async () =>
-  (await sql<{ version: number }[]>`select version from complaints where id = ${id}`)[0]?.version;
+/** An escalation and a complaint are written by the workflow that raised them. */
+export const escalationVersion = (sql: Sql, id: string, workflowId: string): VersionCheck => ({
+  sql,
+  workflowId,
+  current: async () => versionOf(await sql<{ version: number }[]>`select version from escalations where id = ${id}`),
+});
+
+export const complaintVersion = (sql: Sql, id: string, workflowId: string): VersionCheck => ({
+  sql,
+  workflowId,
+  current: async () => versionOf(await sql<{ version: number }[]>`select version from complaints where id = ${id}`),
+});

@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { PersonCaseFieldsSchema } from '../domain/case-schemas';
-import { DateSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema } from '../domain/schemas';
+import { DateSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema, ScoresSchema, textSchema } from '../domain/schemas';
 
 // The domain's schemas are plain zod (built before the OpenAPI extension may load), so they are used as they are.
 export const Period = PeriodSchema;
@@ -12,21 +12,28 @@ export const Instant = InstantSchema;
 export const Grade = GradeSchema;
 const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"');
 
+/** Longest free text a person types into one field (a rationale, a complaint, an explanation). */
+export const LONG_TEXT = 5000;
+/** Free text of many lines: a rationale, a note, a complaint. */
+export const LongText = textSchema(LONG_TEXT, { multiline: true });
+/** A name or a title on one line. */
+export const Line = (max: number) => textSchema(max);
+
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
   .openapi('Error');
 
 export const Directory = z
   .object({
-    units: z.array(z.object({ id: Id, name: z.string().min(1).max(300), parentId: Id.nullable(), active: z.boolean().optional() })).max(50_000),
+    units: z.array(z.object({ id: Id, name: Line(300), parentId: Id.nullable(), active: z.boolean().optional() })).max(50_000),
     people: z
       .array(
         z.object({
           id: Id,
-          fullName: z.string().min(1).max(300),
+          fullName: Line(300),
           unitId: Id,
           role: RoleSchema,
-          email: z.email().nullable().optional(),
+          email: z.email().max(254).nullable().optional(),
           reviewerId: Id.nullable().optional(),
           // Omitted case fields keep what the directory holds; null clears a date.
           ...PersonCaseFieldsSchema.shape,
@@ -37,7 +44,7 @@ export const Directory = z
   .openapi('Directory');
 
 export const TokenRequest = z
-  .object({ personId: Id.nullable().optional(), roles: z.array(z.enum(['hr', 'admin'])).default([]), label: z.string().max(200).optional() })
+  .object({ personId: Id.nullable().optional(), roles: z.array(z.enum(['hr', 'admin'])).default([]), label: Line(200).optional() })
   .openapi('TokenRequest');
 
 export const Deadlines = z
@@ -53,33 +60,34 @@ export const OpenCycleRequest = z.object({ unitId: Id, period: Period, deadlines
 
 export const CycleParams = z.object({ unitId: Id, period: Period });
 export const EvaluationParams = z.object({ period: Period, personId: Id });
-export const IdParam = z.object({ id: z.string().min(1).max(100) });
+/** IDs the engine made (UUIDs, proposal keys with ':'): printable, bounded. */
+export const IdParam = z.object({ id: z.string().min(1).max(300).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" or "-"') });
 
 export const Plan = z
-  .object({ tasks: z.array(z.object({ title: z.string().trim().min(1).max(500), target: z.string().trim().min(1).max(500) })).min(1).max(100) })
+  .object({ tasks: z.array(z.object({ title: Line(500), target: Line(500) }).strict()).min(1).max(100) })
   .strict()
   .openapi('Plan');
 
 export const ScoresBody = z
-  .object({ scores: z.record(z.string(), z.number()), comment: z.string().max(5000).optional() })
+  .object({ scores: ScoresSchema, comment: textSchema(LONG_TEXT, { min: 0, multiline: true }).optional() })
   .strict()
   .openapi('Scores', { example: { scores: { discipline: 18, tasks: 62, bonus: 5 }, comment: 'Hoàn thành đúng hạn' } });
 
 export const DeliberationBody = z
   .object({
     decisions: z
-      .array(z.object({ personId: Id, grade: Grade.nullable(), rationale: z.string().max(5000).optional() }).strict())
+      .array(z.object({ personId: Id, grade: Grade.nullable(), rationale: textSchema(2000, { min: 0, multiline: true }).optional() }).strict())
       .min(1)
-      .max(10_000),
+      .max(2000),
   })
   .strict()
   .openapi('Deliberation');
 
-export const OutstandingBody = z.object({ outstanding: z.boolean(), rationale: z.string().trim().min(1).max(5000) }).strict().openapi('Outstanding');
+export const OutstandingBody = z.object({ outstanding: z.boolean(), rationale: LongText }).strict().openapi('Outstanding');
 export const Empty = z.object({}).strict();
-export const ComplaintBody = z.object({ reason: z.string().trim().min(1).max(5000) }).strict().openapi('Complaint');
+export const ComplaintBody = z.object({ reason: LongText }).strict().openapi('Complaint');
 export const ResolutionBody = z
-  .object({ outcome: z.enum(['upheld', 'changed']), grade: Grade.optional(), rationale: z.string().trim().min(1).max(5000) })
+  .object({ outcome: z.enum(['upheld', 'changed']), grade: Grade.optional(), rationale: LongText })
   .strict()
   .openapi('ComplaintResolution');
 
@@ -88,7 +96,7 @@ export const DecisionBody = z
     action: z.enum(['extend', 'take-over', 'reassign', 'accept-default']),
     until: Instant.optional(),
     assigneeId: Id.optional(),
-    note: z.string().max(5000).optional(),
+    note: textSchema(LONG_TEXT, { min: 0, multiline: true }).optional(),
   })
   .strict()
   .openapi('EscalationDecision');
@@ -96,17 +104,20 @@ export const DecisionBody = z
 export const EscalationQuery = z.object({ status: z.enum(['open', 'decided', 'defaulted', 'closed']).optional() });
 
 export const HolidaysBody = z
-  .object({ holidays: z.array(z.object({ date: DateSchema, name: z.string().min(1).max(200) })).max(500) })
+  .object({ holidays: z.array(z.object({ date: DateSchema, name: Line(200) }).strict()).max(500) })
   .strict()
   .openapi('Holidays');
 
 export const DisciplineBody = z
-  .object({ date: DateSchema, level: z.enum(['reprimand', 'warning', 'demotion', 'dismissal']), note: z.string().max(5000).optional() })
+  .object({ date: DateSchema, level: z.enum(['reprimand', 'warning', 'demotion', 'dismissal']), note: textSchema(LONG_TEXT, { min: 0, multiline: true }).optional() })
   .strict()
   .openapi('Discipline');
 
 export const LeaveBody = z.object({ from: DateSchema, to: DateSchema }).strict().openapi('Leave');
-export const AnnualParams = z.object({ unitId: Id, year: z.string().regex(/^\d{4}$/, 'expected YYYY') });
+export const AnnualParams = z.object({
+  unitId: Id,
+  year: z.string().regex(/^(20\d\d|2100)$/, 'expected a year YYYY between 2000 and 2100'),
+});
 
 /** Responses are documented loosely: their shapes are the read model's, spelled out in api.md. */
 export const AnyJson = z.unknown().openapi({ type: 'object' });

@@ -1,5 +1,5 @@
 /** Reads and writes of cases outside their workflow: the directory they start from, the read model, the secret ballot box. */
-import type { CaseView } from '../workflows/case-messages';
+import { caseWorkflowId, type CaseView } from '../workflows/case-messages';
 import type { Directory } from '../domain/types';
 import { loadNeighbourhood } from './directory';
 import type { Sql } from './sql';
@@ -43,8 +43,11 @@ export async function listCases(sql: Sql, status: string | undefined, actorId: s
     limit 1000`;
 }
 
-export const caseVersion = (sql: Sql, id: string) => async (): Promise<number | undefined> =>
-  (await sql<{ version: number }[]>`select version from cases where id = ${id}`)[0]?.version;
+export const caseVersion = (sql: Sql, id: string) => ({
+  sql,
+  workflowId: caseWorkflowId(id),
+  current: async (): Promise<number | undefined> => (await sql<{ version: number }[]>`select version from cases where id = ${id}`)[0]?.version,
+});
 
 /**
  * Puts one secret ballot in the box: records that `voterId` has voted and adds the choice to the

@@ -12,7 +12,7 @@ import {
   type MoveKind,
   type TriggerRules,
 } from './cases';
-import { DateSchema, PersonSchema, RoleSchema } from './schemas';
+import { DateSchema, PersonSchema, RoleSchema, textSchema } from './schemas';
 
 const months = z.number().int().min(1).max(1200);
 const days = z.number().int().min(1).max(366);
@@ -86,8 +86,10 @@ export function caseRulesWith(
   return parsed.data;
 }
 
-const nonBlank = z.string().regex(/\S/, 'must not be blank');
-const id = z.string().min(1);
+/** Free text of a case (a reason, a note, an explanation): multi-line, bounded, never blank. */
+const nonBlank = textSchema(5000, { multiline: true });
+const optionalText = textSchema(5000, { min: 0, multiline: true });
+const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" or "-"');
 
 /** Zod schema for {@link MoveKind}. */
 export const MoveKindSchema = z.enum(MOVE_KINDS as [MoveKind, ...MoveKind[]]);
@@ -99,7 +101,7 @@ export const DeferralReasonSchema = z.enum(DEFERRAL_REASONS as [DeferralReason, 
 export const DeferralSchema = z.object({ reason: DeferralReasonSchema, until: DateSchema });
 
 /** Zod schema for {@link Waiver}: both the rule and the note (why, e.g. the person's own request) are required. */
-export const WaiverSchema = z.object({ rule: nonBlank, note: nonBlank });
+export const WaiverSchema = z.object({ rule: textSchema(200), note: nonBlank });
 
 /**
  * Zod schema for the case fields a person may carry in `PUT /v1/org` (all optional there; absent
@@ -109,7 +111,7 @@ export const PersonCaseFieldsSchema = z.object({
   retirementDate: DateSchema.nullable().optional(),
   positionSince: DateSchema.nullable().optional(),
   sensitivePosition: z.boolean().optional(),
-  deferrals: z.array(DeferralSchema).optional(),
+  deferrals: z.array(DeferralSchema).max(20).optional(),
 });
 
 /** Zod schema for a directory person with the case fields ({@link PersonSchema} extended). */
@@ -128,8 +130,8 @@ export const MoveCaseBodySchema = z
     toRole: RoleSchema,
     effectiveDate: DateSchema,
     termMonths: z.number().int().min(1).max(1200).nullable().optional(),
-    reason: z.string().optional(),
-    waivers: z.array(WaiverSchema).default([]),
+    reason: optionalText.optional(),
+    waivers: z.array(WaiverSchema).max(20).default([]),
     /** The automatic proposal HR opens this case from. */
     proposalId: id.optional(),
   })
@@ -157,7 +159,7 @@ export type MoveCaseBody = z.infer<typeof MoveCaseBodySchema>;
 export type ReplacementCaseBody = z.infer<typeof ReplacementCaseBodySchema>;
 
 /** Zod schema for `POST /v1/cases/{id}/opinions`. */
-export const OpinionBodySchema = z.object({ opinion: z.enum(['agree', 'disagree']), note: z.string().optional() });
+export const OpinionBodySchema = z.object({ opinion: z.enum(['agree', 'disagree']), note: optionalText.optional() });
 
 /** Zod schema for {@link VoteChoice}. */
 export const VoteChoiceSchema = z.enum(['approve', 'reject']);
@@ -178,7 +180,7 @@ export const ProposalBodySchema = z
     recommendation: z.enum(['replace', 'keep']),
     actingPersonId: id.optional(),
     placementUnitId: id.optional(),
-    note: z.string().optional(),
+    note: optionalText.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.recommendation === 'replace' && body.actingPersonId === undefined) {
@@ -193,9 +195,9 @@ export const ProposalBodySchema = z
 export const DisciplineLevelSchema = z.enum(['reprimand', 'warning', 'demotion', 'dismissal']);
 
 /** Zod schema for `POST /v1/people/{id}/discipline` ({@link DisciplineRecord}). */
-export const DisciplineBodySchema = z.object({ date: DateSchema, level: DisciplineLevelSchema, note: z.string().optional() });
+export const DisciplineBodySchema = z.object({ date: DateSchema, level: DisciplineLevelSchema, note: optionalText.optional() });
 
 /** Zod schema for `POST /v1/people/{id}/confidence-votes` ({@link ConfidenceVote}); `low` cannot exceed `total`. */
 export const ConfidenceVoteBodySchema = z
-  .object({ date: DateSchema, low: z.number().int().min(0), total: z.number().int().min(1) })
+  .object({ date: DateSchema, low: z.number().int().min(0).max(100_000), total: z.number().int().min(1).max(100_000) })
   .refine((v) => v.low <= v.total, { message: 'low cannot exceed total', path: ['low'] });

@@ -14,6 +14,12 @@ export const ErrorType = {
   RuleRefused: 'rule_refused',
 } as const;
 
+/**
+ * The failure type of an activity whose data PostgreSQL or a rule refuses for good: retrying it
+ * cannot help, so it is raised as an alert and not retried.
+ */
+export const DATA_REFUSED = 'DataRefused';
+
 /** The string value of an {@link ErrorType} member, e.g. `'rule_refused'`. */
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
 

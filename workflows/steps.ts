@@ -3,12 +3,12 @@
  * may move, and escalations that climb a ladder until someone decides. Deterministic: time comes
  * from the workflow clock, ids from the workflow's seeded uuid.
  */
-import { ApplicationFailure, condition, patched, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { AuditEntry, Notification } from '../activities/types';
 import { extensionAllowed, fromMs, toMs, workingDaysAfter } from '../domain/calendar';
 import type { RulesConfig } from '../domain/config';
-import { ErrorType } from '../domain/errors';
+import { DATA_REFUSED, ErrorType } from '../domain/errors';
 import type { Actor, EscalationAction, EscalationKind, EscalationView } from './messages';
 
 export const now = (): string => fromMs(Date.now());
@@ -24,6 +24,9 @@ export const { saveEvaluation, saveCycle } = proxyLocalActivities<Activities>({
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
+
+const isDataRefused = (err: unknown): boolean =>
+  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === DATA_REFUSED;
 
 /**
  * Resolves at the next round of condition checks of this activation, once the routines woken by
@@ -78,7 +81,13 @@ export class ReadModelWriter {
       const version = this.version;
       const audit = this.audit.splice(0);
       const notifications = this.notifications.splice(0);
-      await this.flush({ version, audit, notifications });
+      try {
+        await this.flush({ version, audit, notifications });
+      } catch (err) {
+        // A snapshot refused for its data would be refused on every retry; the activity has
+        // raised an alert and the command's caller is told. The process goes on.
+        if (!isDataRefused(err)) throw err;
+      }
       this.flushed = version;
     }
   }

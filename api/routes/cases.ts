@@ -39,13 +39,13 @@ import { badRequest, conflict, forbidden, HttpError, notFound, ruleRefused } fro
 import { updateIdFor } from '../idempotency';
 import { escalationsOf, iso, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
-import { Empty, IdParam } from '../schemas';
+import { Empty, IdParam, LongText } from '../schemas';
 
 const errors = commandErrors('case');
 
 const CaseQuery = z.object({ status: z.enum(['open', 'approved', 'rejected', 'completed', 'withdrawn']).optional() });
-const TermReviewBody = z.object({ recommendation: z.enum(['return', 'extend', 'appoint']), note: z.string().max(5000).optional() }).strict();
-const WithdrawBody = z.object({ note: z.string().trim().min(1).max(5000) }).strict();
+const TermReviewBody = z.object({ recommendation: z.enum(['return', 'extend', 'appoint']), note: LongText.optional() }).strict();
+const WithdrawBody = z.object({ note: LongText }).strict();
 const CastingVoteBody = CaseVoteBodySchema;
 
 /** A case as api.md shows it; a secret ballot shows how many have voted, and its totals only once closed. */

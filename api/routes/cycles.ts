@@ -16,10 +16,12 @@ import {
 import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
-import { conflict, forbidden, fromTemporal, notFound } from '../errors';
+import { conflict, forbidden, fromTemporal, notFound, ruleRefused } from '../errors';
 import { updateIdFor } from '../idempotency';
 import { actsOnCycle, cycleVersion, cycleView, findCycle, readYourWrite, type CycleRow } from '../read-model';
+import { loadProfileSchedule } from '../../db/settings';
 import type { Sql } from '../../db/sql';
+import { profileFor } from '../../domain/scoring';
 import { commandErrors, json, ok } from '../route-docs';
 import { CycleParams, DeliberationBody, Empty, OpenCycleRequest, OutstandingBody, RunningDeadlines } from '../schemas';
 
@@ -33,6 +35,16 @@ async function readScope(sql: Sql, caller: Caller, cycle: CycleRow): Promise<'al
   if (isHr(caller) || cycle.collective.includes(caller.id) || (await actsOnCycle(sql, caller.id, cycle.workflowId))) return 'all';
   if (cycle.members.some((m) => m.personId === caller.id)) return 'own';
   throw forbidden('Only the unit\'s collective, its members, HR and those its escalations name read this cycle.');
+}
+
+/** A month with no scoring profile in force cannot be scored: refuse it here, not inside the cycle's workflow. */
+async function requireProfileInForce(sql: Sql, period: string): Promise<void> {
+  try {
+    profileFor(period, await loadProfileSchedule(sql));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw ruleRefused(`No scoring profile is in force for ${period}: ${e.message}.`, { rule: 'scoring-profile-in-force', period });
+  }
 }
 
 export function cycleRoutes(deps: ApiDeps) {
@@ -66,6 +78,7 @@ export function cycleRoutes(deps: ApiDeps) {
         const isHead = caller.person?.role === 'head' && caller.person.unitId === body.unitId;
         if (!isHr(caller) && !isAdmin(caller) && !isHead) throw forbidden('Only an admin, HR or the unit\'s head opens its cycle.');
         if (body.deadlines && Object.keys(body.deadlines).length > 0 && !isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
+        await requireProfileInForce(sql, body.period);
         const known = await findCycle(sql, body.unitId, body.period);
         if (known?.phase === 'locked') return c.json(await cycleView(sql, known), 200);
         const requestId = randomUUID();

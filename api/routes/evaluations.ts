@@ -87,7 +87,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         const e = await load(period, personId);
         const caller = c.get('caller');
         const complaint = await sendUpdate(temporal, cycleWorkflowId(e.unitId, period), fileComplaint, { actor: caller, personId, reason: c.req.valid('json').reason }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The complaint window has closed.', closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked' });
-        await readYourWrite(complaintVersion(sql, complaint.id), complaint.readModelVersion);
+        await readYourWrite(complaintVersion(sql, complaint.id, cycleWorkflowId(e.unitId, period)), complaint.readModelVersion);
         return c.json({ id: complaint.id, status: complaint.status, dueAt: complaint.dueAt }, 201);
       },
     )
@@ -101,7 +101,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         const caller = c.get('caller');
         const body = c.req.valid('json');
         const resolved = await sendUpdate(temporal, complaint.workflowId, resolveComplaint, { actor: caller, complaintId: id, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`, closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked' });
-        await readYourWrite(complaintVersion(sql, id), resolved.readModelVersion);
+        await readYourWrite(complaintVersion(sql, id, complaint.workflowId), resolved.readModelVersion);
         const { readModelVersion: _, ...shown } = resolved;
         return c.json(shown, 200);
       },

@@ -9,11 +9,11 @@ import { conflict, forbidden, notFound } from '../errors';
 import { commandErrors, json, ok } from '../route-docs';
 import { DateSchema } from '../../domain/schemas';
 import { iso } from '../read-model';
-import { IdParam } from '../schemas';
+import { IdParam, LongText } from '../schemas';
 
 const errors = commandErrors('proposal');
 const ProposalQuery = z.object({ status: z.enum(['open', 'dismissed', 'opened']).optional() });
-const DismissBody = z.object({ note: z.string().trim().min(1).max(5000) }).strict();
+const DismissBody = z.object({ note: LongText }).strict();
 const ScanBody = z.object({ onDate: DateSchema.optional() }).strict();
 
 const view = (p: ProposalRow) => ({ ...p, createdAt: iso(p.createdAt) });
