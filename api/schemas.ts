@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { PersonCaseFieldsSchema } from '../domain/case-schemas';
-import { DateSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema, ScoresSchema, textSchema } from '../domain/schemas';
+import { DateSchema, EngineIdSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema, ScoresSchema, textSchema } from '../domain/schemas';
 
 // The domain's schemas are plain zod (built before the OpenAPI extension may load), so they are used as they are.
 export const Period = PeriodSchema;
@@ -60,8 +60,7 @@ export const OpenCycleRequest = z.object({ unitId: Id, period: Period, deadlines
 
 export const CycleParams = z.object({ unitId: Id, period: Period });
 export const EvaluationParams = z.object({ period: Period, personId: Id });
-/** IDs the engine made (UUIDs, proposal keys with ':'): printable, bounded. */
-export const IdParam = z.object({ id: z.string().min(1).max(300).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" or "-"') });
+export const IdParam = z.object({ id: EngineIdSchema });
 
 export const Plan = z
   .object({ tasks: z.array(z.object({ title: Line(500), target: Line(500) }).strict()).min(1).max(100) })

@@ -12,7 +12,7 @@ import {
   type MoveKind,
   type TriggerRules,
 } from './cases';
-import { DateSchema, PersonSchema, RoleSchema, textSchema } from './schemas';
+import { DateSchema, EngineIdSchema, PersonSchema, RoleSchema, textSchema } from './schemas';
 
 const months = z.number().int().min(1).max(1200);
 const days = z.number().int().min(1).max(366);
@@ -89,7 +89,7 @@ export function caseRulesWith(
 /** Free text of a case (a reason, a note, an explanation): multi-line, bounded, never blank. */
 const nonBlank = textSchema(5000, { multiline: true });
 const optionalText = textSchema(5000, { min: 0, multiline: true });
-const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, ".", "_", ":" or "-"');
+const id = EngineIdSchema;
 
 /** Zod schema for {@link MoveKind}. */
 export const MoveKindSchema = z.enum(MOVE_KINDS as [MoveKind, ...MoveKind[]]);

@@ -5,6 +5,17 @@
  */
 import { z } from 'zod';
 
+/**
+ * Zod schema for an ID the engine made or was given: a directory ID, a UUID, a proposal key
+ * (`replacement:khanh:d-two-months:"2026-09","2026-10"` keeps only `:`, `|`, `,` and the characters
+ * below). Printable and bounded, so no path or body carries a control character to PostgreSQL.
+ */
+export const EngineIdSchema = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9._:|,-]+$/, 'letters, digits and . _ : | , -');
+
 /** Zod schema for {@link Grade}. */
 export const GradeSchema = z.enum(['A', 'B', 'C', 'D']);
 
