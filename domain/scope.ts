@@ -4,10 +4,11 @@
  * Functions that take an id throw on an unknown one: a workflow asking about a person who is not
  * in the directory has a data problem that must surface, not a silent "nobody".
  */
+import { HR_ACTOR } from './actors';
 import type { Directory, Issue, Person, Unit } from './types';
 
 /** The literal escalation target at the end of every ladder: the organisation board. */
-export const HR_TARGET = 'hr';
+export const HR_TARGET = HR_ACTOR;
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

@@ -5,6 +5,7 @@ import { scanPositionChanges } from '../../db/proposals';
 import { loadCaseRules } from '../../db/settings';
 import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
+import { reservedIdIssues } from '../../domain/actors';
 import { validateDirectory } from '../../domain/scope';
 import { isAdmin, isHr, newToken, hashToken, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -45,7 +46,7 @@ export function orgRoutes(deps: ApiDeps) {
         const people = new Map(existing.people.map((p) => [p.id, p] as const));
         for (const p of body.people) people.set(p.id, { id: p.id, fullName: p.fullName, unitId: p.unitId, role: p.role, reviewerId: p.reviewerId ?? null });
         const merged = { units: [...units.values()], people: [...people.values()] };
-        const issues = validateDirectory(merged);
+        const issues = [...reservedIdIssues(body.people), ...validateDirectory(merged)];
         const dup = [...new Set(body.people.map((p) => p.id).filter((id, i, all) => all.indexOf(id) !== i))];
         for (const id of dup) issues.push({ field: 'people', rule: 'duplicate', message: `person ${id} appears twice` });
         if (issues.length > 0) throw badRequest(`The directory has ${issues.length} problem(s); nothing was stored.`, issues);
