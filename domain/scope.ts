@@ -119,6 +119,19 @@ export function reviewerOf(dir: Directory, personId: string): string | null {
 }
 
 /**
+ * Whether `readerId`, as a directory person, reads `personId`'s personnel record (deferral
+ * reasons, discipline, confidence votes): the person, their reviewer as {@link reviewerOf} names
+ * them (so a head's record goes up to the superior head, not sideways to their deputies) and the
+ * head of their unit. HR and admins read every record by role, outside the directory.
+ *
+ * @throws {RangeError} on an unknown person or a broken unit chain.
+ */
+export function readsPersonRecord(dir: Directory, readerId: string, personId: string): boolean {
+  const person = personOf(dir, personId);
+  return readerId === person.id || readerId === reviewerOf(dir, personId) || readerId === headOf(dir, person.unitId)?.id;
+}
+
+/**
  * The unit whose collective settles the person's grade: their own unit for staff and deputies
  * and for the head of a top unit; the parent unit for any other head (Hanoi 3251 Art. 8).
  *
