@@ -5,6 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
+import { ADMIN_ACTOR, TOKEN_ACTOR_PREFIX } from '../domain/actors';
 import type { Role } from '../domain/types';
 import type { Actor } from '../workflows/messages';
 import { HttpError } from './errors';
@@ -27,7 +28,7 @@ export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler
     if (!match) throw new HttpError(401, 'Send "Authorization: Bearer <token>".');
     const hash = hashToken(match[1]);
     if (timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) {
-      c.set('caller', { id: 'admin', roles: ['admin', 'hr'], person: null });
+      c.set('caller', { id: ADMIN_ACTOR, roles: ['admin', 'hr'], person: null });
       return next();
     }
     const [row] = await sql<{ personId: string | null; roles: string[]; unitId: string | null; role: Role | null }[]>`
@@ -35,7 +36,7 @@ export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler
     if (!row) throw new HttpError(401, 'This token is not known.');
     const person = row.personId && row.unitId && row.role ? { id: row.personId, unitId: row.unitId, role: row.role } : null;
     // A token without a person acts under its own id, so its audit trail and idempotency keys are its own.
-    c.set('caller', { id: row.personId ?? `token:${hash.slice(0, 12)}`, roles: row.roles, person });
+    c.set('caller', { id: row.personId ?? `${TOKEN_ACTOR_PREFIX}${hash.slice(0, 12)}`, roles: row.roles, person });
     return next();
   };
 }

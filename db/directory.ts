@@ -84,6 +84,23 @@ export async function loadNeighbourhood(sql: Sql, unitId: string): Promise<Direc
 }
 
 
+/**
+ * A unit, the units above it and everyone in them: all that decides who reviews a person of the
+ * unit and who heads it, without the subtrees below that a city unit's neighbourhood would bring.
+ */
+export async function loadUnitAndAbove(sql: Sql, unitId: string): Promise<Directory> {
+  const units = await sql<{ id: string; name: string; parentId: string | null; active: boolean }[]>`
+    with recursive up as (
+      select id, name, parent_id, active from units where id = ${unitId}
+      union
+      select u.id, u.name, u.parent_id, u.active from units u join up on u.id = up.parent_id
+    )
+    select id, name, parent_id, active from up`;
+  const people = await sql<{ id: string; fullName: string; unitId: string; role: Role; email: string | null; reviewerId: string | null }[]>`
+    select id, full_name, unit_id, role, email, reviewer_id from people where unit_id in ${sql(units.map((u) => u.id))}`;
+  return { units: [...units], people: [...people] };
+}
+
 /** A person as `GET /v1/people/{id}` shows them: the directory entry, the case fields and HR's records. */
 export interface PersonDetails extends PersonRecord {
   fullName: string;

@@ -4,10 +4,11 @@
  * Functions that take an id throw on an unknown one: a workflow asking about a person who is not
  * in the directory has a data problem that must surface, not a silent "nobody".
  */
+import { HR_ACTOR } from './actors';
 import type { Directory, Issue, Person, Unit } from './types';
 
 /** The literal escalation target at the end of every ladder: the organisation board. */
-export const HR_TARGET = 'hr';
+export const HR_TARGET = HR_ACTOR;
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -115,6 +116,19 @@ export function reviewerOf(dir: Directory, personId: string): string | null {
     if (head !== undefined) return head.id;
   }
   return headAbove(dir, person.unitId)?.id ?? null;
+}
+
+/**
+ * Whether `readerId`, as a directory person, reads `personId`'s personnel record (deferral
+ * reasons, discipline, confidence votes): the person, their reviewer as {@link reviewerOf} names
+ * them (so a head's record goes up to the superior head, not sideways to their deputies) and the
+ * head of their unit. HR and admins read every record by role, outside the directory.
+ *
+ * @throws {RangeError} on an unknown person or a broken unit chain.
+ */
+export function readsPersonRecord(dir: Directory, readerId: string, personId: string): boolean {
+  const person = personOf(dir, personId);
+  return readerId === person.id || readerId === reviewerOf(dir, personId) || readerId === headOf(dir, person.unitId)?.id;
 }
 
 /**

@@ -240,6 +240,8 @@ export function caseRoutes(deps: ApiDeps) {
         const caller = c.get('caller');
         const { id } = c.req.valid('param');
         const row = await load(id, caller);
+        // Rights first: anyone else learns only that, not whether the ballot is split.
+        if (caller.id !== row.parties.chairId) throw forbidden(`Only the chair of the deciding collective (${row.parties.decidingUnitId}) casts the deciding vote.`);
         const step = row.steps.find((s) => s.name === 'vote');
         if (row.kind !== 'replacement' || !step || step.doneAt !== null) throw conflict('There is no split secret ballot on this case.', { phase: row.step, status: row.status });
         const box = await ballotBox(sql, id);

@@ -1,5 +1,6 @@
 /** The caller's inbox: what they owe now, and the escalations waiting for their decision. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { HR_ACTOR } from '../../domain/actors';
 import { decideEscalation } from '../../workflows/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate } from '../commands';
@@ -12,7 +13,7 @@ import { DecisionBody, EscalationQuery, IdParam } from '../schemas';
 
 
 /** HR role holders answer for the `hr` rung of every ladder. */
-const identities = (caller: Caller): string[] => (isHr(caller) ? [caller.id, 'hr'] : [caller.id]);
+const identities = (caller: Caller): string[] => (isHr(caller) ? [caller.id, HR_ACTOR] : [caller.id]);
 
 export function escalationRoutes(deps: ApiDeps) {
   const { sql, temporal } = deps;

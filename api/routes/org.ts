@@ -1,11 +1,13 @@
 /** The directory, tokens, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { findPerson, upsertDirectory } from '../../db/directory';
+import { findPerson, loadUnitAndAbove, upsertDirectory } from '../../db/directory';
 import { scanPositionChanges } from '../../db/proposals';
 import { loadCaseRules } from '../../db/settings';
+import type { Sql } from '../../db/sql';
 import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
-import { validateDirectory } from '../../domain/scope';
+import { reservedIdIssues } from '../../domain/actors';
+import { readsPersonRecord, validateDirectory } from '../../domain/scope';
 import { isAdmin, isHr, newToken, hashToken, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
@@ -14,10 +16,14 @@ import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody, TokenReque
 
 const errors = { 400: err('Invalid input') };
 
-/** HR and admins, the person, their reviewer and the leaders of their unit read a person's record. */
-function mayReadPerson(caller: Caller, person: { id: string; unitId: string; reviewerId: string | null }): boolean {
-  if (isHr(caller) || isAdmin(caller) || caller.id === person.id || caller.id === person.reviewerId) return true;
-  return caller.person !== null && caller.person.unitId === person.unitId && caller.person.role !== 'staff';
+/**
+ * HR and admins, the person, their reviewer and their unit's head read a person's record; who
+ * the reviewer is comes from the directory's own rule, so a head's record goes to the superior head.
+ */
+async function mayReadPerson(sql: Sql, caller: Caller, person: { id: string; unitId: string }): Promise<boolean> {
+  if (isHr(caller) || isAdmin(caller) || caller.id === person.id) return true;
+  if (caller.person === null) return false;
+  return readsPersonRecord(await loadUnitAndAbove(sql, person.unitId), caller.id, person.id);
 }
 
 export function orgRoutes(deps: ApiDeps) {
@@ -45,7 +51,7 @@ export function orgRoutes(deps: ApiDeps) {
         const people = new Map(existing.people.map((p) => [p.id, p] as const));
         for (const p of body.people) people.set(p.id, { id: p.id, fullName: p.fullName, unitId: p.unitId, role: p.role, reviewerId: p.reviewerId ?? null });
         const merged = { units: [...units.values()], people: [...people.values()] };
-        const issues = validateDirectory(merged);
+        const issues = [...reservedIdIssues(body.people), ...validateDirectory(merged)];
         const dup = [...new Set(body.people.map((p) => p.id).filter((id, i, all) => all.indexOf(id) !== i))];
         for (const id of dup) issues.push({ field: 'people', rule: 'duplicate', message: `person ${id} appears twice` });
         if (issues.length > 0) throw badRequest(`The directory has ${issues.length} problem(s); nothing was stored.`, issues);
@@ -149,7 +155,7 @@ export function orgRoutes(deps: ApiDeps) {
         const { id } = c.req.valid('param');
         const person = await findPerson(sql, id);
         if (!person) throw notFound(`There is no person ${id}.`);
-        if (!mayReadPerson(c.get('caller'), person)) throw forbidden('Only HR, the person, their reviewer and their unit\'s leaders read this record.');
+        if (!(await mayReadPerson(sql, c.get('caller'), person))) throw forbidden('Only HR, the person, their reviewer and their unit\'s head read this record.');
         return c.json(person, 200);
       },
     )

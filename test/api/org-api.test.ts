@@ -28,6 +28,24 @@ describe('directory and tokens API', () => {
     expect([await count('units'), await count('people')]).toEqual([units, people]);
   });
 
+  it('refuses a person under an id the engine acts under, naming the field, and stores nothing', async () => {
+    const people = await count('people');
+    const res = await s.call('admin', 'PUT', '/v1/org', {
+      units: [],
+      people: [
+        { id: 'quang', fullName: 'Trịnh Văn Quang', unitId: 'snv', role: 'staff' },
+        { id: 'hr', fullName: 'Phòng Tổ chức', unitId: 'snv', role: 'staff' },
+        { id: 'ballot-box', fullName: 'Hòm phiếu', unitId: 'snv', role: 'staff' },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ field: 'people.1.id', rule: 'reserved' }),
+      expect.objectContaining({ field: 'people.2.id', rule: 'reserved' }),
+    ]);
+    expect(await count('people')).toBe(people);
+  });
+
   it('upserts a sound directory (HR may), and refuses members', async () => {
     const body = {
       units: [{ id: 'qhk', name: 'UBND quận Hoàn Kiếm', parentId: 'hn' }],

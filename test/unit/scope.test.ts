@@ -5,6 +5,7 @@ import {
   headOf,
   ledBy,
   membersSettledBy,
+  readsPersonRecord,
   reviewerOf,
   settledBy,
   topUnitOf,
@@ -85,6 +86,28 @@ describe('reviewerOf', () => {
   });
 
   it('throws on an unknown person', () => expect(() => reviewerOf(dir, 'ghost')).toThrow(RangeError));
+});
+
+describe('readsPersonRecord', () => {
+  it.each<[string, string, boolean]>([
+    ['a-s1', 'a-s1', true], // the person
+    ['a-dep1', 'a-s1', true], // the named reviewer
+    ['a-head', 'a-s1', true], // the unit's head
+    ['a-dep2', 'a-s1', false], // another deputy of the unit
+    ['a-s2', 'a-s1', false], // a peer
+    ['c-head', 'a-s1', false], // the head above reads staff only through their own reports
+    ['c-head', 'a-head', true], // a head's reviewer is the superior head
+    ['a-dep1', 'a-head', false], // a deputy does not read their own head
+    ['a-dep1', 'a-dep2', false], // nor a peer deputy
+    ['a-head', 'a-dep2', true],
+    ['w-head', 'a-head', false], // a subordinate unit's head does not read upward
+    ['c-head', 'b-s1', true], // vacant head post: the head above reviews
+    ['b-dep1', 'b-s1', false],
+  ])('%s reads %s: %s', (reader, person, reads) => {
+    expect(readsPersonRecord(dir, reader, person)).toBe(reads);
+  });
+
+  it('throws on an unknown person', () => expect(() => readsPersonRecord(dir, 'c-head', 'ghost')).toThrow(RangeError));
 });
 
 describe('settledBy / membersSettledBy / collectiveOf', () => {
