@@ -1,0 +1,61 @@
+/**
+ * Requests that arrive together, on the real servers: each race is run with Promise.all, and
+ * exactly one request may win; the others are refused and the database holds the winner's state only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack';
+
+/** The answers of a race, the accepted one first; fails unless exactly one was accepted. */
+function oneWon<T extends { status: number }>(answers: T[], accepted: number): [T, ...T[]] {
+  const won = answers.filter((a) => a.status === accepted);
+  expect(won, JSON.stringify(answers)).toHaveLength(1);
+  return [won[0], ...answers.filter((a) => a !== won[0])];
+}
+
+describe('concurrent requests', () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack('races', { hr: ['dung'] });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('gives a unit one head when two directory uploads name different heads at once', async () => {
+    // Several rounds: without the lock, each is a fresh chance for both uploads to validate against the same snapshot.
+    for (let round = 0; round < 4; round += 1) {
+      const unit = `race${round}`;
+      expect((await s.call('admin', 'PUT', '/v1/org', { units: [{ id: unit, name: `Phòng ${round}`, parentId: 'hn' }], people: [] })).status).toBe(200);
+      const upload = (who: string) => ({ units: [], people: [{ id: `${unit}-${who}`, fullName: `Trưởng phòng ${who}`, unitId: unit, role: 'head' }] });
+      const [won, lost] = oneWon(await Promise.all([s.call('admin', 'PUT', '/v1/org', upload('a')), s.call('dung', 'PUT', '/v1/org', upload('b'))]), 200);
+      expect(lost.status).toBe(400);
+      expect(lost.body.error.details).toEqual([expect.objectContaining({ rule: 'two-heads' })]);
+      const heads = await s.sql<{ id: string }[]>`select id from people where unit_id = ${unit} and role = 'head'`;
+      expect(heads).toHaveLength(1);
+      expect(won.body).toEqual({ units: 0, people: 1 });
+    }
+  });
+
+  it('refuses a second head in the database itself, yet lets one upload swap a unit\'s head', async () => {
+    await expect(s.sql`insert into people (id, full_name, unit_id, role) values ('intruder', 'Kẻ lạ', 'snv', 'head')`).rejects.toThrow(/people_one_head_per_unit/);
+    // The new head listed before the old one steps down: the check runs once the whole upload is written.
+    const swap = await s.call('admin', 'PUT', '/v1/org', {
+      units: [],
+      people: [
+        { id: 'lan', fullName: 'Ngô Thị Lan', unitId: 'snv', role: 'head' },
+        { id: 'khanh', fullName: 'Đỗ Văn Khánh', unitId: 'snv', role: 'deputy' },
+      ],
+    });
+    expect(swap.status, JSON.stringify(swap.body)).toBe(200);
+    expect(await s.sql`select id from people where unit_id = 'snv' and role = 'head'`).toEqual([{ id: 'lan' }]);
+    await s.call('admin', 'PUT', '/v1/org', {
+      units: [],
+      people: [
+        { id: 'khanh', fullName: 'Đỗ Văn Khánh', unitId: 'snv', role: 'head' },
+        { id: 'lan', fullName: 'Ngô Thị Lan', unitId: 'snv', role: 'deputy' },
+      ],
+    });
+    expect(await s.sql`select id from people where unit_id = 'snv' and role = 'head'`).toEqual([{ id: 'khanh' }]);
+  });
+
+});
