@@ -3,6 +3,7 @@
  * exactly one request may win; the others are refused and the database holds the winner's state only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimCase } from '../../db/cases';
 import { startStack, type Stack } from '../support/stack';
 
 /** The answers of a race, the accepted one first; fails unless exactly one was accepted. */
@@ -56,6 +57,35 @@ describe('concurrent requests', () => {
       ],
     });
     expect(await s.sql`select id from people where unit_id = 'snv' and role = 'head'`).toEqual([{ id: 'khanh' }]);
+  });
+
+  it('opens one case when two are requested for one person at once, and names it to the other', async () => {
+    const body = { kind: 'replacement', personId: 'em', reason: 'Hai tháng liền loại D' };
+    const [won, lost] = oneWon(await Promise.all([s.call('dung', 'POST', '/v1/cases', body), s.call('admin', 'POST', '/v1/cases', body)]), 201);
+    expect(lost.status).toBe(409);
+    expect(lost.body.error.details).toMatchObject({ caseId: won.body.id });
+    expect(lost.body.error.message).toContain(won.body.id);
+    expect(await s.sql`select id from cases where person_id = 'em'`).toEqual([{ id: won.body.id }]);
+    const started: string[] = [];
+    for await (const wf of s.temporal.workflow.list({ query: `WorkflowType = 'caseWorkflow'` })) started.push(wf.workflowId);
+    expect(started).toEqual([`case:${won.body.id}`]);
+  });
+
+  it('leaves no claim behind when the workflow cannot be started', async () => {
+    const claim = {
+      id: 'never-started',
+      workflowId: 'case:never-started',
+      kind: 'replacement',
+      personId: 'giang',
+      request: { kind: 'replacement', personId: 'giang', reason: 'x' },
+      parties: { collective: ['em'] },
+      collectiveSize: 1,
+      proposalId: null,
+    };
+    await expect(claimCase(s.sql, claim, async () => Promise.reject(new Error('Temporal is unreachable')))).rejects.toThrow('Temporal is unreachable');
+    expect(await s.sql`select 1 from cases where person_id = 'giang'`).toHaveLength(0);
+    const opened = await s.call('dung', 'POST', '/v1/cases', { kind: 'replacement', personId: 'giang', reason: 'Hai tháng liền loại D' });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
   });
 
 });
