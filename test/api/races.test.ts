@@ -88,4 +88,27 @@ describe('concurrent requests', () => {
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
   });
 
+  it('dismisses a proposal once when dismissals arrive together', async () => {
+    // Overdue position changes, raised by the scan the directory change runs: one race per proposal.
+    const people = ['hoa', 'hai', 'cuong'];
+    const units: Record<string, string> = { hoa: 'sxd', hai: 'sxd', cuong: 'hn' };
+    const upload = people.map((id) => ({ id, fullName: `Người ${id}`, unitId: units[id], role: 'staff', sensitivePosition: true, positionSince: '2019-01-01' }));
+    expect((await s.call('dung', 'PUT', '/v1/org', { units: [], people: upload })).status).toBe(200);
+    const open = (await s.call('dung', 'GET', '/v1/proposals?status=open')).body.proposals.filter((p: { personId: string }) => people.includes(p.personId));
+    expect(open).toHaveLength(people.length);
+    for (const proposal of open) {
+      const path = `/v1/proposals/${proposal.id}/dismiss`;
+      const answers = await Promise.all(['dung', 'admin', 'dung', 'admin'].map((who, i) => s.call(who, 'POST', path, { note: `Lý do ${i}` })));
+      const [won] = oneWon(answers, 200);
+      for (const lost of answers.filter((a) => a !== won)) {
+        expect(lost.status, JSON.stringify(lost.body)).toBe(409);
+        expect(lost.body.error.details).toEqual({ phase: 'dismissed' });
+      }
+      const [row] = await s.sql<{ status: string; note: string; decidedBy: string }[]>`select status, note, decided_by from proposals where id = ${proposal.id}`;
+      expect(row).toMatchObject({ status: 'dismissed', note: won.body.note });
+      // The trail names the one who dismissed it, once.
+      expect(await s.sql`select actor, payload->>'note' as note from audit where subject = ${`proposal:${proposal.id}`}`).toEqual([{ actor: row.decidedBy, note: won.body.note }]);
+    }
+  });
+
 });
