@@ -4,7 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimCase } from '../../db/cases';
-import { startStack, type Stack } from '../support/stack';
+import { fromMs } from '../../domain/calendar';
+import { eventually, startStack, type Stack } from '../support/stack';
+
+const at = (msFromNow: number) => fromMs(Date.now() + msFromNow);
+const DAY = 86_400_000;
 
 /** The answers of a race, the accepted one first; fails unless exactly one was accepted. */
 function oneWon<T extends { status: number }>(answers: T[], accepted: number): [T, ...T[]] {
@@ -111,4 +115,30 @@ describe('concurrent requests', () => {
     }
   });
 
+  it('accepts one of two reviews of one evaluation sent together, and keeps that one', async () => {
+    const period = '2026-11';
+    const deadlines = { plan: at(6_000), selfAssessment: at(2 * DAY), review: at(3 * DAY), deliberation: at(4 * DAY) };
+    expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period, deadlines })).status).toBe(201);
+    await eventually('minh\'s self-assessment', async () => {
+      const r = await s.call('minh', 'PUT', `/v1/evaluations/${period}/minh/self-assessment`, { scores: { discipline: 18, tasks: 62, bonus: 5 } });
+      return r.status === 200;
+    });
+    const path = `/v1/evaluations/${period}/minh/review`;
+    const first = { scores: { discipline: 20, tasks: 66, bonus: 6 } };
+    const second = { scores: { discipline: 15, tasks: 45, bonus: 0 } };
+    // With the worker stopped both updates wait on the server and reach the workflow in one
+    // activation: the interleaving a busy worker produces by chance, made certain.
+    await s.stopWorker();
+    const answers = Promise.all([s.call('khanh', 'PUT', path, first), s.call('khanh', 'PUT', path, second)]);
+    await new Promise((r) => setTimeout(r, 1500));
+    await s.startWorker();
+    const [won, lost] = oneWon(await answers, 200);
+    expect(lost.status, JSON.stringify(lost.body)).toBe(409);
+    expect(lost.body.error.details).toMatchObject({ status: 'reviewed' });
+    const accepted = won.body.reviewScores;
+    expect([first.scores, second.scores]).toContainEqual(accepted);
+    const [row] = await s.sql<{ reviewScores: unknown }[]>`select review_scores from evaluations where period = ${period} and person_id = 'minh'`;
+    expect(row.reviewScores).toEqual(accepted);
+    expect(await s.sql`select 1 from audit where action = 'evaluation.review' and subject = ${`eval:${period}:minh`}`).toHaveLength(1);
+  });
 });
