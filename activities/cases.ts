@@ -4,7 +4,7 @@
  * evaluations those changes touch).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { loadNeighbourhood } from '../db/directory';
+import { loadNeighbourhood, lockDirectory } from '../db/directory';
 import type { Sql } from '../db/sql';
 import { roleOneLevelLower } from '../domain/triggers';
 import { collectiveOf, reviewerOf, settledBy } from '../domain/scope';
@@ -80,6 +80,8 @@ export function caseActivities(sql: Sql, temporal: Client | undefined) {
      */
     async applyMove(input: { caseId: string; personId: string; toUnitId: string; toRole: Role; effectiveDate: string }): Promise<{ rerouted: string[] }> {
       await sql.begin(async (tx) => {
+        // Like every directory write, after any upload being checked has committed (db/directory.ts).
+        await lockDirectory(tx);
         const [before] = await tx<{ unitId: string; role: Role }[]>`select unit_id, role from people where id = ${input.personId} for update`;
         await tx`
           update people set unit_id = ${input.toUnitId}, role = ${input.toRole}, position_since = ${input.effectiveDate},
@@ -111,6 +113,7 @@ export function caseActivities(sql: Sql, temporal: Client | undefined) {
         const [done] = await tx<{ payload: { newRole: Role; vacatedRole: Role } }[]>`
           select payload from audit where dedupe_key = ${`case:${input.caseId}:replaced`}`;
         if (done) return done.payload;
+        await lockDirectory(tx);
         const [person] = await tx<{ unitId: string; role: Role }[]>`select unit_id, role from people where id = ${input.personId} for update`;
         const newRole = roleOneLevelLower(person.role) ?? 'staff';
         await tx`

@@ -2,7 +2,7 @@
 import { caseWorkflowId, type CaseView } from '../workflows/case-messages';
 import type { Directory } from '../domain/types';
 import { loadNeighbourhood } from './directory';
-import type { Sql } from './sql';
+import type { Sql, Tx } from './sql';
 
 /** The neighbourhoods of several units merged: enough for the parties of a case between them. */
 export async function loadDirectoryAround(sql: Sql, unitIds: string[]): Promise<Directory> {
@@ -48,6 +48,50 @@ export const caseVersion = (sql: Sql, id: string) => ({
   workflowId: caseWorkflowId(id),
   current: async (): Promise<number | undefined> => (await sql<{ version: number }[]>`select version from cases where id = ${id}`)[0]?.version,
 });
+
+/** The person's case in progress (open, or approved and not yet carried out), if any. */
+export async function caseInProgress(sql: Sql | Tx, personId: string): Promise<string | undefined> {
+  const [row] = await sql<{ id: string }[]>`select id from cases where person_id = ${personId} and status in ('open', 'approved')`;
+  return row?.id;
+}
+
+/** The first row of a case, as its workflow's own first snapshot will show it. */
+export interface CaseClaim {
+  id: string;
+  workflowId: string;
+  kind: string;
+  personId: string;
+  request: unknown;
+  parties: unknown;
+  /** How many the deciding collective has: the votes' `of`. */
+  collectiveSize: number;
+  proposalId: string | null;
+}
+
+/**
+ * Opens a case unless its person has one in progress. Under a lock on the person, it checks,
+ * writes the case's first row (version 0, which the workflow's first snapshot replaces) and runs
+ * `start` (the workflow's start), all in one transaction: a concurrent request for the same person
+ * waits, then finds this case; a start that fails, or a process that dies before it commits,
+ * leaves no row behind. The unique index on a person's case in progress holds even without the lock.
+ * Returns the id of the case in progress that stopped it, or undefined once the case is open.
+ */
+export async function claimCase(sql: Sql, claim: CaseClaim, start: () => Promise<unknown>): Promise<string | undefined> {
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtextextended(${`case-person:${claim.personId}`}, 0))`;
+    const existing = await caseInProgress(tx, claim.personId);
+    if (existing) return existing;
+    await tx`
+      insert into cases (id, workflow_id, kind, person_id, status, step, request, parties, steps, votes, decision, actor_ids, proposal_id, version)
+      values (${claim.id}, ${claim.workflowId}, ${claim.kind}, ${claim.personId}, 'open', 'opening', ${tx.json(claim.request as never)},
+              ${tx.json(claim.parties as never)}, ${tx.json([])}, ${tx.json({ approve: 0, reject: 0, of: claim.collectiveSize })}, null,
+              ${[claim.personId]}, ${claim.proposalId}, 0)`;
+    // The workflow's first snapshot may try to write before this commits: its insert waits on
+    // this row and then takes the update path.
+    await start();
+    return undefined;
+  });
+}
 
 /**
  * Puts one secret ballot in the box: records that `voterId` has voted and adds the choice to the

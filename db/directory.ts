@@ -1,7 +1,9 @@
 /** Writes of the directory (units, people) and of the records HR keeps beside it. */
-import type { Sql } from './sql';
+import postgres from 'postgres';
+import type { Sql, Tx } from './sql';
 import type { ConfidenceVote, Deferral, DisciplineRecord, PersonRecord } from '../domain/cases';
-import type { Directory, Person, Role } from '../domain/types';
+import { mergeDirectory } from '../domain/scope';
+import type { Directory, Issue, Person, Role, Unit } from '../domain/types';
 
 /** The case fields a person may carry in `PUT /v1/org`; an omitted field keeps what is stored. */
 export interface PersonCaseFields {
@@ -16,51 +18,105 @@ export interface DirectoryWithCaseFields extends Directory {
   people: (Person & PersonCaseFields)[];
 }
 
-const CASE_FIELDS = ['retirementDate', 'positionSince', 'sensitivePosition', 'deferrals'] as const;
+/** Every write of units or people takes this lock first, so a check of the whole directory holds until its write commits. */
+const DIRECTORY_LOCK = 727_2027;
+/** Rows per statement: one JSON parameter each, bounded for a city-sized upload. */
+const CHUNK = 5000;
+
+/** Serializes directory writes until the end of `tx`. */
+export async function lockDirectory(tx: Tx): Promise<void> {
+  await tx`select pg_advisory_xact_lock(${DIRECTORY_LOCK})`;
+}
+
+/** The whole directory as validation needs it. */
+async function loadDirectory(tx: Tx): Promise<Directory> {
+  const units = await tx<Unit[]>`select id, name, parent_id, active from units`;
+  const people = await tx<Person[]>`select id, full_name, unit_id, role, email, reviewer_id from people`;
+  return { units: [...units], people: [...people] };
+}
 
 /**
- * Upserts every unit and person of `dir` in one transaction (foreign keys are deferred, so
- * order does not matter). Callers validate first with `validateDirectory`.
+ * Writes every unit and person of `dir` (foreign keys are deferred, so order does not matter).
+ * A row that exists takes only the fields it names: an omitted (undefined) field keeps what is
+ * stored, null clears it. A new row takes the defaults for the rest. Bulk: a few statements per
+ * {@link CHUNK} rows, the named keys told apart with `?` on each row's JSON.
  */
+async function writeDirectory(tx: Tx, dir: DirectoryWithCaseFields): Promise<void> {
+  for (let i = 0; i < dir.units.length; i += CHUNK) {
+    const rows = tx.json(dir.units.slice(i, i + CHUNK) as never);
+    await tx`
+      update units u set
+        name = case when f ? 'name' then f->>'name' else u.name end,
+        parent_id = case when f ? 'parentId' then f->>'parentId' else u.parent_id end,
+        active = case when f ? 'active' then (f->>'active')::boolean else u.active end,
+        updated_at = now()
+      from jsonb_array_elements(${rows}::jsonb) as f
+      where u.id = f->>'id'`;
+    await tx`
+      insert into units (id, name, parent_id, active)
+      select f->>'id', f->>'name', f->>'parentId', coalesce((f->>'active')::boolean, true)
+      from jsonb_array_elements(${rows}::jsonb) as f
+      on conflict (id) do nothing`;
+  }
+  for (let i = 0; i < dir.people.length; i += CHUNK) {
+    const rows = tx.json(dir.people.slice(i, i + CHUNK) as never);
+    await tx`
+      update people p set
+        full_name = case when f ? 'fullName' then f->>'fullName' else p.full_name end,
+        unit_id = case when f ? 'unitId' then f->>'unitId' else p.unit_id end,
+        role = case when f ? 'role' then f->>'role' else p.role end,
+        email = case when f ? 'email' then f->>'email' else p.email end,
+        reviewer_id = case when f ? 'reviewerId' then f->>'reviewerId' else p.reviewer_id end,
+        retirement_date = case when f ? 'retirementDate' then (f->>'retirementDate')::date else p.retirement_date end,
+        position_since = case when f ? 'positionSince' then (f->>'positionSince')::date else p.position_since end,
+        sensitive_position = case when f ? 'sensitivePosition' then (f->>'sensitivePosition')::boolean else p.sensitive_position end,
+        deferrals = case when f ? 'deferrals' then f->'deferrals' else p.deferrals end,
+        updated_at = now()
+      from jsonb_array_elements(${rows}::jsonb) as f
+      where p.id = f->>'id'`;
+    await tx`
+      insert into people (id, full_name, unit_id, role, email, reviewer_id, retirement_date, position_since, sensitive_position, deferrals)
+      select f->>'id', f->>'fullName', f->>'unitId', f->>'role', f->>'email', f->>'reviewerId', (f->>'retirementDate')::date,
+             (f->>'positionSince')::date, coalesce((f->>'sensitivePosition')::boolean, false), coalesce(f->'deferrals', '[]'::jsonb)
+      from jsonb_array_elements(${rows}::jsonb) as f
+      on conflict (id) do nothing`;
+  }
+}
+
+/** Upserts `dir` in one transaction, unchecked: for loading a directory known to be sound (scripts, tests). */
 export async function upsertDirectory(sql: Sql, dir: DirectoryWithCaseFields): Promise<{ units: number; people: number }> {
   await sql.begin(async (tx) => {
-    for (const u of dir.units) {
-      await tx`
-        insert into units (id, name, parent_id, active) values (${u.id}, ${u.name}, ${u.parentId}, ${u.active ?? true})
-        on conflict (id) do update set name = excluded.name, parent_id = excluded.parent_id, active = excluded.active, updated_at = now()`;
-    }
-    if (dir.people.length > 0) {
-      const rows = dir.people.map((p) => ({
-        id: p.id,
-        fullName: p.fullName,
-        unitId: p.unitId,
-        role: p.role,
-        email: p.email ?? null,
-        reviewerId: p.reviewerId ?? null,
-      }));
-      for (let i = 0; i < rows.length; i += 1000) {
-        await tx`
-          insert into people ${tx(rows.slice(i, i + 1000), 'id', 'fullName', 'unitId', 'role', 'email', 'reviewerId')}
-          on conflict (id) do update set full_name = excluded.full_name, unit_id = excluded.unit_id, role = excluded.role,
-            email = excluded.email, reviewer_id = excluded.reviewer_id, updated_at = now()`;
-      }
-      const withFields = dir.people
-        .filter((p) => CASE_FIELDS.some((f) => p[f] !== undefined))
-        .map((p) => ({ id: p.id, ...Object.fromEntries(CASE_FIELDS.filter((f) => p[f] !== undefined).map((f) => [f, p[f]])) }));
-      if (withFields.length > 0) {
-        // Only the keys present are written: `?` tells "omitted" (keep) from null (clear).
-        await tx`
-          update people p set
-            retirement_date = case when f ? 'retirementDate' then (f->>'retirementDate')::date else p.retirement_date end,
-            position_since = case when f ? 'positionSince' then (f->>'positionSince')::date else p.position_since end,
-            sensitive_position = case when f ? 'sensitivePosition' then (f->>'sensitivePosition')::boolean else p.sensitive_position end,
-            deferrals = case when f ? 'deferrals' then f->'deferrals' else p.deferrals end
-          from jsonb_array_elements(${tx.json(withFields as never)}::jsonb) as f
-          where p.id = f->>'id'`;
-      }
-    }
+    await lockDirectory(tx);
+    await writeDirectory(tx, dir);
   });
   return { units: dir.units.length, people: dir.people.length };
+}
+
+/**
+ * Upserts `dir` if `check` finds no issue in the directory as it would be afterwards (see
+ * `mergeDirectory`). The read, the check and the write are one transaction under the directory
+ * lock, so two uploads are checked one after the other, each against what the other wrote.
+ */
+export async function upsertCheckedDirectory(
+  sql: Sql,
+  dir: DirectoryWithCaseFields,
+  check: (after: Directory) => Issue[],
+): Promise<{ issues: Issue[] } | { counts: { units: number; people: number } }> {
+  try {
+    return await sql.begin(async (tx) => {
+      await lockDirectory(tx);
+      const issues = check(mergeDirectory(await loadDirectory(tx), dir));
+      if (issues.length > 0) return { issues };
+      await writeDirectory(tx, dir);
+      return { counts: { units: dir.units.length, people: dir.people.length } };
+    });
+  } catch (err) {
+    // Only a writer that skipped the lock can get here: the constraint still keeps one head per unit.
+    if (err instanceof postgres.PostgresError && err.constraint_name === 'people_one_head_per_unit') {
+      return { issues: [{ field: 'people', rule: 'two-heads', message: `${err.detail ?? 'a unit would have two heads'}` }] };
+    }
+    throw err;
+  }
 }
 
 /**

@@ -140,6 +140,23 @@ export async function listProposals(sql: Sql, status: string | undefined): Promi
     order by created_at desc, id limit 1000`;
 }
 
+/**
+ * Dismisses an open proposal and audits it, in one transaction. The status test is in the update
+ * itself, so of two dismissals arriving together the second finds nothing to change (the row lock
+ * makes it wait for the first). Returns false when the proposal is not open (or does not exist).
+ */
+export async function dismissProposal(sql: Sql, id: string, note: string, by: string): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const changed = await tx`
+      update proposals set status = 'dismissed', note = ${note}, decided_by = ${by}, decided_at = now(), updated_at = now()
+      where id = ${id} and status = 'open' returning id`;
+    if (changed.length === 0) return false;
+    await tx`insert into audit (dedupe_key, at, actor, action, subject, payload)
+      values (${`proposal:${id}:dismissed`}, now(), ${by}, 'proposal.dismissed', ${`proposal:${id}`}, ${tx.json({ note })})`;
+    return true;
+  });
+}
+
 export async function findProposal(sql: Sql, id: string): Promise<ProposalRow | undefined> {
   const [row] = await sql<ProposalRow[]>`select id, kind, person_id, level, evidence, status, note, case_id, created_at from proposals where id = ${id}`;
   return row;

@@ -210,12 +210,75 @@ export function ledBy(dir: Directory, leaderId: string): string[] {
   return [];
 }
 
+/** Drops the keys whose value is undefined: in an upload, those are the fields left out. */
+function named<T extends object>(row: T): Partial<T> {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The directory as it will be once `upload` is written over `stored`, as `PUT /v1/org` writes
+ * it: a row takes the fields the upload names (null included) and keeps the stored value of
+ * every field it leaves out; a new row takes the defaults (an active unit; no e-mail, no named
+ * reviewer). Stored rows keep their order, new ones follow in the upload's. Linear.
+ */
+export function mergeDirectory(stored: Directory, upload: Directory): Directory {
+  const units = new Map<string, Unit>(stored.units.map((u) => [u.id, u]));
+  for (const u of upload.units) units.set(u.id, { ...(units.get(u.id) ?? { active: true }), ...named(u) } as Unit);
+  const people = new Map<string, Person>(stored.people.map((p) => [p.id, p]));
+  for (const p of upload.people) people.set(p.id, { ...(people.get(p.id) ?? { email: null, reviewerId: null }), ...named(p) } as Person);
+  return { units: [...units.values()], people: [...people.values()] };
+}
+
+/** Ids an upload names more than once, one issue per id (field `units` or `people`); linear. */
+export function duplicatesIn(upload: Directory): Issue[] {
+  const issues: Issue[] = [];
+  const find = (rows: { id: string }[], field: 'units' | 'people', noun: string): void => {
+    const seen = new Set<string>();
+    const reported = new Set<string>();
+    for (const { id } of rows) {
+      if (!seen.has(id)) seen.add(id);
+      else if (!reported.has(id)) {
+        reported.add(id);
+        issues.push({ field, rule: 'duplicate', message: `${noun} ${id} appears twice` });
+      }
+    }
+  };
+  find(upload.units, 'units', 'unit');
+  find(upload.people, 'people', 'person');
+  return issues;
+}
+
+/**
+ * The ids that lie on a cycle when each id points to at most one next id (a parent, a reviewer):
+ * each id is walked once, so the cost is linear however long the chains are.
+ */
+function onCycles(ids: Iterable<string>, next: (id: string) => string | null | undefined): Set<string> {
+  const state = new Map<string, 'walking' | 'done'>();
+  const cyclic = new Set<string>();
+  for (const start of ids) {
+    const path: string[] = [];
+    let cursor: string | null | undefined = start;
+    while (cursor != null && !state.has(cursor)) {
+      state.set(cursor, 'walking');
+      path.push(cursor);
+      cursor = next(cursor);
+    }
+    // Met an id of this very walk: the path from there on is a loop.
+    if (cursor != null && state.get(cursor) === 'walking') {
+      for (let i = path.indexOf(cursor); i < path.length; i += 1) cyclic.add(path[i]);
+    }
+    for (const id of path) state.set(id, 'done');
+  }
+  return cyclic;
+}
+
 /**
  * Referential problems in a directory; empty when sound. Rules: `duplicate` id,
  * `unknown-parent`, `parent-cycle`, `unknown-unit`, `two-heads`, `unknown-reviewer`,
  * `reviewer-not-leader` (a staff member's named reviewer must be a deputy or head of the same
  * unit), `reviewer-cycle` (following `reviewerId` returns to the start). Fields are paths such
- * as `people[3].unitId`. Never throws: HR sees every problem of an upload at once.
+ * as `people[3].unitId`. Never throws: HR sees every problem of an upload at once. Linear in the
+ * size of the directory, so a city-sized upload does not hold the event loop.
  */
 export function validateDirectory(dir: Directory): Issue[] {
   const issues: Issue[] = [];
@@ -230,25 +293,20 @@ export function validateDirectory(dir: Directory): Issue[] {
     else people.set(p.id, p);
   });
 
+  const unitLoops = onCycles(units.keys(), (id) => units.get(id)?.parentId);
   dir.units.forEach((u, i) => {
     if (u.parentId === null) return;
     if (!units.has(u.parentId)) {
       issues.push({ field: `units[${i}].parentId`, rule: 'unknown-parent', message: `unit '${u.id}' has unknown parent '${u.parentId}'` });
       return;
     }
-    const seen = new Set<string>([u.id]);
-    let cursor: Unit | undefined = units.get(u.parentId);
-    while (cursor !== undefined && cursor.parentId !== null) {
-      if (seen.has(cursor.id)) break;
-      seen.add(cursor.id);
-      cursor = units.get(cursor.parentId);
-    }
     // Only a unit on the loop itself reports it, so a subtree hanging off a loop is not blamed.
-    if (cursor !== undefined && cursor.id === u.id) {
+    if (units.get(u.id) === u && unitLoops.has(u.id)) {
       issues.push({ field: `units[${i}].parentId`, rule: 'parent-cycle', message: `unit '${u.id}' is its own ancestor` });
     }
   });
 
+  const reviewerLoops = onCycles(people.keys(), (id) => people.get(id)?.reviewerId);
   const headsSeen = new Set<string>();
   dir.people.forEach((p, i) => {
     if (!units.has(p.unitId)) {
@@ -266,13 +324,7 @@ export function validateDirectory(dir: Directory): Issue[] {
       issues.push({ field: `people[${i}].reviewerId`, rule: 'unknown-reviewer', message: `person '${p.id}' names unknown reviewer '${p.reviewerId}'` });
       return;
     }
-    const seen = new Set<string>([p.id]);
-    let cursor: Person | undefined = reviewer;
-    while (cursor !== undefined && !seen.has(cursor.id)) {
-      seen.add(cursor.id);
-      cursor = cursor.reviewerId == null ? undefined : people.get(cursor.reviewerId);
-    }
-    if (cursor !== undefined && cursor.id === p.id) {
+    if (people.get(p.id) === p && reviewerLoops.has(p.id)) {
       issues.push({ field: `people[${i}].reviewerId`, rule: 'reviewer-cycle', message: `reviewer chain of '${p.id}' leads back to them` });
     } else if (p.role === 'staff' && (reviewer.unitId !== p.unitId || reviewer.role === 'staff')) {
       issues.push({

@@ -290,6 +290,10 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
         if (phase !== 'review' && !(phase === 'self-assessment' && openEscalation('self-assessment'))) {
           refuse(ErrorType.WrongPhase, 'The review step is not open.', { phase, status });
         }
+        // `phase` only moves on once the main routine runs, after every update of the activation:
+        // a second review delivered beside the first would pass the test above and overwrite it.
+        // No patch: validators do not run on replay, and a refusal leaves nothing in history.
+        if (reviewScores !== null) refuse(ErrorType.WrongPhase, 'The evaluation has already been reviewed.', { phase, status });
         scoreIssues(scores);
       },
     },

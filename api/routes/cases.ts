@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
-import { ballotBox, castSecretBallot, caseVersion, findCase, listCases, loadDirectoryAround, type CaseRow } from '../../db/cases';
+import { ballotBox, caseInProgress, castSecretBallot, caseVersion, claimCase, findCase, listCases, loadDirectoryAround, type CaseRow } from '../../db/cases';
 import { findPerson } from '../../db/directory';
 import { loadCaseRules, loadHolidays, loadRules } from '../../db/settings';
 import {
@@ -122,8 +122,10 @@ export function caseRoutes(deps: ApiDeps) {
           if (proposal.status !== 'open') throw conflict(`Proposal ${body.proposalId} is already ${proposal.status}.`, { phase: proposal.status });
           if (proposal.personId !== body.personId) throw badRequest('The proposal is about someone else.', [{ field: 'personId', rule: 'matches-proposal' }]);
         }
-        const [openCase] = await sql<{ id: string }[]>`select id from cases where person_id = ${body.personId} and status in ('open', 'approved')`;
-        if (openCase) throw conflict(`${body.personId} already has case ${openCase.id} in progress.`, { phase: 'open', caseId: openCase.id });
+        const inProgress = (caseId: string) => conflict(`${body.personId} already has case ${caseId} in progress.`, { phase: 'open', caseId });
+        // Answered before the eligibility checks, which a second case would fail for this reason anyway.
+        const openCase = await caseInProgress(sql, body.personId);
+        if (openCase) throw inProgress(openCase);
 
         const [rules, caseRules, holidays] = await Promise.all([loadRules(sql), loadCaseRules(sql), loadHolidays(sql)]);
         const today = localDate(fromMs(Date.now()));
@@ -170,7 +172,19 @@ export function caseRoutes(deps: ApiDeps) {
         }
         const id = randomUUID();
         const input: CaseInput = { caseId: id, request, openedBy: caller.id, proposalId: body.proposalId ?? null, parties, holidays, rules, caseRules };
-        await temporal.workflow.start(caseWorkflow, { workflowId: caseWorkflowId(id), taskQueue, args: [input] });
+        const claim = {
+          id,
+          workflowId: caseWorkflowId(id),
+          kind: request.kind,
+          personId: body.personId,
+          request,
+          parties,
+          collectiveSize: parties.collective.length,
+          proposalId: body.proposalId ?? null,
+        };
+        // The check above raced with any request for the same person; this one holds.
+        const blocking = await claimCase(sql, claim, () => temporal.workflow.start(caseWorkflow, { workflowId: claim.workflowId, taskQueue, args: [input] }));
+        if (blocking) throw inProgress(blocking);
         await readYourWrite(caseVersion(sql, id), 1, 15_000);
         const row = await findCase(sql, id);
         if (!row) throw new HttpError(500, `Case ${id} was opened but is not readable yet; read it again shortly.`);

@@ -1,13 +1,13 @@
 /** The directory, tokens, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { findPerson, loadUnitAndAbove, upsertDirectory } from '../../db/directory';
+import { findPerson, loadUnitAndAbove, upsertCheckedDirectory } from '../../db/directory';
 import { scanPositionChanges } from '../../db/proposals';
 import { loadCaseRules } from '../../db/settings';
 import type { Sql } from '../../db/sql';
 import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
 import { reservedIdIssues } from '../../domain/actors';
-import { readsPersonRecord, validateDirectory } from '../../domain/scope';
+import { duplicatesIn, readsPersonRecord, validateDirectory } from '../../domain/scope';
 import { isAdmin, isHr, newToken, hashToken, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
@@ -40,22 +40,11 @@ export function orgRoutes(deps: ApiDeps) {
       async (c) => {
         if (!isHr(c.get('caller')) && !isAdmin(c.get('caller'))) throw forbidden('Only an admin or HR changes the directory.');
         const body = c.req.valid('json');
-        // Referential rules are checked against the directory as it will be after the upsert.
-        const existing = {
-          units: await sql<{ id: string; name: string; parentId: string | null }[]>`select id, name, parent_id from units`,
-          people: await sql<{ id: string; fullName: string; unitId: string; role: 'head' | 'deputy' | 'staff'; reviewerId: string | null }[]>`
-            select id, full_name, unit_id, role, reviewer_id from people`,
-        };
-        const units = new Map(existing.units.map((u) => [u.id, u] as const));
-        for (const u of body.units) units.set(u.id, { id: u.id, name: u.name, parentId: u.parentId });
-        const people = new Map(existing.people.map((p) => [p.id, p] as const));
-        for (const p of body.people) people.set(p.id, { id: p.id, fullName: p.fullName, unitId: p.unitId, role: p.role, reviewerId: p.reviewerId ?? null });
-        const merged = { units: [...units.values()], people: [...people.values()] };
-        const issues = [...reservedIdIssues(body.people), ...validateDirectory(merged)];
-        const dup = [...new Set(body.people.map((p) => p.id).filter((id, i, all) => all.indexOf(id) !== i))];
-        for (const id of dup) issues.push({ field: 'people', rule: 'duplicate', message: `person ${id} appears twice` });
-        if (issues.length > 0) throw badRequest(`The directory has ${issues.length} problem(s); nothing was stored.`, issues);
-        const counts = await upsertDirectory(sql, body);
+        // Referential rules are checked against the directory as it will be after the upsert,
+        // read and written in one transaction so a concurrent upload cannot slip in between.
+        const result = await upsertCheckedDirectory(sql, body, (after) => [...reservedIdIssues(body.people), ...validateDirectory(after), ...duplicatesIn(body)]);
+        if ('issues' in result) throw badRequest(`The directory has ${result.issues.length} problem(s); nothing was stored.`, result.issues);
+        const counts = result.counts;
         // A directory change can make a position change due: the people it touched are scanned again.
         await scanPositionChanges(sql, localDate(fromMs(Date.now())), await loadCaseRules(sql), body.people.map((p) => p.id));
         return c.json(counts, 200);

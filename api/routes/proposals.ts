@@ -1,6 +1,6 @@
 /** Automatic proposals for HR: list them, dismiss one with a note, or scan now (cases open from them via `POST /v1/cases`). */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { findProposal, listProposals, scanPositionChanges, scanReplacementTriggers, type ProposalRow } from '../../db/proposals';
+import { dismissProposal, findProposal, listProposals, scanPositionChanges, scanReplacementTriggers, type ProposalRow } from '../../db/proposals';
 import { loadCaseRules, loadRules } from '../../db/settings';
 import { fromMs, localDate } from '../../domain/calendar';
 import { isHr, type AppEnv, type Caller } from '../auth';
@@ -36,15 +36,12 @@ export function proposalRoutes(deps: ApiDeps) {
       async (c) => {
         hrOnly(c.get('caller'));
         const { id } = c.req.valid('param');
-        const p = await findProposal(sql, id);
-        if (!p) throw notFound(`There is no proposal ${id}.`);
-        if (p.status !== 'open') throw conflict(`Proposal ${id} is already ${p.status}.`, { phase: p.status });
-        const { note } = c.req.valid('json');
-        await sql.begin(async (tx) => {
-          await tx`update proposals set status = 'dismissed', note = ${note}, decided_by = ${c.get('caller').id}, decided_at = now(), updated_at = now() where id = ${id}`;
-          await tx`insert into audit (dedupe_key, at, actor, action, subject, payload)
-            values (${`proposal:${id}:dismissed`}, now(), ${c.get('caller').id}, 'proposal.dismissed', ${`proposal:${id}`}, ${tx.json({ note })})`;
-        });
+        if (!(await dismissProposal(sql, id, c.req.valid('json').note, c.get('caller').id))) {
+          // Read after the refused write, so the answer names the state that refused it.
+          const p = await findProposal(sql, id);
+          if (!p) throw notFound(`There is no proposal ${id}.`);
+          throw conflict(`Proposal ${id} is already ${p.status}.`, { phase: p.status });
+        }
         return c.json(view((await findProposal(sql, id))!), 200);
       },
     )
