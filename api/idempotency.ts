@@ -4,7 +4,7 @@
  * request runs, so two concurrent retries cannot both act; it also becomes the Temporal update ID,
  * which covers a crash between the update and storing its answer.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
 import type { AppEnv } from './auth';
 import { badRequest, conflict } from './errors';
@@ -13,6 +13,18 @@ import { badRequest, conflict } from './errors';
 const IN_PROGRESS = 0;
 /** Longer than any request runs: a reservation this old belongs to a request that died with its process or its database. */
 const STALE_SECONDS = 90;
+
+/**
+ * What a route asked to keep in place of its answer, for the few answers that must not be stored
+ * as given (a secret ballot's outcome as its closing voter saw it). Keyed by the
+ * request so a route needs no context variable of the app's type.
+ */
+const substitutes = new WeakMap<Request, unknown>();
+
+/** Stores `body` (with the answer's status) for repeats of this request instead of the answer itself. */
+export function storeInstead(c: Context, body: object): void {
+  substitutes.set(c.req.raw, body);
+}
 
 interface Stored {
   status: number;
@@ -56,7 +68,7 @@ export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
       // A new token is never kept in plain text, not even as a stored response; a failure on our side may be retried.
       const keep = c.req.path !== '/v1/tokens' && c.res.status < 500 && !!c.res.headers.get('content-type')?.includes('application/json');
       if (keep) {
-        const body = await c.res.clone().json();
+        const body = substitutes.has(c.req.raw) ? substitutes.get(c.req.raw) : await c.res.clone().json();
         await sql`update idempotency set status = ${c.res.status}, body = ${sql.json(body as never)} where actor = ${actor} and key = ${key}`;
       } else {
         release(actor, key);
