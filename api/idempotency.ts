@@ -16,7 +16,7 @@ const STALE_SECONDS = 90;
 
 /**
  * What a route asked to keep in place of its answer, for the few answers that must not be stored
- * as given (a secret ballot's outcome as its closing voter saw it). Keyed by the
+ * as given (a new token, a secret ballot's outcome as its closing voter saw it). Keyed by the
  * request so a route needs no context variable of the app's type.
  */
 const substitutes = new WeakMap<Request, unknown>();
@@ -65,8 +65,8 @@ export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } finally {
-      // A new token is never kept in plain text, not even as a stored response; a failure on our side may be retried.
-      const keep = c.req.path !== '/v1/tokens' && c.res.status < 500 && !!c.res.headers.get('content-type')?.includes('application/json');
+      // A failure on our side may be retried.
+      const keep = c.res.status < 500 && !!c.res.headers.get('content-type')?.includes('application/json');
       if (keep) {
         const body = substitutes.has(c.req.raw) ? substitutes.get(c.req.raw) : await c.res.clone().json();
         await sql`update idempotency set status = ${c.res.status}, body = ${sql.json(body as never)} where actor = ${actor} and key = ${key}`;
