@@ -56,6 +56,8 @@ export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
     const actor = c.get('caller').id;
     if (!(await reserve(actor, key, c.req.method, c.req.path))) {
       const [seen] = await sql<Stored[]>`select status, body, method, path from idempotency where actor = ${actor} and key = ${key}`;
+      // Released between the two statements by a request that failed on our side: its retry may run now.
+      if (!seen) throw conflict('A request with this Idempotency-Key has just failed; retry it.', { phase: 'in-progress' });
       if (seen.method !== c.req.method || seen.path !== c.req.path) {
         throw badRequest('This Idempotency-Key was already used for another request.', [{ field: 'Idempotency-Key', rule: 'reused' }]);
       }
