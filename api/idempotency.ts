@@ -4,7 +4,7 @@
  * request runs, so two concurrent retries cannot both act; it also becomes the Temporal update ID,
  * which covers a crash between the update and storing its answer.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
 import type { AppEnv } from './auth';
 import { badRequest, conflict } from './errors';
@@ -13,6 +13,18 @@ import { badRequest, conflict } from './errors';
 const IN_PROGRESS = 0;
 /** Longer than any request runs: a reservation this old belongs to a request that died with its process or its database. */
 const STALE_SECONDS = 90;
+
+/**
+ * What a route asked to keep in place of its answer, for the few answers that must not be stored
+ * as given (a new token, a secret ballot's outcome as its closing voter saw it). Keyed by the
+ * request so a route needs no context variable of the app's type.
+ */
+const substitutes = new WeakMap<Request, unknown>();
+
+/** Stores `body` (with the answer's status) for repeats of this request instead of the answer itself. */
+export function storeInstead(c: Context, body: object): void {
+  substitutes.set(c.req.raw, body);
+}
 
 interface Stored {
   status: number;
@@ -44,6 +56,8 @@ export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
     const actor = c.get('caller').id;
     if (!(await reserve(actor, key, c.req.method, c.req.path))) {
       const [seen] = await sql<Stored[]>`select status, body, method, path from idempotency where actor = ${actor} and key = ${key}`;
+      // Released between the two statements by a request that failed on our side: its retry may run now.
+      if (!seen) throw conflict('A request with this Idempotency-Key has just failed; retry it.', { phase: 'in-progress' });
       if (seen.method !== c.req.method || seen.path !== c.req.path) {
         throw badRequest('This Idempotency-Key was already used for another request.', [{ field: 'Idempotency-Key', rule: 'reused' }]);
       }
@@ -53,10 +67,10 @@ export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } finally {
-      // A new token is never kept in plain text, not even as a stored response; a failure on our side may be retried.
-      const keep = c.req.path !== '/v1/tokens' && c.res.status < 500 && !!c.res.headers.get('content-type')?.includes('application/json');
+      // A failure on our side may be retried.
+      const keep = c.res.status < 500 && !!c.res.headers.get('content-type')?.includes('application/json');
       if (keep) {
-        const body = await c.res.clone().json();
+        const body = substitutes.has(c.req.raw) ? substitutes.get(c.req.raw) : await c.res.clone().json();
         await sql`update idempotency set status = ${c.res.status}, body = ${sql.json(body as never)} where actor = ${actor} and key = ${key}`;
       } else {
         release(actor, key);

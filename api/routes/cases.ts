@@ -36,7 +36,7 @@ import { isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, forbidden, HttpError, notFound, ruleRefused } from '../errors';
-import { updateIdFor } from '../idempotency';
+import { storeInstead, updateIdFor } from '../idempotency';
 import { escalationsOf, iso, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
 import { Empty, IdParam, LongText } from '../schemas';
@@ -47,6 +47,8 @@ const CaseQuery = z.object({ status: z.enum(['open', 'approved', 'rejected', 'co
 const TermReviewBody = z.object({ recommendation: z.enum(['return', 'extend', 'appoint']), note: LongText.optional() }).strict();
 const WithdrawBody = z.object({ note: LongText }).strict();
 const CastingVoteBody = CaseVoteBodySchema;
+/** One close per case, whoever's vote decided it: Temporal dedupes concurrent closes by this ID. */
+const ballotCloseUpdateId = (caseId: string): string => `ballot-close:${caseId}`;
 
 /** A case as api.md shows it; a secret ballot shows how many have voted, and its totals only once closed. */
 async function caseView(sql: ApiDeps['sql'], row: CaseRow) {
@@ -233,12 +235,20 @@ export function caseRoutes(deps: ApiDeps) {
         if (!totals) throw conflict('You have already voted on this case.', { phase: row.step, status: row.status });
         const of = step.actorIds.length;
         if (totals.approve * 2 > of || totals.reject * 2 > of) {
-          // The box, not the voter, closes the ballot: nothing in the workflow names who tipped it.
-          await command(id, caller, closeBallot, { actor: BALLOT_BOX, approve: totals.approve, reject: totals.reject }, `ballot-close:${id}`).catch(async (err: unknown) => {
-            // Already closed by a concurrent voter's close: the case shows the outcome either way.
-            if (!(err instanceof HttpError && err.status === 409)) throw err;
-          });
+          // The box, not the voter, closes the ballot, under an update ID of the case alone: the voter who
+          // tipped it voted with the deciding side, so nothing in the history may name them.
+          await sendUpdate(temporal, row.workflowId, closeBallot, { actor: BALLOT_BOX, approve: totals.approve, reject: totals.reject }, {
+            updateId: ballotCloseUpdateId(id),
+            closedMessage: `Case ${id} is closed.`,
+          })
+            .then((answer) => readYourWrite(caseVersion(sql, id), answer.readModelVersion))
+            .catch((err: unknown) => {
+              // Already closed (from the box at the deadline): the case shows the outcome either way.
+              if (!(err instanceof HttpError && err.status === 409)) throw err;
+            });
         }
+        // A repeat answers without the case as it stood: the closing voter's copy would show they decided it.
+        storeInstead(c, { id, kind: row.kind, personId: row.personId, message: `Your ballot on case ${id} is in the box. A secret ballot keeps no copy of the first answer; read the case at /v1/cases/${id}.` });
         return c.json(await caseView(sql, (await findCase(sql, id))!), 200);
       },
     )

@@ -11,6 +11,7 @@ import { duplicatesIn, readsPersonRecord, validateDirectory } from '../../domain
 import { isAdmin, isHr, newToken, hashToken, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
+import { storeInstead } from '../idempotency';
 import { err, ok } from '../route-docs';
 import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody, TokenRequest } from '../schemas';
 
@@ -68,8 +69,13 @@ export function orgRoutes(deps: ApiDeps) {
           throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
         }
         const token = newToken();
-        await sql`insert into tokens (hash, person_id, roles, label) values (${hashToken(token)}, ${body.personId ?? null}, ${body.roles}, ${body.label ?? null})`;
-        return c.json({ token, personId: body.personId ?? null, roles: body.roles }, 201);
+        const hash = hashToken(token);
+        await sql`insert into tokens (hash, person_id, roles, label) values (${hash}, ${body.personId ?? null}, ${body.roles}, ${body.label ?? null})`;
+        // The same short hash names a person-less token as a caller, so the admin can match it in the audit trail.
+        const issued = { tokenId: hash.slice(0, 12), personId: body.personId ?? null, roles: body.roles };
+        // A repeat of this request answers without the token: the plain token is never stored, and minting another would leave two.
+        storeInstead(c, { ...issued, message: `Token ${issued.tokenId} was issued by the first request with this Idempotency-Key; a token is shown only once.` });
+        return c.json({ token, ...issued }, 201);
       },
     )
     .openapi(

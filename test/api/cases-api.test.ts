@@ -5,11 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs, localDate, nextPeriod } from '../../domain/calendar';
+import { addMonths } from '../../domain/eligibility';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 describe('cases API', () => {
   let s: Stack;
   const today = localDate(fromMs(Date.now()));
+  // Relative to the API's today, which the rules read: 60+ months in post is overdue, 24–59 due; a
+  // deferral still running; a retirement within the 18 months a move may not cross.
+  const dates = {
+    overdueSince: addMonths(today, -83),
+    dueSince: addMonths(today, -30),
+    deferredUntil: addMonths(today, 48),
+    retiresOn: addMonths(today, 7),
+  };
 
   beforeAll(async () => {
     s = await startStack('cases-api', { hr: ['dung'] });
@@ -28,24 +37,24 @@ describe('cases API', () => {
   it('keeps the case fields of the directory, and an omitted field keeps what is stored', async () => {
     const bad = await expectCall(400, 'dung', 'PUT', '/v1/org', {
       units: [],
-      people: [{ id: 'hoa', fullName: 'Bùi Thị Hoa', unitId: 'sxd', role: 'staff', deferrals: [{ reason: 'holiday', until: '2027-01-01' }] }],
+      people: [{ id: 'hoa', fullName: 'Bùi Thị Hoa', unitId: 'sxd', role: 'staff', deferrals: [{ reason: 'holiday', until: dates.deferredUntil }] }],
     });
     expect(bad.error.details.map((d: { field: string }) => d.field)).toContain('people.0.deferrals.0.reason');
     await expectCall(200, 'dung', 'PUT', '/v1/org', {
       units: [],
       people: [
-        { id: 'hoa', fullName: 'Bùi Thị Hoa', unitId: 'sxd', role: 'staff', reviewerId: 'giang', sensitivePosition: true, positionSince: '2020-01-01' },
-        { id: 'ngoc', fullName: 'Lý Thị Ngọc', unitId: 'snv', role: 'staff', reviewerId: 'lan', sensitivePosition: true, positionSince: '2024-06-01' },
-        { id: 'hai', fullName: 'Đặng Văn Hải', unitId: 'sxd', role: 'staff', deferrals: [{ reason: 'pregnancy', until: '2030-12-31' }] },
-        { id: 'minh', fullName: 'Dương Văn Minh', unitId: 'snv', role: 'staff', retirementDate: '2027-06-30' },
+        { id: 'hoa', fullName: 'Bùi Thị Hoa', unitId: 'sxd', role: 'staff', reviewerId: 'giang', sensitivePosition: true, positionSince: dates.overdueSince },
+        { id: 'ngoc', fullName: 'Lý Thị Ngọc', unitId: 'snv', role: 'staff', reviewerId: 'lan', sensitivePosition: true, positionSince: dates.dueSince },
+        { id: 'hai', fullName: 'Đặng Văn Hải', unitId: 'sxd', role: 'staff', deferrals: [{ reason: 'pregnancy', until: dates.deferredUntil }] },
+        { id: 'minh', fullName: 'Dương Văn Minh', unitId: 'snv', role: 'staff', retirementDate: dates.retiresOn },
       ],
     });
     expect(await expectCall(200, 'hoa', 'GET', '/v1/people/hoa')).toMatchObject({
-      id: 'hoa', unitId: 'sxd', role: 'staff', sensitivePosition: true, positionSince: '2020-01-01', retirementDate: null, deferrals: [], discipline: [], confidenceVotes: [],
+      id: 'hoa', unitId: 'sxd', role: 'staff', sensitivePosition: true, positionSince: dates.overdueSince, retirementDate: null, deferrals: [], discipline: [], confidenceVotes: [],
     });
     // The same person again without the case fields: they are kept.
     await expectCall(200, 'dung', 'PUT', '/v1/org', { units: [], people: [{ id: 'hoa', fullName: 'Bùi Thị Hoa', unitId: 'sxd', role: 'staff', reviewerId: 'giang' }] });
-    expect(await expectCall(200, 'dung', 'GET', '/v1/people/hoa')).toMatchObject({ sensitivePosition: true, positionSince: '2020-01-01' });
+    expect(await expectCall(200, 'dung', 'GET', '/v1/people/hoa')).toMatchObject({ sensitivePosition: true, positionSince: dates.overdueSince });
   });
 
   it('lets HR, the person, their reviewer and their unit\'s leaders read a person, nobody else', async () => {
@@ -71,8 +80,8 @@ describe('cases API', () => {
     await expectCall(403, 'em', 'GET', '/v1/proposals');
     const { proposals } = await expectCall(200, 'dung', 'GET', '/v1/proposals?status=open');
     const byPerson = Object.fromEntries(proposals.filter((p: any) => p.kind === 'position-change').map((p: any) => [p.personId, p]));
-    expect(byPerson.hoa).toMatchObject({ level: 'overdue', evidence: { positionSince: '2020-01-01', threshold: 60 } });
-    expect(byPerson.ngoc).toMatchObject({ level: 'due', evidence: { positionSince: '2024-06-01', threshold: 24 } });
+    expect(byPerson.hoa).toMatchObject({ level: 'overdue', evidence: { positionSince: dates.overdueSince, threshold: 60 } });
+    expect(byPerson.ngoc).toMatchObject({ level: 'due', evidence: { positionSince: dates.dueSince, threshold: 24 } });
     expect(byPerson.ngoc.evidence.months).toBeGreaterThanOrEqual(24);
     await expectCall(403, 'ngoc', 'POST', `/v1/proposals/${byPerson.ngoc.id}/dismiss`, { note: 'x' });
     await expectCall(400, 'dung', 'POST', `/v1/proposals/${byPerson.ngoc.id}/dismiss`, {});

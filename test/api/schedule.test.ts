@@ -1,5 +1,6 @@
 /** The monthly Schedule on the real dev server: created then updated idempotently; opening a month twice is harmless. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromMs, localDate, nextPeriod } from '../../domain/calendar';
 import { ensureMonthlySchedule, SCHEDULE_ID } from '../../scripts/schedule';
 import { monthlyOpenerWorkflow } from '../../workflows/monthly-opener';
 import { TASK_QUEUE } from '../../workflows/messages';
@@ -28,11 +29,13 @@ describe('monthly schedule', () => {
   });
 
   it('opens every active unit\'s cycle, and a second run opens nothing new', async () => {
-    const run = (id: string) => s.temporal.workflow.execute(monthlyOpenerWorkflow, { workflowId: id, taskQueue: TASK_QUEUE, args: [{ period: '2027-05' }] });
-    expect(await run('opener-1')).toEqual({ period: '2027-05', opened: 3, existing: 0 });
-    expect(await run('opener-2')).toEqual({ period: '2027-05', opened: 0, existing: 3 });
+    // A month to come, as when the schedule fires: its default deadlines are all ahead.
+    const period = nextPeriod(localDate(fromMs(Date.now())).slice(0, 7));
+    const run = (id: string) => s.temporal.workflow.execute(monthlyOpenerWorkflow, { workflowId: id, taskQueue: TASK_QUEUE, args: [{ period }] });
+    expect(await run('opener-1')).toEqual({ period, opened: 3, existing: 0 });
+    expect(await run('opener-2')).toEqual({ period, opened: 0, existing: 3 });
     const ids = [];
     for await (const wf of s.temporal.workflow.list({ query: `WorkflowType = 'cycleWorkflow'` })) ids.push(wf.workflowId);
-    expect(ids.sort()).toEqual(['cycle:hn:2027-05', 'cycle:snv:2027-05', 'cycle:sxd:2027-05']);
+    expect(ids.sort()).toEqual([`cycle:hn:${period}`, `cycle:snv:${period}`, `cycle:sxd:${period}`]);
   });
 });

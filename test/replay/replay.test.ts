@@ -8,6 +8,9 @@
  * after `evaluation-phase-in-read-model-only`; the month's histories at the top level were recorded
  * after `cycle-learns-reviews-from-read-model` (evaluations that stay open after their review,
  * signal the cycle when last, and close when asked).
+ * The replacement's history had the update ID of its ballot's close recorded as `an:ballot-close:…`,
+ * naming the voter who tipped the ballot; it now reads `ballot-close:…` as the API sends it (the
+ * ID is matched between the update's events only, so replay is unchanged).
  * A file is named after its workflow ID with ':' written as '__' (workflow code reads its ID, so
  * replay must use the real one).
  */
@@ -38,6 +41,20 @@ describe('replay of recorded histories', () => {
     expect(ids.filter((id) => id.startsWith('eval:')).length).toBeGreaterThanOrEqual(2);
     expect(ids.filter((id) => id.startsWith('monthly-opener')).length).toBeGreaterThanOrEqual(1);
     expect(ids.filter((id) => id.startsWith('case:')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps no recorded history that names the voter who closed a secret ballot', () => {
+    const decode = (p: { data?: Uint8Array | null } | undefined | null): any => JSON.parse(Buffer.from(p?.data ?? []).toString('utf8'));
+    const closes = recorded.filter((r) => r.workflowId.startsWith('case:')).flatMap(({ history }) => {
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      const collective: string[] = decode(started?.input?.payloads?.[0]).parties.collective;
+      return (history.events ?? [])
+        .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest)
+        .filter((req) => req?.input?.name === 'closeBallot' && decode(req.input.args?.payloads?.[0]).actor.id === 'ballot-box')
+        .map((req) => ({ updateId: req!.meta!.updateId!, collective }));
+    });
+    expect(closes.length).toBeGreaterThanOrEqual(1);
+    for (const { updateId, collective } of closes) expect(updateId.split(':').filter((part) => collective.includes(part)), updateId).toEqual([]);
   });
 
   it('replays every history with the current workflow code', async () => {

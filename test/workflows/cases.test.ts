@@ -9,8 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromMs, toMs } from '../../domain/calendar';
-import { monthsBetween } from '../../domain/eligibility';
+import { fromMs, localDate, toMs } from '../../domain/calendar';
+import { addDays, addMonths, monthsBetween } from '../../domain/eligibility';
 import { caseWorkflowId } from '../../workflows/case-messages';
 import { cycleWorkflowId, evaluationWorkflowId, getEvaluation } from '../../workflows/messages';
 import { inProcessApi, type InProcessApi } from '../support/api';
@@ -62,6 +62,23 @@ function casesStack(name: string) {
 
 describe('cases on the time-skipping server', () => {
   const { h, expectCall, caseWhen } = casesStack('cases');
+  /**
+   * The rotation takes effect on 4 January of the first year where that is a month or more after
+   * the server's today (it starts at the real time), so its dates keep their calendar: the
+   * end-of-term review falls on 5 November two years later, after 34 months.
+   */
+  const dates = {} as { effective: string; review: string; nextCyclePeriod: string; transferEffective: string; positionChangeEffective: string };
+  beforeAll(async () => {
+    const today = localDate(fromMs(await h.env.currentTimeMs()));
+    let year = Number(today.slice(0, 4));
+    if (`${year}-01-04` < addDays(today, 30)) year += 1;
+    dates.effective = `${year}-01-04`;
+    dates.review = `${year + 2}-11-05`;
+    dates.nextCyclePeriod = `${year + 2}-12`;
+    // After the review (the server's clock is then past it), never reached: one case is voted down, the other withdrawn.
+    dates.transferEffective = `${year + 3}-03-01`;
+    dates.positionChangeEffective = `${year + 3}-06-01`;
+  });
 
   /**
    * Skips the server's clock to `iso` (+ margin). The time-skipping server has known stalls in
@@ -90,7 +107,7 @@ describe('cases on the time-skipping server', () => {
       personId: 'giang',
       toUnitId: 'snv',
       toRole: 'deputy',
-      effectiveDate: '2027-01-04',
+      effectiveDate: dates.effective,
       termMonths: 36,
       reason: 'Luân chuyển cán bộ lãnh đạo',
     });
@@ -136,21 +153,22 @@ describe('cases on the time-skipping server', () => {
     expect((await expectCall(200, 'admin', 'GET', '/v1/people/giang')).unitId).toBe('sxd');
 
     // On the effective date the directory moves her.
-    await sleepUntil('2027-01-04T00:00:00+07:00');
+    await sleepUntil(`${dates.effective}T00:00:00+07:00`);
     const done = await caseWhen(id, (c) => c.status === 'completed', 'completed');
     expect(step(done, 'move')).toMatchObject({ outcome: 'moved' });
-    expect(toMs(step(done, 'move').doneAt)).toBeGreaterThanOrEqual(toMs('2027-01-04T00:00:00+07:00'));
+    expect(toMs(step(done, 'move').doneAt)).toBeGreaterThanOrEqual(toMs(`${dates.effective}T00:00:00+07:00`));
     const giang = await expectCall(200, 'giang', 'GET', '/v1/people/giang');
-    expect(giang).toMatchObject({ unitId: 'snv', role: 'deputy', positionSince: '2027-01-04' });
+    expect(giang).toMatchObject({ unitId: 'snv', role: 'deputy', positionSince: dates.effective });
 
     // The end-of-term review falls 60 days before the 36-month term ends: after 34 months. (Skipped
     // before any cycle runs here: the server's time skipping has stalled after child workflows.)
-    await sleepUntil('2029-11-05T08:00:00+07:00', -60 * MINUTE);
+    expect(dates.review).toBe(addDays(addMonths(dates.effective, 36), -60));
+    await sleepUntil(`${dates.review}T08:00:00+07:00`, -60 * MINUTE);
     expect(step(await expectCall(200, 'admin', 'GET', `/v1/cases/${id}`), 'end-of-term-review')).toBeUndefined();
-    await sleepUntil('2029-11-05T08:00:00+07:00');
+    await sleepUntil(`${dates.review}T08:00:00+07:00`);
     const review = await caseWhen(id, (c) => step(c, 'end-of-term-review') !== undefined, 'review opened');
     const opensAt = fromMs(await h.env.currentTimeMs()).slice(0, 10);
-    expect(monthsBetween('2027-01-04', opensAt)).toBe(34);
+    expect(monthsBetween(dates.effective, opensAt)).toBe(34);
     expect(step(review, 'end-of-term-review')).toMatchObject({ actorIds: ['hr'], doneAt: null });
     await expectCall(403, 'giang', 'POST', `/v1/cases/${id}/review`, { recommendation: 'extend' });
     const reviewed = await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/review`, { recommendation: 'appoint', note: 'Bổ nhiệm tại đơn vị mới' });
@@ -158,20 +176,20 @@ describe('cases on the time-skipping server', () => {
     await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
 
     // The next month's cycle of the new unit has her as a member, the old unit's does not.
-    const snv = await openCycleWith(h.env.client, 'snv', '2029-12');
+    const snv = await openCycleWith(h.env.client, 'snv', dates.nextCyclePeriod);
     expect(snv.view.members.map((m) => m.personId)).toContain('giang');
-    const sxd = await openCycleWith(h.env.client, 'sxd', '2029-12');
+    const sxd = await openCycleWith(h.env.client, 'sxd', dates.nextCyclePeriod);
     expect(sxd.view.members.map((m) => m.personId)).not.toContain('giang');
     // Those months are not under test: stop them (and their evaluations, whose escalations would
     // otherwise climb every two working days while the next tests skip time).
     for (const cycle of [snv, sxd]) {
-      for (const m of cycle.view.members) await h.env.client.workflow.getHandle(evaluationWorkflowId('2029-12', m.personId)).terminate('not under test').catch(() => undefined);
+      for (const m of cycle.view.members) await h.env.client.workflow.getHandle(evaluationWorkflowId(dates.nextCyclePeriod, m.personId)).terminate('not under test').catch(() => undefined);
     }
-    for (const unit of ['snv', 'sxd']) await h.env.client.workflow.getHandle(cycleWorkflowId(unit, '2029-12')).terminate('not under test');
+    for (const unit of ['snv', 'sxd']) await h.env.client.workflow.getHandle(cycleWorkflowId(unit, dates.nextCyclePeriod)).terminate('not under test');
   });
 
   it('closes a transfer whose vote is rejected, and nobody moves', async () => {
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'transfer', personId: 'hai', toUnitId: 'snv', toRole: 'staff', effectiveDate: '2030-03-01' });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'transfer', personId: 'hai', toUnitId: 'snv', toRole: 'staff', effectiveDate: dates.transferEffective });
     const id = opened.id as string;
     await expectCall(200, 'em', 'POST', `/v1/cases/${id}/opinions`, { opinion: 'disagree', note: 'Thiếu người' });
     await expectCall(200, 'khanh', 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
@@ -191,7 +209,7 @@ describe('cases on the time-skipping server', () => {
   });
 
   it('lets the chair decide a tie, and HR withdraw the approved case before it takes effect', async () => {
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'position-change', personId: 'minh', toUnitId: 'sxd', toRole: 'staff', effectiveDate: '2030-06-01' });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'position-change', personId: 'minh', toUnitId: 'sxd', toRole: 'staff', effectiveDate: dates.positionChangeEffective });
     const id = opened.id as string;
     for (const who of ['khanh', 'em', 'minh']) await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
     await caseWhen(id, (c) => c.step === 'vote', 'vote opened');
