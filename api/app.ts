@@ -3,6 +3,7 @@
  * resource, one error handler, and the OpenAPI document with a page to try it.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { ServiceError } from '@temporalio/client';
 import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -80,6 +81,10 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
     if (err instanceof HttpError) return c.json(errorBody(err), err.status);
     if (err instanceof SyntaxError || (err instanceof HTTPException && err.status === 400)) {
       return c.json(errorBody(new HttpError(400, 'The body is not valid JSON.', [{ field: '(body)', rule: 'json' }])), 400);
+    }
+    if (err instanceof ServiceError) {
+      log(`Temporal unavailable on ${c.req.method} ${c.req.path}`, err);
+      return c.json(errorBody(new HttpError(503, 'The workflow service is not reachable; nothing was changed. Try again shortly.')), 503);
     }
     log(`unhandled error on ${c.req.method} ${c.req.path}`, err);
     return c.json(errorBody(new HttpError(500, 'Something went wrong on our side; nothing was changed by this request unless it says otherwise.')), 500);

@@ -8,4 +8,6 @@ export interface ApiDeps {
   taskQueue: string;
   /** SHA-256 of the bootstrap admin token. */
   adminTokenHash: string;
+  /** How long a request waits on a workflow; `COMMAND_TIMEOUT_MS` when absent. */
+  commandTimeoutMs?: number;
 }

@@ -2,7 +2,7 @@
  * The API's single error shape, `{"error": {"code", "message", "details"}}`, and the mapping
  * from workflow failures (typed with domain ErrorType) to HTTP statuses.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { ZodError } from 'zod';
 import { HTTP_STATUS, isErrorTypeName, type ErrorTypeName } from '../domain/errors';
@@ -56,6 +56,9 @@ export function zodDetails(error: ZodError): { field: string; rule: string; mess
  * details the workflow's validator gave it; a workflow that is gone means its step has closed.
  */
 export function fromTemporal(err: unknown, closedMessage: string, closedPhase = 'closed'): HttpError | undefined {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadlineExceeded(err)) {
+    return new HttpError(503, 'The process did not answer in time. Nothing is lost: send the same request again with the same Idempotency-Key.');
+  }
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isErrorTypeName(cause.type)) {
@@ -67,6 +70,12 @@ export function fromTemporal(err: unknown, closedMessage: string, closedPhase = 
     return conflict(closedMessage, { phase: closedPhase });
   }
   return undefined;
+}
+
+/** gRPC's DEADLINE_EXCEEDED (4), as a start or a query reports it when the bound runs out. */
+function isDeadlineExceeded(err: unknown): boolean {
+  const cause = err instanceof ServiceError ? err.cause : err;
+  return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 4;
 }
 
 export function errorBody(err: HttpError): { error: { code: string; message: string; details?: unknown } } {

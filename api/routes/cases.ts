@@ -33,7 +33,7 @@ import {
 } from '../../workflows/case-messages';
 import type { Actor, Versioned } from '../../workflows/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
-import { sendUpdate } from '../commands';
+import { sendUpdate, withinBound } from '../commands';
 import type { ApiDeps } from '../deps';
 import { badRequest, conflict, forbidden, HttpError, notFound, ruleRefused } from '../errors';
 import { storeInstead, updateIdFor } from '../idempotency';
@@ -92,7 +92,7 @@ export function caseRoutes(deps: ApiDeps) {
   /** Sends one command to the case and answers with the case as the read model now shows it. */
   const command = async <Arg>(id: string, caller: Caller, def: UpdateDefinition<Versioned, [Arg]>, arg: Arg, key: string | undefined) => {
     const row = await load(id, caller);
-    const answer = await sendUpdate(temporal, row.workflowId, def, arg, {
+    const answer = await sendUpdate(deps, row.workflowId, def, arg, {
       updateId: updateIdFor(caller.id, key),
       closedMessage: `Case ${id} is closed.`,
       closedPhase: async () => (await findCase(sql, id))?.status ?? 'closed',
@@ -185,7 +185,7 @@ export function caseRoutes(deps: ApiDeps) {
           proposalId: body.proposalId ?? null,
         };
         // The check above raced with any request for the same person; this one holds.
-        const blocking = await claimCase(sql, claim, () => temporal.workflow.start(caseWorkflow, { workflowId: claim.workflowId, taskQueue, args: [input] }));
+        const blocking = await claimCase(sql, claim, () => withinBound(deps, () => temporal.workflow.start(caseWorkflow, { workflowId: claim.workflowId, taskQueue, args: [input] })));
         if (blocking) throw inProgress(blocking);
         await readYourWrite(caseVersion(sql, id), 1, 15_000);
         const row = await findCase(sql, id);
@@ -237,7 +237,7 @@ export function caseRoutes(deps: ApiDeps) {
         if (totals.approve * 2 > of || totals.reject * 2 > of) {
           // The box, not the voter, closes the ballot, under an update ID of the case alone: the voter who
           // tipped it voted with the deciding side, so nothing in the history may name them.
-          await sendUpdate(temporal, row.workflowId, closeBallot, { actor: BALLOT_BOX, approve: totals.approve, reject: totals.reject }, {
+          await sendUpdate(deps, row.workflowId, closeBallot, { actor: BALLOT_BOX, approve: totals.approve, reject: totals.reject }, {
             updateId: ballotCloseUpdateId(id),
             closedMessage: `Case ${id} is closed.`,
           })

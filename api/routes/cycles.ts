@@ -14,7 +14,7 @@ import {
   type Versioned,
 } from '../../workflows/messages';
 import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
-import { sendUpdate } from '../commands';
+import { sendUpdate, withinBound } from '../commands';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, fromTemporal, notFound, ruleRefused } from '../errors';
 import { updateIdFor } from '../idempotency';
@@ -62,7 +62,7 @@ export function cycleRoutes(deps: ApiDeps) {
   const command = async <Arg>(unitId: string, period: string, def: UpdateDefinition<Versioned, [Arg]>, arg: Arg, updateId: string | undefined) => {
     const cycle = await loadCycle(unitId, period);
     const closedPhase = async () => (await findCycle(sql, unitId, period))?.phase ?? 'locked';
-    const answer = await sendUpdate(temporal, cycle.workflowId, def, arg, { updateId, closedMessage: closed(cycle), closedPhase });
+    const answer = await sendUpdate(deps, cycle.workflowId, def, arg, { updateId, closedMessage: closed(cycle), closedPhase });
     await readYourWrite(cycleVersion(sql, unitId, period), answer.readModelVersion);
     return cycleView(sql, await loadCycle(unitId, period));
   };
@@ -84,17 +84,19 @@ export function cycleRoutes(deps: ApiDeps) {
         const requestId = randomUUID();
         const workflowId = cycleWorkflowId(body.unitId, body.period);
         try {
-          const result = await temporal.workflow.executeUpdateWithStart(openCycle, {
-            args: [{ requestId }],
-            startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
-              workflowId,
-              taskQueue: deps.taskQueue,
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              // A month runs once: a finished cycle is never started again under the same ID.
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              args: [{ unitId: body.unitId, period: body.period, requestId, openedBy: caller.id, overrides: body.deadlines ?? {} }],
+          const result = await withinBound(deps, () =>
+            temporal.workflow.executeUpdateWithStart(openCycle, {
+              args: [{ requestId }],
+              startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
+                workflowId,
+                taskQueue: deps.taskQueue,
+                workflowIdConflictPolicy: 'USE_EXISTING',
+                // A month runs once: a finished cycle is never started again under the same ID.
+                workflowIdReusePolicy: 'REJECT_DUPLICATE',
+                args: [{ unitId: body.unitId, period: body.period, requestId, openedBy: caller.id, overrides: body.deadlines ?? {} }],
+              }),
             }),
-          });
+          );
           await readYourWrite(cycleVersion(sql, body.unitId, body.period), result.view.readModelVersion);
           const cycle = await findCycle(sql, body.unitId, body.period);
           const view = cycle ? await cycleView(sql, cycle) : result.view;

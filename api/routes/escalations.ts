@@ -39,7 +39,7 @@ export function escalationRoutes(deps: ApiDeps) {
         const esc = await findEscalation(sql, id);
         if (!esc) throw notFound(`There is no escalation ${id}.`);
         const caller = c.get('caller');
-        const answer = await sendUpdate(temporal, esc.workflowId, decideEscalation, { actor: caller, escalationId: id, ...c.req.valid('json') }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'This escalation\'s step has closed.', closedPhase: async () => (await findEscalation(sql, id))?.status ?? 'closed' });
+        const answer = await sendUpdate(deps, esc.workflowId, decideEscalation, { actor: caller, escalationId: id, ...c.req.valid('json') }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'This escalation\'s step has closed.', closedPhase: async () => (await findEscalation(sql, id))?.status ?? 'closed' });
         await readYourWrite(escalationVersion(sql, id, esc.workflowId), answer.readModelVersion);
         return c.json(escalationView((await findEscalation(sql, id))!), 200);
       },

@@ -35,7 +35,7 @@ export function evaluationRoutes(deps: ApiDeps) {
     const e = await load(period, personId);
     // Once an evaluation has ended, what a caller needs to know is where its cycle stands.
     const closedPhase = async () => (await findCycle(sql, e.unitId, e.period))?.phase ?? 'closed';
-    const answer = await sendUpdate(temporal, e.workflowId, def, arg, { updateId, closedMessage, closedPhase });
+    const answer = await sendUpdate(deps, e.workflowId, def, arg, { updateId, closedMessage, closedPhase });
     await readYourWrite(evaluationVersion(sql, period, personId), answer.readModelVersion);
     return memberLine(e, await load(period, personId));
   };
@@ -86,7 +86,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         const { period, personId } = c.req.valid('param');
         const e = await load(period, personId);
         const caller = c.get('caller');
-        const complaint = await sendUpdate(temporal, cycleWorkflowId(e.unitId, period), fileComplaint, { actor: caller, personId, reason: c.req.valid('json').reason }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The complaint window has closed.', closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked' });
+        const complaint = await sendUpdate(deps, cycleWorkflowId(e.unitId, period), fileComplaint, { actor: caller, personId, reason: c.req.valid('json').reason }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The complaint window has closed.', closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked' });
         await readYourWrite(complaintVersion(sql, complaint.id, cycleWorkflowId(e.unitId, period)), complaint.readModelVersion);
         return c.json({ id: complaint.id, status: complaint.status, dueAt: complaint.dueAt }, 201);
       },
@@ -100,7 +100,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         const cycle = await findCycle(sql, complaint.unitId, complaint.period);
         const caller = c.get('caller');
         const body = c.req.valid('json');
-        const resolved = await sendUpdate(temporal, complaint.workflowId, resolveComplaint, { actor: caller, complaintId: id, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`, closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked' });
+        const resolved = await sendUpdate(deps, complaint.workflowId, resolveComplaint, { actor: caller, complaintId: id, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`, closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked' });
         await readYourWrite(complaintVersion(sql, id, complaint.workflowId), resolved.readModelVersion);
         const { readModelVersion: _, ...shown } = resolved;
         return c.json(shown, 200);

@@ -37,7 +37,7 @@ export interface Stack {
   stop: () => Promise<void>;
 }
 
-export async function startStack(name: string, opts: { directory?: Directory; hr?: string[] } = {}): Promise<Stack> {
+export async function startStack(name: string, opts: { directory?: Directory; hr?: string[]; commandTimeoutMs?: number } = {}): Promise<Stack> {
   installQuietRuntime();
   const dir = mkdtempSync(join(tmpdir(), `eval-${name}-`));
   const server = await startTemporalDevServer({ dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: null, quiet: true });
@@ -53,7 +53,7 @@ export async function startStack(name: string, opts: { directory?: Directory; hr
   const adminToken = `admin-token-${name}-0123456789`;
   const connection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection });
-  const app = createApp({ sql: db.sql, temporal, taskQueue: TASK_QUEUE, adminTokenHash: hashToken(adminToken) }, () => {});
+  const app = createApp({ sql: db.sql, temporal, taskQueue: TASK_QUEUE, adminTokenHash: hashToken(adminToken), commandTimeoutMs: opts.commandTimeoutMs }, () => {});
   const port = await freePort();
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
