@@ -234,9 +234,11 @@ export function caseRoutes(deps: ApiDeps) {
         const totals = await castSecretBallot(sql, id, caller.id, vote);
         if (!totals) throw conflict('You have already voted on this case.', { phase: row.step, status: row.status });
         const of = step.actorIds.length;
-        if (totals.approve * 2 > of || totals.reject * 2 > of) {
-          // The box, not the voter, closes the ballot, under an update ID of the case alone: the voter who
-          // tipped it voted with the deciding side, so nothing in the history may name them.
+        // The box closes only a complete ballot (or the workflow closes it at its deadline): closing at
+        // the first majority would tell that the last voter sided with it. It closes under an update ID
+        // of the case alone, so nothing in the history names a voter.
+        const complete = totals.approve + totals.reject === of;
+        if (complete && (totals.approve * 2 > of || totals.reject * 2 > of)) {
           await sendUpdate(deps, row.workflowId, closeBallot, { actor: BALLOT_BOX, approve: totals.approve, reject: totals.reject }, {
             updateId: ballotCloseUpdateId(id),
             closedMessage: `Case ${id} is closed.`,
