@@ -53,6 +53,8 @@ export interface WaitOptions {
  */
 export async function migrateWhenReachable(sql: Sql, opts: WaitOptions = {}): Promise<string[]> {
   const maxWaitMs = opts.maxWaitMs ?? 120_000;
+  const minDelayMs = opts.minDelayMs ?? 500;
+  const maxDelayMs = opts.maxDelayMs ?? 5000;
   const started = Date.now();
   return pRetry(
     async () => {
@@ -66,10 +68,13 @@ export async function migrateWhenReachable(sql: Sql, opts: WaitOptions = {}): Pr
     {
       retries: Infinity,
       maxRetryTime: maxWaitMs,
-      minTimeout: opts.minDelayMs ?? 500,
-      maxTimeout: opts.maxDelayMs ?? 5000,
-      onFailedAttempt: ({ error, attemptNumber, retryDelay }) => {
+      minTimeout: minDelayMs,
+      maxTimeout: maxDelayMs,
+      onFailedAttempt: ({ error, attemptNumber }) => {
         const code = (error as { code?: string }).code ?? error.message;
+        // p-retry gives up once the wait has used its time; otherwise it waits the doubling delay.
+        const left = maxWaitMs - (Date.now() - started);
+        const retryDelay = left <= 0 ? 0 : Math.min(minDelayMs * 2 ** (attemptNumber - 1), maxDelayMs);
         if (retryDelay > 0) opts.log?.(`PostgreSQL is not reachable (${code}, attempt ${attemptNumber}); trying again in ${(retryDelay / 1000).toFixed(1)} s`);
         // One attempt can outlast the bound (a connect timeout), so say how long it really was.
         else opts.log?.(`PostgreSQL is still not reachable (${code}) after ${Math.round((Date.now() - started) / 1000)} s; giving up`);
