@@ -83,10 +83,10 @@ describe('PUT …/outstanding on the real servers', () => {
   });
 
   it.each([
-    ['missing', { outstanding: true }],
-    ['empty', { outstanding: true, rationale: '' }],
-    ['blank', { outstanding: true, rationale: '   \n ' }],
-  ])('requires a rationale: a %s one is refused (400), changing nothing', async (_name, body) => {
+    ['none', { outstanding: true }],
+    ['an empty one', { outstanding: true, rationale: '' }],
+    ['a blank one', { outstanding: true, rationale: '   \n ' }],
+  ])('requires a rationale: %s is refused (400), changing nothing', async (_name, body) => {
     const before = await state(OPEN);
     const res = await outstanding('an', OPEN, body);
     expect(res.status, JSON.stringify(res.body)).toBe(400);
