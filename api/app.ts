@@ -4,11 +4,11 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { ServiceError } from '@temporalio/client';
-import { swaggerUI } from '@hono/swagger-ui';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { requireAuth, type AppEnv } from './auth';
 import type { ApiDeps } from './deps';
+import { mountDocsPage } from './docs-page';
 import { errorBody, HttpError, zodDetails } from './errors';
 import { authFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT, limitBody, requireJson, roleGuard, type AuthFailureLimit } from './guards';
 import { idempotency } from './idempotency';
@@ -74,7 +74,7 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
     info: { title: 'Monthly evaluation engine (Hanoi model)', version: '1.0.0', description: 'See api.md: errors are {"error": {"code", "message", "details"}}.' },
     security: [{ bearer: [] }],
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  mountDocsPage(app);
 
   app.notFound((c) => c.json(errorBody(new HttpError(404, `No route ${c.req.method} ${c.req.path}.`)), 404));
   app.onError((err, c) => {

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface MailSink {
@@ -24,12 +25,17 @@ export async function startMailSink(opts: { port: number; dir?: string; log?: (l
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        const subject = /^Subject: (.*)$/m.exec(raw)?.[1] ?? '';
         const to = session.envelope.rcptTo.map((r) => r.address).join(', ');
-        received.push({ to, subject, raw });
-        if (opts.dir) writeFileSync(join(opts.dir, `${Date.now()}-${received.length}.eml`), raw);
-        opts.log?.(`mail → ${to}: ${subject}`);
-        callback();
+        // The subject as the person reads it: folded lines joined, encoded words (RFC 2047) decoded.
+        simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+          .then((mail) => mail.subject ?? '')
+          .catch(() => '(subject unreadable)')
+          .then((subject) => {
+            received.push({ to, subject, raw });
+            if (opts.dir) writeFileSync(join(opts.dir, `${Date.now()}-${received.length}.eml`), raw);
+            opts.log?.(`mail → ${to}: ${subject}`);
+            callback();
+          });
       });
     },
   });
