@@ -27,7 +27,7 @@ export async function startMailSink(opts: { port: number; dir?: string; log?: (l
         const raw = Buffer.concat(chunks).toString('utf8');
         const to = session.envelope.rcptTo.map((r) => r.address).join(', ');
         // The subject as the person reads it: folded lines joined, encoded words (RFC 2047) decoded.
-        simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+        void simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
           .then((mail) => mail.subject ?? '')
           .catch(() => '(subject unreadable)')
           .then((subject) => {
