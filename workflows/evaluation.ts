@@ -287,7 +287,10 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
           refuse(ErrorType.Forbidden, `Only the assigned reviewer (${reviewerId ?? 'none'}) reviews this evaluation.`);
         }
         // The review opens on the self-assessment, or on its miss (while that escalation is still open).
-        if (phase !== 'review' && !(phase === 'self-assessment' && openEscalation('self-assessment'))) {
+        // A self-assessment in hand opens it even before the main routine has moved `phase` on: the
+        // timer that ends the plan step may fire in the same activation as this update.
+        const selfAssessed = selfScores !== null && phase !== 'done';
+        if (phase !== 'review' && !selfAssessed && !(phase === 'self-assessment' && openEscalation('self-assessment'))) {
           refuse(ErrorType.WrongPhase, 'The review step is not open.', { phase, status });
         }
         // `phase` only moves on once the main routine runs, after every update of the activation:
