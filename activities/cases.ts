@@ -9,9 +9,9 @@ import type { Sql } from '../db/sql';
 import { roleOneLevelLower } from '../domain/triggers';
 import { collectiveOf, reviewerOf, settledBy } from '../domain/scope';
 import type { Role } from '../domain/types';
-import { rerouteEvaluation } from '../workflows/messages';
+import { rerouteEvaluation } from '../contracts/messages';
 import { writeSideRecords } from './records';
-import type { SaveCaseInput } from './types';
+import type { SaveCaseInput } from '../contracts/snapshots';
 
 export function caseActivities(sql: Sql, temporal: Client | undefined) {
   /**

@@ -8,9 +8,9 @@ import { collectiveOf, headOf, ledBy, membersSettledBy, reviewerOf } from '../do
 import { loadNeighbourhood } from '../db/directory';
 import { scanReplacementTriggers } from '../db/proposals';
 import { loadCaseRules, loadHolidays, loadProfileSchedule, loadRules } from '../db/settings';
-import { evaluationWorkflowId, type EvaluationResult } from '../workflows/messages';
+import { evaluationWorkflowId, type EvaluationResult } from '../contracts/messages';
 import { writeSideRecords } from './records';
-import type { CapFactsRow, CycleContext, SaveCycleInput } from './types';
+import type { CapFactsRow, CycleContext, SaveCycleInput } from '../contracts/snapshots';
 
 function daysOf(from: string, to: string): string[] {
   const out: string[] = [];

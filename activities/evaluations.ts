@@ -1,7 +1,7 @@
 /** Activities of the evaluation workflow: its snapshot in the read model. */
 import type { Sql } from '../db/sql';
 import { writeSideRecords } from './records';
-import type { ClosingWrite, SaveEvaluationInput } from './types';
+import type { ClosingWrite, SaveEvaluationInput } from '../contracts/snapshots';
 
 /** Separates these per-unit locks from the migrations' single-key advisory lock. */
 const CLOSING_LOCK_SPACE = 7272;

@@ -4,7 +4,7 @@
  * idempotent, so a retried activity leaves the same rows.
  */
 import type { Tx } from '../db/sql';
-import type { SideRecords } from './types';
+import type { SideRecords } from '../contracts/snapshots';
 
 export async function writeSideRecords(tx: Tx, side: SideRecords): Promise<void> {
   for (const e of side.escalations) {

@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { scanPositionChanges, scanReplacementTriggers } from '../db/proposals';
 import { loadCaseRules, loadRules } from '../db/settings';
 import type { Sql } from '../db/sql';
-import { cycleWorkflowId } from '../workflows/messages';
+import { cycleWorkflowId } from '../contracts/messages';
 
 export function scheduleActivities(sql: Sql, temporal: Client | undefined, taskQueue: string) {
   return {

@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
 import { ADMIN_ACTOR, TOKEN_ACTOR_PREFIX } from '../domain/actors';
 import type { Role } from '../domain/types';
-import type { Actor } from '../workflows/messages';
+import type { Actor } from '../contracts/messages';
 import { HttpError } from './errors';
 
 export interface Caller extends Actor {

@@ -6,9 +6,9 @@ import { snapshotRefused } from '../db/alerts';
 import type { Sql } from '../db/sql';
 import { fromMs } from '../domain/calendar';
 import type { Cap } from '../domain/caps';
-import type { EvaluationRow } from '../activities/types';
+import type { EvaluationRow } from '../contracts/snapshots';
 import type { Grade } from '../domain/types';
-import { cycleWorkflowId, evaluationWorkflowId } from '../workflows/messages';
+import { cycleWorkflowId, evaluationWorkflowId } from '../contracts/messages';
 import { ruleRefused } from './errors';
 
 /** An instant from Postgres as the API shows it (+07:00). */

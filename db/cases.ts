@@ -1,5 +1,5 @@
 /** Reads and writes of cases outside their workflow: the directory they start from, the read model, the secret ballot box. */
-import { caseWorkflowId, type CaseView } from '../workflows/case-messages';
+import { caseWorkflowId, type CaseView } from '../contracts/case-messages';
 import type { Directory } from '../domain/types';
 import { loadNeighbourhood } from './directory';
 import type { Sql, Tx } from './sql';

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Sql } from '../db/sql';
-import { TASK_QUEUE } from '../workflows/messages';
+import { TASK_QUEUE } from '../contracts/messages';
 import { WORKFLOWS_PATH, workflowBundlerOptions } from './bundle';
 
 export interface CreateWorkerOptions {

@@ -6,7 +6,7 @@
  */
 import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { AuditEntry, Notification, OpenStep } from '../activities/types';
+import type { AuditEntry, Notification, OpenStep } from '../contracts/snapshots';
 import { addWorkingDays, atLocal, fromMs, localDate, reminderTimes, toMs, workingDaysAfter } from '../domain/calendar';
 import type { CaseStatus, VoteChoice } from '../domain/cases';
 import { ErrorType } from '../domain/errors';
@@ -31,8 +31,8 @@ import {
   type CaseView,
   type MoveRequest,
   type StepOutcome,
-} from './case-messages';
-import { decideEscalation, SEARCH, type Actor, type EscalationAction, type EscalationKind } from './messages';
+} from '../contracts/case-messages';
+import { decideEscalation, SEARCH, type Actor, type EscalationAction, type EscalationKind } from '../contracts/messages';
 import { actsAs, awaitStep, Escalations, escalationNotice, now, ReadModelWriter, refuse } from './steps';
 
 type Activities = ReturnType<typeof createActivities>;

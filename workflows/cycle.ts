@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createActivities } from '../activities';
-import type { AuditEntry, CapFactsRow, CycleContext, FinalLine, Notification, OpenStep } from '../activities/types';
+import type { AuditEntry, CapFactsRow, CycleContext, FinalLine, Notification, OpenStep } from '../contracts/snapshots';
 import { reminderTimes, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
 import { capsFor, type Cap } from '../domain/caps';
 import { checkDeliberation, isDecided, type Breach } from '../domain/deliberation';
@@ -45,7 +45,7 @@ import {
   type EvaluationResult,
   type MemberLine,
   SEARCH,
-} from './messages';
+} from '../contracts/messages';
 import { actsAs, awaitStep, Escalations, escalationNotice, ladderAbove, now, ReadModelWriter, refuse, saveCycle } from './steps';
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({

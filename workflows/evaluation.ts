@@ -15,7 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AuditEntry, EvaluationRow, Notification, OpenStep } from '../activities/types';
+import type { AuditEntry, EvaluationRow, Notification, OpenStep } from '../contracts/snapshots';
 import { addWorkingDays, atLocal, localDate, reminderTimes, selfAssessmentOpensAt, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
 import type { RulesConfig } from '../domain/config';
 import { ErrorType } from '../domain/errors';
@@ -38,7 +38,7 @@ import {
   type MemberStatus,
   type PlanTask,
   SEARCH,
-} from './messages';
+} from '../contracts/messages';
 import { actsAs, awaitStep, Escalations, escalationNotice, ladderAbove, now, ReadModelWriter, refuse, saveEvaluation } from './steps';
 
 

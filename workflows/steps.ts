@@ -5,11 +5,11 @@
  */
 import { ActivityFailure, ApplicationFailure, condition, patched, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { AuditEntry, Notification } from '../activities/types';
+import type { AuditEntry, Notification } from '../contracts/snapshots';
 import { extensionAllowed, fromMs, toMs, workingDaysAfter } from '../domain/calendar';
 import type { RulesConfig } from '../domain/config';
 import { DATA_REFUSED, ErrorType } from '../domain/errors';
-import type { Actor, EscalationAction, EscalationKind, EscalationView } from './messages';
+import type { Actor, EscalationAction, EscalationKind, EscalationView } from '../contracts/messages';
 
 export const now = (): string => fromMs(Date.now());
 

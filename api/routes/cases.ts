@@ -30,8 +30,8 @@ import {
   withdrawCase,
   type CaseInput,
   type CaseRequest,
-} from '../../workflows/case-messages';
-import type { Actor, Versioned } from '../../workflows/messages';
+} from '../../contracts/case-messages';
+import type { Actor, Versioned } from '../../contracts/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate, withinBound } from '../commands';
 import type { ApiDeps } from '../deps';

@@ -12,7 +12,7 @@ import {
   putDeliberation,
   setOutstanding,
   type Versioned,
-} from '../../workflows/messages';
+} from '../../contracts/messages';
 import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate, withinBound } from '../commands';
 import type { ApiDeps } from '../deps';

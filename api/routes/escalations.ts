@@ -1,7 +1,7 @@
 /** The caller's inbox: what they owe now, and the escalations waiting for their decision. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { HR_ACTOR } from '../../domain/actors';
-import { decideEscalation } from '../../workflows/messages';
+import { decideEscalation } from '../../contracts/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';

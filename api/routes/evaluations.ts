@@ -9,7 +9,7 @@ import {
   submitReview,
   submitSelfAssessment,
   type Versioned,
-} from '../../workflows/messages';
+} from '../../contracts/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
 import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';

@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { benchFloorWorkflow, ping } from '../../workflows/bench-floor';
-import { TASK_QUEUE } from '../../workflows/messages';
+import { TASK_QUEUE } from '../../contracts/messages';
 import type { CpuMeter } from './cpu';
 import { runPool } from './pool';
 import { figures, type StepFigures } from './stats';

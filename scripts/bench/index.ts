@@ -12,7 +12,7 @@ import cliProgress from 'cli-progress';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluationWorkflowId } from '../../workflows/messages';
+import { evaluationWorkflowId } from '../../contracts/messages';
 import { ensureTools, PROJECT_ROOT } from '../tools';
 import { cpuMeter, cpuTable } from './cpu';
 import { benchDirectory } from './directory';

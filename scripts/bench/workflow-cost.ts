@@ -32,7 +32,7 @@ import { installQuietRuntime, openCycleWith } from '../../test/support/temporal'
 import { bundleWorkflows } from '../../worker/bundle';
 import { setWorkflowStackTraces } from '../../worker/create-worker';
 import { writeWorkflowBundle } from '../bundle-workflows';
-import { TASK_QUEUE } from '../../workflows/messages';
+import { TASK_QUEUE } from '../../contracts/messages';
 import { startTemporalDevServer } from '../temporal-dev';
 import { ensureTools, PROJECT_ROOT } from '../tools';
 import { benchDirectory } from './directory';

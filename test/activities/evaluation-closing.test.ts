@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import type { SaveEvaluationInput } from '../../activities/types';
-import { evaluationWorkflowId } from '../../workflows/messages';
+import type { SaveEvaluationInput } from '../../contracts/snapshots';
+import { evaluationWorkflowId } from '../../contracts/messages';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 
 const PERIOD = '2033-01';

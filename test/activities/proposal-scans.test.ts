@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import type { SaveCycleInput } from '../../activities/types';
+import type { SaveCycleInput } from '../../contracts/snapshots';
 import { upsertDirectory } from '../../db/directory';
 import { scanReplacementTriggers } from '../../db/proposals';
 import { DEFAULT_CASE_RULES } from '../../domain/cases';

@@ -8,11 +8,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { isRefusedData } from '../../activities/refused';
-import type { SaveEvaluationInput } from '../../activities/types';
+import type { SaveEvaluationInput } from '../../contracts/snapshots';
 import { evaluationVersion, readYourWrite } from '../../api/read-model';
 import { HttpError } from '../../api/errors';
 import { DATA_REFUSED } from '../../domain/errors';
-import { evaluationWorkflowId } from '../../workflows/messages';
+import { evaluationWorkflowId } from '../../contracts/messages';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 
 const PERIOD = '2026-09';

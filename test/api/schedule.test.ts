@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs, localDate, nextPeriod } from '../../domain/calendar';
 import { ensureMonthlySchedule, SCHEDULE_ID } from '../../scripts/schedule';
 import { monthlyOpenerWorkflow } from '../../workflows/monthly-opener';
-import { TASK_QUEUE } from '../../workflows/messages';
+import { TASK_QUEUE } from '../../contracts/messages';
 import { startStack, type Stack } from '../support/stack';
 
 describe('monthly schedule', () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '../../domain/types';
-import { caseWorkflowId } from '../../workflows/case-messages';
+import { caseWorkflowId } from '../../contracts/case-messages';
 import { historyToJson } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 

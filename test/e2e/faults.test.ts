@@ -16,7 +16,7 @@ import { fromMs } from '../../domain/calendar';
 import { benchDirectory } from '../../scripts/bench/directory';
 import { apiClient, driveMonth, type Step } from '../../scripts/bench/month';
 import { checkSql, startBenchStack, type BenchStack } from '../../scripts/bench/stack';
-import { cycleWorkflowId, evaluationWorkflowId, getEvaluation } from '../../workflows/messages';
+import { cycleWorkflowId, evaluationWorkflowId, getEvaluation } from '../../contracts/messages';
 import { eventually } from '../support/stack';
 import { installQuietRuntime } from '../support/temporal';
 

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { hashToken } from '../../api/auth';
 import type { Sql } from '../../db/sql';
-import { TASK_QUEUE } from '../../workflows/messages';
+import { TASK_QUEUE } from '../../contracts/messages';
 
 export interface InProcessApi {
   /** Calls the API as `who` (a person id or 'admin'); the body is parsed JSON. */

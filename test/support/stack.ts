@@ -17,7 +17,7 @@ import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { freePort } from '../../scripts/bench/stack';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-dev';
 import { createWorker } from '../../worker/create-worker';
-import { TASK_QUEUE } from '../../workflows/messages';
+import { TASK_QUEUE } from '../../contracts/messages';
 import { freshDatabase } from './db';
 import { installQuietRuntime } from './temporal';
 

@@ -9,7 +9,7 @@ import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { SEARCH_ATTRIBUTES } from '../../scripts/temporal-dev';
 import { createWorker } from '../../worker/create-worker';
 import { cycleWorkflow } from '../../workflows/cycle';
-import { cycleWorkflowId, openCycle, TASK_QUEUE } from '../../workflows/messages';
+import { cycleWorkflowId, openCycle, TASK_QUEUE } from '../../contracts/messages';
 import { freshDatabase, type FreshDatabase } from './db';
 
 let runtimeInstalled = false;

@@ -10,7 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, atLocal, fromMs, localDate } from '../../domain/calendar';
-import { cycleWorkflowId, evaluationWorkflowId } from '../../workflows/messages';
+import { cycleWorkflowId, evaluationWorkflowId } from '../../contracts/messages';
 import { eventually } from '../support/stack';
 import { apiStack, B_SCORES } from '../support/time-skipping-api';
 

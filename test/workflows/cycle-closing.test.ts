@@ -9,7 +9,7 @@ import { fromMs } from '../../domain/calendar';
 import { upsertDirectory } from '../../db/directory';
 import { benchDirectory } from '../../scripts/bench/directory';
 import { benchFloorWorkflow } from '../../workflows/bench-floor';
-import { cycleWorkflowId, evaluationWorkflowId, getCycle, TASK_QUEUE } from '../../workflows/messages';
+import { cycleWorkflowId, evaluationWorkflowId, getCycle, TASK_QUEUE } from '../../contracts/messages';
 import { eventually } from '../support/stack';
 import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 

@@ -10,7 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromMs } from '../../domain/calendar';
-import { evaluationWorkflowId } from '../../workflows/messages';
+import { evaluationWorkflowId } from '../../contracts/messages';
 import { eventually } from '../support/stack';
 import { apiStack, B_SCORES, HOUR } from '../support/time-skipping-api';
 

@@ -39,7 +39,7 @@ import {
   TASK_QUEUE,
   type Actor,
   type DecisionLine,
-} from '../../workflows/messages';
+} from '../../contracts/messages';
 
 const P = '2032-03';
 const CYCLE_ID = cycleWorkflowId('hn', P);

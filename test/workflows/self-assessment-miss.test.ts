@@ -12,7 +12,7 @@ import {
   overrideDeadlines,
   submitReview,
   submitSelfAssessment,
-} from '../../workflows/messages';
+} from '../../contracts/messages';
 import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 
 

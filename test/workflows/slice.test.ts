@@ -1,7 +1,7 @@
 /** The thinnest slice: a cycle opens on the time-skipping server and a plan lands in Postgres with its audit record. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs } from '../../domain/calendar';
-import { evaluationWorkflowId, submitPlan } from '../../workflows/messages';
+import { evaluationWorkflowId, submitPlan } from '../../contracts/messages';
 import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 
 describe('thin slice', () => {

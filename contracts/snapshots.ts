@@ -6,8 +6,8 @@ import type { Deadlines } from '../domain/calendar';
 import type { Cap } from '../domain/caps';
 import type { RulesConfig } from '../domain/config';
 import type { Grade, Role, Scores } from '../domain/types';
-import type { CaseView } from '../workflows/case-messages';
-import type { ComplaintView, CycleView, EscalationView, HistoryEntry, MemberStatus, PlanTask } from '../workflows/messages';
+import type { CaseView } from './case-messages';
+import type { ComplaintView, CycleView, EscalationView, HistoryEntry, MemberStatus, PlanTask } from './messages';
 
 export interface AuditEntry {
   at: string;
