@@ -12,8 +12,8 @@ import { PROJECT_ROOT } from './tools';
 export const DEFAULT_BUNDLE_PATH = resolve(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
 /** Bundles the workflows into `path` (or writes `code` already bundled) and returns its size in bytes. */
-export async function writeWorkflowBundle(path = DEFAULT_BUNDLE_PATH, code?: string): Promise<number> {
-  const text = code ?? (await bundleWorkflows()).code;
+export async function writeWorkflowBundle(path = DEFAULT_BUNDLE_PATH, code?: string, workflowsPath?: string): Promise<number> {
+  const text = code ?? (await bundleWorkflows({ workflowsPath })).code;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return text.length;

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/** The production workflows and the benchmark's floor (scripts/bench/workflows.ts), for the benchmark and its tests. */
+export const BENCH_WORKFLOWS_PATH = fileURLToPath(new URL('../scripts/bench/workflows.ts', import.meta.url));
+
 /**
  * The domain modules the workflows import. They hold rules and constants only, no per-workflow
  * state, so the worker loads them once into its shared V8 context (the SDK's `preloadModules`,

@@ -19,6 +19,8 @@ export interface CreateWorkerOptions {
   /** Tuning that the benchmark measured; see bench/README.md. */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The workflows to bundle when no bundle is given: production's by default. */
+  workflowsPath?: string;
   /**
    * Whether workflows keep a stack trace for each promise, for the stack-trace query (the Temporal
    * UI's view of where a workflow waits). Off by default: capturing them is about a third of what a
@@ -43,7 +45,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }),
     activities: createActivities({ sql: opts.sql, temporal: opts.temporal, taskQueue: opts.taskQueue ?? TASK_QUEUE }),
     ...opts.tuning,
   });

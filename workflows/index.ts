@@ -3,4 +3,3 @@ export { caseWorkflow } from './case';
 export { cycleWorkflow } from './cycle';
 export { evaluationWorkflow } from './evaluation';
 export { monthlyOpenerWorkflow } from './monthly-opener';
-export { benchFloorWorkflow } from './bench-floor';

@@ -4,7 +4,7 @@
  * it before the month and again after it, on the server's history as the month left it.
  */
 import { Client, Connection } from '@temporalio/client';
-import { benchFloorWorkflow, ping } from '../../workflows/bench-floor';
+import { benchFloorWorkflow, ping } from './floor-workflow';
 import { TASK_QUEUE } from '../../contracts/messages';
 import type { CpuMeter } from './cpu';
 import { runPool } from './pool';

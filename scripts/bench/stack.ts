@@ -10,6 +10,7 @@ import pRetry from 'p-retry';
 import postgres from 'postgres';
 import { livePostmaster, startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { WORKER_HEAP_MB, WORKER_MALLOC_ARENAS } from '../../worker/config';
+import { BENCH_WORKFLOWS_PATH } from '../../worker/bundle';
 import { writeWorkflowBundle } from '../bundle-workflows';
 import { startTemporalDevServer, type DevServer } from '../temporal-dev';
 import { PROJECT_ROOT } from '../tools';
@@ -128,7 +129,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const adminToken = `bench-admin-${Date.now()}-token`;
   const apiPort = await freePort();
   const bundle = join(dir, 'workflow-bundle.js');
-  await writeWorkflowBundle(bundle);
+  await writeWorkflowBundle(bundle, undefined, BENCH_WORKFLOWS_PATH);
   const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ADMIN_TOKEN: adminToken, PORT: String(apiPort), LOG_LEVEL: 'WARN', SMTP_URL: '' };
   // Aborted by stop(): ends supervised restarts and kills a worker still starting.
   const supervision = new AbortController();

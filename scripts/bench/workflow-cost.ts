@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     // Ours as every worker runs it, and the same with the domain modules per workflow, for comparison.
     const ours = await bundleWorkflows();
     const oursUnshared = await bundleWorkflows({ preload: false });
-    const sdkOnly = await bundleWorkflows({ workflowsPath: join(PROJECT_ROOT, 'workflows', 'bench-floor.ts'), preload: false });
+    const sdkOnly = await bundleWorkflows({ workflowsPath: join(PROJECT_ROOT, 'scripts', 'bench', 'floor-workflow.ts'), preload: false });
     const common = { address: temporal.address, activities };
     // As the worker runs by default (WORKER_STACK_TRACES=off); debugMode installs the SDK's hooks
     // once, in this thread, so this holds for every cache measurement below.

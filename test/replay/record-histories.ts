@@ -3,8 +3,7 @@
  * do not record: a rotation (missed opinion escalated, effective date, end-of-term review 34 months
  * on), a tie decided by the chair's open vote, a secret ballot split in half and settled by the
  * chair's casting vote, the evaluations re-routed when their person moves mid-month
- * (`reroute-on-move`), a monthly opener on its `monthly-proposal-scan` branch, and the benchmark's
- * floor workflow. Each is driven through the real API, worker and workflow code on the
+ * (`reroute-on-move`) and a monthly opener on its `monthly-proposal-scan` branch. Each is driven through the real API, worker and workflow code on the
  * time-skipping server, and checked to have reached the state it is meant to record, so a file
  * is never the history of a scenario that went wrong.
  *
@@ -20,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs, localDate, toMs } from '../../domain/calendar';
 import { addDays } from '../../domain/eligibility';
-import { ping } from '../../workflows/bench-floor';
 import { caseWorkflowId } from '../../contracts/case-messages';
 import { evaluationWorkflowId, getEvaluation, TASK_QUEUE } from '../../contracts/messages';
 import { inProcessApi, type InProcessApi } from '../support/api';
@@ -119,7 +117,7 @@ describe('recording a rotation', () => {
   });
 });
 
-describe('recording re-routed evaluations, votes decided by the chair, the monthly opener and the bench floor', () => {
+describe('recording re-routed evaluations, votes decided by the chair and the monthly opener', () => {
   const { h, expectCall, caseWhen, record } = recorderStack('record-month');
 
   it('records the evaluations re-routed by a transfer mid-month, and the transfer', async () => {
@@ -185,14 +183,6 @@ describe('recording re-routed evaluations, votes decided by the chair, the month
     // sxd's cycle of this month was opened above; the schedule's run finds it and opens the others.
     const opened = await h.env.client.workflow.execute('monthlyOpenerWorkflow', { workflowId, taskQueue: TASK_QUEUE, args: [{}] });
     expect(opened).toEqual({ period, opened: 2, existing: 1 });
-    await record(workflowId);
-  });
-
-  it('records the bench floor answering its ping', async () => {
-    const workflowId = 'bench-floor-replay';
-    const handle = await h.env.client.workflow.start('benchFloorWorkflow', { workflowId, taskQueue: TASK_QUEUE });
-    expect(await handle.executeUpdate(ping, { args: [{ n: 7 }] })).toBe(7);
-    await handle.result();
     await record(workflowId);
   });
 });

@@ -64,11 +64,11 @@ export interface TimeSkippingStack {
 }
 
 /** A fresh database with the demo directory, the time-skipping server and an in-process worker. */
-export async function startTimeSkippingStack(name: string): Promise<TimeSkippingStack> {
+export async function startTimeSkippingStack(name: string, opts: { workflowsPath?: string } = {}): Promise<TimeSkippingStack> {
   const db = await freshDatabase(name);
   await upsertDirectory(db.sql, DEMO_DIRECTORY);
   const env = await timeSkippingEnv();
-  const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql, temporal: env.client });
+  const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql, temporal: env.client, workflowsPath: opts.workflowsPath });
   const running = worker.run();
   return {
     env,

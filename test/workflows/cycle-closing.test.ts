@@ -7,8 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs } from '../../domain/calendar';
 import { upsertDirectory } from '../../db/directory';
+import { BENCH_WORKFLOWS_PATH } from '../../worker/bundle';
 import { benchDirectory } from '../../scripts/bench/directory';
-import { benchFloorWorkflow } from '../../workflows/bench-floor';
+import { benchFloorWorkflow } from '../../scripts/bench/floor-workflow';
 import { cycleWorkflowId, evaluationWorkflowId, getCycle, TASK_QUEUE } from '../../contracts/messages';
 import { eventually } from '../support/stack';
 import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
@@ -18,7 +19,7 @@ const HOUR = 60 * 60 * 1000;
 describe('a cycle waiting for its evaluations to close', () => {
   let stack: TimeSkippingStack;
   beforeAll(async () => {
-    stack = await startTimeSkippingStack('cycle-closing');
+    stack = await startTimeSkippingStack('cycle-closing', { workflowsPath: BENCH_WORKFLOWS_PATH });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -7,8 +7,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BENCH_WORKFLOWS_PATH } from '../../worker/bundle';
 import { createWorker } from '../../worker/create-worker';
-import { benchFloorWorkflow, ping } from '../../workflows/bench-floor';
+import { benchFloorWorkflow, ping } from '../../scripts/bench/floor-workflow';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 import { timeSkippingEnv } from '../support/temporal';
 
@@ -18,7 +19,7 @@ describe('workflow stack traces', () => {
   const workers: { worker: Worker; running: Promise<void> }[] = [];
 
   const startWorker = async (taskQueue: string, stackTraces?: boolean) => {
-    const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql, taskQueue, ...(stackTraces === undefined ? {} : { stackTraces }) });
+    const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql, taskQueue, workflowsPath: BENCH_WORKFLOWS_PATH, ...(stackTraces === undefined ? {} : { stackTraces }) });
     workers.push({ worker, running: worker.run() });
   };
 
@@ -54,7 +55,7 @@ describe('workflow stack traces', () => {
     const handle = await waiting('traces-on');
     const trace = await handle.query<string>('__stack_trace');
     expect(trace).toMatch(/benchFloorWorkflow/);
-    expect(trace).toMatch(/bench-floor\.ts/);
+    expect(trace).toMatch(/floor-workflow\.ts/);
     expect(await handle.executeUpdate(ping, { args: [{ n: 8 }] })).toBe(8);
     await handle.result();
   });
