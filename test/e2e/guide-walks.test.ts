@@ -3,11 +3,12 @@
  * PostgreSQL, worker, HTTP API): every ```sh block in order in one bash session, in a folder whose
  * `.data/dev-tokens.json` holds the stack's tokens as `npm run dev` writes them, with `API`
  * pointing at the stack. Every call must be answered 2xx, and the engine must end where the guide
- * says: the unit's month locked, the person moved, the replacement decided.
+ * says: the unit's month locked, the person moved, the replacement decided. Also: every relative
+ * link of the README and docs/ names a file of the repository.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../scripts/tools';
 import { runBash, shBlocks } from '../support/shell';
@@ -77,4 +78,22 @@ describe('the walks of the API guide', () => {
     expect((await s.call('admin', 'GET', '/v1/people/lan')).body).toMatchObject({ unitId: 'snv', role: 'head' });
     expect((await s.call('admin', 'GET', '/v1/people/khanh')).body).toMatchObject({ unitId: 'snv', role: 'deputy' });
   }, 300_000);
+});
+
+describe('the links of the README and docs/', () => {
+  it('name files inside the repository that exist', () => {
+    const pages = ['README.md', ...readdirSync(join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const broken: string[] = [];
+    for (const page of pages) {
+      const text = readFileSync(join(PROJECT_ROOT, page), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
+        const file = resolve(dirname(join(PROJECT_ROOT, page)), target.split('#')[0]);
+        const inside = !relative(PROJECT_ROOT, file).startsWith('..');
+        if (!inside || !existsSync(file)) broken.push(`${page}: ${target}`);
+      }
+    }
+    expect(pages.length).toBeGreaterThan(5);
+    expect(broken).toEqual([]);
+  });
 });
