@@ -12,7 +12,7 @@ export const TASK_QUEUE = 'evaluations';
 
 /**
  * Search attributes the workflows set, so an operator finds any cycle, evaluation or case in the
- * Temporal UI. Evaluations set all but `Phase` (theirs is in the read model; bench/README.md, change 19).
+ * Temporal UI. Evaluations set all but `Phase` (theirs is in the read model; docs/benchmarks.md).
  */
 export const SEARCH = {
   unitId: defineSearchAttributeKey('UnitId', SearchAttributeType.KEYWORD),

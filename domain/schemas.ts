@@ -1,7 +1,7 @@
 /**
  * Zod schemas for the directory and evaluation vocabulary of `types`. Kept apart from the types so
  * that workflow code, which imports the types, never bundles zod (it costs ~0.7 MiB per cached
- * workflow; see bench/README.md).
+ * workflow; see docs/benchmarks.md).
  */
 import { z } from 'zod';
 

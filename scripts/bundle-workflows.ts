@@ -2,7 +2,7 @@
  * `npm run bundle:workflows [-- path]`: writes the workflow bundle the worker would otherwise build
  * with webpack at every start (default `dist/workflow-bundle.js`). A worker started with
  * `WORKFLOW_BUNDLE=<path>` loads it as is: it starts in seconds and never carries webpack's memory
- * (bench/README.md), and every worker of a deployment runs byte-for-byte the same workflow code.
+ * (docs/benchmarks.md), and every worker of a deployment runs byte-for-byte the same workflow code.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

@@ -74,7 +74,7 @@ export async function startTemporalDevServer(opts: {
     '--namespace', 'default',
     '--log-level', 'warn',
     // One task-queue partition: with a single worker, four partitions only add forwarding hops
-    // (p99 of a bare update 2.1 s → 0.6 s here; bench/README.md).
+    // (p99 of a bare update 2.1 s → 0.6 s here; docs/benchmarks.md).
     '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
     '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
     ...SEARCH_ATTRIBUTES.flatMap((n) => ['--search-attribute', `${n}=Keyword`]),

@@ -37,7 +37,7 @@ export const WorkerEnv = TemporalEnv.extend({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().optional(),
-  // Off: workflows keep no stack trace per promise, which saves about a third of a replay's CPU (bench/README.md);
+  // Off: workflows keep no stack trace per promise, which saves about a third of a replay's CPU (docs/benchmarks.md);
   // on: the Temporal UI's stack-trace view works, for debugging where a workflow waits.
   WORKER_STACK_TRACES: z.enum(['on', 'off']).default('off'),
 });
@@ -46,7 +46,7 @@ export type WorkerConfig = z.infer<typeof WorkerEnv>;
 /**
  * The V8 heap limit `npm run worker` starts the worker with (`--max-old-space-size`, in MiB). It
  * applies to each isolate, so the workflow thread, where the cached workflows live, gets it too;
- * with it the 10,000-person month's worker stays under 1 GiB (bench/README.md).
+ * with it the 10,000-person month's worker stays under 1 GiB (docs/benchmarks.md).
  */
 export const WORKER_HEAP_MB = 384;
 
@@ -54,14 +54,14 @@ export const WORKER_HEAP_MB = 384;
  * glibc's malloc arenas `npm run worker` allows the worker (`MALLOC_ARENA_MAX`, unless already set).
  * The worker allocates native memory from many threads (its workflow thread, the SDK's Rust core,
  * libuv's pool), and glibc's default of eight arenas per core left it fragmented: at 10,000 people
- * the worker peaked at 1038 MiB with the default and 945 MiB with 2 (bench/README.md, change 21).
+ * the worker peaked at 1038 MiB with the default and 945 MiB with 2 (docs/benchmarks.md).
  */
 export const WORKER_MALLOC_ARENAS = 2;
 
 /**
  * Measured live heap of one cached evaluation with its cycle's share: 92 KiB with stack traces off
  * and the domain modules shared (104–111 with a copy of them per workflow, 140 with stack traces
- * on; bench/README.md); 108 leaves some slack.
+ * on; docs/benchmarks.md); 108 leaves some slack.
  */
 const CACHED_WORKFLOW_KIB = 108;
 /** Heap kept for the bundle, activities, garbage between collections. */

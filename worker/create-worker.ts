@@ -16,7 +16,7 @@ export interface CreateWorkerOptions {
   /** Lets the monthly opener start cycles. */
   temporal?: Client;
   taskQueue?: string;
-  /** Tuning that the benchmark measured; see bench/README.md. */
+  /** Tuning that the benchmark measured; see docs/benchmarks.md. */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The workflows to bundle when no bundle is given: production's by default. */
@@ -24,7 +24,7 @@ export interface CreateWorkerOptions {
   /**
    * Whether workflows keep a stack trace for each promise, for the stack-trace query (the Temporal
    * UI's view of where a workflow waits). Off by default: capturing them is about a third of what a
-   * replay costs (bench/README.md).
+   * replay costs (docs/benchmarks.md).
    */
   stackTraces?: boolean;
 }

@@ -36,7 +36,7 @@ export interface MonthOptions {
   /**
    * People file each step in an order of their own (seeded, so a run can be repeated); `false`
    * keeps directory order in every step, the worst case for the worker's least-recently-used
-   * cache (bench/README.md). Default true.
+   * cache (docs/benchmarks.md). Default true.
    */
   shuffle?: boolean;
 }
@@ -145,7 +145,7 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
   // The plan deadline passing wakes every evaluation to open its self-assessment (here twice: the
   // override's signal, then the deadline's timer). People file once the step shows in their task
   // list, so this step waits for that and the next one measures filing, not the deadline's wake-up
-  // (bench/README.md, change 20; the month's wall time counts both).
+  // (docs/benchmarks.md; the month's wall time counts both).
   const opensBy = Date.now() + OPENS_WITHIN_MS;
   await run('self-assessment opens', people, async (id) => {
     for (;;) {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:workflow-cost [-- --people 1000 --replays 200]`
  *
- * What one workflow costs the worker, the two figures that size its cache (bench/README.md):
+ * What one workflow costs the worker, the two figures that size its cache (docs/benchmarks.md):
  *
  * - **live heap per cached workflow**: workflows run in the main thread (`debugMode`) so that
  *   `heapUsed` after a full collection counts them; measured for `people` parked floor workflows

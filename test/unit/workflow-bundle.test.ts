@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bundleWorkflows, SHARED_DOMAIN_MODULES } from '../../worker/bundle';
 
 // Every module a workflow imports is loaded into each cached workflow's sandbox; zod alone made
-// a cached workflow cost ~0.7 MiB more (bench/README.md), so schemas stay out of that graph.
+// a cached workflow cost ~0.7 MiB more (docs/benchmarks.md), so schemas stay out of that graph.
 // `import type` is erased by the compiler and is not followed.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
