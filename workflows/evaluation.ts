@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AuditEntry, EvaluationRow, Notification, OpenStep } from '../contracts/snapshots';
-import { addWorkingDays, atLocal, localDate, reminderTimes, selfAssessmentOpensAt, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
+import { reminderTimes, reviewFloorAfterExtension, selfAssessmentOpensAt, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
 import type { RulesConfig } from '../domain/config';
 import { ErrorType } from '../domain/errors';
 import { gradeFor, profileFor, PROFILES, totalOf, validateScores } from '../domain/scoring';
@@ -417,8 +417,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
     });
     if (esc.status === 'decided' && esc.decision?.action === 'extend' && esc.decision.until) {
       deadlines.selfAssessment = esc.decision.until;
-      // The reviewer keeps at least the usual two working days after an extended self-assessment.
-      const reviewFloor = atLocal(addWorkingDays(localDate(esc.decision.until), 2, input.holidays), input.rules.deadlineHour);
+      // The reviewer keeps at least the usual working days (the rules') after an extended self-assessment.
+      const reviewFloor = reviewFloorAfterExtension(esc.decision.until, input.holidays, input.rules);
       if (toMs(reviewFloor) > toMs(deadlines.review)) deadlines.review = reviewFloor;
       persist();
       continue;
