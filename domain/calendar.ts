@@ -248,6 +248,23 @@ export function workingDaysAfter(iso: string, n: number, extraHolidays: string[]
 }
 
 /**
+ * The earliest review deadline once the self-assessment is extended to `until`:
+ * `reviewWorkingDaysAfterExtension` working days after its local date, at `deadlineHour` local.
+ * Rules recorded in a running workflow's input before that setting existed lack it and get its
+ * default, so their replay is unchanged.
+ *
+ * @throws {RangeError} as {@link toMs}.
+ */
+export function reviewFloorAfterExtension(
+  until: string,
+  extraHolidays: string[],
+  rules: Pick<RulesConfig, 'deadlineHour'> & Partial<Pick<RulesConfig, 'reviewWorkingDaysAfterExtension'>> = DEFAULT_RULES,
+): string {
+  const n = rules.reviewWorkingDaysAfterExtension ?? DEFAULT_RULES.reviewWorkingDaysAfterExtension;
+  return atLocal(addWorkingDays(localDate(until), n, extraHolidays), rules.deadlineHour);
+}
+
+/**
  * Whether an escalation target may move `currentDeadline` to `requested`: strictly later, and no
  * later than `maxExtensionWorkingDays` working days after the current deadline's local date at
  * `deadlineHour`.

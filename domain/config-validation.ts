@@ -22,6 +22,7 @@ export const RulesConfigSchema = z
     absenceNotRatedShare: share,
     maxExtensionWorkingDays: count,
     escalationClimbWorkingDays: z.number().int().min(1),
+    reviewWorkingDaysAfterExtension: count,
     complaintWindowWorkingDays: z.number().int().min(1),
     complaintResolutionWorkingDays: z.number().int().min(1),
     selfAssessmentOpensWorkingDaysBefore: count,

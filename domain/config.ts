@@ -34,6 +34,11 @@ export interface RulesConfig {
   maxExtensionWorkingDays: number;
   /** Working days an escalation waits for a decision before it climbs (default 2). */
   escalationClimbWorkingDays: number;
+  /**
+   * Working days the reviewer keeps at least after a self-assessment deadline extended by an
+   * escalation, counted from its local date (2, the usual gap between the two default deadlines).
+   */
+  reviewWorkingDaysAfterExtension: number;
   /** Working days after publish during which complaints are accepted (3). */
   complaintWindowWorkingDays: number;
   /** Working days the head has to resolve a complaint (3). */
@@ -64,6 +69,7 @@ export const DEFAULT_RULES: RulesConfig = Object.freeze({
   absenceNotRatedShare: 0.5,
   maxExtensionWorkingDays: 5,
   escalationClimbWorkingDays: 2,
+  reviewWorkingDaysAfterExtension: 2,
   complaintWindowWorkingDays: 3,
   complaintResolutionWorkingDays: 3,
   selfAssessmentOpensWorkingDaysBefore: 5,

@@ -24,7 +24,7 @@ import { capsFor, type Cap } from '../domain/caps';
 import { checkDeliberation, isDecided, type Breach } from '../domain/deliberation';
 import { ErrorType } from '../domain/errors';
 import type { Grade } from '../domain/types';
-import { evaluationWorkflow } from './evaluation';
+import { evaluationWorkflow } from './evaluation/index';
 import {
   approveDeliberation,
   decideEscalation,

@@ -12,6 +12,7 @@ import {
   nthWorkingDay,
   prevPeriod,
   reminderTimes,
+  reviewFloorAfterExtension,
   selfAssessmentOpensAt,
   toMs,
   workingDaysAfter,
@@ -238,6 +239,23 @@ describe('workingDaysAfter', () => {
     ['2027-01-08T17:00:00+07:00', 2, '2027-01-12T17:00:00+07:00'],
   ])('%s + %s WD', (iso, n, expected) => {
     expect(workingDaysAfter(iso, n, [])).toBe(expected);
+  });
+});
+
+describe('reviewFloorAfterExtension', () => {
+  const until = '2027-01-08T12:00:00+07:00'; // a Friday
+  it('keeps the reviewer two working days by default, at the deadline hour', () => {
+    expect(reviewFloorAfterExtension(until, [])).toBe('2027-01-12T17:00:00+07:00');
+    expect(reviewFloorAfterExtension(until, ['2027-01-11'])).toBe('2027-01-13T17:00:00+07:00');
+  });
+
+  it('follows the configured number of working days', () => {
+    expect(reviewFloorAfterExtension(until, [], rulesWith({ reviewWorkingDaysAfterExtension: 3 }))).toBe('2027-01-13T17:00:00+07:00');
+  });
+
+  it('gives rules recorded before the setting existed its default', () => {
+    const { reviewWorkingDaysAfterExtension: _dropped, ...recorded } = rulesWith({ deadlineHour: 16 });
+    expect(reviewFloorAfterExtension(until, [], recorded)).toBe('2027-01-12T16:00:00+07:00');
   });
 });
 

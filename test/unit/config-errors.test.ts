@@ -14,6 +14,7 @@ describe('DEFAULT_RULES', () => {
       absenceNotRatedShare: 0.5,
       maxExtensionWorkingDays: 5,
       escalationClimbWorkingDays: 2,
+      reviewWorkingDaysAfterExtension: 2,
       complaintWindowWorkingDays: 3,
       complaintResolutionWorkingDays: 3,
       selfAssessmentOpensWorkingDaysBefore: 5,
@@ -45,6 +46,7 @@ describe('rulesWith', () => {
     ['share above 1', { quotaRate: 1.5 }],
     ['hour 24', { deadlineHour: 24 }],
     ['fractional days', { maxExtensionWorkingDays: 2.5 }],
+    ['negative days', { reviewWorkingDaysAfterExtension: -1 }],
     ['unknown key', { bogus: 1 } as unknown as Partial<RulesConfig>],
     ['not a grade', { disciplineCap: 'E' } as unknown as Partial<RulesConfig>],
   ])('rejects %s', (_name, overrides) => {
