@@ -12,7 +12,7 @@ import type { CaseStatus, VoteChoice } from '../domain/cases';
 import { ErrorType } from '../domain/errors';
 import { addMonths } from '../domain/eligibility';
 import { endOfTermReviewDate } from '../domain/triggers';
-import { tallyVotes, type Ballot } from '../domain/votes';
+import { majorityOutcome, tallyVotes, type Ballot } from '../domain/votes';
 import {
   castVote,
   closeBallot,
@@ -292,13 +292,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseView> {
     },
   );
 
-  const ballotOutcome = (approve: number, reject: number, castingVote?: VoteChoice): 'approved' | 'rejected' | null => {
-    const of = parties.collective.length;
-    if (approve * 2 > of) return 'approved';
-    if (reject * 2 > of) return 'rejected';
-    if (castingVote && (approve * 2 === of || reject * 2 === of)) return castingVote === 'approve' ? 'approved' : 'rejected';
-    return null;
-  };
+  /** The secret ballot's outcome from its totals; `castingVote` is the chair's side at exactly half. */
+  const ballotOutcome = (approve: number, reject: number, castingVote?: VoteChoice): 'approved' | 'rejected' | null =>
+    majorityOutcome({ approve, reject }, parties.collective.length, castingVote);
 
   setHandler(
     closeBallot,
