@@ -16,7 +16,7 @@ import { localDate, fromMs } from '../../domain/calendar';
 import { checkEligibility } from '../../domain/eligibility';
 import { partiesOf } from '../../domain/parties';
 import { majorityOutcome } from '../../domain/votes';
-import { caseWorkflow } from '../../workflows/case';
+import { caseWorkflow } from '../../workflows/case/index';
 import {
   BALLOT_BOX,
   caseWorkflowId,
