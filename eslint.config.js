@@ -24,8 +24,9 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process'], message: 'Workflows are deterministic: no Node built-ins.' },
-            { group: ['postgres', '../db/*', '../api/*', '../worker/*'], message: 'Workflows never do I/O; call an activity.' },
-            { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
+            // A workflow in its own folder (workflows/case/) reaches the same modules one level further up.
+            { group: ['postgres', '../db/*', '../api/*', '../worker/*', '../../db/*', '../../api/*', '../../worker/*'], message: 'Workflows never do I/O; call an activity.' },
+            { group: ['../activities', '../activities/*', '../../activities', '../../activities/*'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
           ],
         },
       ],

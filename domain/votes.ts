@@ -35,14 +35,28 @@ export interface VoteTally extends VoteTotals {
 }
 
 /**
- * Counts the ballots and settles the outcome:
+ * The majority rule, the one place it is coded (the open vote, the secret ballot's box in the API
+ * and its close in the workflow all call it):
  *
- * - `'approved'` once approvals are more than half of all members (`approve > of / 2`), and
+ * - `'approved'` once approvals are more than half of all `of` members (`approve * 2 > of`), and
  *   `'rejected'` once rejections are; no later ballot can change either;
  * - at exactly half (`approve * 2 === of`, possible only with an even number of members), the
- *   side the chair voted for wins: the other side can at most reach the same half, so the
- *   chair's casting vote already decides, even before everyone has voted;
- * - otherwise null (not yet decided; with an even split and a vacant chair it stays null).
+ *   side the chair is on wins: the other side can at most reach the same half. `chairSide` is the
+ *   chair's ballot in an open vote, or the chair's casting vote after a secret ballot split;
+ * - otherwise null (not yet decided; with an even split and no chair's side it stays null).
+ */
+export function majorityOutcome(totals: { approve: number; reject: number }, of: number, chairSide?: VoteChoice): VoteTotals['decided'] {
+  if (totals.approve * 2 > of) return 'approved';
+  if (totals.reject * 2 > of) return 'rejected';
+  if (chairSide === 'approve' && totals.approve * 2 === of) return 'approved';
+  if (chairSide === 'reject' && totals.reject * 2 === of) return 'rejected';
+  return null;
+}
+
+/**
+ * Counts the ballots and settles the outcome by {@link majorityOutcome}, the chair's ballot being
+ * the chair's side: at exactly half, the chair's vote already decides, even before everyone has
+ * voted; with an even split and a vacant chair it stays null.
  *
  * @throws {RangeError} when there are no members, the chair is not a member, or a ballot comes
  *   from a non-member or from a member who already voted (callers turn these into 403 / 409
@@ -71,14 +85,8 @@ export function tallyVotes(input: VoteInput): VoteTally {
     if (vote === 'approve') approve += 1;
     else reject += 1;
   }
-  let decided: VoteTotals['decided'] = null;
-  if (approve * 2 > of) decided = 'approved';
-  else if (reject * 2 > of) decided = 'rejected';
-  else {
-    const chairVote = input.chairId === null ? undefined : cast.get(input.chairId);
-    if (chairVote === 'approve' && approve * 2 === of) decided = 'approved';
-    else if (chairVote === 'reject' && reject * 2 === of) decided = 'rejected';
-  }
+  const chairVote = input.chairId === null ? undefined : cast.get(input.chairId);
+  const decided = majorityOutcome({ approve, reject }, of, chairVote);
   return { approve, reject, of, decided, pending: members.filter((m) => !cast.has(m)) };
 }
 

@@ -15,7 +15,8 @@ import {
 import { localDate, fromMs } from '../../domain/calendar';
 import { checkEligibility } from '../../domain/eligibility';
 import { partiesOf } from '../../domain/parties';
-import { caseWorkflow } from '../../workflows/case';
+import { majorityOutcome } from '../../domain/votes';
+import { caseWorkflow } from '../../workflows/case/index';
 import {
   BALLOT_BOX,
   caseWorkflowId,
@@ -238,7 +239,7 @@ export function caseRoutes(deps: ApiDeps) {
         // the first majority would tell that the last voter sided with it. It closes under an update ID
         // of the case alone, so nothing in the history names a voter.
         const complete = totals.approve + totals.reject === of;
-        if (complete && (totals.approve * 2 > of || totals.reject * 2 > of)) {
+        if (complete && majorityOutcome(totals, of) !== null) {
           await sendUpdate(deps, row.workflowId, closeBallot, { actor: BALLOT_BOX, approve: totals.approve, reject: totals.reject }, {
             updateId: ballotCloseUpdateId(id),
             closedMessage: `Case ${id} is closed.`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VoteChoice } from '../../domain/cases';
-import { secretTally, tallyVotes, type Ballot, type VoteTally } from '../../domain/votes';
+import { majorityOutcome, secretTally, tallyVotes, type Ballot, type VoteTally, type VoteTotals } from '../../domain/votes';
 
 // 'a:+ b:-' → a approves, b rejects.
 const ballots = (spec: string): Ballot[] =>
@@ -14,6 +14,29 @@ const ballots = (spec: string): Ballot[] =>
 
 const FOUR = ['h', 'd1', 'd2', 'd3'];
 const FIVE = ['h', 'd1', 'd2', 'd3', 'd4'];
+
+describe('majorityOutcome', () => {
+  it.each<[string, number, number, number, VoteChoice | undefined, VoteTotals['decided']]>([
+    // [name, approve, reject, of, chair's side, outcome]
+    ['more than half approve', 3, 0, 5, undefined, 'approved'],
+    ['more than half reject', 1, 3, 5, undefined, 'rejected'],
+    ['more than half of all members, not of voters', 2, 0, 5, undefined, null],
+    ['a complete ballot decided by one vote', 3, 2, 5, undefined, 'approved'],
+    ['a complete ballot, rejected', 2, 3, 5, undefined, 'rejected'],
+    ['exactly half without the chair', 2, 2, 4, undefined, null],
+    ['exactly half, the chair approves', 2, 2, 4, 'approve', 'approved'],
+    ['exactly half, the chair rejects', 2, 2, 4, 'reject', 'rejected'],
+    ['half approving with the chair, before everyone voted', 2, 0, 4, 'approve', 'approved'],
+    ['half approving, the chair on the other side', 2, 1, 4, 'reject', null],
+    ['half rejecting, the chair on the other side', 1, 2, 4, 'approve', null],
+    ['the chair cannot decide an odd collective below the majority', 2, 2, 5, 'approve', null],
+    ['a majority is not overturned by the chair', 3, 1, 4, 'reject', 'approved'],
+    ['a collective of one', 1, 0, 1, undefined, 'approved'],
+    ['no votes yet', 0, 0, 4, 'approve', null],
+  ])('%s', (_name, approve, reject, of, chairSide, expected) => {
+    expect(majorityOutcome({ approve, reject }, of, chairSide)).toBe(expected);
+  });
+});
 
 describe('tallyVotes', () => {
   it.each<[string, string[], string | null, string, Omit<VoteTally, 'pending'>]>([
