@@ -17,7 +17,7 @@ type Activities = ReturnType<typeof createActivities>;
 
 /**
  * Read-model snapshots go through local activities: no server round trip per write, and the
- * snapshot is not copied into history (measured in bench/README.md).
+ * snapshot is not copied into history (measured in docs/benchmarks.md).
  */
 export const { saveEvaluation, saveCycle } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -76,7 +76,7 @@ export class ReadModelWriter {
       // A command often changes the phase too: the handler records its change, and the main
       // routine, woken by the same activation, records the phase. Waiting one more round of
       // condition checks lets the main routine run first, so both go out in one write, not two
-      // (bench/README.md). Workflows started before this replay their two writes.
+      // (docs/benchmarks.md). Workflows started before this replay their two writes.
       if (patched('read-model-one-write-per-activation')) await nextConditionRound();
       const version = this.version;
       const audit = this.audit.splice(0);

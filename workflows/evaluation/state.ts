@@ -34,7 +34,7 @@ export interface EvaluationInput {
   /**
    * Set by cycles started with `cycle-learns-reviews-from-read-model`: once its steps are over the
    * evaluation marks its row closed and stays open (answering queries) until its cycle closes,
-   * instead of completing and waking the cycle with every review (bench/README.md, change 22).
+   * instead of completing and waking the cycle with every review (docs/benchmarks.md).
    */
   closesWithCycle?: boolean;
 }
@@ -123,7 +123,7 @@ export class Evaluation {
   /**
    * Upserts the search attributes the evaluation is found by. An evaluation's phase is in the read
    * model (the API shows it); in Temporal's visibility store each change of it was one more write on
-   * the server per submission (bench/README.md, change 19). Workflows started before that change
+   * the server per submission (docs/benchmarks.md). Workflows started before that change
    * keep upserting it (`phaseSearchable`), as their histories say.
    */
   announce(opts: { phaseSearchable: boolean }): void {
