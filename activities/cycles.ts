@@ -1,7 +1,7 @@
 /** Activities of the cycle workflow: its context from the directory, cap facts, and its snapshot. */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Sql } from '../db/sql';
-import { defaultDeadlines, isWorkingDay, nextPeriod, workingDaysIn } from '../domain/calendar';
+import { addDays, daysFrom, defaultDeadlines, isWorkingDay, nextPeriod, workingDaysIn } from '../domain/calendar';
 import { ErrorType } from '../domain/errors';
 import { profileFor } from '../domain/scoring';
 import { collectiveOf, headOf, ledBy, membersSettledBy, reviewerOf } from '../domain/scope';
@@ -12,15 +12,45 @@ import { evaluationWorkflowId, type EvaluationResult } from '../contracts/messag
 import { writeSideRecords } from './records';
 import type { CapFactsRow, CycleContext, SaveCycleInput } from '../contracts/snapshots';
 
-function daysOf(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = nextDay(d)) out.push(d);
-  return out;
-}
-
-function nextDay(date: string): string {
-  const ms = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + 86_400_000;
-  return new Date(ms).toISOString().slice(0, 10);
+/** Discipline, leave and who-leads-whom facts for the caps, read when deliberation opens. */
+async function loadCapFacts(sql: Sql, { unitId, period, memberIds }: { unitId: string; period: string; memberIds: string[] }): Promise<CapFactsRow[]> {
+  const dir = await loadNeighbourhood(sql, unitId);
+  const holidays = await loadHolidays(sql);
+  const first = `${period}-01`;
+  const last = addDays(`${nextPeriod(period)}-01`, -1);
+  const discipline = await sql<{ personId: string }[]>`
+    select distinct person_id from discipline where person_id in ${sql(memberIds)} and date between ${first} and ${last}`;
+  const leaves = await sql<{ personId: string; fromDate: string; toDate: string }[]>`
+    select person_id, to_char(greatest(from_date, ${first}::date), 'YYYY-MM-DD') as from_date,
+           to_char(least(to_date, ${last}::date), 'YYYY-MM-DD') as to_date
+    from leaves where person_id in ${sql(memberIds)} and from_date <= ${last} and to_date >= ${first}`;
+  const dRows = await sql<{ unitId: string; personId: string }[]>`
+    select p.unit_id, e.person_id from evaluations e join people p on p.id = e.person_id
+    where e.period = ${period} and coalesce(e.final_grade, e.proposed_grade) = 'D'`;
+  // A head's own D is not "someone they lead" being D: only the others of their unit count.
+  const someoneElseInUnitIsD = (unitId: string, personId: string): boolean => dRows.some((r) => r.unitId === unitId && r.personId !== personId);
+  const disciplined = new Set(discipline.map((r) => r.personId));
+  const members = new Set(memberIds);
+  const workingDays = workingDaysIn(period, holidays);
+  return memberIds.map((id) => {
+    const person = dir.people.find((p) => p.id === id);
+    const leaveDays = new Set<string>();
+    for (const l of leaves.filter((x) => x.personId === id)) {
+      for (const d of daysFrom(l.fromDate, l.toDate)) if (isWorkingDay(d, holidays)) leaveDays.add(d);
+    }
+    const led = person && person.role !== 'staff' ? ledBy(dir, id) : [];
+    const ownUnitIsSettledHere = person?.unitId === unitId;
+    return {
+      personId: id,
+      disciplinedInMonth: disciplined.has(id),
+      leaveWorkingDays: leaveDays.size,
+      workingDaysInMonth: workingDays,
+      isLeader: person?.role === 'head' || person?.role === 'deputy',
+      ledInCycle: led.filter((x) => members.has(x)),
+      // A subordinate unit's head leads people settled in that unit's own cycle.
+      ledOutsideIsD: !!person && person.role === 'head' && !ownUnitIsSettledHere && someoneElseInUnitIsD(person.unitId, id),
+    };
+  });
 }
 
 export function cycleActivities(sql: Sql) {
@@ -70,45 +100,7 @@ export function cycleActivities(sql: Sql) {
     },
 
     /** Discipline, leave and who-leads-whom facts for the caps, read when deliberation opens. */
-    async loadCapFacts({ unitId, period, memberIds }: { unitId: string; period: string; memberIds: string[] }): Promise<CapFactsRow[]> {
-      const dir = await loadNeighbourhood(sql, unitId);
-      const holidays = await loadHolidays(sql);
-      const first = `${period}-01`;
-      const last = prevDay(`${nextPeriod(period)}-01`);
-      const discipline = await sql<{ personId: string }[]>`
-        select distinct person_id from discipline where person_id in ${sql(memberIds)} and date between ${first} and ${last}`;
-      const leaves = await sql<{ personId: string; fromDate: string; toDate: string }[]>`
-        select person_id, to_char(greatest(from_date, ${first}::date), 'YYYY-MM-DD') as from_date,
-               to_char(least(to_date, ${last}::date), 'YYYY-MM-DD') as to_date
-        from leaves where person_id in ${sql(memberIds)} and from_date <= ${last} and to_date >= ${first}`;
-      const dRows = await sql<{ unitId: string; personId: string }[]>`
-        select p.unit_id, e.person_id from evaluations e join people p on p.id = e.person_id
-        where e.period = ${period} and coalesce(e.final_grade, e.proposed_grade) = 'D'`;
-      // A head's own D is not "someone they lead" being D: only the others of their unit count.
-      const someoneElseInUnitIsD = (unitId: string, personId: string): boolean => dRows.some((r) => r.unitId === unitId && r.personId !== personId);
-      const disciplined = new Set(discipline.map((r) => r.personId));
-      const members = new Set(memberIds);
-      const workingDays = workingDaysIn(period, holidays);
-      return memberIds.map((id) => {
-        const person = dir.people.find((p) => p.id === id);
-        const leaveDays = new Set<string>();
-        for (const l of leaves.filter((x) => x.personId === id)) {
-          for (const d of daysOf(l.fromDate, l.toDate)) if (isWorkingDay(d, holidays)) leaveDays.add(d);
-        }
-        const led = person && person.role !== 'staff' ? ledBy(dir, id) : [];
-        const ownUnitIsSettledHere = person?.unitId === unitId;
-        return {
-          personId: id,
-          disciplinedInMonth: disciplined.has(id),
-          leaveWorkingDays: leaveDays.size,
-          workingDaysInMonth: workingDays,
-          isLeader: person?.role === 'head' || person?.role === 'deputy',
-          ledInCycle: led.filter((x) => members.has(x)),
-          // A subordinate unit's head leads people settled in that unit's own cycle.
-          ledOutsideIsD: !!person && person.role === 'head' && !ownUnitIsSettledHere && someoneElseInUnitIsD(person.unitId, id),
-        };
-      });
-    },
+    loadCapFacts: (args: { unitId: string; period: string; memberIds: string[] }): Promise<CapFactsRow[]> => loadCapFacts(sql, args),
 
     /** Upserts the cycle row, final grades, complaints and side records in one transaction. */
     async saveCycle(input: SaveCycleInput): Promise<void> {
@@ -174,9 +166,4 @@ export function cycleActivities(sql: Sql) {
       }
     },
   };
-}
-
-function prevDay(date: string): string {
-  const ms = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) - 86_400_000;
-  return new Date(ms).toISOString().slice(0, 10);
 }

@@ -89,6 +89,27 @@ export function addWorkingDays(date: string, n: number, extraHolidays: string[])
 }
 
 /**
+ * The calendar day `n` days after (n > 0) or before (n < 0) `date`.
+ *
+ * @throws {RangeError} on a malformed date or a non-integer `n`.
+ */
+export function addDays(date: string, n: number): string {
+  if (!Number.isInteger(n)) throw new RangeError(`n must be an integer, got ${n}`);
+  return fromDayNumber(dayNumber(date) + n);
+}
+
+/**
+ * Every calendar day from `from` to `to`, both included; none when `to` is before `from`.
+ *
+ * @throws {RangeError} on a malformed date.
+ */
+export function daysFrom(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = dayNumber(from), last = dayNumber(to); d <= last; d += 1) days.push(fromDayNumber(d));
+  return days;
+}
+
+/**
  * The `n`-th (1-based) working day of `period` ('YYYY-MM').
  *
  * @throws {RangeError} on a malformed period, n < 1, or a month with fewer than n working days

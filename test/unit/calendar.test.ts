@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   FIXED_HOLIDAYS,
+  addDays,
   addWorkingDays,
   atLocal,
+  daysFrom,
   defaultDeadlines,
   extensionAllowed,
   fromMs,
@@ -278,5 +280,26 @@ describe('extensionAllowed', () => {
     expect(extensionAllowed(current, '2027-01-13T17:00:00+07:00', ['2027-01-06'])).toBe(true);
     expect(extensionAllowed(current, '2027-01-08T17:00:00+07:00', [], rulesWith({ maxExtensionWorkingDays: 2 }))).toBe(false);
     expect(extensionAllowed(current, '2027-01-07T17:00:00+07:00', [], rulesWith({ maxExtensionWorkingDays: 2 }))).toBe(true);
+  });
+});
+
+describe('addDays and daysFrom', () => {
+  it.each([
+    ['2026-12-31', 1, '2027-01-01'],
+    ['2027-03-01', -1, '2027-02-28'],
+    ['2028-03-01', -1, '2028-02-29'],
+    ['2026-12-02', 0, '2026-12-02'],
+  ])('%s %+d → %s', (date, n, expected) => {
+    expect(addDays(date, n)).toBe(expected);
+  });
+
+  it('lists every day of a span, both ends included, and none for an empty span', () => {
+    expect(daysFrom('2028-02-27', '2028-03-01')).toEqual(['2028-02-27', '2028-02-28', '2028-02-29', '2028-03-01']);
+    expect(daysFrom('2026-12-02', '2026-12-02')).toEqual(['2026-12-02']);
+    expect(daysFrom('2026-12-03', '2026-12-02')).toEqual([]);
+  });
+
+  it('refuses a fractional count', () => {
+    expect(() => addDays('2026-12-02', 0.5)).toThrow(RangeError);
   });
 });
