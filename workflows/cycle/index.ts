@@ -17,14 +17,14 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { createActivities } from '../activities';
-import type { AuditEntry, CapFactsRow, CycleContext, FinalLine, Notification, OpenStep } from '../contracts/snapshots';
-import { reminderTimes, toMs, workingDaysAfter, type Deadlines } from '../domain/calendar';
-import { capsFor, type Cap } from '../domain/caps';
-import { checkDeliberation, isDecided, type Breach } from '../domain/deliberation';
-import { ErrorType } from '../domain/errors';
-import type { Grade } from '../domain/types';
-import { evaluationWorkflow } from './evaluation';
+import type { createActivities } from '../../activities';
+import type { AuditEntry, CapFactsRow, CycleContext, FinalLine, Notification, OpenStep } from '../../contracts/snapshots';
+import { reminderTimes, toMs, workingDaysAfter, type Deadlines } from '../../domain/calendar';
+import { capsFor, type Cap } from '../../domain/caps';
+import { checkDeliberation, isDecided, type Breach } from '../../domain/deliberation';
+import { ErrorType } from '../../domain/errors';
+import type { Grade } from '../../domain/types';
+import { evaluationWorkflow } from '../evaluation';
 import {
   approveDeliberation,
   decideEscalation,
@@ -45,8 +45,8 @@ import {
   type EvaluationResult,
   type MemberLine,
   SEARCH,
-} from '../contracts/messages';
-import { actsAs, awaitStep, Escalations, escalationNotice, ladderAbove, now, ReadModelWriter, refuse, saveCycle } from './steps';
+} from '../../contracts/messages';
+import { actsAs, awaitStep, Escalations, escalationNotice, ladderAbove, now, ReadModelWriter, refuse, saveCycle } from '../steps';
 
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
