@@ -53,7 +53,7 @@ function sourceInventory() {
   const types = new Map<string, string>();
   const patches = new Map<string, string>();
   const unreadable: string[] = [];
-  // A workflow split into a folder (workflows/cycle/) is read file by file too.
+  // Subfolders too: a workflow split into a folder (workflows/evaluation/) keeps its patches there.
   for (const file of (readdirSync(WORKFLOWS_DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort()) {
     // Comments mention `patched(…)` in prose; only code counts.
     const code = readFileSync(join(WORKFLOWS_DIR, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
