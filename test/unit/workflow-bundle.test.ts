@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,11 @@ function valueImports(file: string): string[] {
   return out;
 }
 
+/** A relative import names a module file, or a folder with an index (a workflow split into parts). */
+function moduleFile(path: string): string {
+  return existsSync(`${path}.ts`) ? `${path}.ts` : resolve(path, 'index.ts');
+}
+
 function reachable(entry: string): { modules: Set<string>; packages: Set<string> } {
   const modules = new Set<string>();
   const packages = new Set<string>();
@@ -28,7 +33,7 @@ function reachable(entry: string): { modules: Set<string>; packages: Set<string>
     if (modules.has(file)) continue;
     modules.add(file);
     for (const spec of valueImports(file)) {
-      if (spec.startsWith('.')) queue.push(resolve(dirname(file), `${spec}.ts`));
+      if (spec.startsWith('.')) queue.push(moduleFile(resolve(dirname(file), spec)));
       else packages.add(spec);
     }
   }
@@ -39,7 +44,7 @@ describe('workflow bundle', () => {
   const { modules, packages } = reachable(resolve(root, 'workflows/index.ts'));
 
   it('reaches the domain modules it needs (the walk itself works)', () => {
-    expect([...modules].map((m) => m.slice(root.length))).toEqual(expect.arrayContaining(['workflows/cycle.ts', 'domain/scoring.ts', 'domain/calendar.ts']));
+    expect([...modules].map((m) => m.slice(root.length))).toEqual(expect.arrayContaining(['workflows/cycle/index.ts', 'domain/scoring.ts', 'domain/calendar.ts']));
   });
 
   it('imports only the Temporal workflow packages, never zod', () => {
