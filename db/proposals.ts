@@ -9,6 +9,7 @@ import type { CaseRules, PersonRecord } from '../domain/cases';
 import type { RulesConfig } from '../domain/config';
 import { positionChangeStatus, replacementTriggers, type AnnualGrade, type MonthlyGrade } from '../domain/triggers';
 import type { Grade } from '../domain/types';
+import { writeAudit } from './audit';
 import type { Sql } from './sql';
 
 export interface ProposalRow {
@@ -151,8 +152,7 @@ export async function dismissProposal(sql: Sql, id: string, note: string, by: st
       update proposals set status = 'dismissed', note = ${note}, decided_by = ${by}, decided_at = now(), updated_at = now()
       where id = ${id} and status = 'open' returning id`;
     if (changed.length === 0) return false;
-    await tx`insert into audit (dedupe_key, at, actor, action, subject, payload)
-      values (${`proposal:${id}:dismissed`}, now(), ${by}, 'proposal.dismissed', ${`proposal:${id}`}, ${tx.json({ note })})`;
+    await writeAudit(tx, { dedupeKey: `proposal:${id}:dismissed`, actor: by, action: 'proposal.dismissed', subject: `proposal:${id}`, payload: { note } });
     return true;
   });
 }
