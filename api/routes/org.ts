@@ -1,6 +1,7 @@
 /** The directory, tokens, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { findPerson, loadUnitAndAbove, upsertCheckedDirectory } from '../../db/directory';
+import { personExists, recordConfidenceVote, recordDiscipline, recordLeave } from '../../db/people-records';
 import { scanPositionChanges } from '../../db/proposals';
 import { loadCaseRules } from '../../db/settings';
 import type { Sql } from '../../db/sql';
@@ -110,13 +111,9 @@ export function orgRoutes(deps: ApiDeps) {
         if (!isHr(c.get('caller'))) throw forbidden('Only HR records discipline.');
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
-        const [p] = await sql`select id from people where id = ${id}`;
-        if (!p) throw notFound(`There is no person ${id}.`);
-        const [row] = await sql<{ id: string }[]>`
-          insert into discipline (person_id, date, level, note) values (${id}, ${body.date}, ${body.level}, ${body.note ?? null}) returning id`;
-        await sql`insert into audit (dedupe_key, at, actor, action, subject, payload)
-          values (${`discipline:${row.id}`}, now(), ${c.get('caller').id}, 'person.discipline', ${`person:${id}`}, ${sql.json(body)})`;
-        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+        if (!(await personExists(sql, id))) throw notFound(`There is no person ${id}.`);
+        const recordId = await recordDiscipline(sql, id, body, c.get('caller').id);
+        return c.json({ id: recordId, personId: id, ...body }, 201);
       },
     )
     .openapi(
@@ -132,10 +129,9 @@ export function orgRoutes(deps: ApiDeps) {
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
         if (body.to < body.from) throw badRequest('"to" is before "from".', [{ field: 'to', rule: 'after-from' }]);
-        const [p] = await sql`select id from people where id = ${id}`;
-        if (!p) throw notFound(`There is no person ${id}.`);
-        const [row] = await sql<{ id: string }[]>`insert into leaves (person_id, from_date, to_date) values (${id}, ${body.from}, ${body.to}) returning id`;
-        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+        if (!(await personExists(sql, id))) throw notFound(`There is no person ${id}.`);
+        const recordId = await recordLeave(sql, id, body, c.get('caller').id);
+        return c.json({ id: recordId, personId: id, ...body }, 201);
       },
     )
     .openapi(
@@ -166,13 +162,9 @@ export function orgRoutes(deps: ApiDeps) {
         if (!isHr(c.get('caller'))) throw forbidden('Only HR records confidence votes.');
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
-        const [p] = await sql`select id from people where id = ${id}`;
-        if (!p) throw notFound(`There is no person ${id}.`);
-        const [row] = await sql<{ id: string }[]>`
-          insert into confidence_votes (person_id, date, low, total) values (${id}, ${body.date}, ${body.low}, ${body.total}) returning id`;
-        await sql`insert into audit (dedupe_key, at, actor, action, subject, payload)
-          values (${`confidence-vote:${row.id}`}, now(), ${c.get('caller').id}, 'person.confidence-vote', ${`person:${id}`}, ${sql.json(body)})`;
-        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+        if (!(await personExists(sql, id))) throw notFound(`There is no person ${id}.`);
+        const recordId = await recordConfidenceVote(sql, id, body, c.get('caller').id);
+        return c.json({ id: recordId, personId: id, ...body }, 201);
       },
     );
 }
