@@ -22,12 +22,6 @@ export interface ConfidenceVoteInput {
   total: number;
 }
 
-/** Whether the directory holds a person with this id. */
-export async function personExists(sql: Sql, id: string): Promise<boolean> {
-  const rows = await sql`select 1 from people where id = ${id}`;
-  return rows.length > 0;
-}
-
 /** Records a discipline decision on `personId` by `actor`, audited as `person.discipline`; returns its id. */
 export async function recordDiscipline(sql: Sql, personId: string, record: DisciplineInput, actor: string): Promise<string> {
   return sql.begin(async (tx) => {

@@ -7,7 +7,8 @@ import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { escalationsFor, escalationVersion, escalationView, findEscalation, readYourWrite, tasksFor } from '../read-model';
+import { findEscalation } from '../../db/escalations';
+import { escalationsFor, escalationVersion, escalationView, readYourWrite, tasksFor } from '../read-model';
 import { err, ok } from '../route-docs';
 import { DecisionBody, EscalationQuery, IdParam } from '../schemas';
 
