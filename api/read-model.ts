@@ -8,6 +8,7 @@ import { cycleVersionOf, type CycleRow } from '../db/cycles';
 import { escalationsFor as escalationRowsFor, escalationsOf as escalationRowsOf, escalationVersionOf, type EscalationRow } from '../db/escalations';
 import { evaluationsOfCycle, evaluationVersionOf, type StoredEvaluation } from '../db/evaluations';
 import { openStepsOf } from '../db/open-steps';
+import type { PageRequest } from '../db/pagination';
 import type { Sql } from '../db/sql';
 import { fromMs } from '../domain/calendar';
 import { cycleWorkflowId, evaluationWorkflowId } from '../contracts/messages';
@@ -76,9 +77,10 @@ export async function escalationsOf(sql: Sql, period: string, personId: string) 
   return (await escalationRowsOf(sql, period, personId)).map(escalationView);
 }
 
-/** The escalations addressed to any of `targets`, as api.md shows them. */
-export async function escalationsFor(sql: Sql, targets: string[], status: string | undefined) {
-  return (await escalationRowsFor(sql, targets, status)).map(escalationView);
+/** A page of the escalations addressed to any of `targets`, as api.md shows them. */
+export async function escalationsFor(sql: Sql, targets: string[], status: string | undefined, page: PageRequest) {
+  const { items, next } = await escalationRowsFor(sql, targets, status, page);
+  return { items: items.map(escalationView), next };
 }
 
 export async function evaluationView(sql: Sql, e: StoredEvaluation) {
@@ -96,9 +98,10 @@ export async function evaluationView(sql: Sql, e: StoredEvaluation) {
   };
 }
 
-/** What `owners` owe now, as api.md shows it. */
-export async function tasksFor(sql: Sql, owners: string[]) {
-  return (await openStepsOf(sql, owners)).map((r) => ({ kind: r.kind, dueAt: iso(r.dueAt), link: r.link }));
+/** A page of what `owners` owe now, as api.md shows it. */
+export async function tasksFor(sql: Sql, owners: string[], page: PageRequest) {
+  const { items, next } = await openStepsOf(sql, owners, page);
+  return { items: items.map((r) => ({ kind: r.kind, dueAt: iso(r.dueAt), link: r.link })), next };
 }
 
 /** Where to look for a workflow's snapshot version, and which workflow wrote it. */

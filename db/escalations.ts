@@ -1,4 +1,5 @@
 /** The escalations' read model as the API reads it (the workflows that raise them write them). */
+import { decodeCursor, KEY_INSTANT, pageOf, type Page, type PageRequest } from './pagination';
 import type { Sql } from './sql';
 
 export interface EscalationRow {
@@ -31,13 +32,18 @@ export async function escalationsOf(sql: Sql, period: string, personId: string):
     from escalations where period = ${period} and person_id = ${personId} order by created_at, id`;
 }
 
-/** Escalations whose current target is one of `targets`, by status when given, soonest due first. */
-export async function escalationsFor(sql: Sql, targets: string[], status: string | undefined): Promise<EscalationRow[]> {
-  return sql<EscalationRow[]>`
-    select id, workflow_id, kind, person_id, unit_id, period, level, target_id, due_at, status, created_at, decision, trail
+/** Escalations whose current target is one of `targets`, by status when given, soonest due first; one page. */
+export async function escalationsFor(sql: Sql, targets: string[], status: string | undefined, page: PageRequest): Promise<Page<EscalationRow>> {
+  const after = page.cursor === undefined ? null : decodeCursor('escalations', page.cursor);
+  const rows = await sql<(EscalationRow & { cursorKey: string[] })[]>`
+    select id, workflow_id, kind, person_id, unit_id, period, level, target_id, due_at, status, created_at, decision, trail,
+           array[to_char(due_at at time zone 'UTC', ${KEY_INSTANT}), id] as cursor_key
     from escalations
     where target_id in ${sql(targets)} ${status ? sql`and status = ${status}` : sql``}
-    order by due_at, id limit 1000`;
+      ${after ? sql`and (due_at, id) > (${after[0]}::text::timestamptz, ${after[1]})` : sql``}
+    order by due_at, id
+    limit ${page.limit + 1}`;
+  return pageOf('escalations', rows, page.limit);
 }
 
 /** Whether an escalation raised in this workflow names the person (as target, decider or assignee). */

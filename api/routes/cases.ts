@@ -40,12 +40,13 @@ import type { ApiDeps } from '../deps';
 import { badRequest, conflict, forbidden, HttpError, notFound, ruleRefused } from '../errors';
 import { storeInstead, updateIdFor } from '../idempotency';
 import { escalationsOf, iso, readYourWrite } from '../read-model';
+import { pagedOk, pageQuery, pageRequest } from '../pagination';
 import { commandErrors, json, ok } from '../route-docs';
 import { Empty, IdParam, LongText } from '../schemas';
 
 const errors = commandErrors('case');
 
-const CaseQuery = z.object({ status: z.enum(['open', 'approved', 'rejected', 'completed', 'withdrawn']).optional() });
+const CaseQuery = z.object({ status: z.enum(['open', 'approved', 'rejected', 'completed', 'withdrawn']).optional(), ...pageQuery('cases') });
 const TermReviewBody = z.object({ recommendation: z.enum(['return', 'extend', 'appoint']), note: LongText.optional() }).strict();
 const WithdrawBody = z.object({ note: LongText }).strict();
 const CastingVoteBody = CaseVoteBodySchema;
@@ -195,11 +196,12 @@ export function caseRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/v1/cases', summary: 'Cases: HR sees all, others the cases that ask them to act', request: { query: CaseQuery }, responses: { 200: ok('Cases'), 400: errors[400] } }),
+      createRoute({ method: 'get', path: '/v1/cases', summary: 'Cases, newest first: HR sees all, others the cases that ask them to act', request: { query: CaseQuery }, responses: { 200: pagedOk('Cases', 'cases'), 400: errors[400] } }),
       async (c) => {
         const caller = c.get('caller');
-        const rows = await listCases(sql, c.req.valid('query').status, isHr(caller) ? null : caller.id);
-        return c.json({ cases: await Promise.all(rows.map((r) => caseView(sql, r))) }, 200);
+        const query = c.req.valid('query');
+        const { items, next } = await listCases(sql, query.status, isHr(caller) ? null : caller.id, pageRequest(query));
+        return c.json({ cases: await Promise.all(items.map((r) => caseView(sql, r))), next }, 200);
       },
     )
     .openapi(
