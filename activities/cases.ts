@@ -4,6 +4,7 @@
  * evaluations those changes touch).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { writeAudit } from '../db/audit';
 import { loadNeighbourhood, lockDirectory } from '../db/directory';
 import type { Sql } from '../db/sql';
 import { roleOneLevelLower } from '../domain/triggers';
@@ -89,11 +90,14 @@ export function caseActivities(sql: Sql, temporal: Client | undefined) {
           where id = ${input.personId}`;
         // Staff who named the leaver as their reviewer fall back to their unit's default.
         await tx`update people set reviewer_id = null, updated_at = now() where reviewer_id = ${input.personId} and unit_id <> ${input.toUnitId}`;
-        await tx`
-          insert into audit (dedupe_key, at, actor, action, subject, payload)
-          values (${`case:${input.caseId}:moved`}, now(), 'system', 'person.moved', ${`person:${input.personId}`},
-                  ${tx.json({ caseId: input.caseId, from: before ?? null, toUnitId: input.toUnitId, toRole: input.toRole, effectiveDate: input.effectiveDate } as never)})
-          on conflict (dedupe_key) do nothing`;
+        await writeAudit(tx, {
+          dedupeKey: `case:${input.caseId}:moved`,
+          actor: 'system',
+          action: 'person.moved',
+          subject: `person:${input.personId}`,
+          payload: { caseId: input.caseId, from: before ?? null, toUnitId: input.toUnitId, toRole: input.toRole, effectiveDate: input.effectiveDate },
+          onDuplicate: 'skip',
+        });
       });
       return { rerouted: await reroute(input.caseId, input.personId) };
     },
@@ -123,9 +127,7 @@ export function caseActivities(sql: Sql, temporal: Client | undefined) {
           update people set unit_id = ${person.unitId}, role = ${person.role}, position_since = ${input.effectiveDate}, reviewer_id = null, updated_at = now()
           where id = ${input.actingPersonId}`;
         const payload = { caseId: input.caseId, newRole, vacatedRole: person.role, unitId: person.unitId, actingPersonId: input.actingPersonId, placementUnitId: input.placementUnitId };
-        await tx`
-          insert into audit (dedupe_key, at, actor, action, subject, payload)
-          values (${`case:${input.caseId}:replaced`}, now(), 'system', 'person.replaced', ${`person:${input.personId}`}, ${tx.json(payload as never)})`;
+        await writeAudit(tx, { dedupeKey: `case:${input.caseId}:replaced`, actor: 'system', action: 'person.replaced', subject: `person:${input.personId}`, payload });
         return payload;
       });
       const rerouted = [...(await reroute(input.caseId, input.personId)), ...(await reroute(input.caseId, input.actingPersonId))];

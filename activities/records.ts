@@ -3,6 +3,7 @@
  * entries and outbox notifications. Called inside the snapshot's transaction; every statement is
  * idempotent, so a retried activity leaves the same rows.
  */
+import { writeAudit } from '../db/audit';
 import type { Tx } from '../db/sql';
 import type { SideRecords } from '../contracts/snapshots';
 
@@ -32,10 +33,7 @@ export async function writeSideRecords(tx: Tx, side: SideRecords): Promise<void>
       on conflict (workflow_id) do update set version = excluded.version`;
   }
   for (const [i, a] of side.audit.entries()) {
-    await tx`
-      insert into audit (dedupe_key, at, actor, action, subject, payload)
-      values (${`${side.workflowId}:${side.version}:${i}`}, ${a.at}, ${a.actor}, ${a.action}, ${a.subject}, ${tx.json((a.payload ?? {}) as never)})
-      on conflict (dedupe_key) do nothing`;
+    await writeAudit(tx, { dedupeKey: `${side.workflowId}:${side.version}:${i}`, at: a.at, actor: a.actor, action: a.action, subject: a.subject, payload: a.payload, onDuplicate: 'skip' });
   }
   for (const n of side.notifications) {
     await tx`

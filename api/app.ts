@@ -6,6 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { ServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { databaseAnswers } from '../db/reachable';
 import { requireAuth, type AppEnv } from './auth';
 import type { ApiDeps } from './deps';
 import { mountDocsPage } from './docs-page';
@@ -38,12 +39,7 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const checks = { postgres: false, temporal: false };
-    try {
-      await deps.sql`select 1`;
-      checks.postgres = true;
-    } catch {
-      // reported below
-    }
+    checks.postgres = await databaseAnswers(deps.sql);
     try {
       await deps.temporal.workflowService.getSystemInfo({});
       checks.temporal = true;

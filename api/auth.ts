@@ -5,6 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
+import { findTokenHolder } from '../db/tokens';
 import { ADMIN_ACTOR, TOKEN_ACTOR_PREFIX } from '../domain/actors';
 import type { Role } from '../domain/types';
 import type { Actor } from '../contracts/messages';
@@ -31,8 +32,7 @@ export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler
       c.set('caller', { id: ADMIN_ACTOR, roles: ['admin', 'hr'], person: null });
       return next();
     }
-    const [row] = await sql<{ personId: string | null; roles: string[]; unitId: string | null; role: Role | null }[]>`
-      select t.person_id, t.roles, p.unit_id, p.role from tokens t left join people p on p.id = t.person_id where t.hash = ${hash}`;
+    const row = await findTokenHolder(sql, hash);
     if (!row) throw new HttpError(401, 'This token is not known.');
     const person = row.personId && row.unitId && row.role ? { id: row.personId, unitId: row.unitId, role: row.role } : null;
     // A token without a person acts under its own id, so its audit trail and idempotency keys are its own.

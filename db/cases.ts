@@ -2,6 +2,7 @@
 import { caseWorkflowId, type CaseView } from '../contracts/case-messages';
 import type { Directory } from '../domain/types';
 import { loadNeighbourhood } from './directory';
+import { decodeCursor, KEY_INSTANT, pageOf, type Page, type PageRequest } from './pagination';
 import type { Sql, Tx } from './sql';
 
 /** The neighbourhoods of several units merged: enough for the parties of a case between them. */
@@ -32,15 +33,19 @@ export async function findCase(sql: Sql, id: string): Promise<CaseRow | undefine
   return row;
 }
 
-/** Cases by status, all of them (`actorId` null: HR) or those that ask `actorId` to act. */
-export async function listCases(sql: Sql, status: string | undefined, actorId: string | null): Promise<CaseRow[]> {
-  return sql<CaseRow[]>`
-    select id, workflow_id, kind, person_id, status, step, request, parties, steps, votes, decision, actor_ids, proposal_id, version, created_at
+/** Cases by status, all of them (`actorId` null: HR) or those that ask `actorId` to act; newest first, one page. */
+export async function listCases(sql: Sql, status: string | undefined, actorId: string | null, page: PageRequest): Promise<Page<CaseRow>> {
+  const after = page.cursor === undefined ? null : decodeCursor('cases', page.cursor);
+  const rows = await sql<(CaseRow & { cursorKey: string[] })[]>`
+    select id, workflow_id, kind, person_id, status, step, request, parties, steps, votes, decision, actor_ids, proposal_id, version, created_at,
+           array[to_char(created_at at time zone 'UTC', ${KEY_INSTANT}), id] as cursor_key
     from cases
     where (${status ?? null}::text is null or status = ${status ?? null})
       and (${actorId}::text is null or ${actorId} = any(actor_ids))
+      ${after ? sql`and (created_at < ${after[0]}::text::timestamptz or (created_at = ${after[0]}::text::timestamptz and id > ${after[1]}))` : sql``}
     order by created_at desc, id
-    limit 1000`;
+    limit ${page.limit + 1}`;
+  return pageOf('cases', rows, page.limit);
 }
 
 export const caseVersion = (sql: Sql, id: string) => ({

@@ -157,6 +157,12 @@ export async function loadUnitAndAbove(sql: Sql, unitId: string): Promise<Direct
   return { units: [...units], people: [...people] };
 }
 
+/** Whether the directory holds a person with this id. */
+export async function personExists(sql: Sql, id: string): Promise<boolean> {
+  const rows = await sql`select 1 from people where id = ${id}`;
+  return rows.length > 0;
+}
+
 /** A person as `GET /v1/people/{id}` shows them: the directory entry, the case fields and HR's records. */
 export interface PersonDetails extends PersonRecord {
   fullName: string;

@@ -9,6 +9,8 @@ import type { CaseRules, PersonRecord } from '../domain/cases';
 import type { RulesConfig } from '../domain/config';
 import { positionChangeStatus, replacementTriggers, type AnnualGrade, type MonthlyGrade } from '../domain/triggers';
 import type { Grade } from '../domain/types';
+import { writeAudit } from './audit';
+import { decodeCursor, KEY_INSTANT, pageOf, type Page, type PageRequest } from './pagination';
 import type { Sql } from './sql';
 
 export interface ProposalRow {
@@ -133,11 +135,18 @@ function evidenceKey(evidence: Record<string, unknown>): string {
   return parts.join('|').replace(/[^0-9A-Za-z|,.-]/g, '').slice(0, 120);
 }
 
-export async function listProposals(sql: Sql, status: string | undefined): Promise<ProposalRow[]> {
-  return sql<ProposalRow[]>`
-    select id, kind, person_id, level, evidence, status, note, case_id, created_at from proposals
+/** Proposals by status (all when absent), newest first, one page. */
+export async function listProposals(sql: Sql, status: string | undefined, page: PageRequest): Promise<Page<ProposalRow>> {
+  const after = page.cursor === undefined ? null : decodeCursor('proposals', page.cursor);
+  const rows = await sql<(ProposalRow & { cursorKey: string[] })[]>`
+    select id, kind, person_id, level, evidence, status, note, case_id, created_at,
+           array[to_char(created_at at time zone 'UTC', ${KEY_INSTANT}), id] as cursor_key
+    from proposals
     where (${status ?? null}::text is null or status = ${status ?? null})
-    order by created_at desc, id limit 1000`;
+      ${after ? sql`and (created_at < ${after[0]}::text::timestamptz or (created_at = ${after[0]}::text::timestamptz and id > ${after[1]}))` : sql``}
+    order by created_at desc, id
+    limit ${page.limit + 1}`;
+  return pageOf('proposals', rows, page.limit);
 }
 
 /**
@@ -151,8 +160,7 @@ export async function dismissProposal(sql: Sql, id: string, note: string, by: st
       update proposals set status = 'dismissed', note = ${note}, decided_by = ${by}, decided_at = now(), updated_at = now()
       where id = ${id} and status = 'open' returning id`;
     if (changed.length === 0) return false;
-    await tx`insert into audit (dedupe_key, at, actor, action, subject, payload)
-      values (${`proposal:${id}:dismissed`}, now(), ${by}, 'proposal.dismissed', ${`proposal:${id}`}, ${tx.json({ note })})`;
+    await writeAudit(tx, { dedupeKey: `proposal:${id}:dismissed`, actor: by, action: 'proposal.dismissed', subject: `proposal:${id}`, payload: { note } });
     return true;
   });
 }

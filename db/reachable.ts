@@ -82,3 +82,13 @@ export async function migrateWhenReachable(sql: Sql, opts: WaitOptions = {}): Pr
     },
   );
 }
+
+/** Whether the database answers a query now (readiness). */
+export async function databaseAnswers(sql: Sql): Promise<boolean> {
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  }
+}

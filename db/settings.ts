@@ -28,3 +28,17 @@ export async function loadCaseRules(sql: Sql): Promise<CaseRules> {
   const [row] = await sql<{ value: Parameters<typeof caseRulesWith>[0] }[]>`select value from settings where key = 'case-rules'`;
   return row ? caseRulesWith(row.value) : DEFAULT_CASE_RULES;
 }
+
+/** Adds admin holidays, renaming a date already there, in one transaction. */
+export async function storeHolidays(sql: Sql, holidays: { date: string; name: string }[]): Promise<void> {
+  await sql.begin(async (tx) => {
+    for (const h of holidays) {
+      await tx`insert into holidays (date, name) values (${h.date}, ${h.name}) on conflict (date) do update set name = excluded.name`;
+    }
+  });
+}
+
+/** Admin-added holidays with their names, by date. */
+export async function listHolidays(sql: Sql): Promise<{ date: string; name: string }[]> {
+  return sql<{ date: string; name: string }[]>`select to_char(date, 'YYYY-MM-DD') as date, name from holidays order by date`;
+}

@@ -1,9 +1,11 @@
 /** The annual roll-up of a unit from its locked and published months. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { annualQuotaCheck, annualRollup, type MonthResult } from '../../domain/annual';
-import type { Grade } from '../../domain/types';
+import { settledMonthsOfYear } from '../../db/evaluations';
+import { disciplinedBetween } from '../../db/people-records';
 import { scanReplacementTriggers } from '../../db/proposals';
 import { loadCaseRules, loadRules } from '../../db/settings';
+import { leadsUnit, unitExists } from '../../db/units';
 import { isHr, type AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
@@ -24,24 +26,10 @@ export function annualRoutes(deps: ApiDeps) {
     async (c) => {
       const { unitId, year } = c.req.valid('param');
       const caller = c.get('caller');
-      const [unit] = await sql<{ id: string }[]>`select id from units where id = ${unitId}`;
-      if (!unit) throw notFound(`There is no unit ${unitId}.`);
-      const collective = await sql`select 1 from people where unit_id = ${unitId} and id = ${caller.id} and role in ('head', 'deputy')`;
-      if (!isHr(caller) && collective.length === 0) throw forbidden('Only the unit\'s collective, HR and admins read the annual roll-up.');
-      const rows = await sql<{ personId: string; period: string; total: number | null; finalGrade: Grade | null; caps: { rule: string }[] }[]>`
-        select e.person_id, e.period, e.total, e.final_grade, e.caps from evaluations e
-        join cycles cy on cy.unit_id = e.unit_id and cy.period = e.period and cy.phase in ('published', 'locked')
-        where e.period like ${`${year}-%`}
-          -- Months travel with the person: those whose latest month of the year was settled here.
-          and e.person_id in (
-            select person_id from (
-              select distinct on (person_id) person_id, unit_id from evaluations
-              where period like ${`${year}-%`} order by person_id, period desc
-            ) latest where latest.unit_id = ${unitId})
-        order by e.person_id, e.period`;
-      const discipline = await sql<{ personId: string }[]>`
-        select distinct person_id from discipline where date between ${`${year}-01-01`} and ${`${year}-12-31`}`;
-      const disciplined = new Set(discipline.map((d) => d.personId));
+      if (!(await unitExists(sql, unitId))) throw notFound(`There is no unit ${unitId}.`);
+      if (!isHr(caller) && !(await leadsUnit(sql, unitId, caller.id))) throw forbidden('Only the unit\'s collective, HR and admins read the annual roll-up.');
+      const rows = await settledMonthsOfYear(sql, unitId, year);
+      const disciplined = await disciplinedBetween(sql, `${year}-01-01`, `${year}-12-31`);
       const byPerson = new Map<string, MonthResult[]>();
       for (const r of rows) {
         const notRated = r.caps.some((cap) => cap.rule === 'absence') || r.finalGrade === null;

@@ -4,7 +4,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { ballotBox, caseInProgress, castSecretBallot, caseVersion, claimCase, findCase, listCases, loadDirectoryAround, type CaseRow } from '../../db/cases';
 import { findPerson } from '../../db/directory';
+import { findProposal } from '../../db/proposals';
 import { loadCaseRules, loadHolidays, loadRules } from '../../db/settings';
+import { otherHeadOf, unitExists } from '../../db/units';
 import {
   CaseBodySchema,
   CaseVoteBodySchema,
@@ -39,12 +41,13 @@ import type { ApiDeps } from '../deps';
 import { badRequest, conflict, forbidden, HttpError, notFound, ruleRefused } from '../errors';
 import { storeInstead, updateIdFor } from '../idempotency';
 import { escalationsOf, iso, readYourWrite } from '../read-model';
+import { pagedOk, pageQuery, pageRequest } from '../pagination';
 import { commandErrors, json, ok } from '../route-docs';
 import { Empty, IdParam, LongText } from '../schemas';
 
 const errors = commandErrors('case');
 
-const CaseQuery = z.object({ status: z.enum(['open', 'approved', 'rejected', 'completed', 'withdrawn']).optional() });
+const CaseQuery = z.object({ status: z.enum(['open', 'approved', 'rejected', 'completed', 'withdrawn']).optional(), ...pageQuery('cases') });
 const TermReviewBody = z.object({ recommendation: z.enum(['return', 'extend', 'appoint']), note: LongText.optional() }).strict();
 const WithdrawBody = z.object({ note: LongText }).strict();
 const CastingVoteBody = CaseVoteBodySchema;
@@ -120,7 +123,7 @@ export function caseRoutes(deps: ApiDeps) {
         const person = await findPerson(sql, body.personId);
         if (!person) throw notFound(`There is no person ${body.personId}.`);
         if (body.proposalId) {
-          const [proposal] = await sql<{ status: string; personId: string }[]>`select status, person_id from proposals where id = ${body.proposalId}`;
+          const proposal = await findProposal(sql, body.proposalId);
           if (!proposal) throw notFound(`There is no proposal ${body.proposalId}.`);
           if (proposal.status !== 'open') throw conflict(`Proposal ${body.proposalId} is already ${proposal.status}.`, { phase: proposal.status });
           if (proposal.personId !== body.personId) throw badRequest('The proposal is about someone else.', [{ field: 'personId', rule: 'matches-proposal' }]);
@@ -137,14 +140,13 @@ export function caseRoutes(deps: ApiDeps) {
           if (person.role === 'staff') throw ruleRefused('Only a head or a deputy can be replaced.', { rule: 'replacement-needs-leader' });
           request = { kind: 'replacement', personId: body.personId, reason: body.reason };
         } else {
-          const [unit] = await sql`select id from units where id = ${body.toUnitId} and active`;
-          if (!unit) throw badRequest(`There is no active unit ${body.toUnitId}.`, [{ field: 'toUnitId', rule: 'unknown-unit' }]);
+          if (!(await unitExists(sql, body.toUnitId, { activeOnly: true }))) throw badRequest(`There is no active unit ${body.toUnitId}.`, [{ field: 'toUnitId', rule: 'unknown-unit' }]);
           if (body.toUnitId === person.unitId && body.toRole === person.role) {
             throw ruleRefused('The person already holds that position.', { rule: 'no-change' });
           }
           if (body.toRole === 'head') {
-            const [head] = await sql<{ id: string }[]>`select id from people where unit_id = ${body.toUnitId} and role = 'head' and id <> ${body.personId}`;
-            if (head) throw ruleRefused(`${body.toUnitId} already has a head (${head.id}); that post must be vacated first.`, { rule: 'head-post-occupied', headId: head.id });
+            const headId = await otherHeadOf(sql, body.toUnitId, body.personId);
+            if (headId) throw ruleRefused(`${body.toUnitId} already has a head (${headId}); that post must be vacated first.`, { rule: 'head-post-occupied', headId });
           }
           const verdict = checkEligibility(
             { kind: body.kind, person, toRole: body.toRole, effectiveDate: body.effectiveDate, termMonths: body.termMonths ?? null, waivers: body.waivers, onDate: today },
@@ -195,11 +197,12 @@ export function caseRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/v1/cases', summary: 'Cases: HR sees all, others the cases that ask them to act', request: { query: CaseQuery }, responses: { 200: ok('Cases'), 400: errors[400] } }),
+      createRoute({ method: 'get', path: '/v1/cases', summary: 'Cases, newest first: HR sees all, others the cases that ask them to act', request: { query: CaseQuery }, responses: { 200: pagedOk('Cases', 'cases'), 400: errors[400] } }),
       async (c) => {
         const caller = c.get('caller');
-        const rows = await listCases(sql, c.req.valid('query').status, isHr(caller) ? null : caller.id);
-        return c.json({ cases: await Promise.all(rows.map((r) => caseView(sql, r))) }, 200);
+        const query = c.req.valid('query');
+        const { items, next } = await listCases(sql, query.status, isHr(caller) ? null : caller.id, pageRequest(query));
+        return c.json({ cases: await Promise.all(items.map((r) => caseView(sql, r))), next }, 200);
       },
     )
     .openapi(
@@ -298,7 +301,7 @@ export function caseRoutes(deps: ApiDeps) {
         if (!isHr(caller)) throw forbidden('Only HR puts the proposal.');
         const missing: { field: string; rule: string; message: string }[] = [];
         if (body.actingPersonId && !(await findPerson(sql, body.actingPersonId))) missing.push({ field: 'actingPersonId', rule: 'unknown-person', message: `There is no person ${body.actingPersonId}.` });
-        if (body.placementUnitId && (await sql`select 1 from units where id = ${body.placementUnitId} and active`).length === 0) {
+        if (body.placementUnitId && !(await unitExists(sql, body.placementUnitId, { activeOnly: true }))) {
           missing.push({ field: 'placementUnitId', rule: 'unknown-unit', message: `There is no active unit ${body.placementUnitId}.` });
         }
         if (missing.length > 0) throw badRequest(missing.map((m) => m.message).join(' '), missing);

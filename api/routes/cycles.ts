@@ -18,7 +18,10 @@ import { sendUpdate, withinBound } from '../commands';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, fromTemporal, notFound, ruleRefused } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { actsOnCycle, cycleVersion, cycleView, findCycle, readYourWrite, type CycleRow } from '../read-model';
+import { cycleResults, findCycle, type CycleRow } from '../../db/cycles';
+import { escalationNames } from '../../db/escalations';
+import { unitExists } from '../../db/units';
+import { cycleVersion, cycleView, readYourWrite } from '../read-model';
 import { loadProfileSchedule } from '../../db/settings';
 import type { Sql } from '../../db/sql';
 import { profileFor } from '../../domain/scoring';
@@ -32,7 +35,7 @@ const errors = commandErrors('cycle');
  * asked to act (a superior head who took the deliberation over); a member sees only their own line.
  */
 async function readScope(sql: Sql, caller: Caller, cycle: CycleRow): Promise<'all' | 'own'> {
-  if (isHr(caller) || cycle.collective.includes(caller.id) || (await actsOnCycle(sql, caller.id, cycle.workflowId))) return 'all';
+  if (isHr(caller) || cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id))) return 'all';
   if (cycle.members.some((m) => m.personId === caller.id)) return 'own';
   throw forbidden('Only the unit\'s collective, its members, HR and those its escalations name read this cycle.');
 }
@@ -73,8 +76,7 @@ export function cycleRoutes(deps: ApiDeps) {
       async (c) => {
         const caller = c.get('caller');
         const body = c.req.valid('json');
-        const [unit] = await sql<{ id: string }[]>`select id from units where id = ${body.unitId}`;
-        if (!unit) throw notFound(`There is no unit ${body.unitId}.`);
+        if (!(await unitExists(sql, body.unitId))) throw notFound(`There is no unit ${body.unitId}.`);
         const isHead = caller.person?.role === 'head' && caller.person.unitId === body.unitId;
         if (!isHr(caller) && !isAdmin(caller) && !isHead) throw forbidden('Only an admin, HR or the unit\'s head opens its cycle.');
         if (body.deadlines && Object.keys(body.deadlines).length > 0 && !isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
@@ -164,11 +166,7 @@ export function cycleRoutes(deps: ApiDeps) {
         const cycle = await loadCycle(unitId, period);
         await readScope(sql, c.get('caller'), cycle);
         if (cycle.phase !== 'published' && cycle.phase !== 'locked') throw conflict('The results are not published yet.', { phase: cycle.phase });
-        const rows = await sql<{ personId: string; fullName: string; finalGrade: string | null; total: number | null }[]>`
-          select e.person_id, p.full_name, e.final_grade, e.total
-          from evaluations e left join people p on p.id = e.person_id
-          where e.unit_id = ${unitId} and e.period = ${period} order by e.person_id`;
-        return c.json({ unitId, period, phase: cycle.phase, results: rows }, 200);
+        return c.json({ unitId, period, phase: cycle.phase, results: await cycleResults(sql, unitId, period) }, 200);
       },
     );
 }

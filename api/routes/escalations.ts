@@ -1,5 +1,5 @@
 /** The caller's inbox: what they owe now, and the escalations waiting for their decision. */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { HR_ACTOR } from '../../domain/actors';
 import { decideEscalation } from '../../contracts/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
@@ -7,9 +7,14 @@ import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { escalationsFor, escalationVersion, escalationView, findEscalation, readYourWrite, tasksFor } from '../read-model';
+import { findEscalation } from '../../db/escalations';
+import { escalationsFor, escalationVersion, escalationView, readYourWrite, tasksFor } from '../read-model';
+import { pagedArrayOk, pageQuery, pageRequest, setNextCursor } from '../pagination';
 import { err, ok } from '../route-docs';
 import { DecisionBody, EscalationQuery, IdParam } from '../schemas';
+
+const TasksQuery = z.object(pageQuery('tasks'));
+const EscalationListQuery = EscalationQuery.extend(pageQuery('escalations'));
 
 
 /** HR role holders answer for the `hr` rung of every ladder. */
@@ -19,12 +24,21 @@ export function escalationRoutes(deps: ApiDeps) {
   const { sql, temporal } = deps;
   return new OpenAPIHono<AppEnv>()
     .openapi(
-      createRoute({ method: 'get', path: '/v1/me/tasks', summary: 'What the caller owes now', responses: { 200: ok('Tasks') } }),
-      async (c) => c.json(await tasksFor(sql, identities(c.get('caller'))), 200),
+      createRoute({ method: 'get', path: '/v1/me/tasks', summary: 'What the caller owes now, soonest due first', request: { query: TasksQuery }, responses: { 200: pagedArrayOk('Tasks'), 400: err('Invalid input') } }),
+      async (c) => {
+        const { items, next } = await tasksFor(sql, identities(c.get('caller')), pageRequest(c.req.valid('query')));
+        setNextCursor(c, next);
+        return c.json(items, 200);
+      },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/v1/escalations', summary: 'Escalations whose current target is the caller', request: { query: EscalationQuery }, responses: { 200: ok('Escalations'), 400: err('Invalid input') } }),
-      async (c) => c.json(await escalationsFor(sql, identities(c.get('caller')), c.req.valid('query').status), 200),
+      createRoute({ method: 'get', path: '/v1/escalations', summary: 'Escalations whose current target is the caller, soonest due first', request: { query: EscalationListQuery }, responses: { 200: pagedArrayOk('Escalations'), 400: err('Invalid input') } }),
+      async (c) => {
+        const query = c.req.valid('query');
+        const { items, next } = await escalationsFor(sql, identities(c.get('caller')), query.status, pageRequest(query));
+        setNextCursor(c, next);
+        return c.json(items, 200);
+      },
     )
     .openapi(
       createRoute({

@@ -15,7 +15,11 @@ import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { actsOnCycle, complaintVersion, evaluationVersion, evaluationView, findCycle, findEvaluation, memberLine, readYourWrite } from '../read-model';
+import { findComplaint } from '../../db/complaints';
+import { findCycle } from '../../db/cycles';
+import { escalationNames } from '../../db/escalations';
+import { findEvaluation } from '../../db/evaluations';
+import { complaintVersion, evaluationVersion, evaluationView, memberLine, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
 import { ComplaintBody, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
 
@@ -44,8 +48,8 @@ export function evaluationRoutes(deps: ApiDeps) {
   const mayRead = async (caller: Caller, e: NonNullable<Awaited<ReturnType<typeof findEvaluation>>>): Promise<boolean> => {
     if (isHr(caller) || caller.id === e.personId || caller.id === e.reviewerId) return true;
     const cycle = await findCycle(sql, e.unitId, e.period);
-    if (cycle && (cycle.collective.includes(caller.id) || (await actsOnCycle(sql, caller.id, cycle.workflowId)))) return true;
-    return actsOnCycle(sql, caller.id, e.workflowId);
+    if (cycle && (cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id)))) return true;
+    return escalationNames(sql, e.workflowId, caller.id);
   };
 
   const plan = createRoute({ method: 'put', path: '/v1/evaluations/{period}/{personId}/plan', summary: 'File the month\'s work plan (the person)', request: { params: EvaluationParams, ...json(Plan) }, responses: { 200: ok('The member line'), ...errors } });
@@ -95,7 +99,7 @@ export function evaluationRoutes(deps: ApiDeps) {
       createRoute({ method: 'post', path: '/v1/complaints/{id}/resolution', summary: 'Resolve a complaint (the head)', request: { params: IdParam, ...json(ResolutionBody) }, responses: { 200: ok('The complaint'), ...errors } }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const [complaint] = await sql<{ workflowId: string; period: string; unitId: string }[]>`select workflow_id, period, unit_id from complaints where id = ${id}`;
+        const complaint = await findComplaint(sql, id);
         if (!complaint) throw notFound(`There is no complaint ${id}.`);
         const cycle = await findCycle(sql, complaint.unitId, complaint.period);
         const caller = c.get('caller');

@@ -1,8 +1,10 @@
 /** The directory, tokens, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { findPerson, loadUnitAndAbove, upsertCheckedDirectory } from '../../db/directory';
+import { findPerson, loadUnitAndAbove, personExists, upsertCheckedDirectory } from '../../db/directory';
+import { recordConfidenceVote, recordDiscipline, recordLeave } from '../../db/people-records';
 import { scanPositionChanges } from '../../db/proposals';
-import { loadCaseRules } from '../../db/settings';
+import { listHolidays, loadCaseRules, storeHolidays } from '../../db/settings';
+import { insertToken } from '../../db/tokens';
 import type { Sql } from '../../db/sql';
 import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
@@ -63,14 +65,13 @@ export function orgRoutes(deps: ApiDeps) {
         if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin issues tokens.');
         const body = c.req.valid('json');
         if (body.personId) {
-          const [p] = await sql`select id from people where id = ${body.personId}`;
-          if (!p) throw notFound(`There is no person ${body.personId}.`);
+          if (!(await personExists(sql, body.personId))) throw notFound(`There is no person ${body.personId}.`);
         } else if (body.roles.length === 0) {
           throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
         }
         const token = newToken();
         const hash = hashToken(token);
-        await sql`insert into tokens (hash, person_id, roles, label) values (${hash}, ${body.personId ?? null}, ${body.roles}, ${body.label ?? null})`;
+        await insertToken(sql, { hash, personId: body.personId ?? null, roles: body.roles, label: body.label ?? null });
         // The same short hash names a person-less token as a caller, so the admin can match it in the audit trail.
         const issued = { tokenId: hash.slice(0, 12), personId: body.personId ?? null, roles: body.roles };
         // A repeat of this request answers without the token: the plain token is never stored, and minting another would leave two.
@@ -89,13 +90,8 @@ export function orgRoutes(deps: ApiDeps) {
       async (c) => {
         if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin manages holidays.');
         const { holidays } = c.req.valid('json');
-        await sql.begin(async (tx) => {
-          for (const h of holidays) {
-            await tx`insert into holidays (date, name) values (${h.date}, ${h.name}) on conflict (date) do update set name = excluded.name`;
-          }
-        });
-        const rows = await sql<{ date: string; name: string }[]>`select to_char(date, 'YYYY-MM-DD') as date, name from holidays order by date`;
-        return c.json({ holidays: rows }, 200);
+        await storeHolidays(sql, holidays);
+        return c.json({ holidays: await listHolidays(sql) }, 200);
       },
     )
     .openapi(
@@ -110,13 +106,9 @@ export function orgRoutes(deps: ApiDeps) {
         if (!isHr(c.get('caller'))) throw forbidden('Only HR records discipline.');
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
-        const [p] = await sql`select id from people where id = ${id}`;
-        if (!p) throw notFound(`There is no person ${id}.`);
-        const [row] = await sql<{ id: string }[]>`
-          insert into discipline (person_id, date, level, note) values (${id}, ${body.date}, ${body.level}, ${body.note ?? null}) returning id`;
-        await sql`insert into audit (dedupe_key, at, actor, action, subject, payload)
-          values (${`discipline:${row.id}`}, now(), ${c.get('caller').id}, 'person.discipline', ${`person:${id}`}, ${sql.json(body)})`;
-        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+        if (!(await personExists(sql, id))) throw notFound(`There is no person ${id}.`);
+        const recordId = await recordDiscipline(sql, id, body, c.get('caller').id);
+        return c.json({ id: recordId, personId: id, ...body }, 201);
       },
     )
     .openapi(
@@ -132,10 +124,9 @@ export function orgRoutes(deps: ApiDeps) {
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
         if (body.to < body.from) throw badRequest('"to" is before "from".', [{ field: 'to', rule: 'after-from' }]);
-        const [p] = await sql`select id from people where id = ${id}`;
-        if (!p) throw notFound(`There is no person ${id}.`);
-        const [row] = await sql<{ id: string }[]>`insert into leaves (person_id, from_date, to_date) values (${id}, ${body.from}, ${body.to}) returning id`;
-        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+        if (!(await personExists(sql, id))) throw notFound(`There is no person ${id}.`);
+        const recordId = await recordLeave(sql, id, body, c.get('caller').id);
+        return c.json({ id: recordId, personId: id, ...body }, 201);
       },
     )
     .openapi(
@@ -166,13 +157,9 @@ export function orgRoutes(deps: ApiDeps) {
         if (!isHr(c.get('caller'))) throw forbidden('Only HR records confidence votes.');
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
-        const [p] = await sql`select id from people where id = ${id}`;
-        if (!p) throw notFound(`There is no person ${id}.`);
-        const [row] = await sql<{ id: string }[]>`
-          insert into confidence_votes (person_id, date, low, total) values (${id}, ${body.date}, ${body.low}, ${body.total}) returning id`;
-        await sql`insert into audit (dedupe_key, at, actor, action, subject, payload)
-          values (${`confidence-vote:${row.id}`}, now(), ${c.get('caller').id}, 'person.confidence-vote', ${`person:${id}`}, ${sql.json(body)})`;
-        return c.json({ id: String(row.id), personId: id, ...body }, 201);
+        if (!(await personExists(sql, id))) throw notFound(`There is no person ${id}.`);
+        const recordId = await recordConfidenceVote(sql, id, body, c.get('caller').id);
+        return c.json({ id: recordId, personId: id, ...body }, 201);
       },
     );
 }

@@ -6,13 +6,14 @@ import { fromMs, localDate } from '../../domain/calendar';
 import { isHr, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound } from '../errors';
+import { pagedOk, pageQuery, pageRequest } from '../pagination';
 import { commandErrors, json, ok } from '../route-docs';
 import { DateSchema } from '../../domain/schemas';
 import { iso } from '../read-model';
 import { IdParam, LongText } from '../schemas';
 
 const errors = commandErrors('proposal');
-const ProposalQuery = z.object({ status: z.enum(['open', 'dismissed', 'opened']).optional() });
+const ProposalQuery = z.object({ status: z.enum(['open', 'dismissed', 'opened']).optional(), ...pageQuery('proposals') });
 const DismissBody = z.object({ note: LongText }).strict();
 const ScanBody = z.object({ onDate: DateSchema.optional() }).strict();
 
@@ -25,10 +26,12 @@ export function proposalRoutes(deps: ApiDeps) {
   };
   return new OpenAPIHono<AppEnv>()
     .openapi(
-      createRoute({ method: 'get', path: '/v1/proposals', summary: 'Automatic proposals with their evidence (HR)', request: { query: ProposalQuery }, responses: { 200: ok('Proposals'), 400: errors[400], 403: errors[403] } }),
+      createRoute({ method: 'get', path: '/v1/proposals', summary: 'Automatic proposals with their evidence (HR), newest first', request: { query: ProposalQuery }, responses: { 200: pagedOk('Proposals', 'proposals'), 400: errors[400], 403: errors[403] } }),
       async (c) => {
         hrOnly(c.get('caller'));
-        return c.json({ proposals: (await listProposals(sql, c.req.valid('query').status)).map(view) }, 200);
+        const query = c.req.valid('query');
+        const { items, next } = await listProposals(sql, query.status, pageRequest(query));
+        return c.json({ proposals: items.map(view), next }, 200);
       },
     )
     .openapi(

@@ -85,5 +85,14 @@ describe('directory and tokens API', () => {
     expect((await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2027-01-20', to: '2027-01-10' })).status).toBe(400);
     expect((await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2027-01-04', to: '2027-01-29' })).status).toBe(201);
     expect(await s.sql`select 1 from discipline where person_id = 'ngoc'`).toHaveLength(1);
+    expect((await s.call('dung', 'POST', '/v1/people/ngoc/confidence-votes', { date: '2027-01-15', low: 2, total: 9 })).status).toBe(201);
+    // Each record is audited under the caller, in the transaction that wrote it.
+    const audit = await s.sql<{ actor: string; action: string; payload: unknown }[]>`
+      select actor, action, payload from audit where subject = 'person:ngoc' order by id`;
+    expect(audit).toEqual([
+      { actor: 'dung', action: 'person.discipline', payload: { date: '2027-01-10', level: 'reprimand' } },
+      { actor: 'dung', action: 'person.leave', payload: { from: '2027-01-04', to: '2027-01-29' } },
+      { actor: 'dung', action: 'person.confidence-vote', payload: { date: '2027-01-15', low: 2, total: 9 } },
+    ]);
   });
 });
