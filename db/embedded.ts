@@ -24,7 +24,7 @@ function pidAlive(pid: number): boolean {
 
 /** The pid in `postmaster.pid` when that process is still alive, else null. */
 export function livePostmaster(dataDir: string): number | null {
-  const pidFile = join(dataDir, 'postmaster.pid');
+  const pidFile = join(clusterDir(dataDir), 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   return Number.isFinite(pid) && pid > 0 && pidAlive(pid) ? pid : null;
