@@ -5,11 +5,17 @@
  * goes through here instead.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+/** A new folder of its own under `.data/`, which a fresh clone does not have yet. */
+export function freshDataDir(prefix: string): string {
+  mkdirSync(join(PROJECT_ROOT, '.data'), { recursive: true });
+  return mkdtempSync(join(PROJECT_ROOT, '.data', prefix));
+}
 export const TOOLS_DIR = join(PROJECT_ROOT, '.tools');
 const VENV = join(TOOLS_DIR, 'venv');
 

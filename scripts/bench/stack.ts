@@ -3,7 +3,7 @@
  * the API in their own processes so their memory can be measured and they can be killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pRetry from 'p-retry';
@@ -13,7 +13,7 @@ import { WORKER_HEAP_MB, WORKER_MALLOC_ARENAS } from '../../worker/config';
 import { BENCH_WORKFLOWS_PATH } from '../../worker/bundle';
 import { writeWorkflowBundle } from '../bundle-workflows';
 import { startTemporalDevServer, type DevServer } from '../temporal-dev';
-import { PROJECT_ROOT } from '../tools';
+import { freshDataDir, PROJECT_ROOT } from '../tools';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -118,7 +118,7 @@ export interface BenchStackOptions {
 
 /** Workers run as in production: `npm run worker`'s heap limit and a prebuilt workflow bundle. */
 export async function startBenchStack(opts: BenchStackOptions): Promise<BenchStack> {
-  const dir = mkdtempSync(join(PROJECT_ROOT, '.data', `${opts.name}-`));
+  const dir = freshDataDir(`${opts.name}-`);
   mkdirSync(dir, { recursive: true });
   const pgPort = await freePort();
   const pgDir = join(dir, 'pg');

@@ -18,7 +18,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createActivities } from '../../activities';
@@ -34,7 +34,7 @@ import { setWorkflowStackTraces } from '../../worker/create-worker';
 import { writeWorkflowBundle } from '../bundle-workflows';
 import { TASK_QUEUE } from '../../contracts/messages';
 import { startTemporalDevServer } from '../temporal-dev';
-import { ensureTools, PROJECT_ROOT } from '../tools';
+import { ensureTools, freshDataDir, PROJECT_ROOT } from '../tools';
 import { benchDirectory } from './directory';
 import { freePort, memoryMiB, startWorkerProcess } from './stack';
 
@@ -86,7 +86,7 @@ async function idleWorker(what: string, env: NodeJS.ProcessEnv): Promise<void> {
 async function main(): Promise<void> {
   ensureTools();
   installQuietRuntime();
-  const dir = mkdtempSync(join(PROJECT_ROOT, '.data', 'workflow-cost-'));
+  const dir = freshDataDir('workflow-cost-');
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'evaluations', quiet: true });
   const temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: null, quiet: true });
   const sql = createSql(pg.url, { max: 10 });

@@ -1,13 +1,13 @@
 /** The embedded PostgreSQL says why it could not start instead of rejecting with nothing. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
+import { clusterDir, startEmbeddedPostgres, type EmbeddedDb } from '../../db/embedded';
 import { freePort } from '../../scripts/bench/stack';
-import { PROJECT_ROOT } from '../../scripts/tools';
+import { freshDataDir } from '../../scripts/tools';
 
 describe('embedded PostgreSQL start', () => {
-  const dir = mkdtempSync(join(PROJECT_ROOT, '.data', 'embedded-'));
+  const dir = freshDataDir('embedded-');
   let first: EmbeddedDb | undefined;
   afterAll(async () => {
     await first?.stop();
@@ -19,7 +19,7 @@ describe('embedded PostgreSQL start', () => {
     first = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'x', quiet: true });
     const port = await freePort();
     await expect(startEmbeddedPostgres({ dataDir, port, database: 'x', quiet: true })).rejects.toThrow(
-      new RegExp(`^PostgreSQL could not start in ${dataDir}: another server \\(pid \\d+\\) is running on that data directory; stop it first$`),
+      new RegExp(`^PostgreSQL could not start in ${clusterDir(dataDir)}: another server \\(pid \\d+\\) is running on that data directory; stop it first$`),
     );
   });
 });
