@@ -7,8 +7,8 @@
  * the lock when the complaint window closes.
  *
  * One month, one scenario: each test below is the next step of it, in order, sharing its state,
- * and names what it checks of the month. A step after a failed one is not run (it says which
- * failed). Time only moves in `sleepUntil`; every update is sent in real time between two sleeps.
+ * and names what it checks of the month. A step after a failed one fails at once, naming the step
+ * the month stopped at. Time only moves in `sleepUntil`; every update is sent in real time between two sleeps.
  * With RECORD_HISTORIES=1 a month whose every step passed also writes the histories that
  * test/replay replays.
  */
@@ -69,136 +69,137 @@ const scores = (discipline: number, tasks: number, bonus: number): Scores => ({ 
 /** The outbox key of a reminder of `step` (due at `deadline`) sent at `at`. */
 const reminderKey = (workflowId: string, step: string, deadline: string, at: string) => `${workflowId}:reminder:${step}:${deadline}:${at}`;
 
-describe('a full month of hn on the time-skipping server', () => {
-  let stack: TimeSkippingStack;
-  let env: TestWorkflowEnvironment;
-  let sql: Sql;
-  let cycle: WorkflowHandle<typeof cycleWorkflow>;
+/* ---- the month's state and helpers, shared by its steps in order ---- */
 
-  // ---- the scenario's state, carried from step to step ----
-  const dungEval = evaluationWorkflowId(P, 'dung');
-  const khanhEval = evaluationWorkflowId(P, 'khanh');
-  const cuongEval = evaluationWorkflowId(P, 'cuong');
-  const reviewReminder1 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-02 08:00'));
-  const reviewReminder2 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-06 08:00'));
-  let delibEsc: Awaited<ReturnType<typeof escalationsOf>>[number];
-  let windowEndsAt: string;
-  const line = (personId: string, grade: DecisionLine['grade'], rationale?: string): DecisionLine => ({ personId, grade, ...(rationale ? { rationale } : {}) });
-  const head = me('an');
-  const finalList = [
-    line('an', 'A'),
-    line('binh', 'B'),
-    line('cuong', 'B', 'Trễ hạn nhận xét, cân đối tỷ lệ'),
-    line('dung', 'C'),
-    line('em', 'C', 'Bị kỷ luật khiển trách'),
-    line('khanh', 'B', 'Nộp tự đánh giá trễ'),
-  ];
+let stack: TimeSkippingStack;
+let env: TestWorkflowEnvironment;
+let sql: Sql;
+let cycle: WorkflowHandle<typeof cycleWorkflow>;
 
-  /** The step that failed; each later step refuses to run on a month that did not get to it. */
-  let failedAt: string | undefined;
-  /** True once the last step passed: only a whole month's histories are recorded. */
-  let monthDone = false;
-  /** One step of the month, run only when every step before it passed. */
-  function step(name: string, fn: () => Promise<void>): void {
-    it(name, async () => {
-      if (failedAt !== undefined) throw new Error(`not run: the month stopped at the step "${failedAt}"`);
-      try {
-        await fn();
-      } catch (err) {
-        failedAt = name;
-        throw err;
-      }
-    });
-  }
+// ---- the scenario's state, carried from step to step ----
+const dungEval = evaluationWorkflowId(P, 'dung');
+const khanhEval = evaluationWorkflowId(P, 'khanh');
+const cuongEval = evaluationWorkflowId(P, 'cuong');
+const reviewReminder1 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-02 08:00'));
+const reviewReminder2 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-06 08:00'));
+let delibEsc: Awaited<ReturnType<typeof escalationsOf>>[number];
+let windowEndsAt: string;
+const line = (personId: string, grade: DecisionLine['grade'], rationale?: string): DecisionLine => ({ personId, grade, ...(rationale ? { rationale } : {}) });
+const head = me('an');
+const finalList = [
+  line('an', 'A'),
+  line('binh', 'B'),
+  line('cuong', 'B', 'Trễ hạn nhận xét, cân đối tỷ lệ'),
+  line('dung', 'C'),
+  line('em', 'C', 'Bị kỷ luật khiển trách'),
+  line('khanh', 'B', 'Nộp tự đánh giá trễ'),
+];
 
-  // ---- helpers -------------------------------------------------------------------------------
-
-  /** Skips the server's clock to `iso` plus `margin` (negative: just before it). Time only moves forward. */
-  async function sleepUntil(iso: string, margin = MINUTE): Promise<void> {
-    const target = toMs(iso) + margin;
-    const ms = target - (await env.currentTimeMs());
-    if (ms <= 0) throw new Error(`already past ${fromMs(target)} (now ${fromMs(await env.currentTimeMs())})`);
-    await env.sleep(ms);
-  }
-  const justBefore = (iso: string) => sleepUntil(iso, -MINUTE);
-  const justAfter = (iso: string) => sleepUntil(iso, MINUTE);
-
-  const evalHandle = (personId: string) => env.client.workflow.getHandle(evaluationWorkflowId(P, personId));
-
-  /** Sends an update to one person's evaluation workflow and waits for its answer. */
-  function onEval<Ret, Arg>(personId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
-    return evalHandle(personId).executeUpdate(update, { args: [arg] });
-  }
-  function onCycle<Ret, Arg>(update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
-    return cycle.executeUpdate(update, { args: [arg] });
-  }
-
-  /** The business failure an update was rejected with (fails the test when it was accepted). */
-  async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
-    const err = await p.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err, 'the update should have been rejected').toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (err as WorkflowUpdateFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
-    return cause as ApplicationFailure;
-  }
-
-  /** Polls (in real time, the clock stays put) until `fn` returns something truthy; activities finish asynchronously. */
-  // Generous: on a loaded machine an activity's write can take a while; the server's clock does not move meanwhile.
-  async function eventually<T>(fn: () => Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  /** Outbox rows whose key matches a LIKE pattern, oldest first. */
-  const outbox = (like: string) =>
-    sql<{ key: string; recipientId: string; subject: string }[]>`select key, recipient_id, subject from outbox where key like ${like} order by id`;
-  const hasRow = async (like: string) => (await outbox(like)).length > 0;
-
-  const escalationsOf = (personId: string, kind: string) =>
-    sql<{ id: string; level: number; targetId: string; dueAt: Date; status: string; trail: { level: number; targetId: string }[]; decision: { action: string; by: string; until?: string } | null }[]>`
-      select id, level, target_id, due_at, status, trail, decision from escalations
-      where period = ${P} and person_id = ${personId} and kind = ${kind} order by created_at`;
-
-  const evaluationRow = async (personId: string) => {
-    const [row] = await sql<{ status: string; missed: string[]; reviewerId: string | null; proposedGrade: string | null; finalGrade: string | null; total: number | null }[]>`
-      select status, missed, reviewer_id, proposed_grade, final_grade, total from evaluations where period = ${P} and person_id = ${personId}`;
-    return row;
-  };
-
-  const auditActions = async (subject: string) =>
-    (await sql<{ action: string; actor: string; payload: Record<string, unknown> }[]>`select action, actor, payload from audit where subject = ${subject} order by id`);
-
-
-  // ---- setup ---------------------------------------------------------------------------------
-
-  beforeAll(async () => {
-    stack = await startTimeSkippingStack('month');
-    ({ env } = stack);
-    sql = stack.db.sql;
-  });
-
-  afterAll(async () => {
+/** The step that failed; each later step refuses to run on a month that did not get to it. */
+let failedAt: string | undefined;
+/** True once the last step passed: only a whole month's histories are recorded. */
+let monthDone = false;
+/** One step of the month, run only when every step before it passed. */
+function step(name: string, fn: () => Promise<void>): void {
+  it(name, async () => {
+    if (failedAt !== undefined) throw new Error(`not run: the month stopped at the step "${failedAt}"`);
     try {
-      if (monthDone && process.env.RECORD_HISTORIES === '1') {
-        mkdirSync(HISTORIES_DIR, { recursive: true });
-        for (const id of [CYCLE_ID, cuongEval, khanhEval, dungEval]) {
-          const history = await env.client.workflow.getHandle(id).fetchHistory();
-          writeFileSync(join(HISTORIES_DIR, `${id.replaceAll(':', '__')}.json`), historyToJson(history));
-        }
-      }
-    } finally {
-      await stack?.stop();
+      await fn();
+    } catch (err) {
+      failedAt = name;
+      throw err;
     }
   });
+}
 
+// ---- helpers -------------------------------------------------------------------------------
+
+/** Skips the server's clock to `iso` plus `margin` (negative: just before it). Time only moves forward. */
+async function sleepUntil(iso: string, margin = MINUTE): Promise<void> {
+  const target = toMs(iso) + margin;
+  const ms = target - (await env.currentTimeMs());
+  if (ms <= 0) throw new Error(`already past ${fromMs(target)} (now ${fromMs(await env.currentTimeMs())})`);
+  await env.sleep(ms);
+}
+const justBefore = (iso: string) => sleepUntil(iso, -MINUTE);
+const justAfter = (iso: string) => sleepUntil(iso, MINUTE);
+
+const evalHandle = (personId: string) => env.client.workflow.getHandle(evaluationWorkflowId(P, personId));
+
+/** Sends an update to one person's evaluation workflow and waits for its answer. */
+function onEval<Ret, Arg>(personId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+  return evalHandle(personId).executeUpdate(update, { args: [arg] });
+}
+function onCycle<Ret, Arg>(update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+  return cycle.executeUpdate(update, { args: [arg] });
+}
+
+/** The business failure an update was rejected with (fails the test when it was accepted). */
+async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, 'the update should have been rejected').toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+/** Polls (in real time, the clock stays put) until `fn` returns something truthy; activities finish asynchronously. */
+// Generous: on a loaded machine an activity's write can take a while; the server's clock does not move meanwhile.
+async function eventually<T>(fn: () => Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Outbox rows whose key matches a LIKE pattern, oldest first. */
+const outbox = (like: string) =>
+  sql<{ key: string; recipientId: string; subject: string }[]>`select key, recipient_id, subject from outbox where key like ${like} order by id`;
+const hasRow = async (like: string) => (await outbox(like)).length > 0;
+
+const escalationsOf = (personId: string, kind: string) =>
+  sql<{ id: string; level: number; targetId: string; dueAt: Date; status: string; trail: { level: number; targetId: string }[]; decision: { action: string; by: string; until?: string } | null }[]>`
+    select id, level, target_id, due_at, status, trail, decision from escalations
+    where period = ${P} and person_id = ${personId} and kind = ${kind} order by created_at`;
+
+const evaluationRow = async (personId: string) => {
+  const [row] = await sql<{ status: string; missed: string[]; reviewerId: string | null; proposedGrade: string | null; finalGrade: string | null; total: number | null }[]>`
+    select status, missed, reviewer_id, proposed_grade, final_grade, total from evaluations where period = ${P} and person_id = ${personId}`;
+  return row;
+};
+
+const auditActions = async (subject: string) =>
+  (await sql<{ action: string; actor: string; payload: Record<string, unknown> }[]>`select action, actor, payload from audit where subject = ${subject} order by id`);
+
+// ---- setup: one server and one database for the whole file; the month runs across the describes below, in order ----
+
+beforeAll(async () => {
+  stack = await startTimeSkippingStack('month');
+  ({ env } = stack);
+  sql = stack.db.sql;
+});
+
+afterAll(async () => {
+  try {
+    if (monthDone && process.env.RECORD_HISTORIES === '1') {
+      mkdirSync(HISTORIES_DIR, { recursive: true });
+      for (const id of [CYCLE_ID, cuongEval, khanhEval, dungEval]) {
+        const history = await env.client.workflow.getHandle(id).fetchHistory();
+        writeFileSync(join(HISTORIES_DIR, `${id.replaceAll(':', '__')}.json`), historyToJson(history));
+      }
+    }
+  } finally {
+    await stack?.stop();
+  }
+});
+
+describe('a full month of hn on the time-skipping server: the plans', () => {
   step('opens the cycle and fans out one evaluation per member, with the default deadlines', async () => {
     // The test server starts at the real time and only skips forward: the month must lie ahead of it.
     // (It is far enough ahead to last, and within the test server's 10-year default run timeout.)
@@ -266,7 +267,9 @@ describe('a full month of hn on the time-skipping server', () => {
     expect((await evaluationRow('cuong')).missed).toEqual([]);
     expect((await refusal(onEval('dung', submitPlan, { actor: me('dung'), tasks: [{ title: 'late', target: '-' }] }))).type).toBe('wrong_phase');
   });
+});
 
+describe('a full month of hn on the time-skipping server: the self-assessments and the reviews', () => {
   step('opens the self-assessment five working days before its deadline and takes those filed, refusing scores out of range', async () => {
     await justBefore(SELF_OPENS);
     expect((await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type).toBe('wrong_phase');
@@ -326,7 +329,9 @@ describe('a full month of hn on the time-skipping server', () => {
     // Reviews an already gave owe no reminder.
     expect((await outbox('%:reminder:review:%')).map((r) => r.key)).toEqual([reviewReminder1]);
   });
+});
 
+describe('a full month of hn on the time-skipping server: missed steps and their escalations', () => {
   step('escalates a missed self-assessment to the reviewer, who alone may extend it, within the review deadline', async () => {
     await justBefore(SELF_DUE);
     expect(await escalationsOf('khanh', 'self-assessment')).toHaveLength(0);
@@ -395,7 +400,9 @@ describe('a full month of hn on the time-skipping server', () => {
     expect(cuongReview).toMatchObject({ reviewerId: HR.id, proposedGrade: 'A' });
     expect((await evaluationRow('cuong')).reviewerId).toBe(HR.id);
   });
+});
 
+describe('a full month of hn on the time-skipping server: the deliberation', () => {
   step('opens the deliberation once every review is in, with two working days for the head', async () => {
     const deliberating = await eventually(async () => {
       const v = await cycle.query(getCycle);
@@ -494,7 +501,9 @@ describe('a full month of hn on the time-skipping server', () => {
     expect(approved.escalations.find((e) => e.id === delibEsc.id)?.status).toBe('closed');
     await eventually(async () => (await escalationsOf('an', 'deliberation'))[0].status === 'closed', 'the deliberation escalation closed in Postgres');
   });
+});
 
+describe('a full month of hn on the time-skipping server: publication, complaint and lock', () => {
   step('writes the final grades to Postgres and tells every member', async () => {
     await eventually(async () => {
       const rows = await sql<{ personId: string; finalGrade: string | null }[]>`select person_id, final_grade from evaluations where period = ${P} order by person_id`;
@@ -601,7 +610,9 @@ describe('a full month of hn on the time-skipping server', () => {
     expect(await sql`select workflow_id, step_key, owner_id from open_steps`).toEqual([]);
     monthDone = true;
   });
+});
 
+describe('cap facts of another month of the same directory', () => {
   it("ties a subordinate unit's head to the others of that unit, not to their own D", async () => {
     // Cap facts as the cycle reads them when deliberation opens, for another month of the same directory.
     const period = '2032-02';
