@@ -31,6 +31,8 @@ export interface MonthOptions {
   retries?: number;
   /** Stops the month: requests in flight are abandoned and nothing is retried. */
   signal?: AbortSignal;
+  /** Told of every attempt of every request as it ends, failed ones included (what a fault test checks the engine against). */
+  onRequest?: (attempt: RequestAttempt) => void;
   /** Told as each step starts and ends (with its request count), to measure what the step costs. */
   meter?: Pick<CpuMeter, 'begin' | 'end'>;
   /**
@@ -47,6 +49,23 @@ export interface MonthResult {
   tokens: Record<string, string>;
 }
 
+/** One attempt of one request, as the client saw it. */
+export interface RequestAttempt {
+  /** The bearer token it was sent with (who sent it). */
+  token: string;
+  method: string;
+  path: string;
+  body: unknown;
+  key: string | undefined;
+  /** Epoch milliseconds when the attempt was sent and when its answer (or failure) came. */
+  startedAt: number;
+  endedAt: number;
+  /** The HTTP status; absent when no answer came (a refused or dropped connection). */
+  status?: number;
+  /** Why it failed: an HTTP error's start, or the network error; absent on success. */
+  error?: string;
+}
+
 class HttpFailure extends Error {
   constructor(readonly status: number, readonly body: string) {
     super(`HTTP ${status}: ${body.slice(0, 300)}`);
@@ -58,20 +77,34 @@ class HttpFailure extends Error {
  * ours: Node's fetch gives up on headers or body after 300 s, and the retry runs under its key.
  * `stop` abandons every request in flight.
  */
-export function apiClient(base: string, stop?: AbortSignal) {
+export function apiClient(base: string, stop?: AbortSignal, observe?: (attempt: RequestAttempt) => void) {
   return async function call<T = unknown>(token: string, method: string, path: string, body?: unknown, key?: string): Promise<T> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      signal: stop,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(key ? { 'idempotency-key': key } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new HttpFailure(res.status, text);
+    const startedAt = Date.now();
+    const seen = (outcome: { status?: number; error?: string }) => observe?.({ token, method, path, body, key, startedAt, endedAt: Date.now(), ...outcome });
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${base}${path}`, {
+        method,
+        signal: stop,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(key ? { 'idempotency-key': key } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      text = await res.text();
+    } catch (err) {
+      seen({ error: String((err as { cause?: unknown }).cause ?? err) });
+      throw err;
+    }
+    if (!res.ok) {
+      const failure = new HttpFailure(res.status, text);
+      seen({ status: res.status, error: failure.message });
+      throw failure;
+    }
+    seen({ status: res.status });
     return (text ? JSON.parse(text) : null) as T;
   };
 }
@@ -80,7 +113,7 @@ export function apiClient(base: string, stop?: AbortSignal) {
 const scoresFor = (i: number) => ({ discipline: 15 + (i % 5), tasks: 45 + ((i * 7) % 18), bonus: i % 4 });
 
 export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
-  const call = apiClient(opts.api, opts.signal);
+  const call = apiClient(opts.api, opts.signal, opts.onRequest);
   const { directory: dir, period } = opts;
   const retries = opts.retries ?? 60;
   const steps: StepFigures[] = [];

@@ -92,7 +92,10 @@ export interface BenchStack {
   temporal: DevServer;
   /** The worker processes, each restarted in its slot when it exits on its own. */
   workers: NodeService[];
+  /** The API process now (a new one after {@link BenchStack.restartApi}). */
   apiService: NodeService;
+  /** Kills the API (SIGKILL by default: requests in flight get no answer) and starts it again on the same port. */
+  restartApi: (signal?: NodeJS.Signals) => Promise<void>;
   /** Kills and starts the first worker again (SIGKILL by default). */
   restartWorker: (signal?: NodeJS.Signals) => Promise<void>;
   /** How often the worker exited on its own and was started again, as a supervisor (systemd, Kubernetes) would. */
@@ -161,7 +164,8 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
       .finally(() => (restarts[slot] = undefined));
   };
   for (let slot = 0; slot < (opts.workers ?? 1); slot++) await startWorker(slot);
-  const apiService = await startNodeService('api/main.ts', env, 'API listening', opts.log);
+  const startApi = () => startNodeService('api/main.ts', env, 'API listening', opts.log, [], supervision.signal);
+  let apiService = await startApi();
   const stack: BenchStack = {
     api: `http://127.0.0.1:${apiPort}`,
     adminToken,
@@ -170,6 +174,11 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
     temporal,
     workers,
     apiService,
+    restartApi: async (signal = 'SIGKILL') => {
+      await apiService.kill(signal);
+      apiService = await startApi();
+      stack.apiService = apiService;
+    },
     restartWorker: async (signal = 'SIGKILL') => {
       // Never two workers in one slot: a supervised restart in progress finishes first.
       await restarts[0];

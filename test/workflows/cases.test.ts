@@ -156,7 +156,9 @@ describe('cases on the time-skipping server', () => {
     await sleepUntil(`${dates.effective}T00:00:00+07:00`);
     const done = await caseWhen(id, (c) => c.status === 'completed', 'completed');
     expect(step(done, 'move')).toMatchObject({ outcome: 'moved' });
+    // Moved by the effective date's timer, by the workflow's clock: at that instant, not some time after.
     expect(toMs(step(done, 'move').doneAt)).toBeGreaterThanOrEqual(toMs(`${dates.effective}T00:00:00+07:00`));
+    expect(toMs(step(done, 'move').doneAt)).toBeLessThan(toMs(`${dates.effective}T00:00:00+07:00`) + 60_000);
     const giang = await expectCall(200, 'giang', 'GET', '/v1/people/giang');
     expect(giang).toMatchObject({ unitId: 'snv', role: 'deputy', positionSince: dates.effective });
 

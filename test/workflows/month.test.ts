@@ -6,8 +6,11 @@
  * decided by majority with recusal), publication, a complaint resolved with a changed grade, and
  * the lock when the complaint window closes.
  *
- * Time only moves in `sleepUntil`; every update is sent in real time between two sleeps. With
- * RECORD_HISTORIES=1 the run also writes the histories that test/replay replays.
+ * One month, one scenario: each test below is the next step of it, in order, sharing its state,
+ * and names what it checks of the month. A step after a failed one fails at once, naming the step
+ * the month stopped at. Time only moves in `sleepUntil`; every update is sent in real time between two sleeps.
+ * With RECORD_HISTORIES=1 a month whose every step passed also writes the histories that
+ * test/replay replays.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -63,96 +66,145 @@ const DELIBERATION_DUE = hanoi('2032-04-12 17:00');
 const MINUTE = 60_000;
 const me = (id: string): Actor => ({ id, roles: [] });
 const scores = (discipline: number, tasks: number, bonus: number): Scores => ({ discipline, tasks, bonus });
+/** The outbox key of a reminder of `step` (due at `deadline`) sent at `at`. */
+const reminderKey = (workflowId: string, step: string, deadline: string, at: string) => `${workflowId}:reminder:${step}:${deadline}:${at}`;
 
-describe('a full month of hn on the time-skipping server', () => {
-  let stack: TimeSkippingStack;
-  let env: TestWorkflowEnvironment;
-  let sql: Sql;
-  let cycle: WorkflowHandle<typeof cycleWorkflow>;
+/* ---- the month's state and helpers, shared by its steps in order ---- */
 
-  // ---- helpers -------------------------------------------------------------------------------
+let stack: TimeSkippingStack;
+let env: TestWorkflowEnvironment;
+let sql: Sql;
+let cycle: WorkflowHandle<typeof cycleWorkflow>;
 
-  /** Skips the server's clock to `iso` plus `margin` (negative: just before it). Time only moves forward. */
-  async function sleepUntil(iso: string, margin = MINUTE): Promise<void> {
-    const target = toMs(iso) + margin;
-    const ms = target - (await env.currentTimeMs());
-    if (ms <= 0) throw new Error(`already past ${fromMs(target)} (now ${fromMs(await env.currentTimeMs())})`);
-    await env.sleep(ms);
-  }
-  const justBefore = (iso: string) => sleepUntil(iso, -MINUTE);
-  const justAfter = (iso: string) => sleepUntil(iso, MINUTE);
+// ---- the scenario's state, carried from step to step ----
+const dungEval = evaluationWorkflowId(P, 'dung');
+const khanhEval = evaluationWorkflowId(P, 'khanh');
+const cuongEval = evaluationWorkflowId(P, 'cuong');
+const reviewReminder1 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-02 08:00'));
+const reviewReminder2 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-06 08:00'));
+let delibEsc: Awaited<ReturnType<typeof escalationsOf>>[number];
+let windowEndsAt: string;
+const line = (personId: string, grade: DecisionLine['grade'], rationale?: string): DecisionLine => ({ personId, grade, ...(rationale ? { rationale } : {}) });
+const head = me('an');
+const finalList = [
+  line('an', 'A'),
+  line('binh', 'B'),
+  line('cuong', 'B', 'Trễ hạn nhận xét, cân đối tỷ lệ'),
+  line('dung', 'C'),
+  line('em', 'C', 'Bị kỷ luật khiển trách'),
+  line('khanh', 'B', 'Nộp tự đánh giá trễ'),
+];
 
-  const evalHandle = (personId: string) => env.client.workflow.getHandle(evaluationWorkflowId(P, personId));
-
-  /** Sends an update to one person's evaluation workflow and waits for its answer. */
-  function onEval<Ret, Arg>(personId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
-    return evalHandle(personId).executeUpdate(update, { args: [arg] });
-  }
-  function onCycle<Ret, Arg>(update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
-    return cycle.executeUpdate(update, { args: [arg] });
-  }
-
-  /** The business failure an update was rejected with (fails the test when it was accepted). */
-  async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
-    const err = await p.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(err, 'the update should have been rejected').toBeInstanceOf(WorkflowUpdateFailedError);
-    const cause = (err as WorkflowUpdateFailedError).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
-    return cause as ApplicationFailure;
-  }
-
-  /** Polls (in real time, the clock stays put) until `fn` returns something truthy; activities finish asynchronously. */
-  async function eventually<T>(fn: () => Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
+/** The step that failed; each later step refuses to run on a month that did not get to it. */
+let failedAt: string | undefined;
+/** True once the last step passed: only a whole month's histories are recorded. */
+let monthDone = false;
+/** One step of the month, run only when every step before it passed. */
+function step(name: string, fn: () => Promise<void>): void {
+  it(name, async () => {
+    if (failedAt !== undefined) throw new Error(`not run: the month stopped at the step "${failedAt}"`);
+    try {
+      await fn();
+    } catch (err) {
+      failedAt = name;
+      throw err;
     }
+  });
+}
+
+// ---- helpers -------------------------------------------------------------------------------
+
+/** Skips the server's clock to `iso` plus `margin` (negative: just before it). Time only moves forward. */
+async function sleepUntil(iso: string, margin = MINUTE): Promise<void> {
+  const target = toMs(iso) + margin;
+  const ms = target - (await env.currentTimeMs());
+  if (ms <= 0) throw new Error(`already past ${fromMs(target)} (now ${fromMs(await env.currentTimeMs())})`);
+  await env.sleep(ms);
+}
+const justBefore = (iso: string) => sleepUntil(iso, -MINUTE);
+const justAfter = (iso: string) => sleepUntil(iso, MINUTE);
+
+const evalHandle = (personId: string) => env.client.workflow.getHandle(evaluationWorkflowId(P, personId));
+
+/** Sends an update to one person's evaluation workflow and waits for its answer. */
+function onEval<Ret, Arg>(personId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+  return evalHandle(personId).executeUpdate(update, { args: [arg] });
+}
+function onCycle<Ret, Arg>(update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+  return cycle.executeUpdate(update, { args: [arg] });
+}
+
+/** The business failure an update was rejected with (fails the test when it was accepted). */
+async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, 'the update should have been rejected').toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+/** Polls (in real time, the clock stays put) until `fn` returns something truthy; activities finish asynchronously. */
+// Generous: on a loaded machine an activity's write can take a while; the server's clock does not move meanwhile.
+async function eventually<T>(fn: () => Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
+}
 
-  /** Outbox rows whose key matches a LIKE pattern, oldest first. */
-  const outbox = (like: string) =>
-    sql<{ key: string; recipientId: string; subject: string }[]>`select key, recipient_id, subject from outbox where key like ${like} order by id`;
-  const reminderKey = (workflowId: string, step: string, deadline: string, at: string) => `${workflowId}:reminder:${step}:${deadline}:${at}`;
-  const hasRow = async (like: string) => (await outbox(like)).length > 0;
+/** Outbox rows whose key matches a LIKE pattern, oldest first. */
+const outbox = (like: string) =>
+  sql<{ key: string; recipientId: string; subject: string }[]>`select key, recipient_id, subject from outbox where key like ${like} order by id`;
+const hasRow = async (like: string) => (await outbox(like)).length > 0;
 
-  const escalationsOf = (personId: string, kind: string) =>
-    sql<{ id: string; level: number; targetId: string; dueAt: Date; status: string; trail: { level: number; targetId: string }[]; decision: { action: string; by: string; until?: string } | null }[]>`
-      select id, level, target_id, due_at, status, trail, decision from escalations
-      where period = ${P} and person_id = ${personId} and kind = ${kind} order by created_at`;
+const escalationsOf = (personId: string, kind: string) =>
+  sql<{ id: string; level: number; targetId: string; dueAt: Date; status: string; trail: { level: number; targetId: string }[]; decision: { action: string; by: string; until?: string } | null }[]>`
+    select id, level, target_id, due_at, status, trail, decision from escalations
+    where period = ${P} and person_id = ${personId} and kind = ${kind} order by created_at`;
 
-  const evaluationRow = async (personId: string) => {
-    const [row] = await sql<{ status: string; missed: string[]; reviewerId: string | null; proposedGrade: string | null; finalGrade: string | null; total: number | null }[]>`
-      select status, missed, reviewer_id, proposed_grade, final_grade, total from evaluations where period = ${P} and person_id = ${personId}`;
-    return row;
-  };
+const evaluationRow = async (personId: string) => {
+  const [row] = await sql<{ status: string; missed: string[]; reviewerId: string | null; proposedGrade: string | null; finalGrade: string | null; total: number | null }[]>`
+    select status, missed, reviewer_id, proposed_grade, final_grade, total from evaluations where period = ${P} and person_id = ${personId}`;
+  return row;
+};
 
-  const auditActions = async (subject: string) =>
-    (await sql<{ action: string; actor: string; payload: Record<string, unknown> }[]>`select action, actor, payload from audit where subject = ${subject} order by id`);
+const auditActions = async (subject: string) =>
+  (await sql<{ action: string; actor: string; payload: Record<string, unknown> }[]>`select action, actor, payload from audit where subject = ${subject} order by id`);
 
-  // ---- setup ---------------------------------------------------------------------------------
+// ---- setup: one server and one database for the whole file; the month runs across the describes below, in order ----
 
-  beforeAll(async () => {
-    stack = await startTimeSkippingStack('month');
-    ({ env } = stack);
-    sql = stack.db.sql;
-  });
+beforeAll(async () => {
+  stack = await startTimeSkippingStack('month');
+  ({ env } = stack);
+  sql = stack.db.sql;
+});
 
-  afterAll(async () => {
+afterAll(async () => {
+  try {
+    if (monthDone && process.env.RECORD_HISTORIES === '1') {
+      mkdirSync(HISTORIES_DIR, { recursive: true });
+      for (const id of [CYCLE_ID, cuongEval, khanhEval, dungEval]) {
+        const history = await env.client.workflow.getHandle(id).fetchHistory();
+        writeFileSync(join(HISTORIES_DIR, `${id.replaceAll(':', '__')}.json`), historyToJson(history));
+      }
+    }
+  } finally {
     await stack?.stop();
-  });
+  }
+});
 
-  it('runs the month from the plans to the lock', async () => {
+describe('a full month of hn on the time-skipping server: the plans', () => {
+  step('opens the cycle and fans out one evaluation per member, with the default deadlines', async () => {
     // The test server starts at the real time and only skips forward: the month must lie ahead of it.
     // (It is far enough ahead to last, and within the test server's 10-year default run timeout.)
     expect(await env.currentTimeMs(), `move P and the dates of this file past today`).toBeLessThan(toMs(hanoi('2032-02-01 00:00')));
 
-    // ---- the cycle opens and fans out one evaluation per member ----
     const op = new WithStartWorkflowOperation(cycleWorkflow, {
       workflowId: CYCLE_ID,
       taskQueue: TASK_QUEUE,
@@ -176,17 +228,19 @@ describe('a full month of hn on the time-skipping server', () => {
 
     // HR records a reprimand for em in the month, before deliberation opens: em cannot be better than C.
     await sql`insert into discipline (person_id, date, level, note) values ('em', '2032-03-15', 'reprimand', 'Khiển trách')`;
+  });
 
-    // ---- plans: everyone but dung files early ----
+  step('takes the plans filed on time, refusing a plan filed for another and a self-assessment before it opens', async () => {
     for (const id of ['an', 'binh', 'cuong', 'em', 'khanh']) {
-      const line = await onEval(id, submitPlan, { actor: me(id), tasks: [{ title: `Kế hoạch tháng 3 của ${id}`, target: '100%' }] });
-      expect(line.status).toBe('planned');
+      const planned = await onEval(id, submitPlan, { actor: me(id), tasks: [{ title: `Kế hoạch tháng 3 của ${id}`, target: '100%' }] });
+      expect(planned.status).toBe('planned');
     }
     expect((await refusal(onEval('dung', submitPlan, { actor: me('an'), tasks: [{ title: 'x', target: 'y' }] }))).type).toBe('forbidden');
     expect((await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type).toBe('wrong_phase');
+  });
 
+  step('reminds only the one who owes a plan, two working days before and on the morning of the deadline', async () => {
     // Plan reminders go to dung only (the others have filed): 2 working days before (Mon 1 March) and that morning.
-    const dungEval = evaluationWorkflowId(P, 'dung');
     const planReminder1 = reminderKey(dungEval, 'plan', PLAN_DUE, hanoi('2032-03-01 08:00'));
     const planReminder2 = reminderKey(dungEval, 'plan', PLAN_DUE, hanoi('2032-03-03 08:00'));
     await justBefore(hanoi('2032-03-01 08:00'));
@@ -200,8 +254,9 @@ describe('a full month of hn on the time-skipping server', () => {
     await justAfter(hanoi('2032-03-03 08:00'));
     await eventually(() => hasRow(planReminder2), 'the plan reminder on the morning of the deadline');
     expect((await outbox('%:reminder:plan:%')).map((r) => r.recipientId)).toEqual(['dung', 'dung']);
+  });
 
-    // ---- dung misses the plan: his reviewer an is told at the deadline, and the month goes on ----
+  step('tells the reviewer of a missed plan at its deadline, records the miss, and closes the plan step', async () => {
     await justBefore(PLAN_DUE);
     expect(await hasRow(`${dungEval}:plan-missed`)).toBe(false);
     expect((await evaluationRow('dung')).missed).toEqual([]);
@@ -211,8 +266,11 @@ describe('a full month of hn on the time-skipping server', () => {
     expect(await eventually(async () => (await evaluationRow('dung')).missed.includes('plan'), 'missed plan recorded')).toBe(true);
     expect((await evaluationRow('cuong')).missed).toEqual([]);
     expect((await refusal(onEval('dung', submitPlan, { actor: me('dung'), tasks: [{ title: 'late', target: '-' }] }))).type).toBe('wrong_phase');
+  });
+});
 
-    // ---- self-assessment opens 5 working days before its deadline (Fri 26 March, 08:00) ----
+describe('a full month of hn on the time-skipping server: the self-assessments and the reviews', () => {
+  step('opens the self-assessment five working days before its deadline and takes those filed, refusing scores out of range', async () => {
     await justBefore(SELF_OPENS);
     expect((await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type).toBe('wrong_phase');
     await justAfter(SELF_OPENS);
@@ -224,19 +282,22 @@ describe('a full month of hn on the time-skipping server', () => {
       em: scores(18, 60, 4),
     };
     for (const [id, s] of Object.entries(self)) {
-      const line = await onEval(id, submitSelfAssessment, { actor: me(id), scores: s, comment: `Tự đánh giá của ${id}` });
-      expect(line.selfScores).toEqual(s);
+      const filed = await onEval(id, submitSelfAssessment, { actor: me(id), scores: s, comment: `Tự đánh giá của ${id}` });
+      expect(filed.selfScores).toEqual(s);
       // The reply is the line as accepted, even when the workflow moves on at once.
-      expect(line.status).toBe('self-assessed');
+      expect(filed.status).toBe('self-assessed');
     }
-    // The top head has nobody above: their self-assessment stands as the reviewed proposal.
-    for (let i = 0; i < 50; i++) {
-      const [row] = await sql<{ status: string }[]>`select status from evaluations where period = ${P} and person_id = 'an'`;
-      if (row?.status === 'reviewed') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect((await sql<{ status: string; proposedGrade: string }[]>`select status, proposed_grade from evaluations where period = ${P} and person_id = 'an'`)[0].status).toBe('reviewed');
     expect((await refusal(onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(30, 60, 5) }))).type).toBe('bad_input');
+  });
+
+  step('lets the top head\'s self-assessment stand as the reviewed proposal', async () => {
+    // The top head has nobody above: their self-assessment stands as the reviewed proposal.
+    await eventually(async () => (await evaluationRow('an'))?.status === 'reviewed', "an's evaluation reviewed by its self-assessment");
+    expect((await evaluationRow('an')).status).toBe('reviewed');
+    await eventually(async () => (await evaluationRow('an'))?.proposedGrade === 'A', "an's proposal from the self-assessment");
+  });
+
+  step('takes the reviewer\'s reviews, each proposing a grade, and refuses a review by someone else\'s reviewer', async () => {
     // an reviews binh, dung and em at once; binh leaves cuong's review.
     const reviewed: Record<string, [Scores, string]> = {
       binh: [scores(18, 62, 5), 'B'],
@@ -244,20 +305,16 @@ describe('a full month of hn on the time-skipping server', () => {
       em: [scores(18, 60, 4), 'B'],
     };
     for (const [id, [s, grade]] of Object.entries(reviewed)) {
-      const line = await onEval(id, submitReview, { actor: me('an'), scores: s, comment: 'Nhận xét' });
-      expect(line.proposedGrade).toBe(grade);
+      const review = await onEval(id, submitReview, { actor: me('an'), scores: s, comment: 'Nhận xét' });
+      expect(review.proposedGrade).toBe(grade);
     }
     expect((await refusal(onEval('cuong', submitReview, { actor: me('an'), scores: scores(1, 1, 1) }))).type).toBe('forbidden');
-    // The top head has nobody above: their self-assessment is the proposal.
-    await eventually(async () => (await evaluationRow('an'))?.proposedGrade === 'A', "an's proposal from the self-assessment");
+  });
 
+  step('reminds of the self-assessment and of the review owed, at their instants', async () => {
     // Self-assessment reminders to khanh (Wed 31 March and Fri 2 April); review reminders to binh for cuong (2 and 6 April).
-    const khanhEval = evaluationWorkflowId(P, 'khanh');
-    const cuongEval = evaluationWorkflowId(P, 'cuong');
     const selfReminder1 = reminderKey(khanhEval, 'selfAssessment', SELF_DUE, hanoi('2032-03-31 08:00'));
     const selfReminder2 = reminderKey(khanhEval, 'selfAssessment', SELF_DUE, hanoi('2032-04-02 08:00'));
-    const reviewReminder1 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-02 08:00'));
-    const reviewReminder2 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-06 08:00'));
     await justBefore(hanoi('2032-03-31 08:00'));
     expect(await hasRow('%:reminder:selfAssessment:%')).toBe(false);
     await justAfter(hanoi('2032-03-31 08:00'));
@@ -271,8 +328,11 @@ describe('a full month of hn on the time-skipping server', () => {
     expect((await outbox(reviewReminder1))[0].recipientId).toBe('binh');
     // Reviews an already gave owe no reminder.
     expect((await outbox('%:reminder:review:%')).map((r) => r.key)).toEqual([reviewReminder1]);
+  });
+});
 
-    // ---- khanh misses the self-assessment: escalation to his reviewer an, who extends it ----
+describe('a full month of hn on the time-skipping server: missed steps and their escalations', () => {
+  step('escalates a missed self-assessment to the reviewer, who alone may extend it, within the review deadline', async () => {
     await justBefore(SELF_DUE);
     expect(await escalationsOf('khanh', 'self-assessment')).toHaveLength(0);
     await justAfter(SELF_DUE);
@@ -290,7 +350,9 @@ describe('a full month of hn on the time-skipping server', () => {
     expect(extended.status).toBe('decided');
     expect(extended.decision).toMatchObject({ action: 'extend', by: 'an', until: KHANH_EXTENDED });
     await eventually(async () => (await escalationsOf('khanh', 'self-assessment'))[0].status === 'decided', 'the decision in Postgres');
+  });
 
+  step('takes the self-assessment within the extension, reminded of its new deadline, and gives the reviewer two working days after it', async () => {
     // The extended deadline gets its own reminders (Mon 5 April, 2 working days before Wed 7), and khanh files in time.
     const extendedReminder = reminderKey(khanhEval, 'selfAssessment', KHANH_EXTENDED, hanoi('2032-04-05 08:00'));
     await justAfter(hanoi('2032-04-05 08:00'));
@@ -303,8 +365,9 @@ describe('a full month of hn on the time-skipping server', () => {
     const khanhDeadlines = (await sql<{ deadlines: Record<string, string> }[]>`select deadlines from evaluations where period = ${P} and person_id = 'khanh'`)[0].deadlines;
     expect(khanhDeadlines.selfAssessment).toBe(KHANH_EXTENDED);
     expect(khanhDeadlines.review).toBe(hanoi('2032-04-09 17:00'));
+  });
 
-    // ---- binh misses cuong's review: level 1 to an, after 2 working days level 2 to HR, who takes over ----
+  step('climbs a missed review to HR, level by level, and lets HR take it over', async () => {
     await justBefore(hanoi('2032-04-06 08:00'));
     expect(await hasRow(reviewReminder2)).toBe(false);
     await justAfter(hanoi('2032-04-06 08:00'));
@@ -336,8 +399,11 @@ describe('a full month of hn on the time-skipping server', () => {
     const cuongReview = await onEval('cuong', submitReview, { actor: HR, scores: scores(18, 64, 9), comment: 'Nhận xét thay' });
     expect(cuongReview).toMatchObject({ reviewerId: HR.id, proposedGrade: 'A' });
     expect((await evaluationRow('cuong')).reviewerId).toBe(HR.id);
+  });
+});
 
-    // ---- deliberation opens once every review is in ----
+describe('a full month of hn on the time-skipping server: the deliberation', () => {
+  step('opens the deliberation once every review is in, with two working days for the head', async () => {
     const deliberating = await eventually(async () => {
       const v = await cycle.query(getCycle);
       return v.phase === 'deliberation' ? v : null;
@@ -353,10 +419,9 @@ describe('a full month of hn on the time-skipping server', () => {
     // Opened late, the head still gets 2 working days.
     expect(deliberating.deadlines.deliberation).toBe(DELIBERATION_DUE);
     await eventually(() => hasRow(`${CYCLE_ID}:deliberation-open`), 'the deliberation notice');
+  });
 
-    const line = (personId: string, grade: DecisionLine['grade'], rationale?: string): DecisionLine => ({ personId, grade, ...(rationale ? { rationale } : {}) });
-    const head = me('an');
-
+  step('refuses a list over the quota of A grades', async () => {
     // Refused for quota: 3 A among 6 rated, 30% allows 1.
     const quota = await refusal(
       onCycle(putDeliberation, {
@@ -367,7 +432,9 @@ describe('a full month of hn on the time-skipping server', () => {
     expect(quota.type).toBe('rule_refused');
     const quotaBreaches = (quota.details?.[0] as { breaches: { rule: string; allowed?: number; given?: number; excess?: number }[] }).breaches;
     expect(quotaBreaches).toEqual([expect.objectContaining({ rule: 'quota', allowed: 1, given: 3, excess: 2 })]);
+  });
 
+  step('refuses a list over a member\'s cap and a list put by anyone but the head, leaving no trace', async () => {
     // Refused for a cap: em was disciplined in the month, so B is above his C cap.
     const cap = await refusal(
       onCycle(putDeliberation, {
@@ -382,7 +449,9 @@ describe('a full month of hn on the time-skipping server', () => {
     expect((await refusal(onCycle(putDeliberation, { actor: me('binh'), decisions: [] }))).type).toBe('forbidden');
     // Rejected updates leave no trace.
     expect((await auditActions(CYCLE_ID)).filter((a) => a.action === 'deliberation.put')).toHaveLength(0);
+  });
 
+  step('reminds the head of the deliberation on the morning of its deadline and escalates it to HR when missed', async () => {
     // The deliberation reminder reaches the head on the morning of its deadline while no list is in.
     const delibReminder = `${reminderKey(CYCLE_ID, 'deliberation', DELIBERATION_DUE, hanoi('2032-04-12 08:00'))}:an`;
     await justBefore(hanoi('2032-04-12 08:00'));
@@ -394,21 +463,15 @@ describe('a full month of hn on the time-skipping server', () => {
     await justBefore(DELIBERATION_DUE);
     expect(await escalationsOf('an', 'deliberation')).toHaveLength(0);
     await justAfter(DELIBERATION_DUE);
-    const [delibEsc] = await eventually(() => escalationsOf('an', 'deliberation').then((r) => (r.length ? r : null)), 'the deliberation escalation');
+    [delibEsc] = await eventually(() => escalationsOf('an', 'deliberation').then((r) => (r.length ? r : null)), 'the deliberation escalation');
     expect(delibEsc).toMatchObject({ level: 1, targetId: 'hr', status: 'open' });
     expect(delibEsc.dueAt.getTime()).toBe(toMs(hanoi('2032-04-14 17:00')));
     expect((await outbox(`${CYCLE_ID}:escalation:${delibEsc.id}:%`)).map((r) => r.recipientId)).toEqual(['hr']);
+  });
 
+  step('takes the head\'s late list as one approval, but not on the head\'s own line', async () => {
     // The head still puts the list late (the escalation has not been decided): the head's submission is
     // one approval, but not on their own line.
-    const finalList = [
-      line('an', 'A'),
-      line('binh', 'B'),
-      line('cuong', 'B', 'Trễ hạn nhận xét, cân đối tỷ lệ'),
-      line('dung', 'C'),
-      line('em', 'C', 'Bị kỷ luật khiển trách'),
-      line('khanh', 'B', 'Nộp tự đánh giá trễ'),
-    ];
     const put = await onCycle(putDeliberation, { actor: head, decisions: finalList });
     expect(put.phase).toBe('deliberation');
     expect(put.deliberation?.approvals).toEqual(['an']);
@@ -421,7 +484,9 @@ describe('a full month of hn on the time-skipping server', () => {
     ]);
     // Someone outside the collective cannot approve.
     expect((await refusal(onCycle(approveDeliberation, { actor: me('cuong') }))).type).toBe('forbidden');
+  });
 
+  step('decides the list by majority with recusal, publishes it, and closes the deliberation escalation', async () => {
     // binh approves: a majority on every line; on her own line she is recused and the head's approval carries it.
     const approved = await onCycle(approveDeliberation, { actor: me('binh') });
     expect(approved.phase).toBe('published');
@@ -430,20 +495,24 @@ describe('a full month of hn on the time-skipping server', () => {
     expect(approved.members.find((m) => m.personId === 'em')?.caps).toEqual([expect.objectContaining({ rule: 'discipline', maxGrade: 'C' })]);
     const approval = (await auditActions(CYCLE_ID)).find((a) => a.action === 'deliberation.approved');
     expect(approval).toMatchObject({ actor: 'binh', payload: { recusedOn: ['binh'] } });
-    const windowEndsAt = approved.complaintWindowEndsAt!;
+    windowEndsAt = approved.complaintWindowEndsAt!;
     expect(windowEndsAt).toBe(hanoi('2032-04-15 17:00'));
     // The list is decided, so the escalation about it is over: it neither climbs nor holds the cycle open.
     expect(approved.escalations.find((e) => e.id === delibEsc.id)?.status).toBe('closed');
     await eventually(async () => (await escalationsOf('an', 'deliberation'))[0].status === 'closed', 'the deliberation escalation closed in Postgres');
+  });
+});
 
-    // ---- published: final grades in Postgres ----
+describe('a full month of hn on the time-skipping server: publication, complaint and lock', () => {
+  step('writes the final grades to Postgres and tells every member', async () => {
     await eventually(async () => {
       const rows = await sql<{ personId: string; finalGrade: string | null }[]>`select person_id, final_grade from evaluations where period = ${P} order by person_id`;
       return rows.every((r) => r.finalGrade !== null) ? rows : null;
     }, 'final grades').then((rows) => expect(rows.map((r) => [r.personId, r.finalGrade])).toEqual(finalList.map((d) => [d.personId, d.grade])));
     expect((await outbox(`${CYCLE_ID}:published:%`)).map((r) => r.recipientId).sort()).toEqual(MEMBERS);
+  });
 
-    // ---- a complaint: dung asks for B, an changes the grade ----
+  step('hears a complaint from the person alone and lets the head change the grade', async () => {
     expect((await refusal(onCycle(fileComplaint, { actor: me('an'), personId: 'dung', reason: 'x' }))).type).toBe('forbidden');
     const complaint = await onCycle(fileComplaint, { actor: me('dung'), personId: 'dung', reason: 'Kết quả nhiệm vụ bị đánh giá thấp' });
     expect(complaint).toMatchObject({ status: 'open', personId: 'dung' });
@@ -453,8 +522,9 @@ describe('a full month of hn on the time-skipping server', () => {
     await eventually(async () => (await evaluationRow('dung')).finalGrade === 'B', "dung's changed grade");
     const [complaintRow] = await sql<{ status: string; outcome: string; grade: string }[]>`select status, outcome, grade from complaints where id = ${complaint.id}`;
     expect(complaintRow).toEqual({ status: 'resolved', outcome: 'changed', grade: 'B' });
+  });
 
-    // ---- the complaint window closes and the cycle locks ----
+  step('locks when the complaint window closes, by the workflow\'s clock, and each evaluation closes with its result', async () => {
     await justBefore(windowEndsAt);
     expect((await cycle.query(getCycle)).phase).toBe('published');
     const [stillOpen] = await sql<{ phase: string }[]>`select phase from cycles where unit_id = 'hn' and period = ${P}`;
@@ -484,38 +554,65 @@ describe('a full month of hn on the time-skipping server', () => {
     // Locked when the window closed, by the workflow's clock (not the activity's wall clock).
     expect(locked.lockedAt!.getTime()).toBeGreaterThanOrEqual(toMs(windowEndsAt));
     expect(locked.lockedAt!.getTime()).toBeLessThan(toMs(windowEndsAt) + MINUTE);
-
-    // The deliberation escalation was notified once and never climbed after the list was decided.
-    expect(await outbox(`${CYCLE_ID}:escalation:%`)).toHaveLength(1);
-    expect((await escalationsOf('an', 'deliberation'))[0]).toMatchObject({ level: 1, status: 'closed' });
-
-    // ---- the audit trail holds every accepted action ----
-    const cycleActions = (await auditActions(CYCLE_ID)).map((a) => a.action);
-    for (const action of ['cycle.opened', 'deliberation.opened', 'deliberation.put', 'deliberation.approved', 'cycle.published', 'complaint.filed', 'complaint.resolved', 'cycle.locked']) {
-      expect(cycleActions, action).toContain(action);
-    }
-    expect(cycleActions.filter((a) => a === 'deliberation.put')).toHaveLength(1);
-    const cuongActions = await auditActions(cuongEval);
-    expect(cuongActions.map((a) => a.action)).toEqual(
-      expect.arrayContaining(['evaluation.opened', 'evaluation.plan', 'evaluation.self-assessment', 'escalation.opened', 'escalation.climbed', 'escalation.decided', 'evaluation.review', 'evaluation.closed']),
-    );
-    expect(cuongActions.find((a) => a.action === 'escalation.decided')?.actor).toBe(HR.id);
-    expect(cuongActions.find((a) => a.action === 'evaluation.review')?.actor).toBe(HR.id);
-    const khanhActions = (await auditActions(khanhEval)).map((a) => a.action);
-    expect(khanhActions).toEqual(expect.arrayContaining(['escalation.opened', 'escalation.decided', 'evaluation.self-assessment', 'evaluation.review']));
-    expect((await auditActions(dungEval)).map((a) => a.action)).toContain('evaluation.plan-missed');
-    // Nobody owes anything once the month is locked.
-    expect(await sql`select workflow_id, step_key, owner_id from open_steps`).toEqual([]);
-
-    if (process.env.RECORD_HISTORIES === '1') {
-      mkdirSync(HISTORIES_DIR, { recursive: true });
-      for (const id of [CYCLE_ID, cuongEval, khanhEval, dungEval]) {
-        const history = await env.client.workflow.getHandle(id).fetchHistory();
-        writeFileSync(join(HISTORIES_DIR, `${id.replaceAll(':', '__')}.json`), historyToJson(history));
-      }
-    }
   });
 
+  step('notified the deliberation escalation once, and it never climbed after the list was decided', async () => {
+    expect(await outbox(`${CYCLE_ID}:escalation:%`)).toHaveLength(1);
+    expect((await escalationsOf('an', 'deliberation'))[0]).toMatchObject({ level: 1, status: 'closed' });
+  });
+
+  step('keeps every accepted action in the audit trail, once, in order, by whoever took it', async () => {
+    const trail = async (subject: string) => (await auditActions(subject)).map((a) => [a.action, a.actor]);
+    // Refused updates (the lists over quota and cap, the complaint filed for another) left nothing.
+    expect(await trail(CYCLE_ID)).toEqual([
+      ['cycle.opened', 'admin'],
+      ['deliberation.opened', 'system'],
+      ['escalation.opened', 'system'],
+      ['deliberation.put', 'an'],
+      ['deliberation.approved', 'binh'],
+      ['cycle.published', 'binh'],
+      ['complaint.filed', 'dung'],
+      ['complaint.resolved', 'an'],
+      ['cycle.locked', 'system'],
+    ]);
+    // cuong's review missed, climbed to HR, taken over and given by HR.
+    expect(await trail(cuongEval)).toEqual([
+      ['evaluation.opened', 'system'],
+      ['evaluation.plan', 'cuong'],
+      ['evaluation.self-assessment', 'cuong'],
+      ['escalation.opened', 'system'],
+      ['escalation.climbed', 'system'],
+      ['escalation.decided', HR.id],
+      ['evaluation.review', HR.id],
+      ['evaluation.closed', 'system'],
+    ]);
+    // khanh's self-assessment missed, extended by an, then filed in the extension.
+    expect(await trail(khanhEval)).toEqual([
+      ['evaluation.opened', 'system'],
+      ['evaluation.plan', 'khanh'],
+      ['escalation.opened', 'system'],
+      ['escalation.decided', 'an'],
+      ['evaluation.self-assessment', 'khanh'],
+      ['evaluation.review', 'an'],
+      ['evaluation.closed', 'system'],
+    ]);
+    // dung's plan missed, and the month went on without it.
+    expect(await trail(dungEval)).toEqual([
+      ['evaluation.opened', 'system'],
+      ['evaluation.plan-missed', 'system'],
+      ['evaluation.self-assessment', 'dung'],
+      ['evaluation.review', 'an'],
+      ['evaluation.closed', 'system'],
+    ]);
+  });
+
+  step('leaves nobody owing anything once the month is locked', async () => {
+    expect(await sql`select workflow_id, step_key, owner_id from open_steps`).toEqual([]);
+    monthDone = true;
+  });
+});
+
+describe('cap facts of another month of the same directory', () => {
   it("ties a subordinate unit's head to the others of that unit, not to their own D", async () => {
     // Cap facts as the cycle reads them when deliberation opens, for another month of the same directory.
     const period = '2032-02';
