@@ -237,6 +237,10 @@ describe('vocabulary and the directory shape', () => {
 });
 
 describe('textSchema messages', () => {
+  it('reports a control character as a custom rule, the rule the API answers with', () => {
+    expect(textSchema(10).safeParse('a\u0000b').error?.issues.map((i) => i.code)).toEqual(['custom']);
+  });
+
   it('says what is wrong with the length', () => {
     expect(message(textSchema(10), '   ')).toBe('must not be empty');
     expect(message(textSchema(10), 'x'.repeat(11))).toBe('at most 10 characters');

@@ -51,6 +51,7 @@ describe('a refusal names what it refuses', () => {
     ['eligibility: not a date', () => addMonths('soon', 1), "date must be YYYY-MM-DD, got 'soon'"],
     ['eligibility: month 13', () => addMonths('2026-13-01', 1), "no such date '2026-13-01'"],
     ['eligibility: month 00', () => addDays('2026-00-10', 1), "no such date '2026-00-10'"],
+    ['eligibility: day 00', () => addDays('2026-03-00', 1), "no such date '2026-03-00'"],
     ['eligibility: 29 February of a century', () => addDays('2100-02-29', 1), "no such date '2100-02-29'"],
     ['eligibility: fractional months', () => addMonths('2026-01-31', 1.5), 'n must be an integer, got 1.5'],
     ['eligibility: fractional days', () => addDays('2026-01-31', 0.5), 'n must be an integer, got 0.5'],

@@ -391,6 +391,11 @@ describe('scope: deeper trees, broken chains and input order', () => {
     expect(() => reviewerOf(looped, 'x-head')).toThrow(new RangeError("parent cycle through unit 'x'"));
   });
 
+  it('finds a loop above a head when no unit on the loop has a head', () => {
+    const headless: Directory = { units: looped.units, people: [p('t-head', 'tail', 'head')] };
+    expect(() => reviewerOf(headless, 't-head')).toThrow(new RangeError("parent cycle through unit 'x'"));
+  });
+
   it('a loop is reported once per unit on it, and a repeated id is reported as a duplicate only', () => {
     const dup: Directory = {
       units: [

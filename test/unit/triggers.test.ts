@@ -321,6 +321,11 @@ describe('replacementTriggers: evidence in order, and what HR reads', () => {
     expect(window.evidence).toEqual({ periods: ['2026-01', '2026-03', '2026-05'], from: '2025-06', to: '2026-05' });
   });
 
+  it('the window of three D months leaves out a later D month that completes no window', () => {
+    const [window] = replacementTriggers(record({ monthly: months('2025-01:D 2025-03:D 2025-05:D 2026-09:D') }));
+    expect(window.evidence).toEqual({ periods: ['2025-01', '2025-03', '2025-05'], from: '2024-06', to: '2025-05' });
+  });
+
   it.each(['x2026-01', '2026-011'])('refuses the period %s', (period) => {
     expect(() => replacementTriggers(record({ monthly: [{ period, grade: 'D' }] }))).toThrow(new RangeError(`period must be YYYY-MM, got '${period}'`));
   });
