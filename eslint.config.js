@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'bench/results/**', '.stryker-tmp/**', 'reports/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],

@@ -90,3 +90,10 @@ describe('annualQuotaCheck', () => {
     expect(annualQuotaCheck(g(grades))).toEqual(expected);
   });
 });
+
+describe('annualRollup: a month with a total but no grade', () => {
+  it('is not counted as rated', () => {
+    const months = [...year(repeat(6, [80, 'B'])), { period: '2026-07', total: 10, grade: null, disciplined: false }];
+    expect(annualRollup(months, false)).toEqual({ ratedMonths: 6, mean: 80, grade: 'B', caps: [] });
+  });
+});

@@ -303,3 +303,27 @@ describe('addDays and daysFrom', () => {
     expect(() => addDays('2026-12-02', 0.5)).toThrow(RangeError);
   });
 });
+
+describe('calendar: anchored formats and the last day of a month', () => {
+  it.each(['x2026-01-05', '2026-01-055'])('refuses the date %s', (date) => {
+    expect(() => isWorkingDay(date, [])).toThrow(new RangeError(`date must be YYYY-MM-DD, got '${date}'`));
+  });
+
+  it.each(['x2026-01', '2026-011'])('refuses the period %s', (period) => {
+    expect(() => workingDaysIn(period, [])).toThrow(new RangeError(`period must be YYYY-MM, got '${period}'`));
+  });
+
+  it.each(['x2026-12-03T17:00:00Z', '2026-12-03T17:00:00Zjunk'])('refuses the instant %s', (iso) => {
+    expect(() => toMs(iso)).toThrow(new RangeError(`expected an ISO date-time with offset, got '${iso}'`));
+  });
+
+  it('reads an instant without seconds', () => {
+    expect(toMs('2026-12-03T17:00+07:00')).toBe(toMs('2026-12-03T17:00:00+07:00'));
+  });
+
+  it('never counts the first day of the next month', () => {
+    expect(workingDaysIn('2026-06', [])).toBe(22);
+    expect(nthWorkingDay('2026-06', 22, [])).toBe('2026-06-30');
+    expect(() => nthWorkingDay('2026-06', 23, [])).toThrow(new RangeError('2026-06 has only 22 working days, no working day 23'));
+  });
+});

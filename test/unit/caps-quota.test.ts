@@ -112,3 +112,18 @@ describe('quotaBreach', () => {
     }
   });
 });
+
+describe('what a cap and a breach say', () => {
+  it('states the leave and the share', () => {
+    expect(capsFor({ ...base, leaveWorkingDays: 11, workingDaysInMonth: 20 })).toEqual([
+      { rule: 'absence', maxGrade: null, reason: 'on approved leave 11 of 20 working days (more than 50%): not rated' },
+    ]);
+  });
+
+  it.each<[Grade[], boolean, string]>([
+    [['A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B', 'B'], false, '4 A grades given but at most 3 allowed (30% of 10 rated): 1 too many'],
+    [['A', 'A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B'], true, '5 A grades given but at most 4 allowed (40% of 10 rated, unit outstanding): 1 too many'],
+  ])('%j outstanding %s', (grades, outstanding, message) => {
+    expect(quotaBreach(grades, outstanding)?.message).toBe(message);
+  });
+});

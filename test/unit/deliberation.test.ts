@@ -126,3 +126,36 @@ describe('isDecided', () => {
     expect(result.decided).toBe(pending.length === 0);
   });
 });
+
+describe('checkDeliberation: what each breach says', () => {
+  const rated = line('r1', 'B');
+  const notRated = line('n1', null, [discipline, absence, { rule: 'absence', maxGrade: null, reason: 'suspended' }]);
+
+  it('a not-rated member left without a grade needs no rationale', () => {
+    expect(checkDeliberation([line('n2', 'B', [absence])], [{ personId: 'n2', grade: null }], false)).toEqual([]);
+  });
+
+  it('a rated member left without a grade needs both a rationale and a grade', () => {
+    expect(checkDeliberation([rated], [{ personId: 'r1', grade: null }], false)).toEqual([
+      { rule: 'rationale', personId: 'r1', proposedGrade: 'B', grade: null, message: 'r1: changing the proposed grade B to not rated needs a written rationale' },
+      { rule: 'not-rated', personId: 'r1', grade: null, message: 'r1 is rated this month and needs a grade' },
+    ]);
+  });
+
+  it('a grade for a not-rated member lists every reason they are not rated', () => {
+    expect(checkDeliberation([notRated], [{ personId: 'n1', grade: 'C' }], false)).toEqual([
+      { rule: 'rationale', personId: 'n1', proposedGrade: null, grade: 'C', message: 'n1: changing the proposed grade not rated to C needs a written rationale' },
+      { rule: 'not-rated', personId: 'n1', grade: 'C', message: 'n1 is not rated this month (leave 15 of 22 days; suspended) and must get no grade' },
+    ]);
+  });
+
+  it('a grade above a cap names only the caps it breaks', () => {
+    const capped = line('c1', 'C', [discipline, leader]);
+    expect(checkDeliberation([capped], [{ personId: 'c1', grade: 'B', rationale: 'improved' }], false)).toEqual([
+      { rule: 'cap', personId: 'c1', grade: 'B', maxGrade: 'C', capRules: ['discipline'], message: 'c1: B is better than allowed by discipline (reprimand in the month)' },
+    ]);
+    expect(checkDeliberation([capped], [{ personId: 'c1', grade: 'A', rationale: 'improved' }], false)[0].message).toBe(
+      'c1: A is better than allowed by discipline (reprimand in the month), leader-tied-to-unit (a subordinate is D)',
+    );
+  });
+});

@@ -475,3 +475,48 @@ describe('case body schemas', () => {
     expect(paths(DisciplineBodySchema.safeParse(body))).toEqual(expected);
   });
 });
+
+describe('checkEligibility: what each failure says', () => {
+  const messages = (input: EligibilityInput) => checkEligibility(input).issues.map((i) => i.message);
+
+  it('a move without any waiver given', () => {
+    const { waivers: _none, ...input } = move();
+    expect(checkEligibility(input)).toEqual({ ok: true, failures: [], waived: [], issues: [] });
+  });
+
+  it.each<[string, EligibilityInput, string[]]>([
+    ['retirement close', move({}, { retirementDate: '2027-05-01' }), ['p1 retires on 2027-05-01, 10 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement']],
+    ['retirement past', move({}, { retirementDate: '2026-01-01' }), ['p1 retires on 2026-01-01, 0 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement']],
+    [
+      'the later of two deferrals for one reason, listed first',
+      move({}, { deferrals: [deferral('study', '2027-06-30'), deferral('study', '2026-12-31')] }),
+      ["p1 is deferred (study) until 2027-06-30, past the move on 2026-07-01; it may be waived at the person's own wish"],
+    ],
+    [
+      'the later of two deferrals for one reason, listed second',
+      move({}, { deferrals: [deferral('study', '2026-12-31'), deferral('study', '2027-06-30')] }),
+      ["p1 is deferred (study) until 2027-06-30, past the move on 2026-07-01; it may be waived at the person's own wish"],
+    ],
+    [
+      'a leader rotation with eight years four months left',
+      rotation({ toRole: 'head' }, { retirementDate: '2034-11-01' }),
+      ['a rotation into a head post needs 10 years of service left; p1 has 8 years 4 months'],
+    ],
+    [
+      'a leader rotation after retirement',
+      rotation({ toRole: 'deputy' }, { retirementDate: '2026-03-01' }),
+      [
+        'p1 retires on 2026-03-01, 0 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement',
+        'a rotation into a deputy post needs 10 years of service left; p1 has 0 years 0 months',
+      ],
+    ],
+    ['a rotation without a term', rotation({ termMonths: null }), ['a rotation lasts at least 36 months; no term was given']],
+    ['a rotation too short', rotation({ termMonths: 24 }), ['a rotation lasts at least 36 months; 24 months were given']],
+  ])('%s', (_name, input, expected) => {
+    expect(messages(input)).toEqual(expected);
+  });
+
+  it.each(['x2026-07-01', '2026-07-011'])('refuses the date %s', (date) => {
+    expect(() => checkEligibility(move({ effectiveDate: date }))).toThrow(new RangeError(`date must be YYYY-MM-DD, got '${date}'`));
+  });
+});

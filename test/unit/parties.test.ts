@@ -82,3 +82,13 @@ describe('partiesOf', () => {
     expect(() => partiesOf(dir, 'ghost', null)).toThrow(RangeError);
   });
 });
+
+describe('partiesOf with the deciding unit\'s head post vacant', () => {
+  it('has no chair', () => {
+    const vacant: Directory = { ...dir, people: dir.people.filter((x) => x.id !== 'mayor') };
+    const parties = partiesOf(vacant, 'astaff', 'b');
+    expect(parties.decidingUnitId).toBe('city');
+    expect(parties.chairId).toBeNull();
+    expect(parties.collective).toEqual(['vice']);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   collectiveOf,
+  decidingUnitOf,
   duplicatesIn,
   escalationLadder,
   headOf,
@@ -318,5 +319,110 @@ describe('mergeDirectory', () => {
     ],
   ])('%s', (_name, upload, expected) => {
     expect(mergeDirectory(stored, upload)).toEqual(expected);
+  });
+});
+
+describe('scope: deeper trees, broken chains and input order', () => {
+  // city ─ dept ─ ward ─ team, dept's and ward's head posts vacant; a tail unit hanging off a loop.
+  const deep: Directory = {
+    units: [
+      { id: 'team', name: 'Team', parentId: 'ward' },
+      { id: 'ward', name: 'Ward', parentId: 'dept' },
+      { id: 'ward-2', name: 'Ward 2', parentId: 'dept' },
+      { id: 'dept', name: 'Dept', parentId: 'city' },
+      { id: 'city', name: 'City', parentId: null },
+      { id: 'other-top', name: 'Other tree', parentId: null },
+    ],
+    people: [
+      p('t-head', 'team', 'head'),
+      p('c-head', 'city', 'head'),
+      p('w-dep2', 'ward', 'deputy'),
+      p('w-dep1', 'ward', 'deputy', 'w-dep2'), // a deputy's named reviewer is not used
+      p('w-s3', 'ward', 'staff', 'w-dep1'),
+      p('w-s2', 'ward', 'staff', 'w-dep1'),
+      p('w-s1', 'ward', 'staff', 'ghost'), // names nobody: their unit's chain decides
+      p('lost', 'nowhere', 'staff'),
+    ],
+  };
+  const looped: Directory = {
+    units: [
+      { id: 'tail', name: 'Tail', parentId: 'x' },
+      { id: 'x', name: 'X', parentId: 'y' },
+      { id: 'y', name: 'Y', parentId: 'x' },
+    ],
+    people: [p('x-head', 'x', 'head')],
+  };
+
+  it('skips every vacant post above a head', () => {
+    expect(reviewerOf(deep, 't-head')).toBe('c-head');
+    expect(escalationLadder(deep, 't-head')).toEqual(['c-head', 'hr']);
+  });
+
+  it('ignores a named reviewer for a deputy, and an unknown one for staff', () => {
+    expect(reviewerOf(deep, 'w-dep1')).toBe('c-head');
+    expect(reviewerOf(deep, 'w-s1')).toBe('c-head');
+  });
+
+  it('a deputy leads the staff who name them, sorted by id', () => {
+    expect(ledBy(deep, 'w-dep1')).toEqual(['w-s2', 'w-s3']);
+    expect(ledBy(deep, 'w-dep2')).toEqual([]);
+  });
+
+  it('sorts the collective and the members settled by id, whatever the input order', () => {
+    expect(collectiveOf(deep, 'ward')).toEqual(['w-dep1', 'w-dep2']);
+    expect(membersSettledBy(deep, 'ward').map((x) => x.id)).toEqual(['t-head', 'w-dep1', 'w-dep2', 'w-s1', 'w-s2', 'w-s3']);
+  });
+
+  it('leaves out a person whose unit is unknown, and refuses an unknown unit', () => {
+    expect(membersSettledBy(deep, 'dept').map((x) => x.id)).toEqual([]);
+    expect(() => membersSettledBy(deep, 'nowhere')).toThrow(new RangeError("unknown unit 'nowhere'"));
+  });
+
+  it('the deciding unit is the lowest one above the person that contains the destination', () => {
+    expect(decidingUnitOf(deep, 'team', 'ward-2')).toBe('dept');
+    expect(decidingUnitOf(deep, 'team', 'ward')).toBe('ward');
+    expect(decidingUnitOf(deep, 'team', 'other-top')).toBe('city');
+  });
+
+  it('finds a loop that the walk enters from a tail, and names where it closes', () => {
+    expect(() => topUnitOf(looped, 'tail')).toThrow(new RangeError("parent cycle through unit 'x'"));
+    expect(() => decidingUnitOf(looped, 'tail', null)).toThrow(new RangeError("parent cycle through unit 'x'"));
+    expect(() => decidingUnitOf(looped, 'x', null)).toThrow(new RangeError("parent cycle through unit 'x'"));
+    expect(() => reviewerOf(looped, 'x-head')).toThrow(new RangeError("parent cycle through unit 'x'"));
+  });
+
+  it('finds a loop above a head when no unit on the loop has a head', () => {
+    const headless: Directory = { units: looped.units, people: [p('t-head', 'tail', 'head')] };
+    expect(() => reviewerOf(headless, 't-head')).toThrow(new RangeError("parent cycle through unit 'x'"));
+  });
+
+  it('a loop is reported once per unit on it, and a repeated id is reported as a duplicate only', () => {
+    const dup: Directory = {
+      units: [
+        { id: 'x', name: 'X', parentId: 'y' },
+        { id: 'y', name: 'Y', parentId: 'x' },
+        { id: 'x', name: 'X again', parentId: 'y' },
+      ],
+      people: [p('a', 'x', 'head', 'b'), p('b', 'x', 'deputy', 'a'), p('a', 'x', 'deputy', 'b')],
+    };
+    expect(validateDirectory(dup).map((i) => `${i.field} ${i.rule}`)).toEqual([
+      'units[2].id duplicate',
+      'people[2].id duplicate',
+      'units[0].parentId parent-cycle',
+      'units[1].parentId parent-cycle',
+      'people[0].reviewerId reviewer-cycle',
+      'people[1].reviewerId reviewer-cycle',
+    ]);
+  });
+
+  it('checks the named reviewer of staff only', () => {
+    const odd: Directory = {
+      units: [
+        { id: 'u', name: 'U', parentId: null },
+        { id: 'v', name: 'V', parentId: null },
+      ],
+      people: [p('u-head', 'u', 'head'), p('u-dep', 'u', 'deputy', 'v-head'), p('v-head', 'v', 'head')],
+    };
+    expect(validateDirectory(odd)).toEqual([]);
   });
 });

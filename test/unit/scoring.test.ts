@@ -188,3 +188,32 @@ describe('grade order helpers', () => {
     ['C', 'D', true],
   ])('isBetter(%s, %s) = %s', (a, b, expected) => expect(isBetter(a, b)).toBe(expected));
 });
+
+describe('scoring: edges', () => {
+  it('grades a total below every band D', () => {
+    expect(gradeFor(-1)).toBe('D');
+  });
+
+  it.each(['x2026-01', '2026-011'])('refuses the period %s', (period) => {
+    expect(() => profileFor(period)).toThrow(new RangeError(`period must be YYYY-MM, got '${period}'`));
+  });
+
+  it('takes the latest entry in force, in any order', () => {
+    const schedule = [
+      { profileId: 'ND335-2025', from: '2026-01' },
+      { profileId: 'HN-2023', from: '2018-01' },
+    ];
+    expect(profileFor('2026-05', schedule).id).toBe('ND335-2025');
+    expect(profileFor('2026-05', [...schedule].reverse()).id).toBe('ND335-2025');
+    expect(profileFor('2025-12', schedule).id).toBe('HN-2023');
+  });
+
+  it('accepts zero points and refuses negative counts and points', () => {
+    const rule = ND335_2025.taskItems!;
+    expect(taskItemPoints([{ quality: 0, timeliness: 0, failedChecks: 0, delays: 0 }], rule)).toBe(0);
+    expect(() => taskItemPoints([{ quality: -1, timeliness: 1, failedChecks: 0, delays: 0 }], rule)).toThrow(new RangeError('items[0]: points must be non-negative numbers'));
+    expect(() => taskItemPoints([{ quality: 1, timeliness: 1, failedChecks: 0, delays: -1 }], rule)).toThrow(
+      new RangeError('items[0]: failedChecks and delays must be non-negative integers'),
+    );
+  });
+});

@@ -289,3 +289,44 @@ describe('roleOneLevelLower', () => {
     expect(roleOneLevelLower(role)).toBe(expected);
   });
 });
+
+describe('replacementTriggers: evidence in order, and what HR reads', () => {
+  it.each<[string, Partial<TriggerInput>, string]>([
+    ['three D years', { annual: years([[2025, 'D'], [2023, 'D'], [2024, 'D']]) }, 'lead-7 was rated D for 3 consecutive years (2023, 2024, 2025); 2 propose a replacement'],
+    ['two D months', { monthly: months('2026-02:D 2026-01:D') }, 'lead-7 was D in 2 consecutive months (2026-01, 2026-02); 2 propose a replacement'],
+    [
+      'three D months in twelve, and one before the window',
+      { monthly: months('2026-05:D 2025-01:D 2026-03:D 2026-01:D') },
+      'lead-7 was D in 3 months between 2025-06 and 2026-05 (2026-01, 2026-03, 2026-05); 3 in 12 months propose a replacement',
+    ],
+    [
+      'low confidence, the latest vote last',
+      { confidenceVotes: [vote('2026-09-01', 11, 15), vote('2025-01-10', 14, 15), vote('2026-03-05', 12, 15)] },
+      'lead-7 got 11 low-confidence ballots of 15 on 2026-09-01 (73.3%), more than 66.7%',
+    ],
+    [
+      'three disciplines',
+      { disciplinesInTerm: [discipline('2026-05-01', 'warning'), discipline('2025-02-01'), discipline('2025-11-20')] },
+      'lead-7 was disciplined 3 times in the term (reprimand 2025-02-01, reprimand 2025-11-20, warning 2026-05-01); 2 propose a replacement',
+    ],
+    ['unit targets', { unitTargetShare: 0.655 }, 'the unit led by lead-7 met 65.5% of its targets, less than 70%'],
+  ])('%s', (_name, over, message) => {
+    expect(replacementTriggers(record(over)).map((t) => t.message)).toEqual([message]);
+  });
+
+  it('lists the evidence oldest first', () => {
+    const [low] = replacementTriggers(record({ confidenceVotes: [vote('2026-09-01', 11, 15), vote('2025-01-10', 14, 15), vote('2026-03-05', 12, 15)] }));
+    expect((low.evidence.votes as { date: string }[]).map((v) => v.date)).toEqual(['2025-01-10', '2026-03-05', '2026-09-01']);
+    const [window] = replacementTriggers(record({ monthly: months('2026-05:D 2025-01:D 2026-03:D 2026-01:D') }));
+    expect(window.evidence).toEqual({ periods: ['2026-01', '2026-03', '2026-05'], from: '2025-06', to: '2026-05' });
+  });
+
+  it('the window of three D months leaves out a later D month that completes no window', () => {
+    const [window] = replacementTriggers(record({ monthly: months('2025-01:D 2025-03:D 2025-05:D 2026-09:D') }));
+    expect(window.evidence).toEqual({ periods: ['2025-01', '2025-03', '2025-05'], from: '2024-06', to: '2025-05' });
+  });
+
+  it.each(['x2026-01', '2026-011'])('refuses the period %s', (period) => {
+    expect(() => replacementTriggers(record({ monthly: [{ period, grade: 'D' }] }))).toThrow(new RangeError(`period must be YYYY-MM, got '${period}'`));
+  });
+});

@@ -96,3 +96,10 @@ describe('secretTally', () => {
     expect(() => secretTally({ members: FOUR, chairId: 'h', votes: ballots('d2:+ d2:+') })).toThrow(RangeError);
   });
 });
+
+describe('tallyVotes: the chair decides only an even split', () => {
+  it('a chair who rejects with one other rejection of four leaves the vote open', () => {
+    expect(tallyVotes({ members: FOUR, chairId: 'h', votes: ballots('h:- d1:+') }).decided).toBeNull();
+    expect(tallyVotes({ members: FOUR, chairId: 'h', votes: ballots('h:+ d1:-') }).decided).toBeNull();
+  });
+});
