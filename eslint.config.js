@@ -28,14 +28,28 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process'], message: 'Workflows are deterministic: no Node built-ins.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process'],
+              message: 'Workflows are deterministic: no Node built-ins.',
+            },
             // A workflow in its own folder (workflows/case/) reaches the same modules one level further up.
-            { group: ['postgres', '../db/*', '../api/*', '../worker/*', '../../db/*', '../../api/*', '../../worker/*'], message: 'Workflows never do I/O; call an activity.' },
-            { group: ['../activities', '../activities/*', '../../activities', '../../activities/*'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
+            {
+              group: ['postgres', '../db/*', '../api/*', '../worker/*', '../../db/*', '../../api/*', '../../worker/*'],
+              message: 'Workflows never do I/O; call an activity.',
+            },
+            {
+              group: ['../activities', '../activities/*', '../../activities', '../../activities/*'],
+              allowTypeImports: true,
+              message: 'Import activities as types only (proxyActivities).',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() or condition() in workflows.' }, { name: 'fetch', message: 'No network in workflows.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() or condition() in workflows.' },
+        { name: 'fetch', message: 'No network in workflows.' },
+      ],
     },
   },
 );

@@ -13,7 +13,10 @@ import { writeSideRecords } from './records';
 import type { CapFactsRow, CycleContext, SaveCycleInput } from '../contracts/snapshots';
 
 /** Discipline, leave and who-leads-whom facts for the caps, read when deliberation opens. */
-async function loadCapFacts(sql: Sql, { unitId, period, memberIds }: { unitId: string; period: string; memberIds: string[] }): Promise<CapFactsRow[]> {
+async function loadCapFacts(
+  sql: Sql,
+  { unitId, period, memberIds }: { unitId: string; period: string; memberIds: string[] },
+): Promise<CapFactsRow[]> {
   const dir = await loadNeighbourhood(sql, unitId);
   const holidays = await loadHolidays(sql);
   const first = `${period}-01`;
@@ -28,7 +31,8 @@ async function loadCapFacts(sql: Sql, { unitId, period, memberIds }: { unitId: s
     select p.unit_id, e.person_id from evaluations e join people p on p.id = e.person_id
     where e.period = ${period} and coalesce(e.final_grade, e.proposed_grade) = 'D'`;
   // A head's own D is not "someone they lead" being D: only the others of their unit count.
-  const someoneElseInUnitIsD = (unitId: string, personId: string): boolean => dRows.some((r) => r.unitId === unitId && r.personId !== personId);
+  const someoneElseInUnitIsD = (unitId: string, personId: string): boolean =>
+    dRows.some((r) => r.unitId === unitId && r.personId !== personId);
   const disciplined = new Set(discipline.map((r) => r.personId));
   const members = new Set(memberIds);
   const workingDays = workingDaysIn(period, holidays);
@@ -48,7 +52,8 @@ async function loadCapFacts(sql: Sql, { unitId, period, memberIds }: { unitId: s
       isLeader: person?.role === 'head' || person?.role === 'deputy',
       ledInCycle: led.filter((x) => members.has(x)),
       // A subordinate unit's head leads people settled in that unit's own cycle.
-      ledOutsideIsD: !!person && person.role === 'head' && !ownUnitIsSettledHere && someoneElseInUnitIsD(person.unitId, id),
+      ledOutsideIsD:
+        !!person && person.role === 'head' && !ownUnitIsSettledHere && someoneElseInUnitIsD(person.unitId, id),
     };
   });
 }
@@ -63,7 +68,11 @@ export function cycleActivities(sql: Sql) {
       const dir = await loadNeighbourhood(sql, unitId);
       const unit = dir.units.find((u) => u.id === unitId);
       if (!unit) throw ApplicationFailure.nonRetryable(`Unknown unit ${unitId}.`, ErrorType.NotFound);
-      const [holidays, rules, schedule] = await Promise.all([loadHolidays(sql), loadRules(sql), loadProfileSchedule(sql)]);
+      const [holidays, rules, schedule] = await Promise.all([
+        loadHolidays(sql),
+        loadRules(sql),
+        loadProfileSchedule(sql),
+      ]);
       const members = membersSettledBy(dir, unitId);
       const chain: Record<string, string | null> = {};
       for (const p of dir.people.filter((x) => x.role !== 'staff')) chain[p.id] = reviewerOf(dir, p.id);
@@ -92,7 +101,15 @@ export function cycleActivities(sql: Sql) {
      * The reviewed results of the members whose evaluations have closed (a cycle started with
      * `cycle-learns-reviews-from-read-model` reads them here instead of from its children).
      */
-    async loadClosedResults({ unitId, period, memberIds }: { unitId: string; period: string; memberIds: string[] }): Promise<EvaluationResult[]> {
+    async loadClosedResults({
+      unitId,
+      period,
+      memberIds,
+    }: {
+      unitId: string;
+      period: string;
+      memberIds: string[];
+    }): Promise<EvaluationResult[]> {
       if (memberIds.length === 0) return [];
       return await sql<EvaluationResult[]>`
         select person_id, self_scores, review_scores, total, proposed_grade, reviewer_id from evaluations
@@ -100,7 +117,8 @@ export function cycleActivities(sql: Sql) {
     },
 
     /** Discipline, leave and who-leads-whom facts for the caps, read when deliberation opens. */
-    loadCapFacts: (args: { unitId: string; period: string; memberIds: string[] }): Promise<CapFactsRow[]> => loadCapFacts(sql, args),
+    loadCapFacts: (args: { unitId: string; period: string; memberIds: string[] }): Promise<CapFactsRow[]> =>
+      loadCapFacts(sql, args),
 
     /** Upserts the cycle row, final grades, complaints and side records in one transaction. */
     async saveCycle(input: SaveCycleInput): Promise<void> {
@@ -126,7 +144,11 @@ export function cycleActivities(sql: Sql) {
             workflowId: evaluationWorkflowId(v.period, m.personId),
             reviewerId: m.reviewerId,
             status: 'pending',
-            deadlines: { plan: v.deadlines.plan, selfAssessment: v.deadlines.selfAssessment, review: v.deadlines.review },
+            deadlines: {
+              plan: v.deadlines.plan,
+              selfAssessment: v.deadlines.selfAssessment,
+              review: v.deadlines.review,
+            },
             version: 0,
           }));
           for (let i = 0; i < rows.length; i += 1000) {
@@ -159,9 +181,18 @@ export function cycleActivities(sql: Sql) {
         // next snapshot, the monthly scan and every annual roll-up.
         try {
           const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
-          await scanReplacementTriggers(sql, caseRules, rules, input.finals.map((f) => f.personId));
+          await scanReplacementTriggers(
+            sql,
+            caseRules,
+            rules,
+            input.finals.map((f) => f.personId),
+          );
         } catch (err) {
-          log.warn('replacement trigger scan failed after a publication', { unitId: v.unitId, period: v.period, error: String(err) });
+          log.warn('replacement trigger scan failed after a publication', {
+            unitId: v.unitId,
+            period: v.period,
+            error: String(err),
+          });
         }
       }
     },

@@ -25,7 +25,14 @@ export async function writeSideRecords(tx: Tx, side: SideRecords): Promise<void>
     await tx`delete from open_steps where workflow_id = ${side.workflowId}`;
     if (side.openSteps.length > 0) {
       await tx`insert into open_steps ${tx(
-        side.openSteps.map((s) => ({ workflowId: side.workflowId, stepKey: s.stepKey, ownerId: s.ownerId, kind: s.kind, dueAt: s.dueAt, link: s.link })),
+        side.openSteps.map((s) => ({
+          workflowId: side.workflowId,
+          stepKey: s.stepKey,
+          ownerId: s.ownerId,
+          kind: s.kind,
+          dueAt: s.dueAt,
+          link: s.link,
+        })),
       )} on conflict do nothing`;
     }
     await tx`
@@ -33,7 +40,15 @@ export async function writeSideRecords(tx: Tx, side: SideRecords): Promise<void>
       on conflict (workflow_id) do update set version = excluded.version`;
   }
   for (const [i, a] of side.audit.entries()) {
-    await writeAudit(tx, { dedupeKey: `${side.workflowId}:${side.version}:${i}`, at: a.at, actor: a.actor, action: a.action, subject: a.subject, payload: a.payload, onDuplicate: 'skip' });
+    await writeAudit(tx, {
+      dedupeKey: `${side.workflowId}:${side.version}:${i}`,
+      at: a.at,
+      actor: a.actor,
+      action: a.action,
+      subject: a.subject,
+      payload: a.payload,
+      onDuplicate: 'skip',
+    });
   }
   for (const n of side.notifications) {
     await tx`

@@ -8,7 +8,11 @@ import { cycleWorkflowId } from '../contracts/messages';
 
 export function scheduleActivities(sql: Sql, temporal: Client | undefined, taskQueue: string) {
   return {
-    async openCyclesForPeriod({ period }: { period: string }): Promise<{ period: string; opened: number; existing: number }> {
+    async openCyclesForPeriod({
+      period,
+    }: {
+      period: string;
+    }): Promise<{ period: string; opened: number; existing: number }> {
       if (!temporal) throw new Error('openCyclesForPeriod needs a Temporal client in the worker.');
       const units = await sql<{ id: string }[]>`select id from units where active order by id`;
       let opened = 0;

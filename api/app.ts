@@ -11,7 +11,14 @@ import { requireAuth, type AppEnv } from './auth';
 import type { ApiDeps } from './deps';
 import { mountDocsPage } from './docs-page';
 import { errorBody, HttpError, zodDetails } from './errors';
-import { authFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT, limitBody, requireJson, roleGuard, type AuthFailureLimit } from './guards';
+import {
+  authFailureLimit,
+  DEFAULT_AUTH_FAILURE_LIMIT,
+  limitBody,
+  requireJson,
+  roleGuard,
+  type AuthFailureLimit,
+} from './guards';
 import { idempotency } from './idempotency';
 import { annualRoutes } from './routes/annual';
 import { caseRoutes } from './routes/cases';
@@ -25,12 +32,20 @@ export interface AppOptions {
   authFailureLimit?: AuthFailureLimit;
 }
 
-export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => void = (m, e) => console.error(m, e), opts: AppOptions = {}) {
+export function createApp(
+  deps: ApiDeps,
+  log: (msg: string, err: unknown) => void = (m, e) => console.error(m, e),
+  opts: AppOptions = {},
+) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
         const details = zodDetails(result.error);
-        throw new HttpError(400, `Invalid input: ${details.map((d) => `${d.field} (${d.message})`).join('; ')}.`, details);
+        throw new HttpError(
+          400,
+          `Invalid input: ${details.map((d) => `${d.field} (${d.message})`).join('; ')}.`,
+          details,
+        );
       }
     },
   });
@@ -67,7 +82,11 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Monthly evaluation engine (Hanoi model)', version: '1.0.0', description: 'See api.md: errors are {"error": {"code", "message", "details"}}.' },
+    info: {
+      title: 'Monthly evaluation engine (Hanoi model)',
+      version: '1.0.0',
+      description: 'See api.md: errors are {"error": {"code", "message", "details"}}.',
+    },
     security: [{ bearer: [] }],
   });
   mountDocsPage(app);
@@ -76,14 +95,28 @@ export function createApp(deps: ApiDeps, log: (msg: string, err: unknown) => voi
   app.onError((err, c) => {
     if (err instanceof HttpError) return c.json(errorBody(err), err.status);
     if (err instanceof SyntaxError || (err instanceof HTTPException && err.status === 400)) {
-      return c.json(errorBody(new HttpError(400, 'The body is not valid JSON.', [{ field: '(body)', rule: 'json' }])), 400);
+      return c.json(
+        errorBody(new HttpError(400, 'The body is not valid JSON.', [{ field: '(body)', rule: 'json' }])),
+        400,
+      );
     }
     if (err instanceof ServiceError) {
       log(`Temporal unavailable on ${c.req.method} ${c.req.path}`, err);
-      return c.json(errorBody(new HttpError(503, 'The workflow service is not reachable; nothing was changed. Try again shortly.')), 503);
+      return c.json(
+        errorBody(new HttpError(503, 'The workflow service is not reachable; nothing was changed. Try again shortly.')),
+        503,
+      );
     }
     log(`unhandled error on ${c.req.method} ${c.req.path}`, err);
-    return c.json(errorBody(new HttpError(500, 'Something went wrong on our side; nothing was changed by this request unless it says otherwise.')), 500);
+    return c.json(
+      errorBody(
+        new HttpError(
+          500,
+          'Something went wrong on our side; nothing was changed by this request unless it says otherwise.',
+        ),
+      ),
+      500,
+    );
   });
   return app;
 }

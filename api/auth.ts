@@ -34,7 +34,8 @@ export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler
     }
     const row = await findTokenHolder(sql, hash);
     if (!row) throw new HttpError(401, 'This token is not known.');
-    const person = row.personId && row.unitId && row.role ? { id: row.personId, unitId: row.unitId, role: row.role } : null;
+    const person =
+      row.personId && row.unitId && row.role ? { id: row.personId, unitId: row.unitId, role: row.role } : null;
     // A token without a person acts under its own id, so its audit trail and idempotency keys are its own.
     c.set('caller', { id: row.personId ?? `${TOKEN_ACTOR_PREFIX}${hash.slice(0, 12)}`, roles: row.roles, person });
     return next();

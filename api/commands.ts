@@ -21,7 +21,9 @@ export async function sendUpdate<Ret, Arg>(
 ): Promise<Ret> {
   try {
     return await withinBound(deps, () =>
-      deps.temporal.workflow.getHandle(workflowId).executeUpdate(def, { args: [arg], ...(opts.updateId ? { updateId: opts.updateId } : {}) }),
+      deps.temporal.workflow
+        .getHandle(workflowId)
+        .executeUpdate(def, { args: [arg], ...(opts.updateId ? { updateId: opts.updateId } : {}) }),
     );
   } catch (err) {
     const phase = (await opts.closedPhase?.()) ?? 'closed';

@@ -44,7 +44,8 @@ export const forbidden = (message: string) => new HttpError(403, message);
 export const notFound = (message: string) => new HttpError(404, message);
 export const conflict = (message: string, details?: unknown) => new HttpError(409, message, details);
 /** 422: a rule refuses it; `details.rule` names the rule. */
-export const ruleRefused = (message: string, details: { rule: string } & Record<string, unknown>) => new HttpError(422, message, details);
+export const ruleRefused = (message: string, details: { rule: string } & Record<string, unknown>) =>
+  new HttpError(422, message, details);
 
 /** Field-level details from a zod failure: one entry per bad field, naming the rule it broke. */
 export function zodDetails(error: ZodError): { field: string; rule: string; message: string }[] {
@@ -57,7 +58,10 @@ export function zodDetails(error: ZodError): { field: string; rule: string; mess
  */
 export function fromTemporal(err: unknown, closedMessage: string, closedPhase = 'closed'): HttpError | undefined {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadlineExceeded(err)) {
-    return new HttpError(503, 'The process did not answer in time. Nothing is lost: send the same request again with the same Idempotency-Key.');
+    return new HttpError(
+      503,
+      'The process did not answer in time. Nothing is lost: send the same request again with the same Idempotency-Key.',
+    );
   }
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
@@ -66,7 +70,10 @@ export function fromTemporal(err: unknown, closedMessage: string, closedPhase = 
     }
     return undefined;
   }
-  if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed|not found/i.test(err.message))) {
+  if (
+    err instanceof WorkflowNotFoundError ||
+    (err instanceof Error && /already completed|not found/i.test(err.message))
+  ) {
     return conflict(closedMessage, { phase: closedPhase });
   }
   return undefined;
@@ -79,5 +86,7 @@ function isDeadlineExceeded(err: unknown): boolean {
 }
 
 export function errorBody(err: HttpError): { error: { code: string; message: string; details?: unknown } } {
-  return { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+  return {
+    error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+  };
 }

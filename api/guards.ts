@@ -64,12 +64,32 @@ const ROLE_GUARDS: Guard[] = [
   { method: 'PUT', path: /^\/v1\/holidays$/, allowed: isAdmin, message: 'Only an admin manages holidays.' },
   { method: 'POST', path: /^\/v1\/people\/[^/]+\/discipline$/, allowed: isHr, message: 'Only HR records discipline.' },
   { method: 'POST', path: /^\/v1\/people\/[^/]+\/leave$/, allowed: isHr, message: 'Only HR records leave.' },
-  { method: 'POST', path: /^\/v1\/people\/[^/]+\/confidence-votes$/, allowed: isHr, message: 'Only HR records confidence votes.' },
-  { method: 'PUT', path: /^\/v1\/cycles\/[^/]+\/[^/]+\/deadlines$/, allowed: isAdmin, message: 'Only an admin overrides deadlines.' },
+  {
+    method: 'POST',
+    path: /^\/v1\/people\/[^/]+\/confidence-votes$/,
+    allowed: isHr,
+    message: 'Only HR records confidence votes.',
+  },
+  {
+    method: 'PUT',
+    path: /^\/v1\/cycles\/[^/]+\/[^/]+\/deadlines$/,
+    allowed: isAdmin,
+    message: 'Only an admin overrides deadlines.',
+  },
   { method: 'POST', path: /^\/v1\/cases$/, allowed: isHr, message: 'Only HR opens cases.' },
   { method: 'POST', path: /^\/v1\/cases\/[^/]+\/proposal$/, allowed: isHr, message: 'Only HR puts the proposal.' },
-  { method: 'POST', path: /^\/v1\/proposals\/[^/]+\/dismiss$/, allowed: isHr, message: 'Only HR sees and decides automatic proposals.' },
-  { method: 'POST', path: /^\/v1\/proposals\/scan$/, allowed: isHr, message: 'Only HR sees and decides automatic proposals.' },
+  {
+    method: 'POST',
+    path: /^\/v1\/proposals\/[^/]+\/dismiss$/,
+    allowed: isHr,
+    message: 'Only HR sees and decides automatic proposals.',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/proposals\/scan$/,
+    allowed: isHr,
+    message: 'Only HR sees and decides automatic proposals.',
+  },
 ];
 
 export function roleGuard(): MiddlewareHandler<AppEnv> {
@@ -88,9 +108,11 @@ export function requireJson(): MiddlewareHandler<AppEnv> {
     if (c.req.method === 'POST' || c.req.method === 'PUT' || c.req.method === 'PATCH') {
       const type = c.req.header('content-type') ?? '';
       if (!JSON_TYPE.test(type)) {
-        throw new HttpError(415, `Send the body as JSON with "Content-Type: application/json"${type ? `, not ${type.slice(0, 100)}` : ''}.`, [
-          { field: 'Content-Type', rule: 'media-type' },
-        ]);
+        throw new HttpError(
+          415,
+          `Send the body as JSON with "Content-Type: application/json"${type ? `, not ${type.slice(0, 100)}` : ''}.`,
+          [{ field: 'Content-Type', rule: 'media-type' }],
+        );
       }
     }
     await next();
@@ -100,7 +122,9 @@ export function requireJson(): MiddlewareHandler<AppEnv> {
 /** 413 past the body limit, whether or not the client announced its length. */
 export function limitBody(): MiddlewareHandler<AppEnv> {
   const tooLarge = (max: number) => () => {
-    throw new HttpError(413, `The body is larger than ${max / (1024 * 1024)} MiB.`, [{ field: '(body)', rule: 'too-large', max }]);
+    throw new HttpError(413, `The body is larger than ${max / (1024 * 1024)} MiB.`, [
+      { field: '(body)', rule: 'too-large', max },
+    ]);
   };
   const normal = bodyLimit({ maxSize: BODY_LIMIT, onError: tooLarge(BODY_LIMIT) });
   const directory = bodyLimit({ maxSize: DIRECTORY_BODY_LIMIT, onError: tooLarge(DIRECTORY_BODY_LIMIT) });

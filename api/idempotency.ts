@@ -5,7 +5,13 @@
  * which covers a crash between the update and storing its answer.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { findStoredAnswer, IN_PROGRESS, releaseIdempotencyKey, reserveIdempotencyKey, storeAnswer } from '../db/idempotency';
+import {
+  findStoredAnswer,
+  IN_PROGRESS,
+  releaseIdempotencyKey,
+  reserveIdempotencyKey,
+  storeAnswer,
+} from '../db/idempotency';
 import type { Sql } from '../db/sql';
 import type { AppEnv } from './auth';
 import { badRequest, conflict } from './errors';
@@ -29,17 +35,24 @@ export function idempotency(sql: Sql): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (!key || c.req.method === 'GET') return next();
-    if (key.length > 200) throw badRequest('Idempotency-Key is at most 200 characters.', [{ field: 'Idempotency-Key', rule: 'too_big' }]);
+    if (key.length > 200)
+      throw badRequest('Idempotency-Key is at most 200 characters.', [{ field: 'Idempotency-Key', rule: 'too_big' }]);
     const actor = c.get('caller').id;
     // Held when reserved freshly or taken over from a dead request.
     if (!(await reserveIdempotencyKey(sql, { actor, key, method: c.req.method, path: c.req.path }, STALE_SECONDS))) {
       const seen = await findStoredAnswer(sql, actor, key);
       // Released between the two statements by a request that failed on our side: its retry may run now.
-      if (!seen) throw conflict('A request with this Idempotency-Key has just failed; retry it.', { phase: 'in-progress' });
+      if (!seen)
+        throw conflict('A request with this Idempotency-Key has just failed; retry it.', { phase: 'in-progress' });
       if (seen.method !== c.req.method || seen.path !== c.req.path) {
-        throw badRequest('This Idempotency-Key was already used for another request.', [{ field: 'Idempotency-Key', rule: 'reused' }]);
+        throw badRequest('This Idempotency-Key was already used for another request.', [
+          { field: 'Idempotency-Key', rule: 'reused' },
+        ]);
       }
-      if (seen.status === IN_PROGRESS) throw conflict('A request with this Idempotency-Key is still running; retry shortly.', { phase: 'in-progress' });
+      if (seen.status === IN_PROGRESS)
+        throw conflict('A request with this Idempotency-Key is still running; retry shortly.', {
+          phase: 'in-progress',
+        });
       return c.json(seen.body as object, seen.status as 200);
     }
     try {

@@ -17,27 +17,40 @@ export const pageQuery = (list: ListName) => ({
   cursor: z
     .string()
     .max(2000)
-    .refine((c) => isCursorOf(list, c), { message: 'not a cursor of this list; send back the `next` of the page before' })
+    .refine((c) => isCursorOf(list, c), {
+      message: 'not a cursor of this list; send back the `next` of the page before',
+    })
     .optional()
-    .openapi({ description: `Where the page starts: the \`next\` of the page before (opaque). Absent for the first page.` }),
+    .openapi({
+      description: `Where the page starts: the \`next\` of the page before (opaque). Absent for the first page.`,
+    }),
   limit: z.coerce
     .number()
     .int()
     .min(1)
     .max(MAX_PAGE_SIZE)
     .default(DEFAULT_PAGE_SIZE)
-    .openapi({ description: `Items per page, 1 to ${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when absent.`, example: DEFAULT_PAGE_SIZE }),
+    .openapi({
+      description: `Items per page, 1 to ${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when absent.`,
+      example: DEFAULT_PAGE_SIZE,
+    }),
 });
 
 /** The page a validated query asks for. */
-export const pageRequest = (query: { cursor?: string; limit: number }): PageRequest => ({ limit: query.limit, ...(query.cursor === undefined ? {} : { cursor: query.cursor }) });
+export const pageRequest = (query: { cursor?: string; limit: number }): PageRequest => ({
+  limit: query.limit,
+  ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+});
 
 /** A 200 answer `{ <field>: [...], next }`. */
 export const pagedOk = <K extends string>(description: string, field: K) => ({
   description: `${description}, one page; \`next\` is the cursor of the next page (null on the last).`,
   content: {
     'application/json': {
-      schema: z.object({ [field]: z.array(AnyJson), next: z.string().nullable().openapi({ description: NEXT_DESCRIPTION }) } as Record<K, z.ZodArray<typeof AnyJson>> & {
+      schema: z.object({
+        [field]: z.array(AnyJson),
+        next: z.string().nullable().openapi({ description: NEXT_DESCRIPTION }),
+      } as Record<K, z.ZodArray<typeof AnyJson>> & {
         next: z.ZodNullable<z.ZodString>;
       }),
     },
@@ -47,7 +60,12 @@ export const pagedOk = <K extends string>(description: string, field: K) => ({
 /** A 200 answer that is a bare array, its next page's cursor in the `Next-Cursor` header. */
 export const pagedArrayOk = (description: string) => ({
   description: `${description}, one page; the \`${NEXT_CURSOR_HEADER}\` header holds \`next\`, the cursor of the next page (absent on the last).`,
-  headers: { [NEXT_CURSOR_HEADER]: { description: `\`next\`: ${NEXT_DESCRIPTION.replace('null on the last page', 'absent on the last page')}`, schema: { type: 'string' as const } } },
+  headers: {
+    [NEXT_CURSOR_HEADER]: {
+      description: `\`next\`: ${NEXT_DESCRIPTION.replace('null on the last page', 'absent on the last page')}`,
+      schema: { type: 'string' as const },
+    },
+  },
   content: { 'application/json': { schema: z.array(AnyJson) } },
 });
 

@@ -5,7 +5,12 @@
 import { snapshotRefused } from '../db/alerts';
 import { complaintVersionOf } from '../db/complaints';
 import { cycleVersionOf, type CycleRow } from '../db/cycles';
-import { escalationsFor as escalationRowsFor, escalationsOf as escalationRowsOf, escalationVersionOf, type EscalationRow } from '../db/escalations';
+import {
+  escalationsFor as escalationRowsFor,
+  escalationsOf as escalationRowsOf,
+  escalationVersionOf,
+  type EscalationRow,
+} from '../db/escalations';
 import { evaluationsOfCycle, evaluationVersionOf, type StoredEvaluation } from '../db/evaluations';
 import { openStepsOf } from '../db/open-steps';
 import type { PageRequest } from '../db/pagination';
@@ -53,7 +58,6 @@ export async function cycleView(sql: Sql, cycle: CycleRow, onlyPersonId?: string
     members,
   };
 }
-
 
 export function escalationView(e: EscalationRow) {
   return {
@@ -122,7 +126,10 @@ export async function readYourWrite(check: VersionCheck, wanted: number | undefi
   for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
     if (((await check.current()) ?? -1) >= wanted) return;
     if (await snapshotRefused(check.sql, check.workflowId, wanted)) {
-      throw ruleRefused('This change could not be stored; an administrator has been alerted.', { rule: 'storable', workflowId: check.workflowId });
+      throw ruleRefused('This change could not be stored; an administrator has been alerted.', {
+        rule: 'storable',
+        workflowId: check.workflowId,
+      });
     }
     await new Promise((r) => setTimeout(r, wait));
   }

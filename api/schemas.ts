@@ -4,13 +4,26 @@
  */
 import { z } from '@hono/zod-openapi';
 import { PersonCaseFieldsSchema } from '../domain/case-schemas';
-import { DateSchema, EngineIdSchema, GradeSchema, InstantSchema, PeriodSchema, RoleSchema, ScoresSchema, textSchema } from '../domain/schemas';
+import {
+  DateSchema,
+  EngineIdSchema,
+  GradeSchema,
+  InstantSchema,
+  PeriodSchema,
+  RoleSchema,
+  ScoresSchema,
+  textSchema,
+} from '../domain/schemas';
 
 // The domain's schemas are plain zod (built before the OpenAPI extension may load), so they are used as they are.
 export const Period = PeriodSchema;
 export const Instant = InstantSchema;
 export const Grade = GradeSchema;
-const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"');
+const Id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"');
 
 /** Longest free text a person types into one field (a rationale, a complaint, an explanation). */
 export const LONG_TEXT = 5000;
@@ -25,7 +38,9 @@ export const ErrorSchema = z
 
 export const Directory = z
   .object({
-    units: z.array(z.object({ id: Id, name: Line(300), parentId: Id.nullable(), active: z.boolean().optional() })).max(50_000),
+    units: z
+      .array(z.object({ id: Id, name: Line(300), parentId: Id.nullable(), active: z.boolean().optional() }))
+      .max(50_000),
     people: z
       .array(
         z.object({
@@ -44,7 +59,11 @@ export const Directory = z
   .openapi('Directory');
 
 export const TokenRequest = z
-  .object({ personId: Id.nullable().optional(), roles: z.array(z.enum(['hr', 'admin'])).default([]), label: Line(200).optional() })
+  .object({
+    personId: Id.nullable().optional(),
+    roles: z.array(z.enum(['hr', 'admin'])).default([]),
+    label: Line(200).optional(),
+  })
   .openapi('TokenRequest');
 
 export const Deadlines = z
@@ -54,16 +73,26 @@ export const Deadlines = z
   .openapi('DeadlineOverrides');
 
 /** On a running cycle an admin may also move the end of the complaint window (`complaints`). */
-export const RunningDeadlines = Deadlines.extend({ complaints: Instant.optional() }).openapi('RunningDeadlineOverrides');
+export const RunningDeadlines = Deadlines.extend({ complaints: Instant.optional() }).openapi(
+  'RunningDeadlineOverrides',
+);
 
-export const OpenCycleRequest = z.object({ unitId: Id, period: Period, deadlines: Deadlines.optional() }).strict().openapi('OpenCycle');
+export const OpenCycleRequest = z
+  .object({ unitId: Id, period: Period, deadlines: Deadlines.optional() })
+  .strict()
+  .openapi('OpenCycle');
 
 export const CycleParams = z.object({ unitId: Id, period: Period });
 export const EvaluationParams = z.object({ period: Period, personId: Id });
 export const IdParam = z.object({ id: EngineIdSchema });
 
 export const Plan = z
-  .object({ tasks: z.array(z.object({ title: Line(500), target: Line(500) }).strict()).min(1).max(100) })
+  .object({
+    tasks: z
+      .array(z.object({ title: Line(500), target: Line(500) }).strict())
+      .min(1)
+      .max(100),
+  })
   .strict()
   .openapi('Plan');
 
@@ -75,14 +104,25 @@ export const ScoresBody = z
 export const DeliberationBody = z
   .object({
     decisions: z
-      .array(z.object({ personId: Id, grade: Grade.nullable(), rationale: textSchema(2000, { min: 0, multiline: true }).optional() }).strict())
+      .array(
+        z
+          .object({
+            personId: Id,
+            grade: Grade.nullable(),
+            rationale: textSchema(2000, { min: 0, multiline: true }).optional(),
+          })
+          .strict(),
+      )
       .min(1)
       .max(2000),
   })
   .strict()
   .openapi('Deliberation');
 
-export const OutstandingBody = z.object({ outstanding: z.boolean(), rationale: LongText }).strict().openapi('Outstanding');
+export const OutstandingBody = z
+  .object({ outstanding: z.boolean(), rationale: LongText })
+  .strict()
+  .openapi('Outstanding');
 export const Empty = z.object({}).strict();
 export const ComplaintBody = z.object({ reason: LongText }).strict().openapi('Complaint');
 export const ResolutionBody = z
@@ -108,7 +148,11 @@ export const HolidaysBody = z
   .openapi('Holidays');
 
 export const DisciplineBody = z
-  .object({ date: DateSchema, level: z.enum(['reprimand', 'warning', 'demotion', 'dismissal']), note: textSchema(LONG_TEXT, { min: 0, multiline: true }).optional() })
+  .object({
+    date: DateSchema,
+    level: z.enum(['reprimand', 'warning', 'demotion', 'dismissal']),
+    note: textSchema(LONG_TEXT, { min: 0, multiline: true }).optional(),
+  })
   .strict()
   .openapi('Discipline');
 

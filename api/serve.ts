@@ -7,12 +7,20 @@ import { createApp } from './app';
 import { hashToken } from './auth';
 import type { ApiConfig } from './config';
 
-export async function serveApi(config: ApiConfig, log: (line: string) => void = console.warn): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function serveApi(
+  config: ApiConfig,
+  log: (line: string) => void = console.warn,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const sql = createSql(config.DATABASE_URL, { max: 20 });
   await migrateWhenReachable(sql, { log });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ sql, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, adminTokenHash: hashToken(config.ADMIN_TOKEN) });
+  const app = createApp({
+    sql,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    adminTokenHash: hashToken(config.ADMIN_TOKEN),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });

@@ -51,7 +51,20 @@ export interface CaseInput {
   caseRules: CaseRules;
 }
 
-export type StepOutcome = 'agree' | 'disagree' | 'done' | 'defaulted' | 'approved' | 'rejected' | 'replace' | 'keep' | 'return' | 'extend' | 'appoint' | 'moved' | 'skipped';
+export type StepOutcome =
+  | 'agree'
+  | 'disagree'
+  | 'done'
+  | 'defaulted'
+  | 'approved'
+  | 'rejected'
+  | 'replace'
+  | 'keep'
+  | 'return'
+  | 'extend'
+  | 'appoint'
+  | 'moved'
+  | 'skipped';
 
 /** One step of a case as `GET /v1/cases/{id}` lists it. */
 export interface CaseStep {
@@ -95,7 +108,9 @@ export interface CaseView extends Versioned {
   createdAt: string;
 }
 
-export const submitOpinion = defineUpdate<CaseView, [{ actor: Actor; opinion: 'agree' | 'disagree'; note?: string }]>('submitOpinion');
+export const submitOpinion = defineUpdate<CaseView, [{ actor: Actor; opinion: 'agree' | 'disagree'; note?: string }]>(
+  'submitOpinion',
+);
 /** An open ballot (moves): the voter and the choice are recorded. */
 export const castVote = defineUpdate<CaseView, [{ actor: Actor; vote: VoteChoice }]>('castVote');
 /**
@@ -103,15 +118,29 @@ export const castVote = defineUpdate<CaseView, [{ actor: Actor; vote: VoteChoice
  * workflow, so no voter's choice is ever in its history. `castingVote` is the chair's open
  * casting vote after an even split.
  */
-export const closeBallot = defineUpdate<CaseView, [{ actor: Actor; approve: number; reject: number; castingVote?: VoteChoice }]>('closeBallot');
+export const closeBallot = defineUpdate<
+  CaseView,
+  [{ actor: Actor; approve: number; reject: number; castingVote?: VoteChoice }]
+>('closeBallot');
 export const confirmHandover = defineUpdate<CaseView, [{ actor: Actor }]>('confirmHandover');
 export const confirmReceipt = defineUpdate<CaseView, [{ actor: Actor }]>('confirmReceipt');
 export const submitExplanation = defineUpdate<CaseView, [{ actor: Actor; text: string }]>('submitExplanation');
 export const submitProposal = defineUpdate<
   CaseView,
-  [{ actor: Actor; recommendation: 'replace' | 'keep'; actingPersonId?: string; placementUnitId?: string; note?: string }]
+  [
+    {
+      actor: Actor;
+      recommendation: 'replace' | 'keep';
+      actingPersonId?: string;
+      placementUnitId?: string;
+      note?: string;
+    },
+  ]
 >('submitProposal');
 /** The end-of-term review of a rotation (HR). */
-export const submitTermReview = defineUpdate<CaseView, [{ actor: Actor; recommendation: 'return' | 'extend' | 'appoint'; note?: string }]>('submitTermReview');
+export const submitTermReview = defineUpdate<
+  CaseView,
+  [{ actor: Actor; recommendation: 'return' | 'extend' | 'appoint'; note?: string }]
+>('submitTermReview');
 export const withdrawCase = defineUpdate<CaseView, [{ actor: Actor; note: string }]>('withdrawCase');
 export const getCase = defineQuery<CaseView>('getCase');

@@ -22,7 +22,6 @@ export const SEARCH = {
   caseKind: defineSearchAttributeKey('CaseKind', SearchAttributeType.KEYWORD),
 };
 
-
 export const cycleWorkflowId = (unitId: string, period: string): string => `cycle:${unitId}:${period}`;
 export const evaluationWorkflowId = (period: string, personId: string): string => `eval:${period}:${personId}`;
 
@@ -72,7 +71,14 @@ export interface EscalationView extends Versioned {
   dueAt: string;
   status: 'open' | 'decided' | 'defaulted' | 'closed';
   createdAt: string;
-  decision: null | { action: EscalationAction; by: string; at: string; until?: string; assigneeId?: string; note?: string };
+  decision: null | {
+    action: EscalationAction;
+    by: string;
+    at: string;
+    until?: string;
+    assigneeId?: string;
+    note?: string;
+  };
   trail: { level: number; targetId: string; at: string }[];
 }
 
@@ -164,15 +170,18 @@ export const submitPlan = defineUpdate<MemberLine, [{ actor: Actor; tasks: PlanT
 export const submitSelfAssessment = defineUpdate<MemberLine, [{ actor: Actor; scores: Scores; comment?: string }]>(
   'submitSelfAssessment',
 );
-export const submitReview = defineUpdate<MemberLine, [{ actor: Actor; scores: Scores; comment?: string }]>('submitReview');
+export const submitReview = defineUpdate<MemberLine, [{ actor: Actor; scores: Scores; comment?: string }]>(
+  'submitReview',
+);
 export const getEvaluation = defineQuery<EvaluationView>('getEvaluation');
 /**
  * Sent when a case moves or replaces the person, or their reviewer: the review still owed goes to
  * `reviewerId`, and escalations climb the new chain.
  */
-export const rerouteEvaluation = defineSignal<[{ caseId: string; reviewerId: string | null; chain: Record<string, string | null>; collective: string[] }]>(
-  'rerouteEvaluation',
-);
+export const rerouteEvaluation =
+  defineSignal<
+    [{ caseId: string; reviewerId: string | null; chain: Record<string, string | null>; collective: string[] }]
+  >('rerouteEvaluation');
 /** Sent by the cycle when an admin overrides the cycle's deadlines. */
 export const deadlinesChanged = defineSignal<[{ deadlines: Partial<Deadlines> }]>('deadlinesChanged');
 
@@ -185,13 +194,20 @@ export const decideEscalation = defineUpdate<
 // Cycle (one unit, one month)
 export const openCycle = defineUpdate<{ created: boolean; view: CycleView }, [{ requestId: string }]>('openCycle');
 /** `complaints` moves the end of the complaint window, once results are published. */
-export const overrideDeadlines = defineUpdate<CycleView, [{ actor: Actor; deadlines: Partial<Deadlines> & { complaints?: string } }]>('overrideDeadlines');
-export const putDeliberation = defineUpdate<CycleView, [{ actor: Actor; decisions: DecisionLine[] }]>('putDeliberation');
+export const overrideDeadlines = defineUpdate<
+  CycleView,
+  [{ actor: Actor; deadlines: Partial<Deadlines> & { complaints?: string } }]
+>('overrideDeadlines');
+export const putDeliberation = defineUpdate<CycleView, [{ actor: Actor; decisions: DecisionLine[] }]>(
+  'putDeliberation',
+);
 export const approveDeliberation = defineUpdate<CycleView, [{ actor: Actor }]>('approveDeliberation');
 export const setOutstanding = defineUpdate<CycleView, [{ actor: Actor; outstanding: boolean; rationale: string }]>(
   'setOutstanding',
 );
-export const fileComplaint = defineUpdate<ComplaintView, [{ actor: Actor; personId: string; reason: string }]>('fileComplaint');
+export const fileComplaint = defineUpdate<ComplaintView, [{ actor: Actor; personId: string; reason: string }]>(
+  'fileComplaint',
+);
 export const resolveComplaint = defineUpdate<
   ComplaintView,
   [{ actor: Actor; complaintId: string; outcome: 'upheld' | 'changed'; grade?: Grade; rationale: string }]

@@ -34,7 +34,12 @@ export async function findCase(sql: Sql, id: string): Promise<CaseRow | undefine
 }
 
 /** Cases by status, all of them (`actorId` null: HR) or those that ask `actorId` to act; newest first, one page. */
-export async function listCases(sql: Sql, status: string | undefined, actorId: string | null, page: PageRequest): Promise<Page<CaseRow>> {
+export async function listCases(
+  sql: Sql,
+  status: string | undefined,
+  actorId: string | null,
+  page: PageRequest,
+): Promise<Page<CaseRow>> {
   const after = page.cursor === undefined ? null : decodeCursor('cases', page.cursor);
   const rows = await sql<(CaseRow & { cursorKey: string[] })[]>`
     select id, workflow_id, kind, person_id, status, step, request, parties, steps, votes, decision, actor_ids, proposal_id, version, created_at,
@@ -51,12 +56,15 @@ export async function listCases(sql: Sql, status: string | undefined, actorId: s
 export const caseVersion = (sql: Sql, id: string) => ({
   sql,
   workflowId: caseWorkflowId(id),
-  current: async (): Promise<number | undefined> => (await sql<{ version: number }[]>`select version from cases where id = ${id}`)[0]?.version,
+  current: async (): Promise<number | undefined> =>
+    (await sql<{ version: number }[]>`select version from cases where id = ${id}`)[0]?.version,
 });
 
 /** The person's case in progress (open, or approved and not yet carried out), if any. */
 export async function caseInProgress(sql: Sql | Tx, personId: string): Promise<string | undefined> {
-  const [row] = await sql<{ id: string }[]>`select id from cases where person_id = ${personId} and status in ('open', 'approved')`;
+  const [row] = await sql<
+    { id: string }[]
+  >`select id from cases where person_id = ${personId} and status in ('open', 'approved')`;
   return row?.id;
 }
 
@@ -81,7 +89,11 @@ export interface CaseClaim {
  * leaves no row behind. The unique index on a person's case in progress holds even without the lock.
  * Returns the id of the case in progress that stopped it, or undefined once the case is open.
  */
-export async function claimCase(sql: Sql, claim: CaseClaim, start: () => Promise<unknown>): Promise<string | undefined> {
+export async function claimCase(
+  sql: Sql,
+  claim: CaseClaim,
+  start: () => Promise<unknown>,
+): Promise<string | undefined> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${`case-person:${claim.personId}`}, 0))`;
     const existing = await caseInProgress(tx, claim.personId);
@@ -110,7 +122,8 @@ export async function castSecretBallot(
   vote: 'approve' | 'reject',
 ): Promise<{ approve: number; reject: number; cast: number } | null> {
   return sql.begin(async (tx) => {
-    const inserted = await tx`insert into ballot_voters (case_id, voter_id) values (${caseId}, ${voterId}) on conflict do nothing returning voter_id`;
+    const inserted =
+      await tx`insert into ballot_voters (case_id, voter_id) values (${caseId}, ${voterId}) on conflict do nothing returning voter_id`;
     if (inserted.length === 0) return null;
     const [totals] = await tx<{ approve: number; reject: number }[]>`
       insert into ballot_totals (case_id, approve, reject) values (${caseId}, ${vote === 'approve' ? 1 : 0}, ${vote === 'reject' ? 1 : 0})
@@ -121,8 +134,15 @@ export async function castSecretBallot(
 }
 
 /** The ballot box of a case: its totals and how many have voted (never who voted how). */
-export async function ballotBox(sql: Sql, caseId: string): Promise<{ approve: number; reject: number; voters: string[] }> {
-  const [totals] = await sql<{ approve: number; reject: number }[]>`select approve, reject from ballot_totals where case_id = ${caseId}`;
-  const voters = await sql<{ voterId: string }[]>`select voter_id from ballot_voters where case_id = ${caseId} order by voter_id`;
+export async function ballotBox(
+  sql: Sql,
+  caseId: string,
+): Promise<{ approve: number; reject: number; voters: string[] }> {
+  const [totals] = await sql<
+    { approve: number; reject: number }[]
+  >`select approve, reject from ballot_totals where case_id = ${caseId}`;
+  const voters = await sql<
+    { voterId: string }[]
+  >`select voter_id from ballot_voters where case_id = ${caseId} order by voter_id`;
   return { approve: totals?.approve ?? 0, reject: totals?.reject ?? 0, voters: voters.map((v) => v.voterId) };
 }

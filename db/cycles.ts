@@ -28,7 +28,9 @@ export async function findCycle(sql: Sql, unitId: string, period: string): Promi
 
 /** The snapshot version the read model holds for the cycle, if it holds one. */
 export async function cycleVersionOf(sql: Sql, unitId: string, period: string): Promise<number | undefined> {
-  const [row] = await sql<{ version: number }[]>`select version from cycles where unit_id = ${unitId} and period = ${period}`;
+  const [row] = await sql<
+    { version: number }[]
+  >`select version from cycles where unit_id = ${unitId} and period = ${period}`;
   return row?.version;
 }
 

@@ -84,7 +84,10 @@ async function writeDirectory(tx: Tx, dir: DirectoryWithCaseFields): Promise<voi
 }
 
 /** Upserts `dir` in one transaction, unchecked: for loading a directory known to be sound (scripts, tests). */
-export async function upsertDirectory(sql: Sql, dir: DirectoryWithCaseFields): Promise<{ units: number; people: number }> {
+export async function upsertDirectory(
+  sql: Sql,
+  dir: DirectoryWithCaseFields,
+): Promise<{ units: number; people: number }> {
   await sql.begin(async (tx) => {
     await lockDirectory(tx);
     await writeDirectory(tx, dir);
@@ -113,7 +116,9 @@ export async function upsertCheckedDirectory(
   } catch (err) {
     // Only a writer that skipped the lock can get here: the constraint still keeps one head per unit.
     if (err instanceof postgres.PostgresError && err.constraint_name === 'people_one_head_per_unit') {
-      return { issues: [{ field: 'people', rule: 'two-heads', message: `${err.detail ?? 'a unit would have two heads'}` }] };
+      return {
+        issues: [{ field: 'people', rule: 'two-heads', message: `${err.detail ?? 'a unit would have two heads'}` }],
+      };
     }
     throw err;
   }
@@ -134,11 +139,12 @@ export async function loadNeighbourhood(sql: Sql, unitId: string): Promise<Direc
     union
     select id, name, parent_id, active from units where parent_id = ${unitId}`;
   const ids = units.map((u) => u.id);
-  const people = await sql<{ id: string; fullName: string; unitId: string; role: Role; email: string | null; reviewerId: string | null }[]>`
+  const people = await sql<
+    { id: string; fullName: string; unitId: string; role: Role; email: string | null; reviewerId: string | null }[]
+  >`
     select id, full_name, unit_id, role, email, reviewer_id from people where unit_id in ${sql(ids)}`;
   return { units: [...units], people: [...people] };
 }
-
 
 /**
  * A unit, the units above it and everyone in them: all that decides who reviews a person of the
@@ -152,7 +158,9 @@ export async function loadUnitAndAbove(sql: Sql, unitId: string): Promise<Direct
       select u.id, u.name, u.parent_id, u.active from units u join up on u.id = up.parent_id
     )
     select id, name, parent_id, active from up`;
-  const people = await sql<{ id: string; fullName: string; unitId: string; role: Role; email: string | null; reviewerId: string | null }[]>`
+  const people = await sql<
+    { id: string; fullName: string; unitId: string; role: Role; email: string | null; reviewerId: string | null }[]
+  >`
     select id, full_name, unit_id, role, email, reviewer_id from people where unit_id in ${sql(units.map((u) => u.id))}`;
   return { units: [...units], people: [...people] };
 }

@@ -33,7 +33,12 @@ export async function escalationsOf(sql: Sql, period: string, personId: string):
 }
 
 /** Escalations whose current target is one of `targets`, by status when given, soonest due first; one page. */
-export async function escalationsFor(sql: Sql, targets: string[], status: string | undefined, page: PageRequest): Promise<Page<EscalationRow>> {
+export async function escalationsFor(
+  sql: Sql,
+  targets: string[],
+  status: string | undefined,
+  page: PageRequest,
+): Promise<Page<EscalationRow>> {
   const after = page.cursor === undefined ? null : decodeCursor('escalations', page.cursor);
   const rows = await sql<(EscalationRow & { cursorKey: string[] })[]>`
     select id, workflow_id, kind, person_id, unit_id, period, level, target_id, due_at, status, created_at, decision, trail,

@@ -11,7 +11,11 @@ export interface StoredEvaluation extends EvaluationRow {
   caps: Cap[];
 }
 
-export async function findEvaluation(sql: Sql, period: string, personId: string): Promise<StoredEvaluation | undefined> {
+export async function findEvaluation(
+  sql: Sql,
+  period: string,
+  personId: string,
+): Promise<StoredEvaluation | undefined> {
   const [row] = await sql<StoredEvaluation[]>`
     select period, person_id, unit_id, workflow_id, reviewer_id, status, plan, self_scores, self_comment, review_scores,
            review_comment, total, proposed_grade, final_grade, caps, missed, history, deadlines
@@ -29,7 +33,9 @@ export async function evaluationsOfCycle(sql: Sql, unitId: string, period: strin
 
 /** The snapshot version the read model holds for the evaluation, if it holds one. */
 export async function evaluationVersionOf(sql: Sql, period: string, personId: string): Promise<number | undefined> {
-  const [row] = await sql<{ version: number }[]>`select version from evaluations where period = ${period} and person_id = ${personId}`;
+  const [row] = await sql<
+    { version: number }[]
+  >`select version from evaluations where period = ${period} and person_id = ${personId}`;
   return row?.version;
 }
 

@@ -37,7 +37,9 @@ export async function reserveIdempotencyKey(sql: Sql, req: IdempotencyRequest, s
 }
 
 export async function findStoredAnswer(sql: Sql, actor: string, key: string): Promise<StoredAnswer | undefined> {
-  const [row] = await sql<StoredAnswer[]>`select status, body, method, path from idempotency where actor = ${actor} and key = ${key}`;
+  const [row] = await sql<
+    StoredAnswer[]
+  >`select status, body, method, path from idempotency where actor = ${actor} and key = ${key}`;
   return row;
 }
 

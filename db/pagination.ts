@@ -88,7 +88,11 @@ export function isCursorOf(list: ListName, cursor: string): boolean {
  * The page from rows read with `limit + 1` (the extra row only tells that more follow), each with
  * its key as `cursorKey`, which the page's items do not carry.
  */
-export function pageOf<R extends { cursorKey: string[] }>(list: ListName, rows: readonly R[], limit: number): Page<Omit<R, 'cursorKey'>> {
+export function pageOf<R extends { cursorKey: string[] }>(
+  list: ListName,
+  rows: readonly R[],
+  limit: number,
+): Page<Omit<R, 'cursorKey'>> {
   const shown = rows.slice(0, limit);
   const items = shown.map(({ cursorKey: _, ...item }) => item);
   const last = shown[shown.length - 1];

@@ -23,12 +23,23 @@ export interface ConfidenceVoteInput {
 }
 
 /** Records a discipline decision on `personId` by `actor`, audited as `person.discipline`; returns its id. */
-export async function recordDiscipline(sql: Sql, personId: string, record: DisciplineInput, actor: string): Promise<string> {
+export async function recordDiscipline(
+  sql: Sql,
+  personId: string,
+  record: DisciplineInput,
+  actor: string,
+): Promise<string> {
   return sql.begin(async (tx) => {
     const [row] = await tx<{ id: string }[]>`
       insert into discipline (person_id, date, level, note) values (${personId}, ${record.date}, ${record.level}, ${record.note ?? null}) returning id`;
     const id = String(row.id);
-    await writeAudit(tx, { dedupeKey: `discipline:${id}`, actor, action: 'person.discipline', subject: `person:${personId}`, payload: record });
+    await writeAudit(tx, {
+      dedupeKey: `discipline:${id}`,
+      actor,
+      action: 'person.discipline',
+      subject: `person:${personId}`,
+      payload: record,
+    });
     return id;
   });
 }
@@ -39,24 +50,43 @@ export async function recordLeave(sql: Sql, personId: string, leave: LeaveInput,
     const [row] = await tx<{ id: string }[]>`
       insert into leaves (person_id, from_date, to_date) values (${personId}, ${leave.from}, ${leave.to}) returning id`;
     const id = String(row.id);
-    await writeAudit(tx, { dedupeKey: `leave:${id}`, actor, action: 'person.leave', subject: `person:${personId}`, payload: leave });
+    await writeAudit(tx, {
+      dedupeKey: `leave:${id}`,
+      actor,
+      action: 'person.leave',
+      subject: `person:${personId}`,
+      payload: leave,
+    });
     return id;
   });
 }
 
 /** Records a confidence vote on `personId` by `actor`, audited as `person.confidence-vote`; returns its id. */
-export async function recordConfidenceVote(sql: Sql, personId: string, vote: ConfidenceVoteInput, actor: string): Promise<string> {
+export async function recordConfidenceVote(
+  sql: Sql,
+  personId: string,
+  vote: ConfidenceVoteInput,
+  actor: string,
+): Promise<string> {
   return sql.begin(async (tx) => {
     const [row] = await tx<{ id: string }[]>`
       insert into confidence_votes (person_id, date, low, total) values (${personId}, ${vote.date}, ${vote.low}, ${vote.total}) returning id`;
     const id = String(row.id);
-    await writeAudit(tx, { dedupeKey: `confidence-vote:${id}`, actor, action: 'person.confidence-vote', subject: `person:${personId}`, payload: vote });
+    await writeAudit(tx, {
+      dedupeKey: `confidence-vote:${id}`,
+      actor,
+      action: 'person.confidence-vote',
+      subject: `person:${personId}`,
+      payload: vote,
+    });
     return id;
   });
 }
 
 /** The people disciplined between two dates (inclusive, YYYY-MM-DD). */
 export async function disciplinedBetween(sql: Sql, from: string, to: string): Promise<Set<string>> {
-  const rows = await sql<{ personId: string }[]>`select distinct person_id from discipline where date between ${from} and ${to}`;
+  const rows = await sql<
+    { personId: string }[]
+  >`select distinct person_id from discipline where date between ${from} and ${to}`;
   return new Set(rows.map((r) => r.personId));
 }

@@ -26,7 +26,16 @@ export interface ProposalRow {
 }
 
 /** Adds the proposal, or refreshes its evidence while it is still open. */
-async function upsertProposal(sql: Sql, p: { id: string; kind: ProposalRow['kind']; personId: string; level: string | null; evidence: Record<string, unknown> }): Promise<boolean> {
+async function upsertProposal(
+  sql: Sql,
+  p: {
+    id: string;
+    kind: ProposalRow['kind'];
+    personId: string;
+    level: string | null;
+    evidence: Record<string, unknown>;
+  },
+): Promise<boolean> {
   const rows = await sql<{ inserted: boolean }[]>`
     insert into proposals (id, kind, person_id, level, evidence) values (${p.id}, ${p.kind}, ${p.personId}, ${p.level}, ${sql.json(p.evidence as never)})
     on conflict (id) do update set evidence = excluded.evidence, updated_at = now() where proposals.status = 'open'
@@ -39,7 +48,12 @@ async function upsertProposal(sql: Sql, p: { id: string; kind: ProposalRow['kind
  * overdue months), all of them or only `personIds`. An overdue finding supersedes the same
  * posting's open "due" proposal.
  */
-export async function scanPositionChanges(sql: Sql, onDate: string, rules: CaseRules, personIds?: string[]): Promise<{ found: number; added: number }> {
+export async function scanPositionChanges(
+  sql: Sql,
+  onDate: string,
+  rules: CaseRules,
+  personIds?: string[],
+): Promise<{ found: number; added: number }> {
   const people = await sql<PersonRecord[]>`
     select id, unit_id, role, to_char(retirement_date, 'YYYY-MM-DD') as retirement_date, to_char(position_since, 'YYYY-MM-DD') as position_since,
            sensitive_position, deferrals
@@ -55,8 +69,24 @@ export async function scanPositionChanges(sql: Sql, onDate: string, rules: CaseR
     if (status.status === 'overdue') {
       await sql`update proposals set status = 'dismissed', note = 'superseded: now overdue', updated_at = now() where id = ${`${posting}:due`} and status = 'open'`;
     }
-    const evidence = { unitId: person.unitId, role: person.role, positionSince: person.positionSince, months: status.months, onDate, threshold: status.status === 'overdue' ? rules.positionChangeOverdueMonths : rules.positionChangeDueMonths };
-    if (await upsertProposal(sql, { id: `${posting}:${status.status}`, kind: 'position-change', personId: person.id, level: status.status, evidence })) added += 1;
+    const evidence = {
+      unitId: person.unitId,
+      role: person.role,
+      positionSince: person.positionSince,
+      months: status.months,
+      onDate,
+      threshold: status.status === 'overdue' ? rules.positionChangeOverdueMonths : rules.positionChangeDueMonths,
+    };
+    if (
+      await upsertProposal(sql, {
+        id: `${posting}:${status.status}`,
+        kind: 'position-change',
+        personId: person.id,
+        level: status.status,
+        evidence,
+      })
+    )
+      added += 1;
   }
   return { found, added };
 }
@@ -89,7 +119,12 @@ export async function scanReplacementTriggers(
 }
 
 /** One leader's triggers on their record; returns how many proposals were added. */
-async function scanLeader(sql: Sql, leader: { id: string; positionSince: string | null }, rules: CaseRules, evalRules: RulesConfig): Promise<number> {
+async function scanLeader(
+  sql: Sql,
+  leader: { id: string; positionSince: string | null },
+  rules: CaseRules,
+  evalRules: RulesConfig,
+): Promise<number> {
   let added = 0;
   // Months rated anywhere count (a moved leader's record travels with them); only settled grades.
   const months = await sql<{ period: string; grade: Grade | null; total: number | null }[]>`
@@ -98,7 +133,9 @@ async function scanLeader(sql: Sql, leader: { id: string; positionSince: string 
     where e.person_id = ${leader.id} and c.published_at is not null
     order by e.period`;
   const monthly: MonthlyGrade[] = months.map((m) => ({ period: m.period, grade: m.grade }));
-  const disciplines = await sql<{ date: string; level: 'reprimand' | 'warning' | 'demotion' | 'dismissal'; note: string | null }[]>`
+  const disciplines = await sql<
+    { date: string; level: 'reprimand' | 'warning' | 'demotion' | 'dismissal'; note: string | null }[]
+  >`
     select to_char(date, 'YYYY-MM-DD') as date, level, note from discipline where person_id = ${leader.id} order by date, id`;
   const years = [...new Set(months.map((m) => Number(m.period.slice(0, 4))))];
   const annual: AnnualGrade[] = years.map((year) => {
@@ -125,18 +162,36 @@ async function scanLeader(sql: Sql, leader: { id: string; positionSince: string 
   for (const t of fired) {
     // The same evidence is the same proposal; new evidence (another D month) is a new one.
     const id = `replacement:${leader.id}:${t.rule}:${evidenceKey(t.evidence)}`;
-    if (await upsertProposal(sql, { id, kind: 'replacement', personId: leader.id, level: t.rule, evidence: { ...t.evidence, message: t.message } })) added += 1;
+    if (
+      await upsertProposal(sql, {
+        id,
+        kind: 'replacement',
+        personId: leader.id,
+        level: t.rule,
+        evidence: { ...t.evidence, message: t.message },
+      })
+    )
+      added += 1;
   }
   return added;
 }
 
 function evidenceKey(evidence: Record<string, unknown>): string {
-  const parts = ['periods', 'years', 'votes', 'disciplines', 'share'].filter((k) => k in evidence).map((k) => JSON.stringify(evidence[k]));
-  return parts.join('|').replace(/[^0-9A-Za-z|,.-]/g, '').slice(0, 120);
+  const parts = ['periods', 'years', 'votes', 'disciplines', 'share']
+    .filter((k) => k in evidence)
+    .map((k) => JSON.stringify(evidence[k]));
+  return parts
+    .join('|')
+    .replace(/[^0-9A-Za-z|,.-]/g, '')
+    .slice(0, 120);
 }
 
 /** Proposals by status (all when absent), newest first, one page. */
-export async function listProposals(sql: Sql, status: string | undefined, page: PageRequest): Promise<Page<ProposalRow>> {
+export async function listProposals(
+  sql: Sql,
+  status: string | undefined,
+  page: PageRequest,
+): Promise<Page<ProposalRow>> {
   const after = page.cursor === undefined ? null : decodeCursor('proposals', page.cursor);
   const rows = await sql<(ProposalRow & { cursorKey: string[] })[]>`
     select id, kind, person_id, level, evidence, status, note, case_id, created_at,
@@ -160,12 +215,20 @@ export async function dismissProposal(sql: Sql, id: string, note: string, by: st
       update proposals set status = 'dismissed', note = ${note}, decided_by = ${by}, decided_at = now(), updated_at = now()
       where id = ${id} and status = 'open' returning id`;
     if (changed.length === 0) return false;
-    await writeAudit(tx, { dedupeKey: `proposal:${id}:dismissed`, actor: by, action: 'proposal.dismissed', subject: `proposal:${id}`, payload: { note } });
+    await writeAudit(tx, {
+      dedupeKey: `proposal:${id}:dismissed`,
+      actor: by,
+      action: 'proposal.dismissed',
+      subject: `proposal:${id}`,
+      payload: { note },
+    });
     return true;
   });
 }
 
 export async function findProposal(sql: Sql, id: string): Promise<ProposalRow | undefined> {
-  const [row] = await sql<ProposalRow[]>`select id, kind, person_id, level, evidence, status, note, case_id, created_at from proposals where id = ${id}`;
+  const [row] = await sql<
+    ProposalRow[]
+  >`select id, kind, person_id, level, evidence, status, note, case_id, created_at from proposals where id = ${id}`;
   return row;
 }

@@ -75,9 +75,15 @@ export async function migrateWhenReachable(sql: Sql, opts: WaitOptions = {}): Pr
         // p-retry gives up once the wait has used its time; otherwise it waits the doubling delay.
         const left = maxWaitMs - (Date.now() - started);
         const retryDelay = left <= 0 ? 0 : Math.min(minDelayMs * 2 ** (attemptNumber - 1), maxDelayMs);
-        if (retryDelay > 0) opts.log?.(`PostgreSQL is not reachable (${code}, attempt ${attemptNumber}); trying again in ${(retryDelay / 1000).toFixed(1)} s`);
+        if (retryDelay > 0)
+          opts.log?.(
+            `PostgreSQL is not reachable (${code}, attempt ${attemptNumber}); trying again in ${(retryDelay / 1000).toFixed(1)} s`,
+          );
         // One attempt can outlast the bound (a connect timeout), so say how long it really was.
-        else opts.log?.(`PostgreSQL is still not reachable (${code}) after ${Math.round((Date.now() - started) / 1000)} s; giving up`);
+        else
+          opts.log?.(
+            `PostgreSQL is still not reachable (${code}) after ${Math.round((Date.now() - started) / 1000)} s; giving up`,
+          );
       },
     },
   );

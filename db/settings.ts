@@ -25,7 +25,9 @@ export async function loadProfileSchedule(sql: Sql): Promise<ProfileSchedule> {
 
 /** Case rules: the defaults of domain.md with the admin's overrides (settings key `case-rules`). */
 export async function loadCaseRules(sql: Sql): Promise<CaseRules> {
-  const [row] = await sql<{ value: Parameters<typeof caseRulesWith>[0] }[]>`select value from settings where key = 'case-rules'`;
+  const [row] = await sql<
+    { value: Parameters<typeof caseRulesWith>[0] }[]
+  >`select value from settings where key = 'case-rules'`;
   return row ? caseRulesWith(row.value) : DEFAULT_CASE_RULES;
 }
 
@@ -40,5 +42,7 @@ export async function storeHolidays(sql: Sql, holidays: { date: string; name: st
 
 /** Admin-added holidays with their names, by date. */
 export async function listHolidays(sql: Sql): Promise<{ date: string; name: string }[]> {
-  return sql<{ date: string; name: string }[]>`select to_char(date, 'YYYY-MM-DD') as date, name from holidays order by date`;
+  return sql<
+    { date: string; name: string }[]
+  >`select to_char(date, 'YYYY-MM-DD') as date, name from holidays order by date`;
 }

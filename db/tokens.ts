@@ -17,6 +17,9 @@ export async function findTokenHolder(sql: Sql, hash: string): Promise<TokenHold
   return row;
 }
 
-export async function insertToken(sql: Sql, token: { hash: string; personId: string | null; roles: string[]; label: string | null }): Promise<void> {
+export async function insertToken(
+  sql: Sql,
+  token: { hash: string; personId: string | null; roles: string[]; label: string | null },
+): Promise<void> {
   await sql`insert into tokens (hash, person_id, roles, label) values (${token.hash}, ${token.personId}, ${token.roles}, ${token.label})`;
 }

@@ -3,18 +3,23 @@ import type { Sql } from './sql';
 
 /** Whether the unit exists (and, with `activeOnly`, is active). */
 export async function unitExists(sql: Sql, id: string, opts: { activeOnly?: boolean } = {}): Promise<boolean> {
-  const rows = opts.activeOnly ? await sql`select 1 from units where id = ${id} and active` : await sql`select 1 from units where id = ${id}`;
+  const rows = opts.activeOnly
+    ? await sql`select 1 from units where id = ${id} and active`
+    : await sql`select 1 from units where id = ${id}`;
   return rows.length > 0;
 }
 
 /** The unit's head other than `exceptPersonId`, if it has one. */
 export async function otherHeadOf(sql: Sql, unitId: string, exceptPersonId: string): Promise<string | undefined> {
-  const [row] = await sql<{ id: string }[]>`select id from people where unit_id = ${unitId} and role = 'head' and id <> ${exceptPersonId}`;
+  const [row] = await sql<
+    { id: string }[]
+  >`select id from people where unit_id = ${unitId} and role = 'head' and id <> ${exceptPersonId}`;
   return row?.id;
 }
 
 /** Whether the person is the unit's head or one of its deputies (its collective). */
 export async function leadsUnit(sql: Sql, unitId: string, personId: string): Promise<boolean> {
-  const rows = await sql`select 1 from people where unit_id = ${unitId} and id = ${personId} and role in ('head', 'deputy')`;
+  const rows =
+    await sql`select 1 from people where unit_id = ${unitId} and id = ${personId} and role in ('head', 'deputy')`;
   return rows.length > 0;
 }

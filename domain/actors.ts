@@ -28,6 +28,8 @@ export function isReservedActorId(id: string): boolean {
  */
 export function reservedIdIssues(people: readonly { id: string }[]): Issue[] {
   return people.flatMap((p, i) =>
-    isReservedActorId(p.id) ? [{ field: `people.${i}.id`, rule: 'reserved', message: `'${p.id}' is reserved for the engine's own actors` }] : [],
+    isReservedActorId(p.id)
+      ? [{ field: `people.${i}.id`, rule: 'reserved', message: `'${p.id}' is reserved for the engine's own actors` }]
+      : [],
   );
 }

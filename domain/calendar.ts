@@ -202,7 +202,8 @@ export function localDate(iso: string): string {
 export function atLocal(date: string, hour: number, minute = 0): string {
   dayNumber(date);
   if (!Number.isInteger(hour) || hour < 0 || hour > 23) throw new RangeError(`hour must be 0–23, got ${hour}`);
-  if (!Number.isInteger(minute) || minute < 0 || minute > 59) throw new RangeError(`minute must be 0–59, got ${minute}`);
+  if (!Number.isInteger(minute) || minute < 0 || minute > 59)
+    throw new RangeError(`minute must be 0–59, got ${minute}`);
   return `${date}T${pad(hour)}:${pad(minute)}:00+07:00`;
 }
 
@@ -218,7 +219,11 @@ export type Deadlines = Record<StepName, string>;
  *
  * @throws {RangeError} on a malformed period or a configured working day the month lacks.
  */
-export function defaultDeadlines(period: string, extraHolidays: string[], rules: RulesConfig = DEFAULT_RULES): Deadlines {
+export function defaultDeadlines(
+  period: string,
+  extraHolidays: string[],
+  rules: RulesConfig = DEFAULT_RULES,
+): Deadlines {
   const due = rules.defaultDueWorkingDay;
   const next = nextPeriod(period);
   const at = (p: string, n: number): string => atLocal(nthWorkingDay(p, n, extraHolidays), rules.deadlineHour);
@@ -236,7 +241,11 @@ export function defaultDeadlines(period: string, extraHolidays: string[], rules:
  *
  * @throws {RangeError} as {@link toMs}.
  */
-export function selfAssessmentOpensAt(deadline: string, extraHolidays: string[], rules: RulesConfig = DEFAULT_RULES): string {
+export function selfAssessmentOpensAt(
+  deadline: string,
+  extraHolidays: string[],
+  rules: RulesConfig = DEFAULT_RULES,
+): string {
   const date = addWorkingDays(localDate(deadline), -rules.selfAssessmentOpensWorkingDaysBefore, extraHolidays);
   return atLocal(date, rules.reminderHour);
 }
@@ -264,7 +273,12 @@ export function reminderTimes(deadline: string, extraHolidays: string[], rules: 
  *
  * @throws {RangeError} as {@link toMs}, or on a non-integer `n`.
  */
-export function workingDaysAfter(iso: string, n: number, extraHolidays: string[], rules: RulesConfig = DEFAULT_RULES): string {
+export function workingDaysAfter(
+  iso: string,
+  n: number,
+  extraHolidays: string[],
+  rules: RulesConfig = DEFAULT_RULES,
+): string {
   return atLocal(addWorkingDays(localDate(iso), n, extraHolidays), rules.deadlineHour);
 }
 
@@ -279,7 +293,8 @@ export function workingDaysAfter(iso: string, n: number, extraHolidays: string[]
 export function reviewFloorAfterExtension(
   until: string,
   extraHolidays: string[],
-  rules: Pick<RulesConfig, 'deadlineHour'> & Partial<Pick<RulesConfig, 'reviewWorkingDaysAfterExtension'>> = DEFAULT_RULES,
+  rules: Pick<RulesConfig, 'deadlineHour'> &
+    Partial<Pick<RulesConfig, 'reviewWorkingDaysAfterExtension'>> = DEFAULT_RULES,
 ): string {
   const n = rules.reviewWorkingDaysAfterExtension ?? DEFAULT_RULES.reviewWorkingDaysAfterExtension;
   return atLocal(addWorkingDays(localDate(until), n, extraHolidays), rules.deadlineHour);

@@ -32,7 +32,12 @@ export interface Cap {
  * @throws {RangeError} when leave or working-day counts are negative or not finite.
  */
 export function capsFor(facts: CapFacts, rules: RulesConfig = DEFAULT_RULES): Cap[] {
-  if (!(facts.leaveWorkingDays >= 0) || !(facts.workingDaysInMonth >= 0) || !Number.isFinite(facts.leaveWorkingDays) || !Number.isFinite(facts.workingDaysInMonth)) {
+  if (
+    !(facts.leaveWorkingDays >= 0) ||
+    !(facts.workingDaysInMonth >= 0) ||
+    !Number.isFinite(facts.leaveWorkingDays) ||
+    !Number.isFinite(facts.workingDaysInMonth)
+  ) {
     throw new RangeError('leaveWorkingDays and workingDaysInMonth must be non-negative numbers');
   }
   const caps: Cap[] = [];

@@ -195,7 +195,11 @@ export const ProposalBodySchema = z
 export const DisciplineLevelSchema = z.enum(['reprimand', 'warning', 'demotion', 'dismissal']);
 
 /** Zod schema for `POST /v1/people/{id}/discipline` ({@link DisciplineRecord}). */
-export const DisciplineBodySchema = z.object({ date: DateSchema, level: DisciplineLevelSchema, note: optionalText.optional() });
+export const DisciplineBodySchema = z.object({
+  date: DateSchema,
+  level: DisciplineLevelSchema,
+  note: optionalText.optional(),
+});
 
 /** Zod schema for `POST /v1/people/{id}/confidence-votes` ({@link ConfidenceVote}); `low` cannot exceed `total`. */
 export const ConfidenceVoteBodySchema = z

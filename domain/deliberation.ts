@@ -58,7 +58,11 @@ export function checkDeliberation(
   for (const d of decisions) {
     const line = byId.get(d.personId);
     if (line === undefined) {
-      breaches.push({ rule: 'unknown-member', personId: d.personId, message: `${d.personId} is not settled by this deliberation` });
+      breaches.push({
+        rule: 'unknown-member',
+        personId: d.personId,
+        message: `${d.personId} is not settled by this deliberation`,
+      });
       continue;
     }
     if (decided.has(d.personId)) {
@@ -84,10 +88,18 @@ export function checkDeliberation(
         rule: 'not-rated',
         personId: d.personId,
         grade: d.grade,
-        message: `${d.personId} is not rated this month (${line.caps.filter((c) => c.maxGrade === null).map((c) => c.reason).join('; ')}) and must get no grade`,
+        message: `${d.personId} is not rated this month (${line.caps
+          .filter((c) => c.maxGrade === null)
+          .map((c) => c.reason)
+          .join('; ')}) and must get no grade`,
       });
     } else if (rated && d.grade === null) {
-      breaches.push({ rule: 'not-rated', personId: d.personId, grade: null, message: `${d.personId} is rated this month and needs a grade` });
+      breaches.push({
+        rule: 'not-rated',
+        personId: d.personId,
+        grade: null,
+        message: `${d.personId} is rated this month and needs a grade`,
+      });
     } else if (d.grade !== null && max !== null && isBetter(d.grade, max)) {
       const grade = d.grade;
       const violated = line.caps.filter((c) => c.maxGrade !== null && isBetter(grade, c.maxGrade));

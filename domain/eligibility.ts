@@ -5,7 +5,14 @@
  * Dates are 'YYYY-MM-DD' strings handled with integer arithmetic only (no clock, no time zone):
  * a case rule is about calendar dates, never instants.
  */
-import { DEFAULT_CASE_RULES, DEFERRAL_REASONS, type CaseRules, type MoveKind, type PersonRecord, type Waiver } from './cases';
+import {
+  DEFAULT_CASE_RULES,
+  DEFERRAL_REASONS,
+  type CaseRules,
+  type MoveKind,
+  type PersonRecord,
+  type Waiver,
+} from './cases';
 import type { Issue, Role } from './types';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -32,8 +32,19 @@ export function partiesOf(dir: Directory, personId: string, toUnitId: string | n
   const chairId = head === personId ? null : head;
   const sendingHeadId = toUnitId === null ? null : leaderFor(dir, person.unitId, personId);
   const receivingHeadId = toUnitId === null ? null : leaderFor(dir, toUnitId, personId);
-  const actors = [personId, sendingHeadId, receivingHeadId, chairId, ...collective].filter((id): id is string => id !== null);
+  const actors = [personId, sendingHeadId, receivingHeadId, chairId, ...collective].filter(
+    (id): id is string => id !== null,
+  );
   const ladders: Record<string, string[]> = {};
   for (const id of new Set(actors)) ladders[id] = escalationLadder(dir, id);
-  return { fromUnitId: person.unitId, fromRole: person.role, sendingHeadId, receivingHeadId, decidingUnitId, collective, chairId, ladders };
+  return {
+    fromUnitId: person.unitId,
+    fromRole: person.role,
+    sendingHeadId,
+    receivingHeadId,
+    decidingUnitId,
+    collective,
+    chairId,
+    ladders,
+  };
 }

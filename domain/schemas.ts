@@ -41,7 +41,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Why `text` cannot be stored, or null when it can. */
 export function textProblem(text: string, multiline: boolean): string | null {
   if ((multiline ? MULTILINE_CONTROL : LINE_CONTROL).test(text)) {
-    return multiline ? 'control characters other than tab and newline are not allowed' : 'control characters are not allowed';
+    return multiline
+      ? 'control characters other than tab and newline are not allowed'
+      : 'control characters are not allowed';
   }
   if (LONE_SURROGATE.test(text)) return 'not valid Unicode text';
   return null;
@@ -77,7 +79,10 @@ export function isCalendarDate(y: number, m: number, d: number): boolean {
 export const PeriodSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')
-  .refine((p) => !/^\d{4}-/.test(p) || inYears(Number(p.slice(0, 4)), PERIOD_YEARS), `the year must be between ${PERIOD_YEARS.min} and ${PERIOD_YEARS.max}`);
+  .refine(
+    (p) => !/^\d{4}-/.test(p) || inYears(Number(p.slice(0, 4)), PERIOD_YEARS),
+    `the year must be between ${PERIOD_YEARS.min} and ${PERIOD_YEARS.max}`,
+  );
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -89,7 +94,8 @@ export const DateSchema = z
     if (!DATE.test(value)) return;
     const [y, m, d] = value.split('-').map(Number);
     if (!isCalendarDate(y, m, d)) ctx.addIssue({ code: 'custom', message: `${value} is not a day of the calendar` });
-    else if (!inYears(y, DATE_YEARS)) ctx.addIssue({ code: 'custom', message: `the year must be between ${DATE_YEARS.min} and ${DATE_YEARS.max}` });
+    else if (!inYears(y, DATE_YEARS))
+      ctx.addIssue({ code: 'custom', message: `the year must be between ${DATE_YEARS.min} and ${DATE_YEARS.max}` });
   });
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
@@ -100,7 +106,8 @@ export function instantProblem(value: string): string | null {
   if (!m) return 'expected an ISO date-time with offset, e.g. 2026-12-03T17:00:00+07:00';
   const [y, mo, d, h, mi, s = '0', , oh = '0', om = '0'] = m.slice(1);
   if (!isCalendarDate(Number(y), Number(mo), Number(d))) return `${y}-${mo}-${d} is not a day of the calendar`;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return `${h}:${mi}:${s.padStart(2, '0')} is not a time of day`;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
+    return `${h}:${mi}:${s.padStart(2, '0')} is not a time of day`;
   if (Number(oh) > 14 || Number(om) > 59) return 'the offset must be between -14:00 and +14:00';
   if (!inYears(Number(y), PERIOD_YEARS) || !inYears(new Date(value).getUTCFullYear(), PERIOD_YEARS)) {
     return `the year must be between ${PERIOD_YEARS.min} and ${PERIOD_YEARS.max}`;
@@ -147,5 +154,8 @@ export const DirectorySchema = z.object({
 
 /** Zod schema for {@link Scores} (shape only; use `validateScores` for the profile's rules). */
 export const ScoresSchema = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,49}$/, 'a criterion key: a letter, then letters, digits, "_" or "-"'), z.number().min(-1000).max(1000))
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,49}$/, 'a criterion key: a letter, then letters, digits, "_" or "-"'),
+    z.number().min(-1000).max(1000),
+  )
   .refine((scores) => Object.keys(scores).length <= 50, 'at most 50 criteria');

@@ -72,7 +72,8 @@ export function decidingUnitOf(dir: Directory, fromUnitId: string, toUnitId: str
   let unit = unitOf(dir, fromUnitId);
   while (unit.parentId !== null) {
     unit = unitOf(dir, unit.parentId);
-    if (above.includes(unit.id) || unit.id === fromUnitId) throw new RangeError(`parent cycle through unit '${unit.id}'`);
+    if (above.includes(unit.id) || unit.id === fromUnitId)
+      throw new RangeError(`parent cycle through unit '${unit.id}'`);
     above.push(unit.id);
   }
   if (above.length === 0) return fromUnitId;
@@ -128,7 +129,9 @@ export function reviewerOf(dir: Directory, personId: string): string | null {
  */
 export function readsPersonRecord(dir: Directory, readerId: string, personId: string): boolean {
   const person = personOf(dir, personId);
-  return readerId === person.id || readerId === reviewerOf(dir, personId) || readerId === headOf(dir, person.unitId)?.id;
+  return (
+    readerId === person.id || readerId === reviewerOf(dir, personId) || readerId === headOf(dir, person.unitId)?.id
+  );
 }
 
 /**
@@ -199,7 +202,10 @@ export function escalationLadder(dir: Directory, fromPersonId: string): string[]
 export function ledBy(dir: Directory, leaderId: string): string[] {
   const leader = personOf(dir, leaderId);
   if (leader.role === 'head') {
-    return dir.people.filter((p) => p.unitId === leader.unitId && p.id !== leader.id).sort(byId).map((p) => p.id);
+    return dir.people
+      .filter((p) => p.unitId === leader.unitId && p.id !== leader.id)
+      .sort(byId)
+      .map((p) => p.id);
   }
   if (leader.role === 'deputy') {
     return dir.people
@@ -225,7 +231,8 @@ export function mergeDirectory(stored: Directory, upload: Directory): Directory 
   const units = new Map<string, Unit>(stored.units.map((u) => [u.id, u]));
   for (const u of upload.units) units.set(u.id, { ...(units.get(u.id) ?? { active: true }), ...named(u) } as Unit);
   const people = new Map<string, Person>(stored.people.map((p) => [p.id, p]));
-  for (const p of upload.people) people.set(p.id, { ...(people.get(p.id) ?? { email: null, reviewerId: null }), ...named(p) } as Person);
+  for (const p of upload.people)
+    people.set(p.id, { ...(people.get(p.id) ?? { email: null, reviewerId: null }), ...named(p) } as Person);
   return { units: [...units.values()], people: [...people.values()] };
 }
 
@@ -284,12 +291,18 @@ export function validateDirectory(dir: Directory): Issue[] {
   const issues: Issue[] = [];
   const units = new Map<string, Unit>();
   dir.units.forEach((u, i) => {
-    if (units.has(u.id)) issues.push({ field: `units[${i}].id`, rule: 'duplicate', message: `unit id '${u.id}' is used more than once` });
+    if (units.has(u.id))
+      issues.push({ field: `units[${i}].id`, rule: 'duplicate', message: `unit id '${u.id}' is used more than once` });
     else units.set(u.id, u);
   });
   const people = new Map<string, Person>();
   dir.people.forEach((p, i) => {
-    if (people.has(p.id)) issues.push({ field: `people[${i}].id`, rule: 'duplicate', message: `person id '${p.id}' is used more than once` });
+    if (people.has(p.id))
+      issues.push({
+        field: `people[${i}].id`,
+        rule: 'duplicate',
+        message: `person id '${p.id}' is used more than once`,
+      });
     else people.set(p.id, p);
   });
 
@@ -297,12 +310,20 @@ export function validateDirectory(dir: Directory): Issue[] {
   dir.units.forEach((u, i) => {
     if (u.parentId === null) return;
     if (!units.has(u.parentId)) {
-      issues.push({ field: `units[${i}].parentId`, rule: 'unknown-parent', message: `unit '${u.id}' has unknown parent '${u.parentId}'` });
+      issues.push({
+        field: `units[${i}].parentId`,
+        rule: 'unknown-parent',
+        message: `unit '${u.id}' has unknown parent '${u.parentId}'`,
+      });
       return;
     }
     // Only a unit on the loop itself reports it, so a subtree hanging off a loop is not blamed.
     if (units.get(u.id) === u && unitLoops.has(u.id)) {
-      issues.push({ field: `units[${i}].parentId`, rule: 'parent-cycle', message: `unit '${u.id}' is its own ancestor` });
+      issues.push({
+        field: `units[${i}].parentId`,
+        rule: 'parent-cycle',
+        message: `unit '${u.id}' is its own ancestor`,
+      });
     }
   });
 
@@ -310,22 +331,38 @@ export function validateDirectory(dir: Directory): Issue[] {
   const headsSeen = new Set<string>();
   dir.people.forEach((p, i) => {
     if (!units.has(p.unitId)) {
-      issues.push({ field: `people[${i}].unitId`, rule: 'unknown-unit', message: `person '${p.id}' is in unknown unit '${p.unitId}'` });
+      issues.push({
+        field: `people[${i}].unitId`,
+        rule: 'unknown-unit',
+        message: `person '${p.id}' is in unknown unit '${p.unitId}'`,
+      });
     }
     if (p.role === 'head') {
       if (headsSeen.has(p.unitId)) {
-        issues.push({ field: `people[${i}].role`, rule: 'two-heads', message: `unit '${p.unitId}' already has a head; '${p.id}' would be a second` });
+        issues.push({
+          field: `people[${i}].role`,
+          rule: 'two-heads',
+          message: `unit '${p.unitId}' already has a head; '${p.id}' would be a second`,
+        });
       }
       headsSeen.add(p.unitId);
     }
     if (p.reviewerId == null) return;
     const reviewer = people.get(p.reviewerId);
     if (reviewer === undefined) {
-      issues.push({ field: `people[${i}].reviewerId`, rule: 'unknown-reviewer', message: `person '${p.id}' names unknown reviewer '${p.reviewerId}'` });
+      issues.push({
+        field: `people[${i}].reviewerId`,
+        rule: 'unknown-reviewer',
+        message: `person '${p.id}' names unknown reviewer '${p.reviewerId}'`,
+      });
       return;
     }
     if (people.get(p.id) === p && reviewerLoops.has(p.id)) {
-      issues.push({ field: `people[${i}].reviewerId`, rule: 'reviewer-cycle', message: `reviewer chain of '${p.id}' leads back to them` });
+      issues.push({
+        field: `people[${i}].reviewerId`,
+        rule: 'reviewer-cycle',
+        message: `reviewer chain of '${p.id}' leads back to them`,
+      });
     } else if (p.role === 'staff' && (reviewer.unitId !== p.unitId || reviewer.role === 'staff')) {
       issues.push({
         field: `people[${i}].reviewerId`,

@@ -198,7 +198,12 @@ export function taskItemPoints(
     if (!(item.quality >= 0) || !(item.timeliness >= 0)) {
       throw new RangeError(`items[${i}]: points must be non-negative numbers`);
     }
-    if (!Number.isInteger(item.failedChecks) || item.failedChecks < 0 || !Number.isInteger(item.delays) || item.delays < 0) {
+    if (
+      !Number.isInteger(item.failedChecks) ||
+      item.failedChecks < 0 ||
+      !Number.isInteger(item.delays) ||
+      item.delays < 0
+    ) {
       throw new RangeError(`items[${i}]: failedChecks and delays must be non-negative integers`);
     }
     const quality = Math.max(0, item.quality * (1 - rule.qualityLossPerFailedCheck * item.failedChecks));

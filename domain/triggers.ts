@@ -3,7 +3,13 @@
  * changes, the end-of-rotation review date, and the role a replaced leader drops to. Nothing here
  * moves anyone: each result is a proposal with its evidence, and HR opens a case or dismisses it.
  */
-import { DEFAULT_CASE_RULES, type CaseRules, type ConfidenceVote, type DisciplineRecord, type PersonRecord } from './cases';
+import {
+  DEFAULT_CASE_RULES,
+  type CaseRules,
+  type ConfidenceVote,
+  type DisciplineRecord,
+  type PersonRecord,
+} from './cases';
 import { addDays, addMonths, monthsBetween } from './eligibility';
 import type { Grade, Role } from './types';
 
@@ -111,7 +117,10 @@ export function replacementTriggers(input: TriggerInput, rules: CaseRules = DEFA
     if (years.has(a.year)) throw new RangeError(`year ${a.year} appears more than once`);
     years.add(a.year);
   }
-  const dYears = input.annual.filter((a) => a.grade === 'D').map((a) => a.year).sort((x, y) => x - y);
+  const dYears = input.annual
+    .filter((a) => a.grade === 'D')
+    .map((a) => a.year)
+    .sort((x, y) => x - y);
   const yearRun = latestRun(dYears, t.consecutiveDYears);
   if (yearRun !== null) {
     fired.push({
@@ -127,7 +136,10 @@ export function replacementTriggers(input: TriggerInput, rules: CaseRules = DEFA
     if (periods.has(index)) throw new RangeError(`month ${m.period} appears more than once`);
     periods.add(index);
   }
-  const dMonths = input.monthly.filter((m) => m.grade === 'D').map((m) => periodIndex(m.period)).sort((x, y) => x - y);
+  const dMonths = input.monthly
+    .filter((m) => m.grade === 'D')
+    .map((m) => periodIndex(m.period))
+    .sort((x, y) => x - y);
   const monthRun = latestRun(dMonths, t.consecutiveDMonths);
   if (monthRun !== null) {
     const list = monthRun.map(periodOf);
@@ -230,8 +242,13 @@ export function positionChangeStatus(
  *
  * @throws {RangeError} on a malformed date or a `termMonths` that is not a positive integer.
  */
-export function endOfTermReviewDate(effectiveDate: string, termMonths: number, rules: CaseRules = DEFAULT_CASE_RULES): string {
-  if (!Number.isInteger(termMonths) || termMonths < 1) throw new RangeError(`termMonths must be a positive integer, got ${termMonths}`);
+export function endOfTermReviewDate(
+  effectiveDate: string,
+  termMonths: number,
+  rules: CaseRules = DEFAULT_CASE_RULES,
+): string {
+  if (!Number.isInteger(termMonths) || termMonths < 1)
+    throw new RangeError(`termMonths must be a positive integer, got ${termMonths}`);
   return addDays(addMonths(effectiveDate, termMonths), -rules.endOfTermReviewDaysBefore);
 }
 

@@ -45,7 +45,11 @@ export interface VoteTally extends VoteTotals {
  *   chair's ballot in an open vote, or the chair's casting vote after a secret ballot split;
  * - otherwise null (not yet decided; with an even split and no chair's side it stays null).
  */
-export function majorityOutcome(totals: { approve: number; reject: number }, of: number, chairSide?: VoteChoice): VoteTotals['decided'] {
+export function majorityOutcome(
+  totals: { approve: number; reject: number },
+  of: number,
+  chairSide?: VoteChoice,
+): VoteTotals['decided'] {
   if (totals.approve * 2 > of) return 'approved';
   if (totals.reject * 2 > of) return 'rejected';
   if (chairSide === 'approve' && totals.approve * 2 === of) return 'approved';

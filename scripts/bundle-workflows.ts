@@ -12,16 +12,21 @@ import { PROJECT_ROOT } from './tools';
 export const DEFAULT_BUNDLE_PATH = resolve(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
 /** Bundles the workflows into `path` (or writes `code` already bundled) and returns its size in bytes. */
-export async function writeWorkflowBundle(path = DEFAULT_BUNDLE_PATH, code?: string, workflowsPath?: string): Promise<number> {
+export async function writeWorkflowBundle(
+  path = DEFAULT_BUNDLE_PATH,
+  code?: string,
+  workflowsPath?: string,
+): Promise<number> {
   const text = code ?? (await bundleWorkflows({ workflowsPath })).code;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return text.length;
 }
 
-
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
   const path = resolve(process.argv[2] ?? DEFAULT_BUNDLE_PATH);
   const bytes = await writeWorkflowBundle(path);
-  console.log(`workflow bundle written to ${path} (${Math.round(bytes / 1024)} KiB); start workers with WORKFLOW_BUNDLE=${path}`);
+  console.log(
+    `workflow bundle written to ${path} (${Math.round(bytes / 1024)} KiB); start workers with WORKFLOW_BUNDLE=${path}`,
+  );
 }

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     log('starting embedded PostgreSQL (.data/pg)…');
-    const pg = await startEmbeddedPostgres({ dataDir: join(DATA, 'pg'), port: Number(process.env.PG_PORT ?? 5433), database: 'evaluations', quiet: true });
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(DATA, 'pg'),
+      port: Number(process.env.PG_PORT ?? 5433),
+      database: 'evaluations',
+      quiet: true,
+    });
     stops.unshift(pg.stop);
     databaseUrl = pg.url;
   }
@@ -42,7 +47,11 @@ async function main(): Promise<void> {
   let temporalUi: string | null = null;
   if (!temporalAddress) {
     log('starting the Temporal dev server (.data/temporal.db)…');
-    const server = await startTemporalDevServer({ dbFile: join(DATA, 'temporal.db'), port: 7233, uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233) });
+    const server = await startTemporalDevServer({
+      dbFile: join(DATA, 'temporal.db'),
+      port: 7233,
+      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+    });
     stops.unshift(server.stop);
     temporalAddress = server.address;
     temporalUi = server.uiUrl;
@@ -50,13 +59,19 @@ async function main(): Promise<void> {
 
   let smtpUrl = process.env.SMTP_URL;
   if (!smtpUrl) {
-    const sink = await startMailSink({ port: Number(process.env.MAIL_SINK_PORT ?? 2525), dir: join(DATA, 'mail'), log: (l) => console.log(`[mail] ${l}`) });
+    const sink = await startMailSink({
+      port: Number(process.env.MAIL_SINK_PORT ?? 2525),
+      dir: join(DATA, 'mail'),
+      log: (l) => console.log(`[mail] ${l}`),
+    });
     stops.unshift(sink.stop);
     smtpUrl = sink.url;
   }
 
   const tokensFile = join(DATA, 'dev-tokens.json');
-  const saved: { admin?: string; people?: Record<string, string> } = existsSync(tokensFile) ? JSON.parse(readFileSync(tokensFile, 'utf8')) : {};
+  const saved: { admin?: string; people?: Record<string, string> } = existsSync(tokensFile)
+    ? JSON.parse(readFileSync(tokensFile, 'utf8'))
+    : {};
   const adminToken = process.env.ADMIN_TOKEN ?? saved.admin ?? randomBytes(24).toString('base64url');
 
   const sql = createSql(databaseUrl, { max: 4 });
@@ -76,15 +91,24 @@ async function main(): Promise<void> {
   }
   writeFileSync(tokensFile, JSON.stringify({ admin: adminToken, people }, null, 2), { mode: 0o600 });
 
-  const env = { LOG_LEVEL: 'WARN', ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl, ADMIN_TOKEN: adminToken };
+  const env = {
+    LOG_LEVEL: 'WARN',
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    SMTP_URL: smtpUrl,
+    ADMIN_TOKEN: adminToken,
+  };
   const worker = await runWorker(loadWorkerConfig(env), (l) => console.log(`[worker] ${l}`));
   stops.unshift(worker.stop);
   const apiConfig = loadApiConfig(env);
   const api = await serveApi(apiConfig);
   stops.unshift(api.stop);
-  await ensureMonthlySchedule({ address: temporalAddress, namespace: apiConfig.TEMPORAL_NAMESPACE, taskQueue: apiConfig.TEMPORAL_TASK_QUEUE }).catch((err) =>
-    log(`the monthly schedule could not be created: ${String(err)}`),
-  );
+  await ensureMonthlySchedule({
+    address: temporalAddress,
+    namespace: apiConfig.TEMPORAL_NAMESPACE,
+    taskQueue: apiConfig.TEMPORAL_TASK_QUEUE,
+  }).catch((err) => log(`the monthly schedule could not be created: ${String(err)}`));
 
   console.log(`
   API            ${api.url}   (OpenAPI ${api.url}/openapi.json, try it at ${api.url}/docs)

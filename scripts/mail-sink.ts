@@ -13,7 +13,11 @@ export interface MailSink {
   stop: () => Promise<void>;
 }
 
-export async function startMailSink(opts: { port: number; dir?: string; log?: (line: string) => void }): Promise<MailSink> {
+export async function startMailSink(opts: {
+  port: number;
+  dir?: string;
+  log?: (line: string) => void;
+}): Promise<MailSink> {
   const received: MailSink['received'] = [];
   if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   const server = new SMTPServer({
@@ -27,7 +31,12 @@ export async function startMailSink(opts: { port: number; dir?: string; log?: (l
         const raw = Buffer.concat(chunks).toString('utf8');
         const to = session.envelope.rcptTo.map((r) => r.address).join(', ');
         // The subject as the person reads it: folded lines joined, encoded words (RFC 2047) decoded.
-        void simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+        void simpleParser(raw, {
+          skipHtmlToText: true,
+          skipTextToHtml: true,
+          skipTextLinks: true,
+          skipImageLinks: true,
+        })
           .then((mail) => mail.subject ?? '')
           .catch(() => '(subject unreadable)')
           .then((subject) => {

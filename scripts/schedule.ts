@@ -6,14 +6,28 @@ import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy } fro
 
 export const SCHEDULE_ID = 'monthly-cycles';
 
-export async function ensureMonthlySchedule(opts: { address: string; namespace: string; taskQueue: string }): Promise<'created' | 'updated'> {
+export async function ensureMonthlySchedule(opts: {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}): Promise<'created' | 'updated'> {
   const connection = await Connection.connect({ address: opts.address });
   try {
     const client = new Client({ connection, namespace: opts.namespace });
     const spec = { cronExpressions: ['0 0 1 * *'], timezone: 'Asia/Ho_Chi_Minh' };
-    const action = { type: 'startWorkflow' as const, workflowType: 'monthlyOpenerWorkflow', taskQueue: opts.taskQueue, args: [{}] };
+    const action = {
+      type: 'startWorkflow' as const,
+      workflowType: 'monthlyOpenerWorkflow',
+      taskQueue: opts.taskQueue,
+      args: [{}],
+    };
     try {
-      await client.schedule.create({ scheduleId: SCHEDULE_ID, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' } });
+      await client.schedule.create({
+        scheduleId: SCHEDULE_ID,
+        spec,
+        action,
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
+      });
       return 'created';
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;

@@ -106,7 +106,11 @@ export function resolveTool(spec: ToolSpec): string {
 
 /** Installs every tool up front (used by `npm test`'s global set-up and `.ci/run`). */
 export function ensureTools(): { cli: string; testServer: string; schemathesis: string } {
-  return { cli: resolveTool(TEMPORAL_CLI), testServer: resolveTool(TEMPORAL_TEST_SERVER), schemathesis: resolveTool(SCHEMATHESIS) };
+  return {
+    cli: resolveTool(TEMPORAL_CLI),
+    testServer: resolveTool(TEMPORAL_TEST_SERVER),
+    schemathesis: resolveTool(SCHEMATHESIS),
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

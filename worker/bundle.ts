@@ -16,15 +16,37 @@ export const BENCH_WORKFLOWS_PATH = fileURLToPath(new URL('../scripts/bench/work
  * which deep-freezes them) instead of once per cached or replayed workflow. `test/unit/workflow-bundle.test.ts`
  * checks this list against the workflows' import graph.
  */
-export const SHARED_DOMAIN_MODULES = ['calendar', 'caps', 'cases', 'config', 'deliberation', 'eligibility', 'errors', 'quota', 'scoring', 'triggers', 'votes'];
+export const SHARED_DOMAIN_MODULES = [
+  'calendar',
+  'caps',
+  'cases',
+  'config',
+  'deliberation',
+  'eligibility',
+  'errors',
+  'quota',
+  'scoring',
+  'triggers',
+  'votes',
+];
 
-const sharedModulePaths = (): string[] => SHARED_DOMAIN_MODULES.map((m) => fileURLToPath(new URL(`../domain/${m}.ts`, import.meta.url)));
+const sharedModulePaths = (): string[] =>
+  SHARED_DOMAIN_MODULES.map((m) => fileURLToPath(new URL(`../domain/${m}.ts`, import.meta.url)));
 
 /** The bundler options every worker uses. */
-export const workflowBundlerOptions = (): Pick<BundleOptions, 'preloadModules'> => ({ preloadModules: sharedModulePaths() });
+export const workflowBundlerOptions = (): Pick<BundleOptions, 'preloadModules'> => ({
+  preloadModules: sharedModulePaths(),
+});
 
 /** Webpack's progress lines are noise here; its warnings and errors are not. */
-export const quietBundlerLogger = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+export const quietBundlerLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn: console.warn,
+  error: console.error,
+};
 
 /** The workflows bundled as the worker runs them (`preload: false` loads every module per workflow, for comparison). */
 export function bundleWorkflows(opts: { preload?: boolean; workflowsPath?: string } = {}) {

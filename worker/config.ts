@@ -16,14 +16,20 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv,
 }
 
 export const TemporalEnv = z.object({
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port, e.g. temporal.internal:7233').default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'expected host:port, e.g. temporal.internal:7233')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('evaluations'),
 });
 
 export const WorkerEnv = TemporalEnv.extend({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://user:pass@host:port').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://host:port or smtps://user:pass@host:port')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('Đánh giá cán bộ <no-reply@evaluation.local>'),
   HR_EMAIL: z.email().optional(),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
@@ -75,4 +81,5 @@ export function defaultMaxCachedWorkflows(heapLimitMiB: number): number {
   return Math.max(100, Math.floor(((heapLimitMiB - HEAP_RESERVE_MIB) * 1024) / CACHED_WORKFLOW_KIB));
 }
 
-export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env): WorkerConfig => parseEnv(WorkerEnv, env, 'worker');
+export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env): WorkerConfig =>
+  parseEnv(WorkerEnv, env, 'worker');

@@ -17,7 +17,10 @@ export interface CreateWorkerOptions {
   temporal?: Client;
   taskQueue?: string;
   /** Tuning that the benchmark measured; see docs/benchmarks.md. */
-  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
+  tuning?: Pick<
+    WorkerOptions,
+    'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'
+  >;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The workflows to bundle when no bundle is given: production's by default. */
   workflowsPath?: string;
@@ -45,7 +48,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }),
     activities: createActivities({ sql: opts.sql, temporal: opts.temporal, taskQueue: opts.taskQueue ?? TASK_QUEUE }),
     ...opts.tuning,
   });

@@ -7,7 +7,9 @@ try {
   const config = loadWorkerConfig();
   const worker = await runWorker(config);
   const heapMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-  console.log(`worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}); caching up to ${worker.maxCachedWorkflows} workflows in a ${heapMiB} MiB heap`);
+  console.log(
+    `worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}); caching up to ${worker.maxCachedWorkflows} workflows in a ${heapMiB} MiB heap`,
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void worker.stop());
   await worker.done;
 } catch (err) {

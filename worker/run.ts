@@ -11,7 +11,10 @@ import { defaultMaxCachedWorkflows, type WorkerConfig } from './config';
 import { createWorker } from './create-worker';
 import { smtpTransport, startOutboxDelivery } from './outbox';
 
-export async function runWorker(config: WorkerConfig, log: (msg: string) => void = console.log): Promise<{ stop: () => Promise<void>; done: Promise<void>; maxCachedWorkflows: number }> {
+export async function runWorker(
+  config: WorkerConfig,
+  log: (msg: string) => void = console.log,
+): Promise<{ stop: () => Promise<void>; done: Promise<void>; maxCachedWorkflows: number }> {
   try {
     Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL) });
   } catch {
@@ -19,7 +22,8 @@ export async function runWorker(config: WorkerConfig, log: (msg: string) => void
   }
   const sql = createSql(config.DATABASE_URL, { max: 20 });
   await migrateWhenReachable(sql, { log });
-  const maxCachedWorkflows = config.WORKER_MAX_CACHED_WORKFLOWS ?? defaultMaxCachedWorkflows(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const maxCachedWorkflows =
+    config.WORKER_MAX_CACHED_WORKFLOWS ?? defaultMaxCachedWorkflows(getHeapStatistics().heap_size_limit / 2 ** 20);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
@@ -33,14 +37,25 @@ export async function runWorker(config: WorkerConfig, log: (msg: string) => void
     stackTraces: config.WORKER_STACK_TRACES === 'on',
     tuning: {
       maxCachedWorkflows,
-      ...(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ? { maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
-      ...(config.WORKER_MAX_CONCURRENT_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES } : {}),
+      ...(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS
+        ? { maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS }
+        : {}),
+      ...(config.WORKER_MAX_CONCURRENT_ACTIVITIES
+        ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES }
+        : {}),
     },
   });
   const mailer = config.SMTP_URL
-    ? startOutboxDelivery({ sql, transport: smtpTransport(config.SMTP_URL), from: config.MAIL_FROM, hrEmail: config.HR_EMAIL, log })
+    ? startOutboxDelivery({
+        sql,
+        transport: smtpTransport(config.SMTP_URL),
+        from: config.MAIL_FROM,
+        hrEmail: config.HR_EMAIL,
+        log,
+      })
     : null;
-  if (!mailer) log('SMTP_URL is not set: notifications stay in the outbox table until a worker with SMTP_URL delivers them.');
+  if (!mailer)
+    log('SMTP_URL is not set: notifications stay in the outbox table until a worker with SMTP_URL delivers them.');
   const done = worker.run().finally(async () => {
     await mailer?.stop();
     await connection.close();

@@ -14,7 +14,9 @@ const { openCyclesForPeriod, scanProposals } = proxyActivities<ReturnType<typeof
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 
-export async function monthlyOpenerWorkflow(input: { period?: string } = {}): Promise<{ period: string; opened: number; existing: number }> {
+export async function monthlyOpenerWorkflow(
+  input: { period?: string } = {},
+): Promise<{ period: string; opened: number; existing: number }> {
   // The workflow clock is the scheduled instant; its local month is the month to open.
   const today = fromMs(Date.now()).slice(0, 10);
   const period = input.period ?? today.slice(0, 7);

@@ -3,7 +3,14 @@
  * may move, and escalations that climb a ladder until someone decides. Deterministic: time comes
  * from the workflow clock, ids from the workflow's seeded uuid.
  */
-import { ActivityFailure, ApplicationFailure, condition, patched, proxyLocalActivities, uuid4 } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyLocalActivities,
+  uuid4,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { AuditEntry, Notification } from '../contracts/snapshots';
 import { extensionAllowed, fromMs, toMs, workingDaysAfter } from '../domain/calendar';
@@ -54,7 +61,13 @@ export class ReadModelWriter {
   private audit: AuditEntry[] = [];
   private notifications: Notification[] = [];
 
-  constructor(private readonly flush: (batch: { version: number; audit: AuditEntry[]; notifications: Notification[] }) => Promise<void>) {}
+  constructor(
+    private readonly flush: (batch: {
+      version: number;
+      audit: AuditEntry[];
+      notifications: Notification[];
+    }) => Promise<void>,
+  ) {}
 
   /** Records a change; returns the snapshot version that will carry it. */
   record(audit: AuditEntry[] = [], notifications: Notification[] = []): number {
@@ -102,14 +115,26 @@ export class ReadModelWriter {
  * The notice to an escalation's current target when it opens or climbs (none on other events),
  * keyed by escalation, level and trail so a retried snapshot never sends it twice.
  */
-export function escalationNotice(workflowId: string, esc: EscalationView, event: string, text: { subject: string; body: string }): Notification[] {
+export function escalationNotice(
+  workflowId: string,
+  esc: EscalationView,
+  event: string,
+  text: { subject: string; body: string },
+): Notification[] {
   if (event !== 'opened' && event !== 'climbed') return [];
-  return [{ key: `${workflowId}:escalation:${esc.id}:${esc.level}:${esc.trail.length}`, recipientId: esc.targetId, ...text }];
+  return [
+    { key: `${workflowId}:escalation:${esc.id}:${esc.level}:${esc.trail.length}`, recipientId: esc.targetId, ...text },
+  ];
 }
 
 /** Throws the business error that the API maps to a status code; the validator's throw leaves no trace in history. */
 export function refuse(type: (typeof ErrorType)[keyof typeof ErrorType], message: string, details?: unknown): never {
-  throw ApplicationFailure.create({ message, type, nonRetryable: true, details: details === undefined ? [] : [details] });
+  throw ApplicationFailure.create({
+    message,
+    type,
+    nonRetryable: true,
+    details: details === undefined ? [] : [details],
+  });
 }
 
 /**
@@ -205,7 +230,13 @@ export class Escalations {
   }
 
   /** Synchronous checks for a decision: rights, open state, the action's rules. */
-  validate(input: { actor: Actor; escalationId: string; action: EscalationAction; until?: string; assigneeId?: string }): void {
+  validate(input: {
+    actor: Actor;
+    escalationId: string;
+    action: EscalationAction;
+    until?: string;
+    assigneeId?: string;
+  }): void {
     const esc = this.find(input.escalationId);
     const spec = this.specs.get(input.escalationId);
     if (!esc || !spec) refuse(ErrorType.NotFound, `There is no escalation ${input.escalationId}.`);
@@ -217,10 +248,15 @@ export class Escalations {
       refuse(ErrorType.WrongPhase, `This escalation is already ${esc.status}.`, { phase: esc.status });
     }
     if (spec.actions && !spec.actions.includes(input.action)) {
-      refuse(ErrorType.RuleRefused, `A missed ${esc.kind} allows only: ${spec.actions.join(', ')}.`, { rule: 'action-not-available', allowed: spec.actions });
+      refuse(ErrorType.RuleRefused, `A missed ${esc.kind} allows only: ${spec.actions.join(', ')}.`, {
+        rule: 'action-not-available',
+        allowed: spec.actions,
+      });
     }
     if (input.action === 'extend' && !input.until) {
-      refuse(ErrorType.BadInput, 'An extension needs "until", the new deadline.', { fields: [{ field: 'until', rule: 'required' }] });
+      refuse(ErrorType.BadInput, 'An extension needs "until", the new deadline.', {
+        fields: [{ field: 'until', rule: 'required' }],
+      });
     }
     if (input.until) {
       // The limit counts from the later of the missed deadline and now, so a higher level can still extend.
@@ -228,7 +264,10 @@ export class Escalations {
       if (toMs(input.until) <= Date.now()) {
         refuse(ErrorType.RuleRefused, '"until" must be in the future.', { rule: 'extension-in-past' });
       }
-      const rules = { ...this.rules(), maxExtensionWorkingDays: spec.maxExtensionWorkingDays ?? this.rules().maxExtensionWorkingDays };
+      const rules = {
+        ...this.rules(),
+        maxExtensionWorkingDays: spec.maxExtensionWorkingDays ?? this.rules().maxExtensionWorkingDays,
+      };
       if (!extensionAllowed(base, input.until, this.holidays(), rules)) {
         refuse(
           ErrorType.RuleRefused,
@@ -242,15 +281,24 @@ export class Escalations {
         break;
       case 'take-over':
         if (esc.kind === 'self-assessment') {
-          refuse(ErrorType.RuleRefused, 'Nobody can take over another person\'s self-assessment; extend it or accept the default.', {
-            rule: 'action-not-available',
-          });
+          refuse(
+            ErrorType.RuleRefused,
+            "Nobody can take over another person's self-assessment; extend it or accept the default.",
+            {
+              rule: 'action-not-available',
+            },
+          );
         }
         if (!isPerson(input.actor)) {
-          refuse(ErrorType.RuleRefused, 'A take-over needs a person; use a personal HR token.', { rule: 'take-over-needs-person' });
+          refuse(ErrorType.RuleRefused, 'A take-over needs a person; use a personal HR token.', {
+            rule: 'take-over-needs-person',
+          });
         }
         if (input.actor.id === esc.personId || spec.settles.includes(input.actor.id)) {
-          refuse(ErrorType.Forbidden, 'Nobody reviews or settles their own grade: you are among the people this step settles.');
+          refuse(
+            ErrorType.Forbidden,
+            'Nobody reviews or settles their own grade: you are among the people this step settles.',
+          );
         }
         break;
       case 'reassign':
@@ -259,7 +307,8 @@ export class Escalations {
             rule: 'action-not-available',
           });
         }
-        if (!input.assigneeId) refuse(ErrorType.BadInput, 'A reassignment needs "assigneeId".', { field: 'assigneeId' });
+        if (!input.assigneeId)
+          refuse(ErrorType.BadInput, 'A reassignment needs "assigneeId".', { field: 'assigneeId' });
         if (!spec.reassignable.includes(input.assigneeId) || input.assigneeId === esc.personId) {
           refuse(ErrorType.RuleRefused, `${input.assigneeId} is not another leader of the unit.`, {
             rule: 'reassign-to-leader',

@@ -35,9 +35,10 @@ const errors = commandErrors('cycle');
  * asked to act (a superior head who took the deliberation over); a member sees only their own line.
  */
 async function readScope(sql: Sql, caller: Caller, cycle: CycleRow): Promise<'all' | 'own'> {
-  if (isHr(caller) || cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id))) return 'all';
+  if (isHr(caller) || cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id)))
+    return 'all';
   if (cycle.members.some((m) => m.personId === caller.id)) return 'own';
-  throw forbidden('Only the unit\'s collective, its members, HR and those its escalations name read this cycle.');
+  throw forbidden("Only the unit's collective, its members, HR and those its escalations name read this cycle.");
 }
 
 /** A month with no scoring profile in force cannot be scored: refuse it here, not inside the cycle's workflow. */
@@ -46,7 +47,10 @@ async function requireProfileInForce(sql: Sql, period: string): Promise<void> {
     profileFor(period, await loadProfileSchedule(sql));
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw ruleRefused(`No scoring profile is in force for ${period}: ${e.message}.`, { rule: 'scoring-profile-in-force', period });
+    throw ruleRefused(`No scoring profile is in force for ${period}: ${e.message}.`, {
+      rule: 'scoring-profile-in-force',
+      period,
+    });
   }
 }
 
@@ -62,24 +66,42 @@ export function cycleRoutes(deps: ApiDeps) {
   const closed = (cycle: CycleRow) => `The cycle of ${cycle.unitId} for ${cycle.period} is ${cycle.phase}.`;
 
   /** Sends one command to the unit's cycle and answers with the cycle as the read model now shows it. */
-  const command = async <Arg>(unitId: string, period: string, def: UpdateDefinition<Versioned, [Arg]>, arg: Arg, updateId: string | undefined) => {
+  const command = async <Arg>(
+    unitId: string,
+    period: string,
+    def: UpdateDefinition<Versioned, [Arg]>,
+    arg: Arg,
+    updateId: string | undefined,
+  ) => {
     const cycle = await loadCycle(unitId, period);
     const closedPhase = async () => (await findCycle(sql, unitId, period))?.phase ?? 'locked';
-    const answer = await sendUpdate(deps, cycle.workflowId, def, arg, { updateId, closedMessage: closed(cycle), closedPhase });
+    const answer = await sendUpdate(deps, cycle.workflowId, def, arg, {
+      updateId,
+      closedMessage: closed(cycle),
+      closedPhase,
+    });
     await readYourWrite(cycleVersion(sql, unitId, period), answer.readModelVersion);
     return cycleView(sql, await loadCycle(unitId, period));
   };
 
   return new OpenAPIHono<AppEnv>()
     .openapi(
-      createRoute({ method: 'post', path: '/v1/cycles', summary: 'Open a unit\'s monthly cycle (admin, HR or the unit\'s head)', request: json(OpenCycleRequest), responses: { 201: ok('Opened'), 200: ok('Already open'), ...errors } }),
+      createRoute({
+        method: 'post',
+        path: '/v1/cycles',
+        summary: "Open a unit's monthly cycle (admin, HR or the unit's head)",
+        request: json(OpenCycleRequest),
+        responses: { 201: ok('Opened'), 200: ok('Already open'), ...errors },
+      }),
       async (c) => {
         const caller = c.get('caller');
         const body = c.req.valid('json');
         if (!(await unitExists(sql, body.unitId))) throw notFound(`There is no unit ${body.unitId}.`);
         const isHead = caller.person?.role === 'head' && caller.person.unitId === body.unitId;
-        if (!isHr(caller) && !isAdmin(caller) && !isHead) throw forbidden('Only an admin, HR or the unit\'s head opens its cycle.');
-        if (body.deadlines && Object.keys(body.deadlines).length > 0 && !isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
+        if (!isHr(caller) && !isAdmin(caller) && !isHead)
+          throw forbidden("Only an admin, HR or the unit's head opens its cycle.");
+        if (body.deadlines && Object.keys(body.deadlines).length > 0 && !isAdmin(caller))
+          throw forbidden('Only an admin overrides deadlines.');
         await requireProfileInForce(sql, body.period);
         const known = await findCycle(sql, body.unitId, body.period);
         if (known?.phase === 'locked') return c.json(await cycleView(sql, known), 200);
@@ -95,7 +117,15 @@ export function cycleRoutes(deps: ApiDeps) {
                 workflowIdConflictPolicy: 'USE_EXISTING',
                 // A month runs once: a finished cycle is never started again under the same ID.
                 workflowIdReusePolicy: 'REJECT_DUPLICATE',
-                args: [{ unitId: body.unitId, period: body.period, requestId, openedBy: caller.id, overrides: body.deadlines ?? {} }],
+                args: [
+                  {
+                    unitId: body.unitId,
+                    period: body.period,
+                    requestId,
+                    openedBy: caller.id,
+                    overrides: body.deadlines ?? {},
+                  },
+                ],
               }),
             }),
           );
@@ -114,7 +144,13 @@ export function cycleRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/v1/cycles/{unitId}/{period}', summary: 'A unit\'s cycle with its members', request: { params: CycleParams }, responses: { 200: ok('The cycle'), ...errors } }),
+      createRoute({
+        method: 'get',
+        path: '/v1/cycles/{unitId}/{period}',
+        summary: "A unit's cycle with its members",
+        request: { params: CycleParams },
+        responses: { 200: ok('The cycle'), ...errors },
+      }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const cycle = await loadCycle(unitId, period);
@@ -123,26 +159,56 @@ export function cycleRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/deadlines', summary: 'Override deadlines of one cycle (admin); `complaints` moves the complaint window once published', request: { params: CycleParams, ...json(RunningDeadlines) }, responses: { 200: ok('The cycle'), ...errors } }),
+      createRoute({
+        method: 'put',
+        path: '/v1/cycles/{unitId}/{period}/deadlines',
+        summary: 'Override deadlines of one cycle (admin); `complaints` moves the complaint window once published',
+        request: { params: CycleParams, ...json(RunningDeadlines) },
+        responses: { 200: ok('The cycle'), ...errors },
+      }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const caller = c.get('caller');
         if (!isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
         const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
-        return c.json(await command(unitId, period, overrideDeadlines, { actor: caller, deadlines: c.req.valid('json') }, key), 200);
+        return c.json(
+          await command(unitId, period, overrideDeadlines, { actor: caller, deadlines: c.req.valid('json') }, key),
+          200,
+        );
       },
     )
     .openapi(
-      createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/deliberation', summary: 'Put the final list (the head)', request: { params: CycleParams, ...json(DeliberationBody) }, responses: { 200: ok('The cycle'), ...errors } }),
+      createRoute({
+        method: 'put',
+        path: '/v1/cycles/{unitId}/{period}/deliberation',
+        summary: 'Put the final list (the head)',
+        request: { params: CycleParams, ...json(DeliberationBody) },
+        responses: { 200: ok('The cycle'), ...errors },
+      }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const caller = c.get('caller');
         const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
-        return c.json(await command(unitId, period, putDeliberation, { actor: caller, decisions: c.req.valid('json').decisions }, key), 200);
+        return c.json(
+          await command(
+            unitId,
+            period,
+            putDeliberation,
+            { actor: caller, decisions: c.req.valid('json').decisions },
+            key,
+          ),
+          200,
+        );
       },
     )
     .openapi(
-      createRoute({ method: 'post', path: '/v1/cycles/{unitId}/{period}/deliberation/approvals', summary: 'Approve the list (a collective member)', request: { params: CycleParams, ...json(Empty) }, responses: { 200: ok('The cycle'), ...errors } }),
+      createRoute({
+        method: 'post',
+        path: '/v1/cycles/{unitId}/{period}/deliberation/approvals',
+        summary: 'Approve the list (a collective member)',
+        request: { params: CycleParams, ...json(Empty) },
+        responses: { 200: ok('The cycle'), ...errors },
+      }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const caller = c.get('caller');
@@ -151,21 +217,37 @@ export function cycleRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'put', path: '/v1/cycles/{unitId}/{period}/outstanding', summary: 'Flag the unit outstanding for the month (superior head or admin)', request: { params: CycleParams, ...json(OutstandingBody) }, responses: { 200: ok('The cycle'), ...errors } }),
+      createRoute({
+        method: 'put',
+        path: '/v1/cycles/{unitId}/{period}/outstanding',
+        summary: 'Flag the unit outstanding for the month (superior head or admin)',
+        request: { params: CycleParams, ...json(OutstandingBody) },
+        responses: { 200: ok('The cycle'), ...errors },
+      }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const caller = c.get('caller');
         const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
-        return c.json(await command(unitId, period, setOutstanding, { actor: caller, ...c.req.valid('json') }, key), 200);
+        return c.json(
+          await command(unitId, period, setOutstanding, { actor: caller, ...c.req.valid('json') }, key),
+          200,
+        );
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/v1/cycles/{unitId}/{period}/results', summary: 'Published grades, readable by the unit\'s members', request: { params: CycleParams }, responses: { 200: ok('Results'), ...errors } }),
+      createRoute({
+        method: 'get',
+        path: '/v1/cycles/{unitId}/{period}/results',
+        summary: "Published grades, readable by the unit's members",
+        request: { params: CycleParams },
+        responses: { 200: ok('Results'), ...errors },
+      }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const cycle = await loadCycle(unitId, period);
         await readScope(sql, c.get('caller'), cycle);
-        if (cycle.phase !== 'published' && cycle.phase !== 'locked') throw conflict('The results are not published yet.', { phase: cycle.phase });
+        if (cycle.phase !== 'published' && cycle.phase !== 'locked')
+          throw conflict('The results are not published yet.', { phase: cycle.phase });
         return c.json({ unitId, period, phase: cycle.phase, results: await cycleResults(sql, unitId, period) }, 200);
       },
     );

@@ -16,7 +16,6 @@ import { DecisionBody, EscalationQuery, IdParam } from '../schemas';
 const TasksQuery = z.object(pageQuery('tasks'));
 const EscalationListQuery = EscalationQuery.extend(pageQuery('escalations'));
 
-
 /** HR role holders answer for the `hr` rung of every ladder. */
 const identities = (caller: Caller): string[] => (isHr(caller) ? [caller.id, HR_ACTOR] : [caller.id]);
 
@@ -24,7 +23,13 @@ export function escalationRoutes(deps: ApiDeps) {
   const { sql, temporal } = deps;
   return new OpenAPIHono<AppEnv>()
     .openapi(
-      createRoute({ method: 'get', path: '/v1/me/tasks', summary: 'What the caller owes now, soonest due first', request: { query: TasksQuery }, responses: { 200: pagedArrayOk('Tasks'), 400: err('Invalid input') } }),
+      createRoute({
+        method: 'get',
+        path: '/v1/me/tasks',
+        summary: 'What the caller owes now, soonest due first',
+        request: { query: TasksQuery },
+        responses: { 200: pagedArrayOk('Tasks'), 400: err('Invalid input') },
+      }),
       async (c) => {
         const { items, next } = await tasksFor(sql, identities(c.get('caller')), pageRequest(c.req.valid('query')));
         setNextCursor(c, next);
@@ -32,10 +37,21 @@ export function escalationRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/v1/escalations', summary: 'Escalations whose current target is the caller, soonest due first', request: { query: EscalationListQuery }, responses: { 200: pagedArrayOk('Escalations'), 400: err('Invalid input') } }),
+      createRoute({
+        method: 'get',
+        path: '/v1/escalations',
+        summary: 'Escalations whose current target is the caller, soonest due first',
+        request: { query: EscalationListQuery },
+        responses: { 200: pagedArrayOk('Escalations'), 400: err('Invalid input') },
+      }),
       async (c) => {
         const query = c.req.valid('query');
-        const { items, next } = await escalationsFor(sql, identities(c.get('caller')), query.status, pageRequest(query));
+        const { items, next } = await escalationsFor(
+          sql,
+          identities(c.get('caller')),
+          query.status,
+          pageRequest(query),
+        );
         setNextCursor(c, next);
         return c.json(items, 200);
       },
@@ -45,15 +61,35 @@ export function escalationRoutes(deps: ApiDeps) {
         method: 'post',
         path: '/v1/escalations/{id}/decision',
         summary: 'Decide an escalation (its current target): extend, take over, reassign or accept the default',
-        request: { params: IdParam, body: { content: { 'application/json': { schema: DecisionBody } }, required: true } },
-        responses: { 200: ok('The escalation'), 400: err('Invalid input'), 403: err('Not the target'), 404: err('Unknown'), 409: err('Already decided'), 422: err('A rule refuses it') },
+        request: {
+          params: IdParam,
+          body: { content: { 'application/json': { schema: DecisionBody } }, required: true },
+        },
+        responses: {
+          200: ok('The escalation'),
+          400: err('Invalid input'),
+          403: err('Not the target'),
+          404: err('Unknown'),
+          409: err('Already decided'),
+          422: err('A rule refuses it'),
+        },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
         const esc = await findEscalation(sql, id);
         if (!esc) throw notFound(`There is no escalation ${id}.`);
         const caller = c.get('caller');
-        const answer = await sendUpdate(deps, esc.workflowId, decideEscalation, { actor: caller, escalationId: id, ...c.req.valid('json') }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'This escalation\'s step has closed.', closedPhase: async () => (await findEscalation(sql, id))?.status ?? 'closed' });
+        const answer = await sendUpdate(
+          deps,
+          esc.workflowId,
+          decideEscalation,
+          { actor: caller, escalationId: id, ...c.req.valid('json') },
+          {
+            updateId: updateIdFor(caller.id, c.req.header('idempotency-key')),
+            closedMessage: "This escalation's step has closed.",
+            closedPhase: async () => (await findEscalation(sql, id))?.status ?? 'closed',
+          },
+        );
         await readYourWrite(escalationVersion(sql, id, esc.workflowId), answer.readModelVersion);
         return c.json(escalationView((await findEscalation(sql, id))!), 200);
       },

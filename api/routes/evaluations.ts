@@ -35,7 +35,14 @@ export function evaluationRoutes(deps: ApiDeps) {
   };
 
   /** Sends one step to the member's evaluation and answers with their line as the read model now shows it. */
-  const step = async <Arg>(period: string, personId: string, def: UpdateDefinition<Versioned, [Arg]>, arg: Arg, updateId: string | undefined, closedMessage: string) => {
+  const step = async <Arg>(
+    period: string,
+    personId: string,
+    def: UpdateDefinition<Versioned, [Arg]>,
+    arg: Arg,
+    updateId: string | undefined,
+    closedMessage: string,
+  ) => {
     const e = await load(period, personId);
     // Once an evaluation has ended, what a caller needs to know is where its cycle stands.
     const closedPhase = async () => (await findCycle(sql, e.unitId, e.period))?.phase ?? 'closed';
@@ -45,38 +52,96 @@ export function evaluationRoutes(deps: ApiDeps) {
   };
 
   /** The person, their reviewer, the settling collective, escalation targets on it, HR and admins. */
-  const mayRead = async (caller: Caller, e: NonNullable<Awaited<ReturnType<typeof findEvaluation>>>): Promise<boolean> => {
+  const mayRead = async (
+    caller: Caller,
+    e: NonNullable<Awaited<ReturnType<typeof findEvaluation>>>,
+  ): Promise<boolean> => {
     if (isHr(caller) || caller.id === e.personId || caller.id === e.reviewerId) return true;
     const cycle = await findCycle(sql, e.unitId, e.period);
-    if (cycle && (cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id)))) return true;
+    if (cycle && (cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id))))
+      return true;
     return escalationNames(sql, e.workflowId, caller.id);
   };
 
-  const plan = createRoute({ method: 'put', path: '/v1/evaluations/{period}/{personId}/plan', summary: 'File the month\'s work plan (the person)', request: { params: EvaluationParams, ...json(Plan) }, responses: { 200: ok('The member line'), ...errors } });
-  const self = createRoute({ method: 'put', path: '/v1/evaluations/{period}/{personId}/self-assessment', summary: 'File the self-assessment (the person)', request: { params: EvaluationParams, ...json(ScoresBody) }, responses: { 200: ok('The member line'), ...errors } });
-  const review = createRoute({ method: 'put', path: '/v1/evaluations/{period}/{personId}/review', summary: 'Review and score (the assigned reviewer, or whoever took it over)', request: { params: EvaluationParams, ...json(ScoresBody) }, responses: { 200: ok('The member line'), ...errors } });
+  const plan = createRoute({
+    method: 'put',
+    path: '/v1/evaluations/{period}/{personId}/plan',
+    summary: "File the month's work plan (the person)",
+    request: { params: EvaluationParams, ...json(Plan) },
+    responses: { 200: ok('The member line'), ...errors },
+  });
+  const self = createRoute({
+    method: 'put',
+    path: '/v1/evaluations/{period}/{personId}/self-assessment',
+    summary: 'File the self-assessment (the person)',
+    request: { params: EvaluationParams, ...json(ScoresBody) },
+    responses: { 200: ok('The member line'), ...errors },
+  });
+  const review = createRoute({
+    method: 'put',
+    path: '/v1/evaluations/{period}/{personId}/review',
+    summary: 'Review and score (the assigned reviewer, or whoever took it over)',
+    request: { params: EvaluationParams, ...json(ScoresBody) },
+    responses: { 200: ok('The member line'), ...errors },
+  });
 
   return new OpenAPIHono<AppEnv>()
     .openapi(plan, async (c) => {
       const { period, personId } = c.req.valid('param');
       const caller = c.get('caller');
       const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
-      return c.json(await step(period, personId, submitPlan, { actor: caller, tasks: c.req.valid('json').tasks }, key, 'The plan step is closed.'), 200);
+      return c.json(
+        await step(
+          period,
+          personId,
+          submitPlan,
+          { actor: caller, tasks: c.req.valid('json').tasks },
+          key,
+          'The plan step is closed.',
+        ),
+        200,
+      );
     })
     .openapi(self, async (c) => {
       const { period, personId } = c.req.valid('param');
       const caller = c.get('caller');
       const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
-      return c.json(await step(period, personId, submitSelfAssessment, { actor: caller, ...c.req.valid('json') }, key, 'The self-assessment step is closed.'), 200);
+      return c.json(
+        await step(
+          period,
+          personId,
+          submitSelfAssessment,
+          { actor: caller, ...c.req.valid('json') },
+          key,
+          'The self-assessment step is closed.',
+        ),
+        200,
+      );
     })
     .openapi(review, async (c) => {
       const { period, personId } = c.req.valid('param');
       const caller = c.get('caller');
       const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
-      return c.json(await step(period, personId, submitReview, { actor: caller, ...c.req.valid('json') }, key, 'The review step is closed.'), 200);
+      return c.json(
+        await step(
+          period,
+          personId,
+          submitReview,
+          { actor: caller, ...c.req.valid('json') },
+          key,
+          'The review step is closed.',
+        ),
+        200,
+      );
     })
     .openapi(
-      createRoute({ method: 'get', path: '/v1/evaluations/{period}/{personId}', summary: 'One evaluation with plan, history and escalations', request: { params: EvaluationParams }, responses: { 200: ok('The evaluation'), ...errors } }),
+      createRoute({
+        method: 'get',
+        path: '/v1/evaluations/{period}/{personId}',
+        summary: 'One evaluation with plan, history and escalations',
+        request: { params: EvaluationParams },
+        responses: { 200: ok('The evaluation'), ...errors },
+      }),
       async (c) => {
         const { period, personId } = c.req.valid('param');
         const e = await load(period, personId);
@@ -85,18 +150,43 @@ export function evaluationRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'post', path: '/v1/evaluations/{period}/{personId}/complaints', summary: 'Complain about a published grade (the person, inside the window)', request: { params: EvaluationParams, ...json(ComplaintBody) }, responses: { 201: ok('The complaint id'), ...errors } }),
+      createRoute({
+        method: 'post',
+        path: '/v1/evaluations/{period}/{personId}/complaints',
+        summary: 'Complain about a published grade (the person, inside the window)',
+        request: { params: EvaluationParams, ...json(ComplaintBody) },
+        responses: { 201: ok('The complaint id'), ...errors },
+      }),
       async (c) => {
         const { period, personId } = c.req.valid('param');
         const e = await load(period, personId);
         const caller = c.get('caller');
-        const complaint = await sendUpdate(deps, cycleWorkflowId(e.unitId, period), fileComplaint, { actor: caller, personId, reason: c.req.valid('json').reason }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: 'The complaint window has closed.', closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked' });
-        await readYourWrite(complaintVersion(sql, complaint.id, cycleWorkflowId(e.unitId, period)), complaint.readModelVersion);
+        const complaint = await sendUpdate(
+          deps,
+          cycleWorkflowId(e.unitId, period),
+          fileComplaint,
+          { actor: caller, personId, reason: c.req.valid('json').reason },
+          {
+            updateId: updateIdFor(caller.id, c.req.header('idempotency-key')),
+            closedMessage: 'The complaint window has closed.',
+            closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked',
+          },
+        );
+        await readYourWrite(
+          complaintVersion(sql, complaint.id, cycleWorkflowId(e.unitId, period)),
+          complaint.readModelVersion,
+        );
         return c.json({ id: complaint.id, status: complaint.status, dueAt: complaint.dueAt }, 201);
       },
     )
     .openapi(
-      createRoute({ method: 'post', path: '/v1/complaints/{id}/resolution', summary: 'Resolve a complaint (the head)', request: { params: IdParam, ...json(ResolutionBody) }, responses: { 200: ok('The complaint'), ...errors } }),
+      createRoute({
+        method: 'post',
+        path: '/v1/complaints/{id}/resolution',
+        summary: 'Resolve a complaint (the head)',
+        request: { params: IdParam, ...json(ResolutionBody) },
+        responses: { 200: ok('The complaint'), ...errors },
+      }),
       async (c) => {
         const { id } = c.req.valid('param');
         const complaint = await findComplaint(sql, id);
@@ -104,7 +194,17 @@ export function evaluationRoutes(deps: ApiDeps) {
         const cycle = await findCycle(sql, complaint.unitId, complaint.period);
         const caller = c.get('caller');
         const body = c.req.valid('json');
-        const resolved = await sendUpdate(deps, complaint.workflowId, resolveComplaint, { actor: caller, complaintId: id, ...body }, { updateId: updateIdFor(caller.id, c.req.header('idempotency-key')), closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`, closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked' });
+        const resolved = await sendUpdate(
+          deps,
+          complaint.workflowId,
+          resolveComplaint,
+          { actor: caller, complaintId: id, ...body },
+          {
+            updateId: updateIdFor(caller.id, c.req.header('idempotency-key')),
+            closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`,
+            closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked',
+          },
+        );
         await readYourWrite(complaintVersion(sql, id, complaint.workflowId), resolved.readModelVersion);
         const { readModelVersion: _, ...shown } = resolved;
         return c.json(shown, 200);

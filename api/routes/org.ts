@@ -41,15 +41,26 @@ export function orgRoutes(deps: ApiDeps) {
         responses: { 200: ok('Counts stored'), ...errors },
       }),
       async (c) => {
-        if (!isHr(c.get('caller')) && !isAdmin(c.get('caller'))) throw forbidden('Only an admin or HR changes the directory.');
+        if (!isHr(c.get('caller')) && !isAdmin(c.get('caller')))
+          throw forbidden('Only an admin or HR changes the directory.');
         const body = c.req.valid('json');
         // Referential rules are checked against the directory as it will be after the upsert,
         // read and written in one transaction so a concurrent upload cannot slip in between.
-        const result = await upsertCheckedDirectory(sql, body, (after) => [...reservedIdIssues(body.people), ...validateDirectory(after), ...duplicatesIn(body)]);
-        if ('issues' in result) throw badRequest(`The directory has ${result.issues.length} problem(s); nothing was stored.`, result.issues);
+        const result = await upsertCheckedDirectory(sql, body, (after) => [
+          ...reservedIdIssues(body.people),
+          ...validateDirectory(after),
+          ...duplicatesIn(body),
+        ]);
+        if ('issues' in result)
+          throw badRequest(`The directory has ${result.issues.length} problem(s); nothing was stored.`, result.issues);
         const counts = result.counts;
         // A directory change can make a position change due: the people it touched are scanned again.
-        await scanPositionChanges(sql, localDate(fromMs(Date.now())), await loadCaseRules(sql), body.people.map((p) => p.id));
+        await scanPositionChanges(
+          sql,
+          localDate(fromMs(Date.now())),
+          await loadCaseRules(sql),
+          body.people.map((p) => p.id),
+        );
         return c.json(counts, 200);
       },
     )
@@ -75,7 +86,10 @@ export function orgRoutes(deps: ApiDeps) {
         // The same short hash names a person-less token as a caller, so the admin can match it in the audit trail.
         const issued = { tokenId: hash.slice(0, 12), personId: body.personId ?? null, roles: body.roles };
         // A repeat of this request answers without the token: the plain token is never stored, and minting another would leave two.
-        storeInstead(c, { ...issued, message: `Token ${issued.tokenId} was issued by the first request with this Idempotency-Key; a token is shown only once.` });
+        storeInstead(c, {
+          ...issued,
+          message: `Token ${issued.tokenId} was issued by the first request with this Idempotency-Key; a token is shown only once.`,
+        });
         return c.json({ token, ...issued }, 201);
       },
     )
@@ -99,7 +113,10 @@ export function orgRoutes(deps: ApiDeps) {
         method: 'post',
         path: '/v1/people/{id}/discipline',
         summary: 'Record a discipline decision (HR)',
-        request: { params: IdParam, body: { content: { 'application/json': { schema: DisciplineBody } }, required: true } },
+        request: {
+          params: IdParam,
+          body: { content: { 'application/json': { schema: DisciplineBody } }, required: true },
+        },
         responses: { 201: ok('Recorded'), ...errors },
       }),
       async (c) => {
@@ -115,7 +132,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/people/{id}/leave',
-        summary: 'Record approved leave (HR); more than half the month\'s working days means not rated',
+        summary: "Record approved leave (HR); more than half the month's working days means not rated",
         request: { params: IdParam, body: { content: { 'application/json': { schema: LeaveBody } }, required: true } },
         responses: { 201: ok('Recorded'), ...errors },
       }),
@@ -141,7 +158,8 @@ export function orgRoutes(deps: ApiDeps) {
         const { id } = c.req.valid('param');
         const person = await findPerson(sql, id);
         if (!person) throw notFound(`There is no person ${id}.`);
-        if (!(await mayReadPerson(sql, c.get('caller'), person))) throw forbidden('Only HR, the person, their reviewer and their unit\'s head read this record.');
+        if (!(await mayReadPerson(sql, c.get('caller'), person)))
+          throw forbidden("Only HR, the person, their reviewer and their unit's head read this record.");
         return c.json(person, 200);
       },
     )
@@ -150,7 +168,10 @@ export function orgRoutes(deps: ApiDeps) {
         method: 'post',
         path: '/v1/people/{id}/confidence-votes',
         summary: 'Record a confidence vote on a leader (HR): `low` of `total` ballots were low confidence',
-        request: { params: IdParam, body: { content: { 'application/json': { schema: ConfidenceVoteBodySchema } }, required: true } },
+        request: {
+          params: IdParam,
+          body: { content: { 'application/json': { schema: ConfidenceVoteBodySchema } }, required: true },
+        },
         responses: { 201: ok('Recorded'), ...errors, 403: err('Not HR'), 404: err('Unknown person') },
       }),
       async (c) => {

@@ -1,6 +1,13 @@
 /** Automatic proposals for HR: list them, dismiss one with a note, or scan now (cases open from them via `POST /v1/cases`). */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { dismissProposal, findProposal, listProposals, scanPositionChanges, scanReplacementTriggers, type ProposalRow } from '../../db/proposals';
+import {
+  dismissProposal,
+  findProposal,
+  listProposals,
+  scanPositionChanges,
+  scanReplacementTriggers,
+  type ProposalRow,
+} from '../../db/proposals';
 import { loadCaseRules, loadRules } from '../../db/settings';
 import { fromMs, localDate } from '../../domain/calendar';
 import { isHr, type AppEnv, type Caller } from '../auth';
@@ -13,7 +20,10 @@ import { iso } from '../read-model';
 import { IdParam, LongText } from '../schemas';
 
 const errors = commandErrors('proposal');
-const ProposalQuery = z.object({ status: z.enum(['open', 'dismissed', 'opened']).optional(), ...pageQuery('proposals') });
+const ProposalQuery = z.object({
+  status: z.enum(['open', 'dismissed', 'opened']).optional(),
+  ...pageQuery('proposals'),
+});
 const DismissBody = z.object({ note: LongText }).strict();
 const ScanBody = z.object({ onDate: DateSchema.optional() }).strict();
 
@@ -26,7 +36,13 @@ export function proposalRoutes(deps: ApiDeps) {
   };
   return new OpenAPIHono<AppEnv>()
     .openapi(
-      createRoute({ method: 'get', path: '/v1/proposals', summary: 'Automatic proposals with their evidence (HR), newest first', request: { query: ProposalQuery }, responses: { 200: pagedOk('Proposals', 'proposals'), 400: errors[400], 403: errors[403] } }),
+      createRoute({
+        method: 'get',
+        path: '/v1/proposals',
+        summary: 'Automatic proposals with their evidence (HR), newest first',
+        request: { query: ProposalQuery },
+        responses: { 200: pagedOk('Proposals', 'proposals'), 400: errors[400], 403: errors[403] },
+      }),
       async (c) => {
         hrOnly(c.get('caller'));
         const query = c.req.valid('query');
@@ -35,7 +51,13 @@ export function proposalRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'post', path: '/v1/proposals/{id}/dismiss', summary: 'Dismiss a proposal, with the reason (HR)', request: { params: IdParam, ...json(DismissBody) }, responses: { 200: ok('The proposal'), ...errors } }),
+      createRoute({
+        method: 'post',
+        path: '/v1/proposals/{id}/dismiss',
+        summary: 'Dismiss a proposal, with the reason (HR)',
+        request: { params: IdParam, ...json(DismissBody) },
+        responses: { 200: ok('The proposal'), ...errors },
+      }),
       async (c) => {
         hrOnly(c.get('caller'));
         const { id } = c.req.valid('param');
@@ -49,7 +71,13 @@ export function proposalRoutes(deps: ApiDeps) {
       },
     )
     .openapi(
-      createRoute({ method: 'post', path: '/v1/proposals/scan', summary: 'Run the monthly proposal scan now (HR); `onDate` defaults to today', request: json(ScanBody), responses: { 200: ok('What the scan added'), ...errors } }),
+      createRoute({
+        method: 'post',
+        path: '/v1/proposals/scan',
+        summary: 'Run the monthly proposal scan now (HR); `onDate` defaults to today',
+        request: json(ScanBody),
+        responses: { 200: ok('What the scan added'), ...errors },
+      }),
       async (c) => {
         hrOnly(c.get('caller'));
         const onDate = c.req.valid('json').onDate ?? localDate(fromMs(Date.now()));

@@ -117,5 +117,8 @@ export function cpuMeter(roots: () => ProcessRoots): CpuMeter {
 export function cpuTable(perRequest: Record<string, Record<string, number>>): string {
   const names = [...new Set(Object.values(perRequest).flatMap((r) => Object.keys(r)))];
   const head = ['CPU ms per request', ...names];
-  return textTable(head, Object.entries(perRequest).map(([step, row]) => [step, ...names.map((n) => String(row[n] ?? ''))]));
+  return textTable(
+    head,
+    Object.entries(perRequest).map(([step, row]) => [step, ...names.map((n) => String(row[n] ?? ''))]),
+  );
 }

@@ -4,11 +4,48 @@
  */
 import type { Directory, Person, Unit } from '../../domain/types';
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+];
 const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Thanh', 'Ngọc', 'Quang'];
-const GIVEN = ['An', 'Bình', 'Cường', 'Dung', 'Giang', 'Hải', 'Hoa', 'Khánh', 'Lan', 'Minh', 'Ngọc', 'Phương', 'Quân', 'Sơn', 'Thảo', 'Tuấn', 'Vy', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dung',
+  'Giang',
+  'Hải',
+  'Hoa',
+  'Khánh',
+  'Lan',
+  'Minh',
+  'Ngọc',
+  'Phương',
+  'Quân',
+  'Sơn',
+  'Thảo',
+  'Tuấn',
+  'Vy',
+  'Yến',
+];
 
-const nameOf = (i: number) => `${FAMILY[i % FAMILY.length]} ${MIDDLE[(i >> 4) % MIDDLE.length]} ${GIVEN[(i * 7) % GIVEN.length]}`;
+const nameOf = (i: number) =>
+  `${FAMILY[i % FAMILY.length]} ${MIDDLE[(i >> 4) % MIDDLE.length]} ${GIVEN[(i * 7) % GIVEN.length]}`;
 
 export function benchDirectory(people: number, units: number): Directory {
   const unitList: Unit[] = [{ id: 'city', name: 'UBND Thành phố', parentId: null }];
@@ -21,7 +58,8 @@ export function benchDirectory(people: number, units: number): Directory {
   };
   add('city', 'head');
   add('city', 'deputy');
-  for (let u = 1; u <= units; u++) unitList.push({ id: `u${String(u).padStart(4, '0')}`, name: `Sở số ${u}`, parentId: 'city' });
+  for (let u = 1; u <= units; u++)
+    unitList.push({ id: `u${String(u).padStart(4, '0')}`, name: `Sở số ${u}`, parentId: 'city' });
   const perUnit = Math.max(4, Math.floor((people - 2) / units));
   for (const unit of unitList.slice(1)) {
     add(unit.id, 'head');

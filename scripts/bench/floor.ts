@@ -29,9 +29,14 @@ export async function measureFloor(opts: {
       await client.workflow.start(benchFloorWorkflow, { workflowId, taskQueue: TASK_QUEUE });
     });
     opts.meter?.begin(opts.label);
-    const result = await runPool(ids, opts.concurrency, async (workflowId) => {
-      await client.workflow.getHandle(workflowId).executeUpdate(ping, { args: [{ n: 1 }] });
-    }, { onDone: (done) => opts.onProgress?.(done, ids.length) });
+    const result = await runPool(
+      ids,
+      opts.concurrency,
+      async (workflowId) => {
+        await client.workflow.getHandle(workflowId).executeUpdate(ping, { args: [{ n: 1 }] });
+      },
+      { onDone: (done) => opts.onProgress?.(done, ids.length) },
+    );
     opts.meter?.end(opts.label, ids.length);
     return figures(opts.label, result.latenciesMs, result.failed, result.seconds);
   } finally {

@@ -43,7 +43,13 @@ const units = Number(args.units ?? Math.max(1, Math.round(people / 100)));
 const concurrency = Number(args.concurrency);
 const workers = Number(args.workers);
 const workerHeapMb = args['worker-heap'] === undefined ? undefined : Number(args['worker-heap']);
-for (const [name, value] of [['people', people], ['units', units], ['concurrency', concurrency], ['workers', workers], ['worker-heap', workerHeapMb ?? 1]] as const) {
+for (const [name, value] of [
+  ['people', people],
+  ['units', units],
+  ['concurrency', concurrency],
+  ['workers', workers],
+  ['worker-heap', workerHeapMb ?? 1],
+] as const) {
   if (!Number.isInteger(value) || value < 1) {
     console.error(`--${name} must be a whole number of at least 1 (got ${String(value)}).`);
     process.exit(2);
@@ -76,16 +82,29 @@ async function main(): Promise<void> {
     ensureTools();
     say('bringing up the stack (Temporal dev server, PostgreSQL, worker, API)…');
     // Split at the first '=' only: a value may hold more (NODE_OPTIONS=--max-old-space-size=512).
-    const workerEnv = Object.fromEntries(args['worker-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    const workerEnv = Object.fromEntries(
+      args['worker-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
     stack = await startBenchStack({ name: 'bench', workers, workerHeapMb, workerEnv });
     // Ctrl-C (or a kill) must not leave the worker, API, Temporal server and Postgres behind.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => void stack!.stop().finally(() => process.exit(130)));
     }
-    ({ api, adminToken, temporalAddress } = { api: stack.api, adminToken: stack.adminToken, temporalAddress: stack.temporalAddress });
+    ({ api, adminToken, temporalAddress } = {
+      api: stack.api,
+      adminToken: stack.adminToken,
+      temporalAddress: stack.temporalAddress,
+    });
   }
   const bars = new cliProgress.MultiBar(
-    { format: ' {step} |{bar}| {value}/{total}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000, stream: process.stderr },
+    {
+      format: ' {step} |{bar}| {value}/{total}',
+      hideCursor: true,
+      clearOnComplete: false,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+      stream: process.stderr,
+    },
     cliProgress.Presets.shades_classic,
   );
   try {
@@ -98,7 +117,14 @@ async function main(): Promise<void> {
     const meter = cpuMeter(() => stack?.pids() ?? {});
     const floorWith = async (label: string, bar: string) => {
       const floorBar = bars.create(people, 0, { step: bar.padEnd(15) });
-      const figures = await measureFloor({ address: temporalAddress!, count: people, concurrency, label, meter, onProgress: (d) => floorBar.update(d) });
+      const figures = await measureFloor({
+        address: temporalAddress!,
+        count: people,
+        concurrency,
+        label,
+        meter,
+        onProgress: (d) => floorBar.update(d),
+      });
       floorBar.stop();
       return figures;
     };
@@ -133,7 +159,9 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address: temporalAddress! });
     const client = new Client({ connection });
     const sample = directory.people.filter((_, i) => i % Math.max(1, Math.floor(people / 100)) === 0).slice(0, 100);
-    const histories = await Promise.all(sample.map(async (p) => (await client.workflow.getHandle(evaluationWorkflowId(args.period!, p.id)).describe())));
+    const histories = await Promise.all(
+      sample.map(async (p) => await client.workflow.getHandle(evaluationWorkflowId(args.period!, p.id)).describe()),
+    );
     await connection.close();
     const events = histories.map((h) => h.historyLength);
     const bytes = histories.map((h) => h.historySize ?? 0);
@@ -158,7 +186,11 @@ async function main(): Promise<void> {
       cpuMsPerRequest: meter.perRequest(),
       monthWallSeconds: round(month.wallSeconds, 1),
       workers: stack?.workers.length ?? null,
-      peakMemoryMiB: { worker: maxOrNull(stack?.workers.map((w) => w.peakMiB()) ?? []), workers: stack?.workers.map((w) => w.peakMiB()) ?? [], api: stack?.apiService.peakMiB() ?? null },
+      peakMemoryMiB: {
+        worker: maxOrNull(stack?.workers.map((w) => w.peakMiB()) ?? []),
+        workers: stack?.workers.map((w) => w.peakMiB()) ?? [],
+        api: stack?.apiService.peakMiB() ?? null,
+      },
       historyPerEvaluation: {
         sampled: histories.length,
         eventsMean: round(events.reduce((a, b) => a + b, 0) / events.length, 1),
@@ -176,11 +208,19 @@ async function main(): Promise<void> {
       console.log(`\n${table([...month.steps, floorBefore, floorAfter])}\n`);
       console.log(`${cpuTable(result.cpuMsPerRequest)}\n`);
       console.log(`month wall time          ${result.monthWallSeconds} s`);
-      console.log(`submissions (plan, self-assessment, review) ${result.submissionsPerSecond}/s; floor ${result.floorPerSecond}/s (${floorBefore.perSecond} before the month, ${floorAfter.perSecond} after)`);
-      console.log(`ratio to floor           ${result.ratioToFloor} (${result.ratioToFloorBefore} to the floor before the month alone)`);
+      console.log(
+        `submissions (plan, self-assessment, review) ${result.submissionsPerSecond}/s; floor ${result.floorPerSecond}/s (${floorBefore.perSecond} before the month, ${floorAfter.perSecond} after)`,
+      );
+      console.log(
+        `ratio to floor           ${result.ratioToFloor} (${result.ratioToFloorBefore} to the floor before the month alone)`,
+      );
       const each = result.peakMemoryMiB.workers.length > 1 ? ` (each: ${result.peakMemoryMiB.workers.join(', ')})` : '';
-      console.log(`peak memory              worker ${result.peakMemoryMiB.worker ?? 'n/a'} MiB${each}, API ${result.peakMemoryMiB.api ?? 'n/a'} MiB`);
-      console.log(`history per evaluation   ${result.historyPerEvaluation.eventsMean} events (max ${result.historyPerEvaluation.eventsMax}), ${result.historyPerEvaluation.bytesMean} bytes (max ${result.historyPerEvaluation.bytesMax})`);
+      console.log(
+        `peak memory              worker ${result.peakMemoryMiB.worker ?? 'n/a'} MiB${each}, API ${result.peakMemoryMiB.api ?? 'n/a'} MiB`,
+      );
+      console.log(
+        `history per evaluation   ${result.historyPerEvaluation.eventsMean} events (max ${result.historyPerEvaluation.eventsMax}), ${result.historyPerEvaluation.bytesMean} bytes (max ${result.historyPerEvaluation.bytesMax})`,
+      );
       console.log(`written to               ${file}`);
     }
   } finally {

@@ -13,9 +13,28 @@ import { runPool, type PoolResult } from './pool';
 import type { CpuMeter } from './cpu';
 import { figures, type StepFigures } from './stats';
 
-export type Step = 'tokens' | 'open' | 'plan' | 'self-assessment opens' | 'self-assessment' | 'review' | 'deliberation' | 'approval' | 'publication';
+export type Step =
+  | 'tokens'
+  | 'open'
+  | 'plan'
+  | 'self-assessment opens'
+  | 'self-assessment'
+  | 'review'
+  | 'deliberation'
+  | 'approval'
+  | 'publication';
 export const SUBMISSION_STEPS: Step[] = ['plan', 'self-assessment', 'review'];
-const STEP_SEEDS: Record<Step, number> = { tokens: 1, open: 2, plan: 3, 'self-assessment opens': 9, 'self-assessment': 4, review: 5, deliberation: 6, approval: 7, publication: 8 };
+const STEP_SEEDS: Record<Step, number> = {
+  tokens: 1,
+  open: 2,
+  plan: 3,
+  'self-assessment opens': 9,
+  'self-assessment': 4,
+  review: 5,
+  deliberation: 6,
+  approval: 7,
+  publication: 8,
+};
 /** How long one person's self-assessment may take to open once the plan deadline has passed. */
 const OPENS_WITHIN_MS = 30 * 60_000;
 
@@ -67,7 +86,10 @@ export interface RequestAttempt {
 }
 
 class HttpFailure extends Error {
-  constructor(readonly status: number, readonly body: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
     super(`HTTP ${status}: ${body.slice(0, 300)}`);
   }
 }
@@ -78,9 +100,16 @@ class HttpFailure extends Error {
  * `stop` abandons every request in flight.
  */
 export function apiClient(base: string, stop?: AbortSignal, observe?: (attempt: RequestAttempt) => void) {
-  return async function call<T = unknown>(token: string, method: string, path: string, body?: unknown, key?: string): Promise<T> {
+  return async function call<T = unknown>(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string,
+  ): Promise<T> {
     const startedAt = Date.now();
-    const seen = (outcome: { status?: number; error?: string }) => observe?.({ token, method, path, body, key, startedAt, endedAt: Date.now(), ...outcome });
+    const seen = (outcome: { status?: number; error?: string }) =>
+      observe?.({ token, method, path, body, key, startedAt, endedAt: Date.now(), ...outcome });
     let res: Response;
     let text: string;
     try {
@@ -119,7 +148,8 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
   const steps: StepFigures[] = [];
   const started = performance.now();
   // One seed per step: each step's order differs from the last, as people's do.
-  const orderOf = <T>(step: Step, items: T[]): T[] => (opts.shuffle === false ? items : createShuffle(STEP_SEEDS[step], items));
+  const orderOf = <T>(step: Step, items: T[]): T[] =>
+    opts.shuffle === false ? items : createShuffle(STEP_SEEDS[step], items);
   const run = async <T>(step: Step, items: T[], task: (item: T) => Promise<void>): Promise<PoolResult> => {
     opts.meter?.begin(step);
     const result = await runPool(orderOf(step, items), opts.concurrency, task, {
@@ -145,7 +175,12 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
 
   const now = Date.now();
   const DAY = 86_400_000;
-  const deadlines = { plan: fromMs(now + 3 * 3_600_000), selfAssessment: fromMs(now + 2 * DAY), review: fromMs(now + 3 * DAY), deliberation: fromMs(now + 4 * DAY) };
+  const deadlines = {
+    plan: fromMs(now + 3 * 3_600_000),
+    selfAssessment: fromMs(now + 2 * DAY),
+    review: fromMs(now + 3 * DAY),
+    deliberation: fromMs(now + 4 * DAY),
+  };
   await run('open', units, async (unitId) => {
     await call(admin, 'POST', '/v1/cycles', { unitId, period, deadlines }, `bench-open-${period}-${unitId}`);
   });
@@ -166,7 +201,13 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
     // earlier attempt (a refusal, a timeout) is never replayed, and a late success is harmless.
     for (let attempt = 0; ; attempt++) {
       try {
-        await call(admin, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { plan: fromMs(Date.now() + 15_000) }, `bench-plan-end-${period}-${unitId}-${attempt}`);
+        await call(
+          admin,
+          'PUT',
+          `/v1/cycles/${unitId}/${period}/deadlines`,
+          { plan: fromMs(Date.now() + 15_000) },
+          `bench-plan-end-${period}-${unitId}-${attempt}`,
+        );
         return;
       } catch (err) {
         if (attempt >= retries || opts.signal?.aborted) throw err;
@@ -184,19 +225,36 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
     for (;;) {
       const tasks = await call<{ kind: string; link: string }[]>(tokens[id], 'GET', '/v1/me/tasks');
       if (tasks.some((t) => t.kind === 'self-assessment' && t.link.endsWith(`/${period}/${id}`))) return;
-      if (Date.now() > opensBy) throw new Error(`the self-assessment of ${id} did not open within ${OPENS_WITHIN_MS / 60_000} minutes of the plan deadline`);
+      if (Date.now() > opensBy)
+        throw new Error(
+          `the self-assessment of ${id} did not open within ${OPENS_WITHIN_MS / 60_000} minutes of the plan deadline`,
+        );
       await new Promise((r) => setTimeout(r, 1000));
     }
   });
 
   const index = new Map(people.map((id, i) => [id, i] as const));
   await run('self-assessment', people, async (id) => {
-    await call(tokens[id], 'PUT', `/v1/evaluations/${period}/${id}/self-assessment`, { scores: scoresFor(index.get(id)!) }, `bench-self-${period}-${id}`);
+    await call(
+      tokens[id],
+      'PUT',
+      `/v1/evaluations/${period}/${id}/self-assessment`,
+      { scores: scoresFor(index.get(id)!) },
+      `bench-self-${period}-${id}`,
+    );
   });
 
-  const reviews = people.map((id) => ({ id, reviewer: reviewerOf(dir, id) })).filter((r): r is { id: string; reviewer: string } => r.reviewer !== null);
+  const reviews = people
+    .map((id) => ({ id, reviewer: reviewerOf(dir, id) }))
+    .filter((r): r is { id: string; reviewer: string } => r.reviewer !== null);
   await run('review', reviews, async ({ id, reviewer }) => {
-    await call(tokens[reviewer], 'PUT', `/v1/evaluations/${period}/${id}/review`, { scores: scoresFor(index.get(id)! + 1) }, `bench-review-${period}-${id}`);
+    await call(
+      tokens[reviewer],
+      'PUT',
+      `/v1/evaluations/${period}/${id}/review`,
+      { scores: scoresFor(index.get(id)! + 1) },
+      `bench-review-${period}-${id}`,
+    );
   });
 
   interface CycleView {
@@ -211,12 +269,28 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
       cycle = await call<CycleView>(tokens[head], 'GET', `/v1/cycles/${unitId}/${period}`);
     }
     const decisions = cycle.members.map((m) => ({ personId: m.personId, grade: m.proposedGrade }));
-    await call(tokens[head], 'PUT', `/v1/cycles/${unitId}/${period}/deliberation`, { decisions }, `bench-list-${period}-${unitId}`);
+    await call(
+      tokens[head],
+      'PUT',
+      `/v1/cycles/${unitId}/${period}/deliberation`,
+      { decisions },
+      `bench-list-${period}-${unitId}`,
+    );
   });
 
-  const approvals = units.flatMap((unitId) => collectiveOf(dir, unitId).slice(1).map((member) => ({ unitId, member })));
+  const approvals = units.flatMap((unitId) =>
+    collectiveOf(dir, unitId)
+      .slice(1)
+      .map((member) => ({ unitId, member })),
+  );
   await run('approval', approvals, async ({ unitId, member }) => {
-    await call(tokens[member], 'POST', `/v1/cycles/${unitId}/${period}/deliberation/approvals`, {}, `bench-approve-${period}-${unitId}-${member}`);
+    await call(
+      tokens[member],
+      'POST',
+      `/v1/cycles/${unitId}/${period}/deliberation/approvals`,
+      {},
+      `bench-approve-${period}-${unitId}-${member}`,
+    );
   });
 
   await run('publication', units, async (unitId) => {

@@ -47,17 +47,40 @@ export interface NodeService {
 }
 
 /** A worker process started as `npm run worker` starts it: its heap limit and malloc arenas (`worker/config.ts`). */
-export function startWorkerProcess(env: NodeJS.ProcessEnv, heapMb = WORKER_HEAP_MB, log?: (line: string) => void, abort?: AbortSignal): Promise<NodeService> {
-  return startNodeService('worker/main.ts', { MALLOC_ARENA_MAX: String(WORKER_MALLOC_ARENAS), ...env }, 'worker polling', log, [`--max-old-space-size=${heapMb}`], abort);
+export function startWorkerProcess(
+  env: NodeJS.ProcessEnv,
+  heapMb = WORKER_HEAP_MB,
+  log?: (line: string) => void,
+  abort?: AbortSignal,
+): Promise<NodeService> {
+  return startNodeService(
+    'worker/main.ts',
+    { MALLOC_ARENA_MAX: String(WORKER_MALLOC_ARENAS), ...env },
+    'worker polling',
+    log,
+    [`--max-old-space-size=${heapMb}`],
+    abort,
+  );
 }
 
 /**
  * Starts `entry` with node and the tsx loader (one process: a signal reaches the service itself).
  * `abort` kills it while it is still starting (a stack stopping during a restart).
  */
-export async function startNodeService(entry: string, env: NodeJS.ProcessEnv, ready: string, log?: (line: string) => void, nodeArgs: string[] = [], abort?: AbortSignal): Promise<NodeService> {
+export async function startNodeService(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  ready: string,
+  log?: (line: string) => void,
+  nodeArgs: string[] = [],
+  abort?: AbortSignal,
+): Promise<NodeService> {
   abort?.throwIfAborted();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killWhileStarting = () => child.kill('SIGKILL');
   abort?.addEventListener('abort', killWhileStarting, { once: true });
@@ -125,7 +148,12 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   mkdirSync(dir, { recursive: true });
   const pgPort = await freePort();
   const pgDir = join(dir, 'pg');
-  let pg: EmbeddedDb = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'evaluations', quiet: true });
+  let pg: EmbeddedDb = await startEmbeddedPostgres({
+    dataDir: pgDir,
+    port: pgPort,
+    database: 'evaluations',
+    quiet: true,
+  });
   const temporalPort = await freePort();
   const dbFile = join(dir, 'temporal.db');
   let temporal = await startTemporalDevServer({ dbFile, port: temporalPort, uiPort: null, quiet: true });
@@ -133,7 +161,14 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const apiPort = await freePort();
   const bundle = join(dir, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle, undefined, BENCH_WORKFLOWS_PATH);
-  const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ADMIN_TOKEN: adminToken, PORT: String(apiPort), LOG_LEVEL: 'WARN', SMTP_URL: '' };
+  const env = {
+    DATABASE_URL: pg.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    ADMIN_TOKEN: adminToken,
+    PORT: String(apiPort),
+    LOG_LEVEL: 'WARN',
+    SMTP_URL: '',
+  };
   // Aborted by stop(): ends supervised restarts and kills a worker still starting.
   const supervision = new AbortController();
   let unexpected = 0;
@@ -142,12 +177,19 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   /** A supervised restart in progress, per slot: restartWorker() and stop() wait for it. */
   const restarts: (Promise<void> | undefined)[] = [];
   const startWorker = async (slot: number): Promise<void> => {
-    const svc = await startWorkerProcess({ ...env, WORKFLOW_BUNDLE: bundle, ...opts.workerEnv }, opts.workerHeapMb, opts.log, supervision.signal);
+    const svc = await startWorkerProcess(
+      { ...env, WORKFLOW_BUNDLE: bundle, ...opts.workerEnv },
+      opts.workerHeapMb,
+      opts.log,
+      supervision.signal,
+    );
     workers[slot] = svc;
     svc.process.once('exit', (code, signal) => {
       if (supervision.signal.aborted || intentional.has(svc)) return;
       unexpected += 1;
-      opts.log?.(`[bench stack] worker ${slot + 1} exited on its own (code ${code}, signal ${signal}); starting it again`);
+      opts.log?.(
+        `[bench stack] worker ${slot + 1} exited on its own (code ${code}, signal ${signal}); starting it again`,
+      );
       superviseRestart(slot);
     });
   };
@@ -158,7 +200,10 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
       minTimeout: 1000,
       maxTimeout: 10_000,
       signal: supervision.signal,
-      onFailedAttempt: ({ error, attemptNumber }) => opts.log?.(`[bench stack] worker ${slot + 1} could not be started again (attempt ${attemptNumber}): ${error.message}`),
+      onFailedAttempt: ({ error, attemptNumber }) =>
+        opts.log?.(
+          `[bench stack] worker ${slot + 1} could not be started again (attempt ${attemptNumber}): ${error.message}`,
+        ),
     })
       .catch(() => {})
       .finally(() => (restarts[slot] = undefined));

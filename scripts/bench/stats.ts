@@ -33,12 +33,16 @@ export const round = (x: number, digits: number): number => Math.round(x * 10 **
 
 export function table(rows: StepFigures[]): string {
   const head = ['step', 'count', 'failed', 'seconds', 'per second', 'p50 ms', 'p99 ms'];
-  return textTable(head, rows.map((r) => [r.step, r.count, r.failed, r.seconds, r.perSecond, r.p50Ms, r.p99Ms].map(String)));
+  return textTable(
+    head,
+    rows.map((r) => [r.step, r.count, r.failed, r.seconds, r.perSecond, r.p50Ms, r.p99Ms].map(String)),
+  );
 }
 
 /** A plain-text table: the first column left-aligned, the others right-aligned. */
 export function textTable(head: string[], body: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

@@ -38,7 +38,9 @@ import { ensureTools, freshDataDir, PROJECT_ROOT } from '../tools';
 import { benchDirectory } from './directory';
 import { freePort, memoryMiB, startWorkerProcess } from './stack';
 
-const { values: args } = parseArgs({ options: { people: { type: 'string', default: '1000' }, replays: { type: 'string', default: '200' } } });
+const { values: args } = parseArgs({
+  options: { people: { type: 'string', default: '1000' }, replays: { type: 'string', default: '200' } },
+});
 const people = Number(args.people);
 const replays = Number(args.replays);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -51,7 +53,16 @@ const heapMiB = () => {
 };
 
 /** Live heap per cached workflow, once `start` has made them run on `queue` under `bundle`. */
-async function perCachedWorkflow(what: string, opts: { bundle: { code: string }; address: string; queue: string; activities: object; start: (client: Client) => Promise<void> }) {
+async function perCachedWorkflow(
+  what: string,
+  opts: {
+    bundle: { code: string };
+    address: string;
+    queue: string;
+    activities: object;
+    start: (client: Client) => Promise<void>;
+  },
+) {
   const { address, queue, bundle } = opts;
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address }),
@@ -79,7 +90,9 @@ async function perCachedWorkflow(what: string, opts: { bundle: { code: string };
 async function idleWorker(what: string, env: NodeJS.ProcessEnv): Promise<void> {
   const worker = await startWorkerProcess({ LOG_LEVEL: 'WARN', SMTP_URL: '', ...env });
   await new Promise((r) => setTimeout(r, 8000));
-  console.log(`${what.padEnd(44)} resident ${memoryMiB(worker.process.pid, 'VmRSS')} MiB, peak ${worker.peakMiB()} MiB`);
+  console.log(
+    `${what.padEnd(44)} resident ${memoryMiB(worker.process.pid, 'VmRSS')} MiB, peak ${worker.peakMiB()} MiB`,
+  );
   await worker.kill();
 }
 
@@ -87,8 +100,18 @@ async function main(): Promise<void> {
   ensureTools();
   installQuietRuntime();
   const dir = freshDataDir('workflow-cost-');
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), database: 'evaluations', quiet: true });
-  const temporal = await startTemporalDevServer({ dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: null, quiet: true });
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(dir, 'pg'),
+    port: await freePort(),
+    database: 'evaluations',
+    quiet: true,
+  });
+  const temporal = await startTemporalDevServer({
+    dbFile: join(dir, 'temporal.db'),
+    port: await freePort(),
+    uiPort: null,
+    quiet: true,
+  });
   const sql = createSql(pg.url, { max: 10 });
   try {
     await migrate(sql);
@@ -97,26 +120,55 @@ async function main(): Promise<void> {
     const activitiesClient = new Client({ connection: await Connection.connect({ address: temporal.address }) });
     const activities = createActivities({ sql, temporal: activitiesClient, taskQueue: TASK_QUEUE });
     const parkFloors = (queue: string) => async (client: Client) => {
-      for (let i = 0; i < people; i++) await client.workflow.start('benchFloorWorkflow', { taskQueue: queue, workflowId: `${queue}-${i}` });
+      for (let i = 0; i < people; i++)
+        await client.workflow.start('benchFloorWorkflow', { taskQueue: queue, workflowId: `${queue}-${i}` });
     };
     // Ours as every worker runs it, and the same with the domain modules per workflow, for comparison.
     const ours = await bundleWorkflows();
     const oursUnshared = await bundleWorkflows({ preload: false });
-    const sdkOnly = await bundleWorkflows({ workflowsPath: join(PROJECT_ROOT, 'scripts', 'bench', 'floor-workflow.ts'), preload: false });
+    const sdkOnly = await bundleWorkflows({
+      workflowsPath: join(PROJECT_ROOT, 'scripts', 'bench', 'floor-workflow.ts'),
+      preload: false,
+    });
     const common = { address: temporal.address, activities };
     // As the worker runs by default (WORKER_STACK_TRACES=off); debugMode installs the SDK's hooks
     // once, in this thread, so this holds for every cache measurement below.
     setWorkflowStackTraces(false);
     console.log(`live heap per cached workflow (${people} people, stack traces off):`);
-    await perCachedWorkflow('floor workflow, SDK-only bundle', { ...common, bundle: sdkOnly, queue: 'cost-bare', start: parkFloors('cost-bare') });
-    await perCachedWorkflow('floor workflow, our bundle, domain per workflow', { ...common, bundle: oursUnshared, queue: 'cost-unshared', start: parkFloors('cost-unshared') });
-    await perCachedWorkflow('floor workflow, our bundle, domain shared', { ...common, bundle: ours, queue: 'cost-full', start: parkFloors('cost-full') });
+    await perCachedWorkflow('floor workflow, SDK-only bundle', {
+      ...common,
+      bundle: sdkOnly,
+      queue: 'cost-bare',
+      start: parkFloors('cost-bare'),
+    });
+    await perCachedWorkflow('floor workflow, our bundle, domain per workflow', {
+      ...common,
+      bundle: oursUnshared,
+      queue: 'cost-unshared',
+      start: parkFloors('cost-unshared'),
+    });
+    await perCachedWorkflow('floor workflow, our bundle, domain shared', {
+      ...common,
+      bundle: ours,
+      queue: 'cost-full',
+      start: parkFloors('cost-full'),
+    });
     // Cycles start their evaluations on the default queue, so these workers poll that one, a month each.
     const openMonth = (period: string) => async (client: Client) => {
       for (let u = 1; u <= units; u++) await openCycleWith(client, `u${String(u).padStart(4, '0')}`, period);
     };
-    await perCachedWorkflow('evaluations (and cycles), domain per workflow', { ...common, bundle: oursUnshared, queue: TASK_QUEUE, start: openMonth('2031-01') });
-    await perCachedWorkflow('evaluations (and cycles), domain shared', { ...common, bundle: ours, queue: TASK_QUEUE, start: openMonth('2031-02') });
+    await perCachedWorkflow('evaluations (and cycles), domain per workflow', {
+      ...common,
+      bundle: oursUnshared,
+      queue: TASK_QUEUE,
+      start: openMonth('2031-01'),
+    });
+    await perCachedWorkflow('evaluations (and cycles), domain shared', {
+      ...common,
+      bundle: ours,
+      queue: TASK_QUEUE,
+      start: openMonth('2031-02'),
+    });
     await activitiesClient.connection.close();
 
     console.log('an idle worker:');
@@ -141,13 +193,16 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       let failed = 0;
-      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, ...inWorkflowThread }, histories())) if (r.error) failed += 1;
+      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, ...inWorkflowThread }, histories()))
+        if (r.error) failed += 1;
       const cpu = process.cpuUsage(cpu0);
       const wall = (performance.now() - t0) / replays;
       return `${wall.toFixed(1)} ms each (CPU ${((cpu.user + cpu.system) / 1000 / replays).toFixed(1)}) over ${replays}${failed ? `, ${failed} FAILED` : ''}`;
     }
 
-    const v1 = historyFromJson(readFileSync(join(PROJECT_ROOT, 'test', 'replay', 'histories', 'v1', 'eval__2032-03__cuong.json'), 'utf8'));
+    const v1 = historyFromJson(
+      readFileSync(join(PROJECT_ROOT, 'test', 'replay', 'histories', 'v1', 'eval__2032-03__cuong.json'), 'utf8'),
+    );
     const runs = [
       { stackTraces: true, bundle: ours, what: 'domain shared' },
       { stackTraces: false, bundle: ours, what: 'domain shared' },
@@ -155,17 +210,23 @@ async function main(): Promise<void> {
     ];
     for (const { stackTraces, bundle, what } of runs) {
       for (let round = 1; round <= 2; round++) {
-        console.log(`replay of an evaluation (${v1.events?.length} events), stack traces ${stackTraces ? 'on' : 'off'}, ${what}, round ${round}: ${await replayCost(v1, bundle, stackTraces)}`);
+        console.log(
+          `replay of an evaluation (${v1.events?.length} events), stack traces ${stackTraces ? 'on' : 'off'}, ${what}, round ${round}: ${await replayCost(v1, bundle, stackTraces)}`,
+        );
       }
     }
 
     // How a replay's cost grows with the history: today's recorded evaluation cut after its 1st,
     // 3rd and 8th workflow task, and whole.
-    const now = historyFromJson(readFileSync(join(PROJECT_ROOT, 'test', 'replay', 'histories', 'eval__2032-03__cuong.json'), 'utf8'));
+    const now = historyFromJson(
+      readFileSync(join(PROJECT_ROOT, 'test', 'replay', 'histories', 'eval__2032-03__cuong.json'), 'utf8'),
+    );
     const events = now.events ?? [];
     const taskEnds = events.flatMap((e, i) => (e.workflowTaskCompletedEventAttributes ? [i + 1] : []));
     for (const cut of [taskEnds[0], taskEnds[2], taskEnds[7], events.length]) {
-      console.log(`replay of the first ${String(cut).padStart(3)} events of an evaluation, stack traces off: ${await replayCost({ ...now, events: events.slice(0, cut) }, ours, false)}`);
+      console.log(
+        `replay of the first ${String(cut).padStart(3)} events of an evaluation, stack traces off: ${await replayCost({ ...now, events: events.slice(0, cut) }, ours, false)}`,
+      );
     }
   } finally {
     await sql.end({ timeout: 5 });

@@ -13,7 +13,11 @@ const PERIOD = '2033-01';
 const UNIT = 'u1';
 const PEOPLE = Array.from({ length: 24 }, (_, i) => `p${String(i).padStart(2, '0')}`);
 
-function write(personId: string, version: number, opts: { unitId?: string; closing?: boolean; total?: number } = {}): SaveEvaluationInput {
+function write(
+  personId: string,
+  version: number,
+  opts: { unitId?: string; closing?: boolean; total?: number } = {},
+): SaveEvaluationInput {
   return {
     workflowId: evaluationWorkflowId(PERIOD, personId),
     version,
@@ -60,29 +64,57 @@ describe('closing writes of evaluations', () => {
   });
 
   it('tells exactly one of many simultaneous closings that it closed the unit last', async () => {
-    const answers = await Promise.all(PEOPLE.map((p, i) => activities.saveEvaluation(write(p, 2, { closing: true, total: 70 + i / 4 }))));
+    const answers = await Promise.all(
+      PEOPLE.map((p, i) => activities.saveEvaluation(write(p, 2, { closing: true, total: 70 + i / 4 }))),
+    );
     const open = answers.map((a) => a!.openInUnit).sort((a, b) => a - b);
     // Closings of one unit take turns: each sees the ones before it, so the counts are distinct.
     expect(open).toEqual(PEOPLE.map((_, i) => i));
-    const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from evaluations where unit_id = ${UNIT} and closed_at is null`;
+    const [{ n }] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from evaluations where unit_id = ${UNIT} and closed_at is null`;
     expect(n).toBe(0);
     // Another unit's evaluations are not counted, nor closed.
-    const [{ stillOpen }] = await db.sql<{ stillOpen: number }[]>`select count(*)::int as still_open from evaluations where unit_id = 'u2' and closed_at is null`;
+    const [{ stillOpen }] = await db.sql<
+      { stillOpen: number }[]
+    >`select count(*)::int as still_open from evaluations where unit_id = 'u2' and closed_at is null`;
     expect(stillOpen).toBe(2);
   });
 
   it('answers a retried closing the same, without moving its closing time', async () => {
-    const [before] = await db.sql<{ closedAt: Date }[]>`select closed_at from evaluations where period = ${PERIOD} and person_id = 'p03'`;
+    const [before] = await db.sql<
+      { closedAt: Date }[]
+    >`select closed_at from evaluations where period = ${PERIOD} and person_id = 'p03'`;
     expect(await activities.saveEvaluation(write('p03', 2, { closing: true }))).toEqual({ openInUnit: 0 });
-    const [after] = await db.sql<{ closedAt: Date }[]>`select closed_at from evaluations where period = ${PERIOD} and person_id = 'p03'`;
+    const [after] = await db.sql<
+      { closedAt: Date }[]
+    >`select closed_at from evaluations where period = ${PERIOD} and person_id = 'p03'`;
     expect(after.closedAt).toEqual(before.closedAt);
   });
 
   it('gives the cycle the closed results of its members, totals as numbers', async () => {
-    const results = await activities.loadClosedResults({ unitId: UNIT, period: PERIOD, memberIds: ['p00', 'p05', 'q1', 'nobody'] });
+    const results = await activities.loadClosedResults({
+      unitId: UNIT,
+      period: PERIOD,
+      memberIds: ['p00', 'p05', 'q1', 'nobody'],
+    });
     expect(results.sort((a, b) => a.personId.localeCompare(b.personId))).toEqual([
-      { personId: 'p00', selfScores: null, reviewScores: { results: 60 }, total: 70, proposedGrade: 'B', reviewerId: 'boss' },
-      { personId: 'p05', selfScores: null, reviewScores: { results: 60 }, total: 71.25, proposedGrade: 'B', reviewerId: 'boss' },
+      {
+        personId: 'p00',
+        selfScores: null,
+        reviewScores: { results: 60 },
+        total: 70,
+        proposedGrade: 'B',
+        reviewerId: 'boss',
+      },
+      {
+        personId: 'p05',
+        selfScores: null,
+        reviewScores: { results: 60 },
+        total: 71.25,
+        proposedGrade: 'B',
+        reviewerId: 'boss',
+      },
     ]);
     expect(await activities.loadClosedResults({ unitId: 'u2', period: PERIOD, memberIds: ['q1', 'q2'] })).toEqual([]);
     expect(await activities.loadClosedResults({ unitId: UNIT, period: PERIOD, memberIds: [] })).toEqual([]);

@@ -31,10 +31,17 @@ describe('proposal scans', () => {
       workflowId: `cycle:hn:${period}`,
       version,
       view: {
-        unitId: 'hn', period, phase: 'published', profileId: 'HN-2023',
+        unitId: 'hn',
+        period,
+        phase: 'published',
+        profileId: 'HN-2023',
         deadlines: { plan: '', selfAssessment: '', review: '', deliberation: '' },
-        headId: 'an', collective: ['an', 'binh'], outstanding: false, deliberation: null,
-        publishedAt: `${period}-28T10:00:00+07:00`, complaintWindowEndsAt: null,
+        headId: 'an',
+        collective: ['an', 'binh'],
+        outstanding: false,
+        deliberation: null,
+        publishedAt: `${period}-28T10:00:00+07:00`,
+        complaintWindowEndsAt: null,
       },
       members,
       finals: Object.entries(grades).map(([personId, finalGrade]) => ({ personId, finalGrade, caps: [] })),
@@ -57,7 +64,13 @@ describe('proposal scans', () => {
     await activities.saveCycle(published('2031-02', 1, { em: 'D', khanh: 'D', hai: 'D' }));
     const found = await replacementProposals();
     // em, a head, is proposed with the two months as evidence; khanh has one D; hai is not a leader.
-    expect(found).toEqual([expect.objectContaining({ personId: 'em', level: 'monthly-d-2-consecutive', evidence: expect.objectContaining({ periods: ['2031-01', '2031-02'] }) })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        personId: 'em',
+        level: 'monthly-d-2-consecutive',
+        evidence: expect.objectContaining({ periods: ['2031-01', '2031-02'] }),
+      }),
+    ]);
     // A retried snapshot finds the same proposal.
     await activities.saveCycle(published('2031-02', 2, { em: 'D', khanh: 'D', hai: 'D' }));
     expect(await replacementProposals()).toHaveLength(1);
@@ -69,7 +82,9 @@ describe('proposal scans', () => {
     expect(await db.sql`select id from proposals where kind = 'position-change'`).toEqual([]);
     await activities.scanProposals({ onDate: '2031-01-01' });
     await activities.scanProposals({ onDate: '2031-01-15' });
-    expect(await db.sql`select level, status from proposals where kind = 'position-change'`).toEqual([{ level: 'due', status: 'open' }]);
+    expect(await db.sql`select level, status from proposals where kind = 'position-change'`).toEqual([
+      { level: 'due', status: 'open' },
+    ]);
     await activities.scanProposals({ onDate: '2034-01-01' });
     expect(await db.sql`select level, status from proposals where kind = 'position-change' order by level`).toEqual([
       { level: 'due', status: 'dismissed' },

@@ -17,7 +17,9 @@ describe('a command on a workflow that cannot move', () => {
   beforeAll(async () => {
     s = await startStack('bounded', { commandTimeoutMs: BOUND_MS });
     const deadlines = { plan: at(DAY), selfAssessment: at(8 * DAY), review: at(9 * DAY), deliberation: at(10 * DAY) };
-    expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period: PERIOD, deadlines })).status).toBe(201);
+    expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period: PERIOD, deadlines })).status).toBe(
+      201,
+    );
   });
   afterAll(async () => {
     await s?.stop();

@@ -55,11 +55,15 @@ describe('GET /v1/escalations on the real servers', () => {
       const res = await s.call('admin', 'POST', '/v1/cycles', { unitId, period: PERIOD, deadlines });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     }
-    await eventually('every missed self-assessment to escalate', async () => {
-      const rows = await s.sql<{ personId: string }[]>`
+    await eventually(
+      'every missed self-assessment to escalate',
+      async () => {
+        const rows = await s.sql<{ personId: string }[]>`
         select person_id from escalations where period = ${PERIOD} and kind = 'self-assessment' and status = 'open'`;
-      return rows.length === ALL.length;
-    }, 120_000);
+        return rows.length === ALL.length;
+      },
+      120_000,
+    );
   }, 180_000);
   afterAll(async () => {
     await s?.stop();
@@ -74,7 +78,10 @@ describe('GET /v1/escalations on the real servers', () => {
 
   it('narrows by ?status=: a decided escalation leaves the open list for the decided one', async () => {
     const [minhs] = (await list('khanh')).filter((e) => e.personId === 'minh');
-    const decided = await s.call('khanh', 'POST', `/v1/escalations/${minhs.id}/decision`, { action: 'extend', until: at(DAY) });
+    const decided = await s.call('khanh', 'POST', `/v1/escalations/${minhs.id}/decision`, {
+      action: 'extend',
+      until: at(DAY),
+    });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     expect(people(await list('khanh', '?status=open'))).toEqual(['lan']);
     expect(people(await list('khanh', '?status=decided'))).toEqual(['minh']);

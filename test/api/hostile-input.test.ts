@@ -14,14 +14,37 @@ const NUL = '\u0000';
 
 describe('hostile input on the real servers', () => {
   let s: Stack;
-  const count = async (table: string) => Number((await s.sql<{ n: string }[]>`select count(*) as n from ${s.sql(table)}`)[0].n);
+  const count = async (table: string) =>
+    Number((await s.sql<{ n: string }[]>`select count(*) as n from ${s.sql(table)}`)[0].n);
   const tableCounts = async () => {
-    const tables = ['audit', 'cycles', 'evaluations', 'people', 'units', 'tokens', 'holidays', 'discipline', 'leaves', 'confidence_votes', 'cases'];
+    const tables = [
+      'audit',
+      'cycles',
+      'evaluations',
+      'people',
+      'units',
+      'tokens',
+      'holidays',
+      'discipline',
+      'leaves',
+      'confidence_votes',
+      'cases',
+    ];
     return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)));
   };
   /** Sends raw bytes as `who`, so the media type and the body are exactly as given. */
-  const raw = async (who: string, method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
-    const res = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${who === 'admin' ? s.adminToken : s.tokens[who]}`, ...headers }, body });
+  const raw = async (
+    who: string,
+    method: string,
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ) => {
+    const res = await fetch(`${s.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${who === 'admin' ? s.adminToken : s.tokens[who]}`, ...headers },
+      body,
+    });
     return { status: res.status, headers: res.headers, body: await res.json().catch(() => null) };
   };
   const fields = (body: { error: { details?: { field: string }[] } }) => (body.error.details ?? []).map((d) => d.field);
@@ -29,7 +52,9 @@ describe('hostile input on the real servers', () => {
   beforeAll(async () => {
     s = await startStack('hostile');
     const deadlines = { plan: at(DAY), selfAssessment: at(8 * DAY), review: at(9 * DAY), deliberation: at(10 * DAY) };
-    expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period: PERIOD, deadlines })).status).toBe(201);
+    expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period: PERIOD, deadlines })).status).toBe(
+      201,
+    );
   });
   afterAll(async () => {
     await s?.stop();
@@ -37,22 +62,44 @@ describe('hostile input on the real servers', () => {
 
   it('refuses a NUL byte in a plan title, and the evaluation still takes a valid plan', async () => {
     const before = await tableCounts();
-    const bad = await s.call('minh', 'PUT', `/v1/evaluations/${PERIOD}/minh/plan`, { tasks: [{ title: `Rà soát${NUL}`, target: '100 hồ sơ' }] });
+    const bad = await s.call('minh', 'PUT', `/v1/evaluations/${PERIOD}/minh/plan`, {
+      tasks: [{ title: `Rà soát${NUL}`, target: '100 hồ sơ' }],
+    });
     expect(bad.status).toBe(400);
     expect(fields(bad.body)).toEqual(['tasks.0.title']);
     expect(await tableCounts()).toEqual(before);
-    const good = await s.call('minh', 'PUT', `/v1/evaluations/${PERIOD}/minh/plan`, { tasks: [{ title: 'Rà soát hồ sơ', target: '100 hồ sơ' }] });
+    const good = await s.call('minh', 'PUT', `/v1/evaluations/${PERIOD}/minh/plan`, {
+      tasks: [{ title: 'Rà soát hồ sơ', target: '100 hồ sơ' }],
+    });
     expect(good.status).toBe(200);
     expect(good.body.status).toBe('planned');
   });
 
   it('refuses control characters and unpaired surrogates in every free-text field it reaches', async () => {
     const cases: [string, string, string, unknown, string][] = [
-      ['khanh', 'POST', '/v1/escalations/x/decision', { action: 'extend', until: at(DAY), note: `ghi chú${NUL}` }, 'note'],
+      [
+        'khanh',
+        'POST',
+        '/v1/escalations/x/decision',
+        { action: 'extend', until: at(DAY), note: `ghi chú${NUL}` },
+        'note',
+      ],
       ['ngoc', 'POST', `/v1/evaluations/${PERIOD}/ngoc/complaints`, { reason: `khiếu nại\u0007` }, 'reason'],
-      ['admin', 'PUT', '/v1/org', { units: [{ id: 'u1', name: `Phòng${NUL}`, parentId: null }], people: [] }, 'units.0.name'],
+      [
+        'admin',
+        'PUT',
+        '/v1/org',
+        { units: [{ id: 'u1', name: `Phòng${NUL}`, parentId: null }], people: [] },
+        'units.0.name',
+      ],
       ['admin', 'POST', '/v1/tokens', { roles: ['hr'], label: `nhãn${NUL}` }, 'label'],
-      ['admin', 'POST', '/v1/people/minh/discipline', { date: '2026-01-05', level: 'reprimand', note: `\uD800` }, 'note'],
+      [
+        'admin',
+        'POST',
+        '/v1/people/minh/discipline',
+        { date: '2026-01-05', level: 'reprimand', note: `\uD800` },
+        'note',
+      ],
       ['admin', 'POST', '/v1/cases', { kind: 'replacement', personId: 'khanh', reason: `lý do${NUL}` }, 'reason'],
       ['minh', 'PUT', `/v1/evaluations/${PERIOD}/minh/self-assessment`, { scores: { [`tasks${NUL}`]: 1 } }, 'scores'],
     ];
@@ -60,13 +107,21 @@ describe('hostile input on the real servers', () => {
     for (const [who, method, path, body, field] of cases) {
       const res = await s.call(who, method, path, body);
       expect(res.status, `${method} ${path}`).toBe(400);
-      expect(fields(res.body).some((f) => f === field || f.startsWith(`${field}.`)), `${method} ${path}: ${fields(res.body)}`).toBe(true);
+      expect(
+        fields(res.body).some((f) => f === field || f.startsWith(`${field}.`)),
+        `${method} ${path}: ${fields(res.body)}`,
+      ).toBe(true);
     }
     expect(await tableCounts()).toEqual(before);
   });
 
   it('refuses a NUL byte in a path ID with 400, not a database error', async () => {
-    for (const path of ['/v1/cases/a%00b', '/v1/people/a%00b', `/v1/evaluations/${PERIOD}/a%00b`, '/v1/cycles/snv%00/2026-10']) {
+    for (const path of [
+      '/v1/cases/a%00b',
+      '/v1/people/a%00b',
+      `/v1/evaluations/${PERIOD}/a%00b`,
+      '/v1/cycles/snv%00/2026-10',
+    ]) {
       const res = await s.call('admin', 'GET', path);
       expect(res.status, path).toBe(400);
     }
@@ -82,7 +137,9 @@ describe('hostile input on the real servers', () => {
       expect(fields(res.body)).toEqual(['period']);
     }
     expect(await s.sql`select period from cycles where period <> ${PERIOD}`).toHaveLength(0);
-    const started = await s.temporal.workflow.list({ query: `WorkflowId = 'cycle:snv:2017-12' OR WorkflowId = 'cycle:snv:9999-12'` });
+    const started = await s.temporal.workflow.list({
+      query: `WorkflowId = 'cycle:snv:2017-12' OR WorkflowId = 'cycle:snv:9999-12'`,
+    });
     const ids: string[] = [];
     for await (const w of started) ids.push(w.workflowId);
     expect(ids).toEqual([]);
@@ -90,19 +147,32 @@ describe('hostile input on the real servers', () => {
 
   it('refuses impossible instants and dates, naming the field, and stores none of them', async () => {
     const before = await tableCounts();
-    const override = await s.call('admin', 'POST', '/v1/cycles', { unitId: 'sxd', period: PERIOD, deadlines: { plan: '2031-13-45T99:99+07:00' } });
+    const override = await s.call('admin', 'POST', '/v1/cycles', {
+      unitId: 'sxd',
+      period: PERIOD,
+      deadlines: { plan: '2031-13-45T99:99+07:00' },
+    });
     expect(override.status).toBe(400);
     expect(fields(override.body)).toEqual(['deadlines.plan']);
-    const feb31 = await s.call('admin', 'PUT', `/v1/cycles/snv/${PERIOD}/deadlines`, { plan: '2031-02-31T17:00:00+07:00' });
+    const feb31 = await s.call('admin', 'PUT', `/v1/cycles/snv/${PERIOD}/deadlines`, {
+      plan: '2031-02-31T17:00:00+07:00',
+    });
     expect(feb31.status).toBe(400);
     expect(fields(feb31.body)).toEqual(['plan']);
-    const discipline = await s.call('admin', 'POST', '/v1/people/minh/discipline', { date: '2031-02-30', level: 'reprimand' });
+    const discipline = await s.call('admin', 'POST', '/v1/people/minh/discipline', {
+      date: '2031-02-30',
+      level: 'reprimand',
+    });
     expect(discipline.status).toBe(400);
     expect(fields(discipline.body)).toEqual(['date']);
     const leave = await s.call('admin', 'POST', '/v1/people/minh/leave', { from: '0000-01-01', to: '2026-01-02' });
     expect(leave.status).toBe(400);
     expect(fields(leave.body)).toEqual(['from']);
-    const votes = await s.call('admin', 'POST', '/v1/people/khanh/confidence-votes', { date: '2026-11-20', low: 1, total: 2 ** 31 });
+    const votes = await s.call('admin', 'POST', '/v1/people/khanh/confidence-votes', {
+      date: '2026-11-20',
+      low: 1,
+      total: 2 ** 31,
+    });
     expect(votes.status).toBe(400);
     expect(fields(votes.body)).toEqual(['total']);
     expect(await tableCounts()).toEqual(before);
@@ -110,7 +180,11 @@ describe('hostile input on the real servers', () => {
 
   it('answers 415 to a body that is not JSON, whatever it holds', async () => {
     const json = JSON.stringify({ tasks: [{ title: 'Rà soát', target: '1' }] });
-    const mediaTypes: Record<string, string>[] = [{ 'content-type': 'text/plain' }, {}, { 'content-type': 'application/x-www-form-urlencoded' }];
+    const mediaTypes: Record<string, string>[] = [
+      { 'content-type': 'text/plain' },
+      {},
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ];
     for (const headers of mediaTypes) {
       const res = await raw('minh', 'PUT', `/v1/evaluations/${PERIOD}/minh/plan`, json, headers);
       expect(res.status).toBe(415);
@@ -130,7 +204,11 @@ describe('hostile input on the real servers', () => {
     expect(list.status).toBe(400);
     expect(fields(list.body)).toEqual(['decisions']);
     // Two MiB of units is past the ordinary limit but within the directory's own.
-    const units = Array.from({ length: 12_000 }, (_, i) => ({ id: `unit-${i}`, name: `Đơn vị thử nghiệm số ${i} ${'y'.repeat(120)}`, parentId: 'hn' }));
+    const units = Array.from({ length: 12_000 }, (_, i) => ({
+      id: `unit-${i}`,
+      name: `Đơn vị thử nghiệm số ${i} ${'y'.repeat(120)}`,
+      parentId: 'hn',
+    }));
     const body = JSON.stringify({ units, people: [] });
     expect(body.length).toBeGreaterThan(1024 * 1024);
     const upload = await raw('admin', 'PUT', '/v1/org', body, { 'content-type': 'application/json' });

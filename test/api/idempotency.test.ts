@@ -27,10 +27,19 @@ const key = (k: string) => ({ 'idempotency-key': k });
 describe('Idempotency-Key on the real servers', () => {
   let s: Stack;
   const planOf = async (period: string, personId: string) =>
-    (await s.sql<{ plan: unknown }[]>`select plan from evaluations where period = ${period} and person_id = ${personId}`)[0].plan;
-  const planAudits = async (period: string, personId: string) => s.sql`select 1 from audit where action = 'evaluation.plan' and subject = ${`eval:${period}:${personId}`}`;
+    (
+      await s.sql<
+        { plan: unknown }[]
+      >`select plan from evaluations where period = ${period} and person_id = ${personId}`
+    )[0].plan;
+  const planAudits = async (period: string, personId: string) =>
+    s.sql`select 1 from audit where action = 'evaluation.plan' and subject = ${`eval:${period}:${personId}`}`;
   const reservation = async (actor: string, k: string) =>
-    (await s.sql<{ status: number; body: unknown; createdAt: Date }[]>`select status, body, created_at from idempotency where actor = ${actor} and key = ${k}`)[0];
+    (
+      await s.sql<
+        { status: number; body: unknown; createdAt: Date }[]
+      >`select status, body, created_at from idempotency where actor = ${actor} and key = ${k}`
+    )[0];
   /** The in-progress row a request that died with its process leaves, `ageSeconds` old. */
   const deadReservation = async (actor: string, k: string, path: string, ageSeconds: number) => {
     await s.sql`
@@ -55,7 +64,10 @@ describe('Idempotency-Key on the real servers', () => {
     let first: ReturnType<Stack['call']> | undefined;
     try {
       first = s.call('minh', 'PUT', path, plan('Rà soát hồ sơ'), key('slow'));
-      await eventually('the first request to reserve its key', async () => (await reservation('minh', 'slow'))?.status === 0);
+      await eventually(
+        'the first request to reserve its key',
+        async () => (await reservation('minh', 'slow'))?.status === 0,
+      );
       const repeat = await s.call('minh', 'PUT', path, plan('Rà soát hồ sơ'), key('slow'));
       expect(repeat.status, JSON.stringify(repeat.body)).toBe(409);
       expect(repeat.body.error.details).toEqual({ phase: 'in-progress' });
@@ -91,12 +103,15 @@ describe('Idempotency-Key on the real servers', () => {
     const ngoc = await s.call('ngoc', 'PUT', planPath(B, 'ngoc'), plan('Kế hoạch của Ngọc'), key('shared'));
     expect([minh.status, ngoc.status]).toEqual([200, 200]);
     expect([minh.body.personId, ngoc.body.personId]).toEqual(['minh', 'ngoc']);
-    expect([await planOf(B, 'minh'), await planOf(B, 'ngoc')]).toEqual([plan('Kế hoạch của Minh').tasks, plan('Kế hoạch của Ngọc').tasks]);
+    expect([await planOf(B, 'minh'), await planOf(B, 'ngoc')]).toEqual([
+      plan('Kế hoạch của Minh').tasks,
+      plan('Kế hoạch của Ngọc').tasks,
+    ]);
     expect(await s.call('minh', 'PUT', planPath(B, 'minh'), plan('Kế hoạch của Minh'), key('shared'))).toEqual(minh);
     expect(await s.call('ngoc', 'PUT', planPath(B, 'ngoc'), plan('Kế hoạch của Ngọc'), key('shared'))).toEqual(ngoc);
   });
 
-  it('never hands one caller\'s stored answer to another sending the same key on the same path', async () => {
+  it("never hands one caller's stored answer to another sending the same key on the same path", async () => {
     const path = planPath(B, 'lan');
     const own = await s.call('lan', 'PUT', path, plan('Kế hoạch của Lan'), key('lan-plan'));
     expect(own.status, JSON.stringify(own.body)).toBe(200);
@@ -106,12 +121,26 @@ describe('Idempotency-Key on the real servers', () => {
   });
 
   it('refuses a key reused for another path (400), changing nothing', async () => {
-    const moved = await s.call('admin', 'PUT', `/v1/cycles/snv/${A}/deadlines`, { plan: at(3 * DAY) }, key('move-plan'));
+    const moved = await s.call(
+      'admin',
+      'PUT',
+      `/v1/cycles/snv/${A}/deadlines`,
+      { plan: at(3 * DAY) },
+      key('move-plan'),
+    );
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     const [before] = await s.sql`select deadlines, version from cycles where unit_id = 'snv' and period = ${B}`;
-    const reused = await s.call('admin', 'PUT', `/v1/cycles/snv/${B}/deadlines`, { plan: at(3 * DAY) }, key('move-plan'));
+    const reused = await s.call(
+      'admin',
+      'PUT',
+      `/v1/cycles/snv/${B}/deadlines`,
+      { plan: at(3 * DAY) },
+      key('move-plan'),
+    );
     expect(reused.status, JSON.stringify(reused.body)).toBe(400);
     expect(reused.body.error.details).toEqual([{ field: 'Idempotency-Key', rule: 'reused' }]);
-    expect((await s.sql`select deadlines, version from cycles where unit_id = 'snv' and period = ${B}`)[0]).toEqual(before);
+    expect((await s.sql`select deadlines, version from cycles where unit_id = 'snv' and period = ${B}`)[0]).toEqual(
+      before,
+    );
   });
 });

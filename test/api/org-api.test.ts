@@ -11,7 +11,8 @@ describe('directory and tokens API', () => {
     await s?.stop();
   });
 
-  const count = async (table: 'units' | 'people' | 'tokens') => Number((await s.sql<{ n: string }[]>`select count(*) as n from ${s.sql(table)}`)[0].n);
+  const count = async (table: 'units' | 'people' | 'tokens') =>
+    Number((await s.sql<{ n: string }[]>`select count(*) as n from ${s.sql(table)}`)[0].n);
 
   it('refuses a directory with bad references, naming each, and stores nothing', async () => {
     const [units, people] = [await count('units'), await count('people')];
@@ -76,16 +77,37 @@ describe('directory and tokens API', () => {
   });
 
   it('keeps holidays (admin), discipline and leave (HR)', async () => {
-    expect((await s.call('dung', 'PUT', '/v1/holidays', { holidays: [{ date: '2027-02-08', name: 'Tết Nguyên đán' }] })).status).toBe(403);
-    const hol = await s.call('admin', 'PUT', '/v1/holidays', { holidays: [{ date: '2027-02-08', name: 'Tết Nguyên đán' }, { date: '2027-02-09', name: 'Tết Nguyên đán' }] });
+    expect(
+      (await s.call('dung', 'PUT', '/v1/holidays', { holidays: [{ date: '2027-02-08', name: 'Tết Nguyên đán' }] }))
+        .status,
+    ).toBe(403);
+    const hol = await s.call('admin', 'PUT', '/v1/holidays', {
+      holidays: [
+        { date: '2027-02-08', name: 'Tết Nguyên đán' },
+        { date: '2027-02-09', name: 'Tết Nguyên đán' },
+      ],
+    });
     expect(hol.body.holidays.map((h: { date: string }) => h.date)).toEqual(['2027-02-08', '2027-02-09']);
-    expect((await s.call('minh', 'POST', '/v1/people/ngoc/discipline', { date: '2027-01-10', level: 'reprimand' })).status).toBe(403);
-    expect((await s.call('dung', 'POST', '/v1/people/ngoc/discipline', { date: '2027-13-10', level: 'reprimand' })).status).toBe(400);
-    expect((await s.call('dung', 'POST', '/v1/people/ngoc/discipline', { date: '2027-01-10', level: 'reprimand' })).status).toBe(201);
-    expect((await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2027-01-20', to: '2027-01-10' })).status).toBe(400);
-    expect((await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2027-01-04', to: '2027-01-29' })).status).toBe(201);
+    expect(
+      (await s.call('minh', 'POST', '/v1/people/ngoc/discipline', { date: '2027-01-10', level: 'reprimand' })).status,
+    ).toBe(403);
+    expect(
+      (await s.call('dung', 'POST', '/v1/people/ngoc/discipline', { date: '2027-13-10', level: 'reprimand' })).status,
+    ).toBe(400);
+    expect(
+      (await s.call('dung', 'POST', '/v1/people/ngoc/discipline', { date: '2027-01-10', level: 'reprimand' })).status,
+    ).toBe(201);
+    expect(
+      (await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2027-01-20', to: '2027-01-10' })).status,
+    ).toBe(400);
+    expect(
+      (await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2027-01-04', to: '2027-01-29' })).status,
+    ).toBe(201);
     expect(await s.sql`select 1 from discipline where person_id = 'ngoc'`).toHaveLength(1);
-    expect((await s.call('dung', 'POST', '/v1/people/ngoc/confidence-votes', { date: '2027-01-15', low: 2, total: 9 })).status).toBe(201);
+    expect(
+      (await s.call('dung', 'POST', '/v1/people/ngoc/confidence-votes', { date: '2027-01-15', low: 2, total: 9 }))
+        .status,
+    ).toBe(201);
     // Each record is audited under the caller, in the transaction that wrote it.
     const audit = await s.sql<{ actor: string; action: string; payload: unknown }[]>`
       select actor, action, payload from audit where subject = 'person:ngoc' order by id`;

@@ -75,7 +75,10 @@ describe('directory upsert of named fields only', () => {
   it('validates an omitted field as it is stored, not as null', async () => {
     await put({ units: [], people: [{ ...base('p-moved'), reviewerId: 'lan' }] });
     // Moving to sxd while the stored reviewer stays lan (a deputy of snv) is not a sound directory.
-    const moved = await s.call('dung', 'PUT', '/v1/org', { units: [], people: [{ ...base('p-moved'), unitId: 'sxd' }] });
+    const moved = await s.call('dung', 'PUT', '/v1/org', {
+      units: [],
+      people: [{ ...base('p-moved'), unitId: 'sxd' }],
+    });
     expect(moved.status).toBe(400);
     expect(moved.body.error.details).toEqual([expect.objectContaining({ rule: 'reviewer-not-leader' })]);
     expect(await person('p-moved')).toMatchObject({ unitId: 'snv', reviewerId: 'lan' });
@@ -83,14 +86,17 @@ describe('directory upsert of named fields only', () => {
     expect(await person('p-moved')).toMatchObject({ unitId: 'sxd', reviewerId: null });
   });
 
-  it('keeps a unit\'s active flag when an upsert omits it; a new unit is active', async () => {
-    const active = async (id: string) => (await s.sql<{ active: boolean }[]>`select active from units where id = ${id}`)[0]?.active;
+  it("keeps a unit's active flag when an upsert omits it; a new unit is active", async () => {
+    const active = async (id: string) =>
+      (await s.sql<{ active: boolean }[]>`select active from units where id = ${id}`)[0]?.active;
     await put({ units: [{ id: 'u-new', name: 'Phòng mới', parentId: 'hn' }], people: [] });
     expect(await active('u-new')).toBe(true);
     await put({ units: [{ id: 'u-new', name: 'Phòng mới', parentId: 'hn', active: false }], people: [] });
     expect(await active('u-new')).toBe(false);
     await put({ units: [{ id: 'u-new', name: 'Phòng đã đổi tên', parentId: 'hn' }], people: [] });
-    expect(await s.sql`select name, active from units where id = 'u-new'`).toEqual([{ name: 'Phòng đã đổi tên', active: false }]);
+    expect(await s.sql`select name, active from units where id = 'u-new'`).toEqual([
+      { name: 'Phòng đã đổi tên', active: false },
+    ]);
     await put({ units: [{ id: 'u-new', name: 'Phòng đã đổi tên', parentId: 'hn', active: true }], people: [] });
     expect(await active('u-new')).toBe(true);
   });
@@ -104,7 +110,14 @@ describe('directory upsert of named fields only', () => {
       people: [base('p-twice'), { ...base('p-twice'), fullName: 'Khác' }],
     });
     expect(res.status).toBe(400);
-    expect(res.body.error.details.filter((d: { rule: string }) => d.rule === 'duplicate').map((d: { field: string }) => d.field).sort()).toEqual(['people', 'units']);
-    expect(await s.sql`select 1 from units where id = 'u-twice' union all select 1 from people where id = 'p-twice'`).toHaveLength(0);
+    expect(
+      res.body.error.details
+        .filter((d: { rule: string }) => d.rule === 'duplicate')
+        .map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(['people', 'units']);
+    expect(
+      await s.sql`select 1 from units where id = 'u-twice' union all select 1 from people where id = 'p-twice'`,
+    ).toHaveLength(0);
   });
 });

@@ -34,8 +34,14 @@ const RATIONALE = 'Hoàn thành xuất sắc nhiệm vụ được giao';
 describe('PUT …/outstanding on the real servers', () => {
   let s: Stack;
 
-  const outstanding = (who: string, period: string, body: unknown) => s.call(who, 'PUT', `/v1/cycles/snv/${period}/outstanding`, body);
-  const flagOf = async (period: string) => (await s.sql<{ outstanding: boolean }[]>`select outstanding from cycles where unit_id = 'snv' and period = ${period}`)[0]?.outstanding;
+  const outstanding = (who: string, period: string, body: unknown) =>
+    s.call(who, 'PUT', `/v1/cycles/snv/${period}/outstanding`, body);
+  const flagOf = async (period: string) =>
+    (
+      await s.sql<
+        { outstanding: boolean }[]
+      >`select outstanding from cycles where unit_id = 'snv' and period = ${period}`
+    )[0]?.outstanding;
   const flagAudits = async (period: string) =>
     s.sql<{ actor: string; outstanding: boolean; rationale: string }[]>`
       select actor, (payload->>'outstanding')::boolean as outstanding, payload->>'rationale' as rationale
@@ -47,7 +53,13 @@ describe('PUT …/outstanding on the real servers', () => {
   const state = async (period: string) => ({
     outstanding: await flagOf(period),
     audits: await flagAudits(period),
-    ...(period === OPEN ? { version: (await s.sql<{ version: number }[]>`select version from cycles where unit_id = 'snv' and period = ${OPEN}`)[0].version } : {}),
+    ...(period === OPEN
+      ? {
+          version: (
+            await s.sql<{ version: number }[]>`select version from cycles where unit_id = 'snv' and period = ${OPEN}`
+          )[0].version,
+        }
+      : {}),
   });
   const expectOk = async (who: string, method: string, path: string, body?: unknown) => {
     const res = await s.call(who, method, path, body);
@@ -69,7 +81,7 @@ describe('PUT …/outstanding on the real servers', () => {
   });
 
   it.each([
-    ['the unit\'s own head', 'khanh'],
+    ["the unit's own head", 'khanh'],
     ['the head of a sibling unit', 'em'],
     ['a deputy of the unit', 'lan'],
     ['a member of the unit', 'minh'],
@@ -101,7 +113,7 @@ describe('PUT …/outstanding on the real servers', () => {
     expect(await s.sql`select 1 from cycles where unit_id = 'snv' and period = ${none}`).toHaveLength(0);
   });
 
-  it('lets the superior unit\'s head flag the unit: the cycle reads outstanding and the trail keeps who and why', async () => {
+  it("lets the superior unit's head flag the unit: the cycle reads outstanding and the trail keeps who and why", async () => {
     expect(await flagOf(OPEN)).toBe(false);
     const res = await outstanding('an', OPEN, { outstanding: true, rationale: RATIONALE });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -116,7 +128,10 @@ describe('PUT …/outstanding on the real servers', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.outstanding).toBe(false);
     expect(await flagOf(OPEN)).toBe(false);
-    expect((await flagAudits(OPEN)).map((a) => [a.actor, a.outstanding])).toEqual([['an', true], ['admin', false]]);
+    expect((await flagAudits(OPEN)).map((a) => [a.actor, a.outstanding])).toEqual([
+      ['an', true],
+      ['admin', false],
+    ]);
   });
 
   describe('in the deliberation of five rated members', () => {
@@ -135,7 +150,13 @@ describe('PUT …/outstanding on the real servers', () => {
     beforeAll(async () => {
       const self = { discipline: 18, tasks: 60, bonus: 2 };
       for (const who of ['lan', 'minh', 'ngoc', 'oanh', 'phuc']) {
-        await eventually(`${who}'s self-assessment`, async () => (await s.call(who, 'PUT', `/v1/evaluations/${WALKED}/${who}/self-assessment`, { scores: self })).status === 200, 60_000);
+        await eventually(
+          `${who}'s self-assessment`,
+          async () =>
+            (await s.call(who, 'PUT', `/v1/evaluations/${WALKED}/${who}/self-assessment`, { scores: self })).status ===
+            200,
+          60_000,
+        );
       }
       const a = { discipline: 20, tasks: 66, bonus: 6 };
       const b = { discipline: 18, tasks: 55, bonus: 2 };
@@ -146,14 +167,20 @@ describe('PUT …/outstanding on the real servers', () => {
         ['khanh', 'oanh', b],
         ['khanh', 'phuc', b],
       ];
-      for (const [reviewer, person, scores] of reviews) await expectOk(reviewer, 'PUT', `/v1/evaluations/${WALKED}/${person}/review`, { scores });
-      await eventually('the deliberation to open', async () => (await s.call('khanh', 'GET', `/v1/cycles/snv/${WALKED}`)).body.phase === 'deliberation');
+      for (const [reviewer, person, scores] of reviews)
+        await expectOk(reviewer, 'PUT', `/v1/evaluations/${WALKED}/${person}/review`, { scores });
+      await eventually(
+        'the deliberation to open',
+        async () => (await s.call('khanh', 'GET', `/v1/cycles/snv/${WALKED}`)).body.phase === 'deliberation',
+      );
     }, 120_000);
 
     it('allows one A of five while the unit is not flagged (422 for two)', async () => {
       const res = await putList();
       expect(res.status, JSON.stringify(res.body)).toBe(422);
-      expect(res.body.error.details.breaches).toEqual([expect.objectContaining({ rule: 'quota', allowed: 1, given: 2, rated: 5 })]);
+      expect(res.body.error.details.breaches).toEqual([
+        expect.objectContaining({ rule: 'quota', allowed: 1, given: 2, rated: 5 }),
+      ]);
       expect((await s.call('khanh', 'GET', `/v1/cycles/snv/${WALKED}`)).body.deliberation).toBeNull();
     });
 
@@ -168,13 +195,17 @@ describe('PUT …/outstanding on the real servers', () => {
       const before = await state(WALKED);
       const res = await outstanding('an', WALKED, { outstanding: false, rationale: 'Rút lại' });
       expect(res.status, JSON.stringify(res.body)).toBe(422);
-      expect(res.body.error.details.breaches).toEqual([expect.objectContaining({ rule: 'quota', allowed: 1, given: 2 })]);
+      expect(res.body.error.details.breaches).toEqual([
+        expect.objectContaining({ rule: 'quota', allowed: 1, given: 2 }),
+      ]);
       expect(await state(WALKED)).toEqual(before);
       expect(before.outstanding).toBe(true);
     });
 
     it('refuses a change once the grades are published (409), changing nothing', async () => {
-      expect((await expectOk('lan', 'POST', `/v1/cycles/snv/${WALKED}/deliberation/approvals`, {})).phase).toBe('published');
+      expect((await expectOk('lan', 'POST', `/v1/cycles/snv/${WALKED}/deliberation/approvals`, {})).phase).toBe(
+        'published',
+      );
       const before = await state(WALKED);
       const res = await outstanding('admin', WALKED, { outstanding: false, rationale: 'Quá muộn' });
       expect(res.status, JSON.stringify(res.body)).toBe(409);

@@ -21,14 +21,23 @@ describe('cursor pagination of the list routes', () => {
   let call: (who: 'hr' | 'khanh', path: string) => Promise<Answer>;
 
   // Instants with ties and a one-microsecond difference, so the keys must be exact and the id must break ties.
-  const T = ['2026-03-01 10:00:00.000001+07', '2026-03-01 10:00:00.000002+07', '2026-03-02 09:00:00+07', '2026-03-02 09:00:00+07', '2026-03-02 09:00:00+07'];
+  const T = [
+    '2026-03-01 10:00:00.000001+07',
+    '2026-03-01 10:00:00.000002+07',
+    '2026-03-02 09:00:00+07',
+    '2026-03-02 09:00:00+07',
+    '2026-03-02 09:00:00+07',
+  ];
 
   // Written `::text::timestamptz`: postgres.js would pass a timestamptz parameter through a Date, rounding to milliseconds.
   beforeAll(async () => {
     db = await freshDatabase('pagination');
     const { sql } = db;
     await sql`insert into tokens (hash, person_id, roles) values (${hashToken('tok-hr')}, 'dung', ${['hr']}), (${hashToken('tok-khanh')}, 'khanh', ${[]})`;
-    const app = createApp({ sql, temporal: {} as Client, taskQueue: TASK_QUEUE, adminTokenHash: hashToken('admin-pagination-0123456789') }, () => {});
+    const app = createApp(
+      { sql, temporal: {} as Client, taskQueue: TASK_QUEUE, adminTokenHash: hashToken('admin-pagination-0123456789') },
+      () => {},
+    );
     call = async (who, path) => {
       const res = await app.request(path, { headers: { authorization: `Bearer tok-${who}` } });
       return { status: res.status, body: await res.json(), next: res.headers.get(NEXT_CURSOR_HEADER) };
@@ -60,7 +69,10 @@ describe('cursor pagination of the list routes', () => {
     let cursor: string | null = null;
     for (let guard = 0; guard < 100; guard++) {
       const sep = path.includes('?') ? '&' : '?';
-      const res = await call(who, `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const res = await call(
+        who,
+        `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       const page = field ? res.body[field] : res.body;
       const next = field ? res.body.next : res.next;
@@ -74,7 +86,9 @@ describe('cursor pagination of the list routes', () => {
   }
 
   it('keeps the microseconds of the instants it pages on', async () => {
-    const [{ n }] = await db.sql<{ n: number }[]>`select count(distinct created_at)::int as n from proposals where created_at < '2026-03-02'`;
+    const [{ n }] = await db.sql<
+      { n: number }[]
+    >`select count(distinct created_at)::int as n from proposals where created_at < '2026-03-02'`;
     expect(n).toBe(2);
   });
 
@@ -84,9 +98,15 @@ describe('cursor pagination of the list routes', () => {
     expect(items.map((p) => p.id)).toEqual(expected.map((r) => r.id));
     expect(sizes).toEqual([3, 3, 3, 2]);
     // One at a time, every boundary falls somewhere: between ties and across the microsecond.
-    expect((await walk('hr', '/v1/proposals', 'proposals', 1)).items.map((p) => p.id)).toEqual(expected.map((r) => r.id));
-    const open = await db.sql<{ id: string }[]>`select id from proposals where status = 'open' order by created_at desc, id`;
-    expect((await walk('hr', '/v1/proposals?status=open', 'proposals', 2)).items.map((p) => p.id)).toEqual(open.map((r) => r.id));
+    expect((await walk('hr', '/v1/proposals', 'proposals', 1)).items.map((p) => p.id)).toEqual(
+      expected.map((r) => r.id),
+    );
+    const open = await db.sql<
+      { id: string }[]
+    >`select id from proposals where status = 'open' order by created_at desc, id`;
+    expect((await walk('hr', '/v1/proposals?status=open', 'proposals', 2)).items.map((p) => p.id)).toEqual(
+      open.map((r) => r.id),
+    );
   });
 
   it('GET /v1/cases: every case once, newest first then by id, for HR and for an actor', async () => {
@@ -95,18 +115,26 @@ describe('cursor pagination of the list routes', () => {
     expect(items.map((c) => c.id)).toEqual(all.map((r) => r.id));
     expect(sizes).toEqual([4, 4, 3]);
     expect((await walk('hr', '/v1/cases', 'cases', 1)).items.map((c) => c.id)).toEqual(all.map((r) => r.id));
-    const mine = await db.sql<{ id: string }[]>`select id from cases where 'khanh' = any(actor_ids) order by created_at desc, id`;
+    const mine = await db.sql<
+      { id: string }[]
+    >`select id from cases where 'khanh' = any(actor_ids) order by created_at desc, id`;
     expect(mine.length).toBeGreaterThan(2);
     expect((await walk('khanh', '/v1/cases', 'cases', 1)).items.map((c) => c.id)).toEqual(mine.map((r) => r.id));
   });
 
   it('GET /v1/escalations: every escalation addressed to the caller once, soonest due first then by id; `next` in the header', async () => {
-    const expected = await db.sql<{ id: string }[]>`select id from escalations where target_id in ('dung', 'hr') order by due_at, id`;
+    const expected = await db.sql<
+      { id: string }[]
+    >`select id from escalations where target_id in ('dung', 'hr') order by due_at, id`;
     expect(expected.length).toBeGreaterThan(1);
     const hr = await walk('hr', '/v1/escalations', null, 1);
     expect(hr.items.map((e) => e.id)).toEqual(expected.map((r) => r.id));
-    const khanh = await db.sql<{ id: string }[]>`select id from escalations where target_id = 'khanh' and status = 'open' order by due_at, id`;
-    expect((await walk('khanh', '/v1/escalations?status=open', null, 2)).items.map((e) => e.id)).toEqual(khanh.map((r) => r.id));
+    const khanh = await db.sql<
+      { id: string }[]
+    >`select id from escalations where target_id = 'khanh' and status = 'open' order by due_at, id`;
+    expect((await walk('khanh', '/v1/escalations?status=open', null, 2)).items.map((e) => e.id)).toEqual(
+      khanh.map((r) => r.id),
+    );
   });
 
   it('GET /v1/me/tasks: every step once, soonest due first, undated last; `next` in the header', async () => {
@@ -144,13 +172,25 @@ describe('cursor pagination of the list routes', () => {
     ['/v1/escalations', 'khanh'],
     ['/v1/me/tasks', 'khanh'],
   ] as const)('%s refuses a cursor that is not its own with 400 naming `cursor`', async (path, who) => {
-    const foreign = path === '/v1/cases' ? encodeCursor('proposals', ['2026-03-01T03:00:00.000001Z', 'p-01']) : encodeCursor('cases', ['2026-03-01T03:00:00.000001Z', 'c-01']);
+    const foreign =
+      path === '/v1/cases'
+        ? encodeCursor('proposals', ['2026-03-01T03:00:00.000001Z', 'p-01'])
+        : encodeCursor('cases', ['2026-03-01T03:00:00.000001Z', 'c-01']);
     const bad = [
       'garbage',
       '!!!',
       foreign,
       Buffer.from('{"l": "cases"').toString('base64url'),
-      encodeCursor(path === '/v1/me/tasks' ? 'tasks' : path === '/v1/cases' ? 'cases' : path === '/v1/escalations' ? 'escalations' : 'proposals', ['2026-02-30T00:00:00.000000Z', 'x', 'x', 'x', 'x'].slice(0, path === '/v1/me/tasks' ? 5 : 2)),
+      encodeCursor(
+        path === '/v1/me/tasks'
+          ? 'tasks'
+          : path === '/v1/cases'
+            ? 'cases'
+            : path === '/v1/escalations'
+              ? 'escalations'
+              : 'proposals',
+        ['2026-02-30T00:00:00.000000Z', 'x', 'x', 'x', 'x'].slice(0, path === '/v1/me/tasks' ? 5 : 2),
+      ),
     ];
     for (const cursor of bad) {
       const res = await call(who, `${path}?cursor=${encodeURIComponent(cursor)}`);
@@ -161,12 +201,24 @@ describe('cursor pagination of the list routes', () => {
   });
 
   it('documents the paging in the OpenAPI document', async () => {
-    const app = createApp({ sql: db.sql, temporal: {} as Client, taskQueue: TASK_QUEUE, adminTokenHash: hashToken('x') }, () => {});
+    const app = createApp(
+      { sql: db.sql, temporal: {} as Client, taskQueue: TASK_QUEUE, adminTokenHash: hashToken('x') },
+      () => {},
+    );
     const doc = (await (await app.request('/openapi.json')).json()) as any;
-    for (const [path, field] of [['/v1/proposals', 'proposals'], ['/v1/cases', 'cases'], ['/v1/escalations', null], ['/v1/me/tasks', null]] as const) {
+    for (const [path, field] of [
+      ['/v1/proposals', 'proposals'],
+      ['/v1/cases', 'cases'],
+      ['/v1/escalations', null],
+      ['/v1/me/tasks', null],
+    ] as const) {
       const op = doc.paths[path].get;
       const params = Object.fromEntries(op.parameters.map((p: any) => [p.name, p]));
-      expect(params.cursor).toMatchObject({ in: 'query', required: false, description: expect.stringContaining('next') });
+      expect(params.cursor).toMatchObject({
+        in: 'query',
+        required: false,
+        description: expect.stringContaining('next'),
+      });
       expect(params.limit).toMatchObject({ in: 'query', description: expect.stringContaining('500') });
       const ok = op.responses['200'];
       if (field) {

@@ -30,9 +30,25 @@ describe('concurrent requests', () => {
     // Several rounds: without the lock, each is a fresh chance for both uploads to validate against the same snapshot.
     for (let round = 0; round < 4; round += 1) {
       const unit = `race${round}`;
-      expect((await s.call('admin', 'PUT', '/v1/org', { units: [{ id: unit, name: `Phòng ${round}`, parentId: 'hn' }], people: [] })).status).toBe(200);
-      const upload = (who: string) => ({ units: [], people: [{ id: `${unit}-${who}`, fullName: `Trưởng phòng ${who}`, unitId: unit, role: 'head' }] });
-      const [won, lost] = oneWon(await Promise.all([s.call('admin', 'PUT', '/v1/org', upload('a')), s.call('dung', 'PUT', '/v1/org', upload('b'))]), 200);
+      expect(
+        (
+          await s.call('admin', 'PUT', '/v1/org', {
+            units: [{ id: unit, name: `Phòng ${round}`, parentId: 'hn' }],
+            people: [],
+          })
+        ).status,
+      ).toBe(200);
+      const upload = (who: string) => ({
+        units: [],
+        people: [{ id: `${unit}-${who}`, fullName: `Trưởng phòng ${who}`, unitId: unit, role: 'head' }],
+      });
+      const [won, lost] = oneWon(
+        await Promise.all([
+          s.call('admin', 'PUT', '/v1/org', upload('a')),
+          s.call('dung', 'PUT', '/v1/org', upload('b')),
+        ]),
+        200,
+      );
       expect(lost.status).toBe(400);
       expect(lost.body.error.details).toEqual([expect.objectContaining({ rule: 'two-heads' })]);
       const heads = await s.sql<{ id: string }[]>`select id from people where unit_id = ${unit} and role = 'head'`;
@@ -41,8 +57,10 @@ describe('concurrent requests', () => {
     }
   });
 
-  it('refuses a second head in the database itself, yet lets one upload swap a unit\'s head', async () => {
-    await expect(s.sql`insert into people (id, full_name, unit_id, role) values ('intruder', 'Kẻ lạ', 'snv', 'head')`).rejects.toThrow(/people_one_head_per_unit/);
+  it("refuses a second head in the database itself, yet lets one upload swap a unit's head", async () => {
+    await expect(
+      s.sql`insert into people (id, full_name, unit_id, role) values ('intruder', 'Kẻ lạ', 'snv', 'head')`,
+    ).rejects.toThrow(/people_one_head_per_unit/);
     // The new head listed before the old one steps down: the check runs once the whole upload is written.
     const swap = await s.call('admin', 'PUT', '/v1/org', {
       units: [],
@@ -65,13 +83,17 @@ describe('concurrent requests', () => {
 
   it('opens one case when two are requested for one person at once, and names it to the other', async () => {
     const body = { kind: 'replacement', personId: 'em', reason: 'Hai tháng liền loại D' };
-    const [won, lost] = oneWon(await Promise.all([s.call('dung', 'POST', '/v1/cases', body), s.call('admin', 'POST', '/v1/cases', body)]), 201);
+    const [won, lost] = oneWon(
+      await Promise.all([s.call('dung', 'POST', '/v1/cases', body), s.call('admin', 'POST', '/v1/cases', body)]),
+      201,
+    );
     expect(lost.status).toBe(409);
     expect(lost.body.error.details).toMatchObject({ caseId: won.body.id });
     expect(lost.body.error.message).toContain(won.body.id);
     expect(await s.sql`select id from cases where person_id = 'em'`).toEqual([{ id: won.body.id }]);
     const started: string[] = [];
-    for await (const wf of s.temporal.workflow.list({ query: `WorkflowType = 'caseWorkflow'` })) started.push(wf.workflowId);
+    for await (const wf of s.temporal.workflow.list({ query: `WorkflowType = 'caseWorkflow'` }))
+      started.push(wf.workflowId);
     expect(started).toEqual([`case:${won.body.id}`]);
   });
 
@@ -86,9 +108,15 @@ describe('concurrent requests', () => {
       collectiveSize: 1,
       proposalId: null,
     };
-    await expect(claimCase(s.sql, claim, async () => Promise.reject(new Error('Temporal is unreachable')))).rejects.toThrow('Temporal is unreachable');
+    await expect(
+      claimCase(s.sql, claim, async () => Promise.reject(new Error('Temporal is unreachable'))),
+    ).rejects.toThrow('Temporal is unreachable');
     expect(await s.sql`select 1 from cases where person_id = 'giang'`).toHaveLength(0);
-    const opened = await s.call('dung', 'POST', '/v1/cases', { kind: 'replacement', personId: 'giang', reason: 'Hai tháng liền loại D' });
+    const opened = await s.call('dung', 'POST', '/v1/cases', {
+      kind: 'replacement',
+      personId: 'giang',
+      reason: 'Hai tháng liền loại D',
+    });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
   });
 
@@ -96,22 +124,37 @@ describe('concurrent requests', () => {
     // Overdue position changes, raised by the scan the directory change runs: one race per proposal.
     const people = ['hoa', 'hai', 'cuong'];
     const units: Record<string, string> = { hoa: 'sxd', hai: 'sxd', cuong: 'hn' };
-    const upload = people.map((id) => ({ id, fullName: `Người ${id}`, unitId: units[id], role: 'staff', sensitivePosition: true, positionSince: '2019-01-01' }));
+    const upload = people.map((id) => ({
+      id,
+      fullName: `Người ${id}`,
+      unitId: units[id],
+      role: 'staff',
+      sensitivePosition: true,
+      positionSince: '2019-01-01',
+    }));
     expect((await s.call('dung', 'PUT', '/v1/org', { units: [], people: upload })).status).toBe(200);
-    const open = (await s.call('dung', 'GET', '/v1/proposals?status=open')).body.proposals.filter((p: { personId: string }) => people.includes(p.personId));
+    const open = (await s.call('dung', 'GET', '/v1/proposals?status=open')).body.proposals.filter(
+      (p: { personId: string }) => people.includes(p.personId),
+    );
     expect(open).toHaveLength(people.length);
     for (const proposal of open) {
       const path = `/v1/proposals/${proposal.id}/dismiss`;
-      const answers = await Promise.all(['dung', 'admin', 'dung', 'admin'].map((who, i) => s.call(who, 'POST', path, { note: `Lý do ${i}` })));
+      const answers = await Promise.all(
+        ['dung', 'admin', 'dung', 'admin'].map((who, i) => s.call(who, 'POST', path, { note: `Lý do ${i}` })),
+      );
       const [won] = oneWon(answers, 200);
       for (const lost of answers.filter((a) => a !== won)) {
         expect(lost.status, JSON.stringify(lost.body)).toBe(409);
         expect(lost.body.error.details).toEqual({ phase: 'dismissed' });
       }
-      const [row] = await s.sql<{ status: string; note: string; decidedBy: string }[]>`select status, note, decided_by from proposals where id = ${proposal.id}`;
+      const [row] = await s.sql<
+        { status: string; note: string; decidedBy: string }[]
+      >`select status, note, decided_by from proposals where id = ${proposal.id}`;
       expect(row).toMatchObject({ status: 'dismissed', note: won.body.note });
       // The trail names the one who dismissed it, once.
-      expect(await s.sql`select actor, payload->>'note' as note from audit where subject = ${`proposal:${proposal.id}`}`).toEqual([{ actor: row.decidedBy, note: won.body.note }]);
+      expect(
+        await s.sql`select actor, payload->>'note' as note from audit where subject = ${`proposal:${proposal.id}`}`,
+      ).toEqual([{ actor: row.decidedBy, note: won.body.note }]);
     }
   });
 
@@ -119,8 +162,10 @@ describe('concurrent requests', () => {
     const period = '2026-11';
     const deadlines = { plan: at(6_000), selfAssessment: at(2 * DAY), review: at(3 * DAY), deliberation: at(4 * DAY) };
     expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period, deadlines })).status).toBe(201);
-    await eventually('minh\'s self-assessment', async () => {
-      const r = await s.call('minh', 'PUT', `/v1/evaluations/${period}/minh/self-assessment`, { scores: { discipline: 18, tasks: 62, bonus: 5 } });
+    await eventually("minh's self-assessment", async () => {
+      const r = await s.call('minh', 'PUT', `/v1/evaluations/${period}/minh/self-assessment`, {
+        scores: { discipline: 18, tasks: 62, bonus: 5 },
+      });
       return r.status === 200;
     });
     const path = `/v1/evaluations/${period}/minh/review`;
@@ -137,8 +182,12 @@ describe('concurrent requests', () => {
     expect(lost.body.error.details).toMatchObject({ status: 'reviewed' });
     const accepted = won.body.reviewScores;
     expect([first.scores, second.scores]).toContainEqual(accepted);
-    const [row] = await s.sql<{ reviewScores: unknown }[]>`select review_scores from evaluations where period = ${period} and person_id = 'minh'`;
+    const [row] = await s.sql<
+      { reviewScores: unknown }[]
+    >`select review_scores from evaluations where period = ${period} and person_id = 'minh'`;
     expect(row.reviewScores).toEqual(accepted);
-    expect(await s.sql`select 1 from audit where action = 'evaluation.review' and subject = ${`eval:${period}:minh`}`).toHaveLength(1);
+    expect(
+      await s.sql`select 1 from audit where action = 'evaluation.review' and subject = ${`eval:${period}:minh`}`,
+    ).toHaveLength(1);
   });
 });

@@ -13,7 +13,19 @@ import type { Directory } from '../../domain/types';
 import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { eventually, startStack, type Stack } from '../support/stack';
 
-const ROLES = ['person', 'reviewer', 'peer', 'deputy', 'head', 'siblingHead', 'superiorHead', 'hr', 'admin', 'none', 'bad'] as const;
+const ROLES = [
+  'person',
+  'reviewer',
+  'peer',
+  'deputy',
+  'head',
+  'siblingHead',
+  'superiorHead',
+  'hr',
+  'admin',
+  'none',
+  'bad',
+] as const;
 type Role = (typeof ROLES)[number];
 type Authed = Exclude<Role, 'none' | 'bad'>;
 
@@ -31,7 +43,10 @@ const WHO: Record<Authed, string> = {
 
 const DIRECTORY: Directory = {
   units: DEMO_DIRECTORY.units,
-  people: [...DEMO_DIRECTORY.people, { id: 'oanh', fullName: 'Trần Thị Oanh', unitId: 'snv', role: 'deputy', email: null, reviewerId: null }],
+  people: [
+    ...DEMO_DIRECTORY.people,
+    { id: 'oanh', fullName: 'Trần Thị Oanh', unitId: 'snv', role: 'deputy', email: null, reviewerId: null },
+  ],
 };
 
 /** A cycle still taking plans; one walked to published results with a complaint open; one whose self-assessments were missed. */
@@ -51,7 +66,17 @@ interface Row {
   allowed: readonly Authed[];
 }
 
-const EVERYONE: readonly Authed[] = ['person', 'reviewer', 'peer', 'deputy', 'head', 'siblingHead', 'superiorHead', 'hr', 'admin'];
+const EVERYONE: readonly Authed[] = [
+  'person',
+  'reviewer',
+  'peer',
+  'deputy',
+  'head',
+  'siblingHead',
+  'superiorHead',
+  'hr',
+  'admin',
+];
 const HR: readonly Authed[] = ['hr', 'admin'];
 const COLLECTIVE: readonly Authed[] = ['reviewer', 'deputy', 'head'];
 /** Who reads the snv cycle: its collective and members (their own line), HR. */
@@ -59,7 +84,13 @@ const CYCLE_READERS: readonly Authed[] = ['person', 'peer', ...COLLECTIVE, ...HR
 const later = (ms: number) => () => fromMs(Date.now() + ms);
 const DAY = 86_400_000;
 
-const row = (method: Row['method'], route: string, url: string | (() => string), allowed: readonly Authed[], body?: unknown | (() => unknown)): Row => ({
+const row = (
+  method: Row['method'],
+  route: string,
+  url: string | (() => string),
+  allowed: readonly Authed[],
+  body?: unknown | (() => unknown),
+): Row => ({
   method,
   route,
   url: typeof url === 'string' ? () => url : url,
@@ -78,55 +109,145 @@ const TABLE: Row[] = [
   row('GET', '/v1/people/{id}', '/v1/people/ngoc', ['person', 'reviewer', 'head', ...HR]),
   // A head's record: their reviewer is the superior head; their own deputies do not read it.
   row('GET', '/v1/people/{id}', '/v1/people/khanh', ['head', 'superiorHead', ...HR]),
-  row('POST', '/v1/people/{id}/discipline', '/v1/people/ngoc/discipline', HR, { date: '2026-10-01', level: 'reprimand' }),
+  row('POST', '/v1/people/{id}/discipline', '/v1/people/ngoc/discipline', HR, {
+    date: '2026-10-01',
+    level: 'reprimand',
+  }),
   row('POST', '/v1/people/{id}/leave', '/v1/people/ngoc/leave', HR, { from: '2030-01-07', to: '2030-01-08' }),
-  row('POST', '/v1/people/{id}/confidence-votes', '/v1/people/khanh/confidence-votes', HR, { date: '2026-10-15', low: 1, total: 15 }),
+  row('POST', '/v1/people/{id}/confidence-votes', '/v1/people/khanh/confidence-votes', HR, {
+    date: '2026-10-15',
+    low: 1,
+    total: 15,
+  }),
   row('POST', '/v1/cycles', '/v1/cycles', ['head', ...HR], { unitId: 'snv', period: OPEN }),
   row('GET', '/v1/cycles/{unitId}/{period}', `/v1/cycles/snv/${OPEN}`, CYCLE_READERS),
-  row('PUT', '/v1/cycles/{unitId}/{period}/deadlines', `/v1/cycles/snv/${OPEN}/deadlines`, ['admin'], () => ({ plan: later(3 * DAY)() })),
-  row('PUT', '/v1/cycles/{unitId}/{period}/deliberation', `/v1/cycles/snv/${OPEN}/deliberation`, ['head'], { decisions: [{ personId: 'ngoc', grade: 'B' }] }),
-  row('POST', '/v1/cycles/{unitId}/{period}/deliberation/approvals', `/v1/cycles/snv/${OPEN}/deliberation/approvals`, COLLECTIVE, {}),
-  row('PUT', '/v1/cycles/{unitId}/{period}/outstanding', `/v1/cycles/snv/${OPEN}/outstanding`, ['superiorHead', 'admin'], { outstanding: true, rationale: 'Hoàn thành xuất sắc' }),
+  row('PUT', '/v1/cycles/{unitId}/{period}/deadlines', `/v1/cycles/snv/${OPEN}/deadlines`, ['admin'], () => ({
+    plan: later(3 * DAY)(),
+  })),
+  row('PUT', '/v1/cycles/{unitId}/{period}/deliberation', `/v1/cycles/snv/${OPEN}/deliberation`, ['head'], {
+    decisions: [{ personId: 'ngoc', grade: 'B' }],
+  }),
+  row(
+    'POST',
+    '/v1/cycles/{unitId}/{period}/deliberation/approvals',
+    `/v1/cycles/snv/${OPEN}/deliberation/approvals`,
+    COLLECTIVE,
+    {},
+  ),
+  row(
+    'PUT',
+    '/v1/cycles/{unitId}/{period}/outstanding',
+    `/v1/cycles/snv/${OPEN}/outstanding`,
+    ['superiorHead', 'admin'],
+    { outstanding: true, rationale: 'Hoàn thành xuất sắc' },
+  ),
   row('GET', '/v1/cycles/{unitId}/{period}/results', `/v1/cycles/snv/${PUBLISHED}/results`, CYCLE_READERS),
   row('GET', '/v1/annual/{unitId}/{year}', '/v1/annual/snv/2027', [...COLLECTIVE, ...HR]),
-  row('PUT', '/v1/evaluations/{period}/{personId}/plan', `/v1/evaluations/${OPEN}/ngoc/plan`, ['person'], { tasks: [{ title: 'Rà soát hồ sơ', target: '100 hồ sơ' }] }),
-  row('PUT', '/v1/evaluations/{period}/{personId}/self-assessment', `/v1/evaluations/${OPEN}/ngoc/self-assessment`, ['person'], { scores: { discipline: 18, tasks: 60, bonus: 2 } }),
-  row('PUT', '/v1/evaluations/{period}/{personId}/review', `/v1/evaluations/${OPEN}/ngoc/review`, ['reviewer'], { scores: { discipline: 18, tasks: 60, bonus: 2 } }),
+  row('PUT', '/v1/evaluations/{period}/{personId}/plan', `/v1/evaluations/${OPEN}/ngoc/plan`, ['person'], {
+    tasks: [{ title: 'Rà soát hồ sơ', target: '100 hồ sơ' }],
+  }),
+  row(
+    'PUT',
+    '/v1/evaluations/{period}/{personId}/self-assessment',
+    `/v1/evaluations/${OPEN}/ngoc/self-assessment`,
+    ['person'],
+    { scores: { discipline: 18, tasks: 60, bonus: 2 } },
+  ),
+  row('PUT', '/v1/evaluations/{period}/{personId}/review', `/v1/evaluations/${OPEN}/ngoc/review`, ['reviewer'], {
+    scores: { discipline: 18, tasks: 60, bonus: 2 },
+  }),
   row('GET', '/v1/evaluations/{period}/{personId}', `/v1/evaluations/${OPEN}/ngoc`, ['person', ...COLLECTIVE, ...HR]),
-  row('POST', '/v1/evaluations/{period}/{personId}/complaints', `/v1/evaluations/${PUBLISHED}/ngoc/complaints`, ['person'], { reason: 'Tôi đã vượt chỉ tiêu' }),
-  row('POST', '/v1/complaints/{id}/resolution', () => `/v1/complaints/${ids.complaint}/resolution`, ['head'], { outcome: 'upheld', rationale: 'Giữ nguyên kết quả' }),
-  row('POST', '/v1/escalations/{id}/decision', () => `/v1/escalations/${ids.escalation}/decision`, ['reviewer'], () => ({ action: 'extend', until: later(DAY)() })),
+  row(
+    'POST',
+    '/v1/evaluations/{period}/{personId}/complaints',
+    `/v1/evaluations/${PUBLISHED}/ngoc/complaints`,
+    ['person'],
+    { reason: 'Tôi đã vượt chỉ tiêu' },
+  ),
+  row('POST', '/v1/complaints/{id}/resolution', () => `/v1/complaints/${ids.complaint}/resolution`, ['head'], {
+    outcome: 'upheld',
+    rationale: 'Giữ nguyên kết quả',
+  }),
+  row(
+    'POST',
+    '/v1/escalations/{id}/decision',
+    () => `/v1/escalations/${ids.escalation}/decision`,
+    ['reviewer'],
+    () => ({ action: 'extend', until: later(DAY)() }),
+  ),
   row('GET', '/v1/proposals', '/v1/proposals', HR),
   row('POST', '/v1/proposals/scan', '/v1/proposals/scan', HR, {}),
-  row('POST', '/v1/proposals/{id}/dismiss', () => `/v1/proposals/${ids.proposal}/dismiss`, HR, { note: 'Vừa chuyển đổi nội bộ' }),
+  row('POST', '/v1/proposals/{id}/dismiss', () => `/v1/proposals/${ids.proposal}/dismiss`, HR, {
+    note: 'Vừa chuyển đổi nội bộ',
+  }),
   // A replacement of a staff member is refused by a rule (422), so allowed callers open nothing.
   row('POST', '/v1/cases', '/v1/cases', HR, { kind: 'replacement', personId: 'minh', reason: 'Không phải lãnh đạo' }),
   // The transfer of ngoc to sxd: khanh sends, em receives, hn's collective (an chairs) decides.
-  row('GET', '/v1/cases/{id}', () => `/v1/cases/${ids.transfer}`, ['person', 'head', 'siblingHead', 'superiorHead', ...HR]),
-  row('POST', '/v1/cases/{id}/opinions', () => `/v1/cases/${ids.transfer}/opinions`, ['person', 'head', 'siblingHead'], { opinion: 'agree' }),
+  row('GET', '/v1/cases/{id}', () => `/v1/cases/${ids.transfer}`, [
+    'person',
+    'head',
+    'siblingHead',
+    'superiorHead',
+    ...HR,
+  ]),
+  row(
+    'POST',
+    '/v1/cases/{id}/opinions',
+    () => `/v1/cases/${ids.transfer}/opinions`,
+    ['person', 'head', 'siblingHead'],
+    { opinion: 'agree' },
+  ),
   row('POST', '/v1/cases/{id}/votes', () => `/v1/cases/${ids.transfer}/votes`, ['superiorHead'], { vote: 'approve' }),
   row('POST', '/v1/cases/{id}/handover', () => `/v1/cases/${ids.transfer}/handover`, ['person'], {}),
   row('POST', '/v1/cases/{id}/receipt', () => `/v1/cases/${ids.transfer}/receipt`, ['siblingHead'], {}),
   row('POST', '/v1/cases/{id}/review', () => `/v1/cases/${ids.transfer}/review`, HR, { recommendation: 'return' }),
   // The replacement of khanh, decided by hn's collective in a secret ballot.
-  row('POST', '/v1/cases/{id}/explanation', () => `/v1/cases/${ids.replacement}/explanation`, ['head'], { text: 'Tôi xin giải trình' }),
-  row('POST', '/v1/cases/{id}/proposal', () => `/v1/cases/${ids.replacement}/proposal`, HR, { recommendation: 'replace', actingPersonId: 'lan' }),
-  row('POST', '/v1/cases/{id}/votes', () => `/v1/cases/${ids.replacement}/votes`, ['superiorHead'], { vote: 'approve' }),
-  row('POST', '/v1/cases/{id}/casting-vote', () => `/v1/cases/${ids.replacement}/casting-vote`, ['superiorHead'], { vote: 'approve' }),
+  row('POST', '/v1/cases/{id}/explanation', () => `/v1/cases/${ids.replacement}/explanation`, ['head'], {
+    text: 'Tôi xin giải trình',
+  }),
+  row('POST', '/v1/cases/{id}/proposal', () => `/v1/cases/${ids.replacement}/proposal`, HR, {
+    recommendation: 'replace',
+    actingPersonId: 'lan',
+  }),
+  row('POST', '/v1/cases/{id}/votes', () => `/v1/cases/${ids.replacement}/votes`, ['superiorHead'], {
+    vote: 'approve',
+  }),
+  row('POST', '/v1/cases/{id}/casting-vote', () => `/v1/cases/${ids.replacement}/casting-vote`, ['superiorHead'], {
+    vote: 'approve',
+  }),
   row('POST', '/v1/cases/{id}/withdraw', () => `/v1/cases/${ids.transfer}/withdraw`, HR, { note: 'Không còn nhu cầu' }),
 ];
 
 /** Everything a request could write; the outbox is left out, as reminders land there on their own timers. */
 const TABLES = [
-  'audit', 'evaluations', 'cycles', 'cases', 'people', 'units', 'tokens', 'holidays', 'proposals', 'discipline', 'leaves',
-  'confidence_votes', 'complaints', 'escalations', 'ballot_voters', 'ballot_totals', 'idempotency', 'open_steps', 'settings',
+  'audit',
+  'evaluations',
+  'cycles',
+  'cases',
+  'people',
+  'units',
+  'tokens',
+  'holidays',
+  'proposals',
+  'discipline',
+  'leaves',
+  'confidence_votes',
+  'complaints',
+  'escalations',
+  'ballot_voters',
+  'ballot_totals',
+  'idempotency',
+  'open_steps',
+  'settings',
 ];
 
 describe('rights matrix', () => {
   let s: Stack;
 
   const snapshot = async (): Promise<Record<string, string>> => {
-    const query = TABLES.map((t) => `select '${t}' as name, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as hash from ${t} x`).join(' union all ');
+    const query = TABLES.map(
+      (t) => `select '${t}' as name, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as hash from ${t} x`,
+    ).join(' union all ');
     const rows = await s.sql.unsafe<{ name: string; hash: string }[]>(query);
     return Object.fromEntries(rows.map((r) => [r.name, r.hash]));
   };
@@ -161,7 +282,12 @@ describe('rights matrix', () => {
   async function publishWithComplaint() {
     const self = { discipline: 18, tasks: 60, bonus: 2 };
     for (const who of ['lan', 'minh', 'ngoc', 'oanh']) {
-      await eventually(`${who}'s self-assessment`, async () => (await s.call(who, 'PUT', `/v1/evaluations/${PUBLISHED}/${who}/self-assessment`, { scores: self })).status === 200);
+      await eventually(
+        `${who}'s self-assessment`,
+        async () =>
+          (await s.call(who, 'PUT', `/v1/evaluations/${PUBLISHED}/${who}/self-assessment`, { scores: self })).status ===
+          200,
+      );
     }
     const reviews: [string, string, Record<string, number>][] = [
       ['khanh', 'lan', { discipline: 20, tasks: 68, bonus: 7 }],
@@ -169,13 +295,25 @@ describe('rights matrix', () => {
       ['khanh', 'oanh', { discipline: 18, tasks: 55, bonus: 2 }],
       ['lan', 'ngoc', { discipline: 15, tasks: 45, bonus: 0 }],
     ];
-    for (const [reviewer, person, scores] of reviews) await expectOk(reviewer, 'PUT', `/v1/evaluations/${PUBLISHED}/${person}/review`, { scores });
-    await eventually('the deliberation to open', async () => (await s.call('khanh', 'GET', `/v1/cycles/snv/${PUBLISHED}`)).body.phase === 'deliberation');
-    const decisions = [{ personId: 'lan', grade: 'A' }, { personId: 'minh', grade: 'B' }, { personId: 'ngoc', grade: 'C' }, { personId: 'oanh', grade: 'B' }];
+    for (const [reviewer, person, scores] of reviews)
+      await expectOk(reviewer, 'PUT', `/v1/evaluations/${PUBLISHED}/${person}/review`, { scores });
+    await eventually(
+      'the deliberation to open',
+      async () => (await s.call('khanh', 'GET', `/v1/cycles/snv/${PUBLISHED}`)).body.phase === 'deliberation',
+    );
+    const decisions = [
+      { personId: 'lan', grade: 'A' },
+      { personId: 'minh', grade: 'B' },
+      { personId: 'ngoc', grade: 'C' },
+      { personId: 'oanh', grade: 'B' },
+    ];
     await expectOk('khanh', 'PUT', `/v1/cycles/snv/${PUBLISHED}/deliberation`, { decisions });
-    for (const who of ['lan', 'oanh']) await expectOk(who, 'POST', `/v1/cycles/snv/${PUBLISHED}/deliberation/approvals`, {});
+    for (const who of ['lan', 'oanh'])
+      await expectOk(who, 'POST', `/v1/cycles/snv/${PUBLISHED}/deliberation/approvals`, {});
     expect((await s.call('khanh', 'GET', `/v1/cycles/snv/${PUBLISHED}`)).body.phase).toBe('published');
-    ids.complaint = (await expectOk('ngoc', 'POST', `/v1/evaluations/${PUBLISHED}/ngoc/complaints`, { reason: 'Tôi đã vượt chỉ tiêu' })).id;
+    ids.complaint = (
+      await expectOk('ngoc', 'POST', `/v1/evaluations/${PUBLISHED}/ngoc/complaints`, { reason: 'Tôi đã vượt chỉ tiêu' })
+    ).id;
   }
 
   beforeAll(async () => {
@@ -183,26 +321,62 @@ describe('rights matrix', () => {
     // A sensitive post held since 2024 makes a position change due: the proposal the dismiss row needs.
     await expectOk('admin', 'PUT', '/v1/org', {
       units: [],
-      people: [{ id: 'ngoc', fullName: 'Lý Thị Ngọc', unitId: 'snv', role: 'staff', reviewerId: 'lan', sensitivePosition: true, positionSince: '2024-01-01' }],
+      people: [
+        {
+          id: 'ngoc',
+          fullName: 'Lý Thị Ngọc',
+          unitId: 'snv',
+          role: 'staff',
+          reviewerId: 'lan',
+          sensitivePosition: true,
+          positionSince: '2024-01-01',
+        },
+      ],
     });
-    const [proposal] = await s.sql<{ id: string }[]>`select id from proposals where person_id = 'ngoc' and status = 'open'`;
+    const [proposal] = await s.sql<
+      { id: string }[]
+    >`select id from proposals where person_id = 'ngoc' and status = 'open'`;
     ids.proposal = proposal.id;
 
     await expectOk('admin', 'POST', '/v1/cycles', { unitId: 'snv', period: OPEN });
-    const short = (selfAssessment: number) => ({ plan: later(10_000)(), selfAssessment: later(selfAssessment)(), review: later(3 * DAY)(), deliberation: later(4 * DAY)() });
+    const short = (selfAssessment: number) => ({
+      plan: later(10_000)(),
+      selfAssessment: later(selfAssessment)(),
+      review: later(3 * DAY)(),
+      deliberation: later(4 * DAY)(),
+    });
     await expectOk('admin', 'POST', '/v1/cycles', { unitId: 'snv', period: PUBLISHED, deadlines: short(DAY) });
     await expectOk('admin', 'POST', '/v1/cycles', { unitId: 'snv', period: MISSED, deadlines: short(20_000) });
 
-    ids.transfer = (await expectOk('dung', 'POST', '/v1/cases', { kind: 'transfer', personId: 'ngoc', toUnitId: 'sxd', toRole: 'staff', effectiveDate: '2027-06-01', reason: 'Điều động' })).id;
-    ids.replacement = (await expectOk('dung', 'POST', '/v1/cases', { kind: 'replacement', personId: 'khanh', reason: 'Hai tháng liền loại D' })).id;
+    ids.transfer = (
+      await expectOk('dung', 'POST', '/v1/cases', {
+        kind: 'transfer',
+        personId: 'ngoc',
+        toUnitId: 'sxd',
+        toRole: 'staff',
+        effectiveDate: '2027-06-01',
+        reason: 'Điều động',
+      })
+    ).id;
+    ids.replacement = (
+      await expectOk('dung', 'POST', '/v1/cases', {
+        kind: 'replacement',
+        personId: 'khanh',
+        reason: 'Hai tháng liền loại D',
+      })
+    ).id;
 
     await publishWithComplaint();
     // Nobody filed a self-assessment in MISSED: ngoc's miss is escalated to her reviewer.
-    const escalation = await eventually('ngoc\'s missed self-assessment to escalate', async () => {
-      const [e] = await s.sql<{ id: string }[]>`
+    const escalation = await eventually(
+      "ngoc's missed self-assessment to escalate",
+      async () => {
+        const [e] = await s.sql<{ id: string }[]>`
         select id from escalations where period = ${MISSED} and person_id = 'ngoc' and kind = 'self-assessment' and status = 'open' and target_id = 'lan'`;
-      return e;
-    }, 60_000);
+        return e;
+      },
+      60_000,
+    );
     ids.escalation = escalation.id;
   }, 240_000);
 
@@ -212,7 +386,9 @@ describe('rights matrix', () => {
 
   it('has a row for every route of the OpenAPI document, and no row for a route it lacks', async () => {
     const doc = (await s.call(null, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const covered = new Set(TABLE.map((r) => `${r.method} ${r.route}`));
     expect([...covered].sort()).toEqual([...new Set(documented)].sort());
   });
@@ -220,7 +396,9 @@ describe('rights matrix', () => {
   it.each(TABLE.map((r) => [`${r.method} ${r.route}: ${r.allowed.join(', ')}`, r] as const))('%s', async (_name, r) => {
     const expected: Partial<Record<Role, string>> = {};
     const got: Partial<Record<Role, string>> = {};
-    for (const role of ROLES) expected[role] = role === 'none' || role === 'bad' ? 'unauthenticated' : r.allowed.includes(role) ? 'allowed' : 'refused';
+    for (const role of ROLES)
+      expected[role] =
+        role === 'none' || role === 'bad' ? 'unauthenticated' : r.allowed.includes(role) ? 'allowed' : 'refused';
     // Refusals first, on a settled database, so a change can only be the refused call's own.
     const order = [...ROLES].sort((a, b) => Number(expected[a] === 'allowed') - Number(expected[b] === 'allowed'));
     let before = await quiet();

@@ -28,14 +28,16 @@ describe('monthly schedule', () => {
     expect(new Date(next.getTime() + 7 * 3_600_000).getUTCDate()).toBe(1);
   });
 
-  it('opens every active unit\'s cycle, and a second run opens nothing new', async () => {
+  it("opens every active unit's cycle, and a second run opens nothing new", async () => {
     // A month to come, as when the schedule fires: its default deadlines are all ahead.
     const period = nextPeriod(localDate(fromMs(Date.now())).slice(0, 7));
-    const run = (id: string) => s.temporal.workflow.execute(monthlyOpenerWorkflow, { workflowId: id, taskQueue: TASK_QUEUE, args: [{ period }] });
+    const run = (id: string) =>
+      s.temporal.workflow.execute(monthlyOpenerWorkflow, { workflowId: id, taskQueue: TASK_QUEUE, args: [{ period }] });
     expect(await run('opener-1')).toEqual({ period, opened: 3, existing: 0 });
     expect(await run('opener-2')).toEqual({ period, opened: 0, existing: 3 });
     const ids = [];
-    for await (const wf of s.temporal.workflow.list({ query: `WorkflowType = 'cycleWorkflow'` })) ids.push(wf.workflowId);
+    for await (const wf of s.temporal.workflow.list({ query: `WorkflowType = 'cycleWorkflow'` }))
+      ids.push(wf.workflowId);
     expect(ids.sort()).toEqual([`cycle:hn:${period}`, `cycle:snv:${period}`, `cycle:sxd:${period}`]);
   });
 });

@@ -14,7 +14,8 @@ describe('tokens under Idempotency-Key', () => {
     await s?.stop();
   });
 
-  const issue = (label: string, key: string) => s.call('admin', 'POST', '/v1/tokens', { personId: 'minh', label }, { 'idempotency-key': key });
+  const issue = (label: string, key: string) =>
+    s.call('admin', 'POST', '/v1/tokens', { personId: 'minh', label }, { 'idempotency-key': key });
   const rows = async (label: string) => s.sql<{ hash: string }[]>`select hash from tokens where label = ${label}`;
   /** Who a token acts as, or the status it is refused with. */
   const whoIs = async (token: string) => {
@@ -27,9 +28,19 @@ describe('tokens under Idempotency-Key', () => {
     const repeat = await issue('in-a-row', 'token-1');
     expect(await rows('in-a-row')).toHaveLength(1);
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ token: expect.any(String), tokenId: expect.any(String), personId: 'minh', roles: [] });
+    expect(first.body).toMatchObject({
+      token: expect.any(String),
+      tokenId: expect.any(String),
+      personId: 'minh',
+      roles: [],
+    });
     expect(repeat.status).toBe(201);
-    expect(repeat.body).toEqual({ tokenId: first.body.tokenId, personId: 'minh', roles: [], message: expect.stringMatching(/shown only once/) });
+    expect(repeat.body).toEqual({
+      tokenId: first.body.tokenId,
+      personId: 'minh',
+      roles: [],
+      message: expect.stringMatching(/shown only once/),
+    });
     expect(await whoIs(first.body.token)).toBe('minh');
   });
 

@@ -24,7 +24,11 @@ const terminate = async (pid) => {
 `;
 
 function run(script: string): { status: number | null; stderr: string; lines: string[] } {
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', PRELUDE + script, inject('databaseUrl')], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 30_000 });
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', PRELUDE + script, inject('databaseUrl')], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: child.status, stderr: child.stderr, lines: child.stdout.trim().split('\n') };
 }
 

@@ -21,7 +21,7 @@ describe('the embedded PostgreSQL in a folder only its owner may enter', () => {
     if (clusterDir(dataDir) !== dataDir) rmSync(clusterDir(dataDir), { recursive: true, force: true });
   });
 
-  it('keeps a traversable project where it is, and moves a closed one out of the user\'s folders (as root)', () => {
+  it("keeps a traversable project where it is, and moves a closed one out of the user's folders (as root)", () => {
     expect(statSync(project).mode & 0o777).toBe(0o700);
     const open = join(tmpdir(), 'open-project', '.data', 'pg');
     mkdirSync(join(tmpdir(), 'open-project'), { recursive: true, mode: 0o755 });

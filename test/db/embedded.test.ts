@@ -19,7 +19,9 @@ describe('embedded PostgreSQL start', () => {
     first = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'x', quiet: true });
     const port = await freePort();
     await expect(startEmbeddedPostgres({ dataDir, port, database: 'x', quiet: true })).rejects.toThrow(
-      new RegExp(`^PostgreSQL could not start in ${clusterDir(dataDir)}: another server \\(pid \\d+\\) is running on that data directory; stop it first$`),
+      new RegExp(
+        `^PostgreSQL could not start in ${clusterDir(dataDir)}: another server \\(pid \\d+\\) is running on that data directory; stop it first$`,
+      ),
     );
   });
 });

@@ -17,14 +17,17 @@ describe('HR records with their audit rows', () => {
   });
 
   const auditOf = (key: string) =>
-    db.sql<{ actor: string; action: string; subject: string; payload: unknown }[]>`select actor, action, subject, payload from audit where dedupe_key = ${key}`;
+    db.sql<
+      { actor: string; action: string; subject: string; payload: unknown }[]
+    >`select actor, action, subject, payload from audit where dedupe_key = ${key}`;
 
   const cases = [
     {
       table: 'discipline',
       keyPrefix: 'discipline',
       action: 'person.discipline',
-      record: (actor: string) => recordDiscipline(db.sql, 'ngoc', { date: '2027-01-10', level: 'reprimand', note: 'late twice' }, actor),
+      record: (actor: string) =>
+        recordDiscipline(db.sql, 'ngoc', { date: '2027-01-10', level: 'reprimand', note: 'late twice' }, actor),
       payload: { date: '2027-01-10', level: 'reprimand', note: 'late twice' },
     },
     {
@@ -43,23 +46,36 @@ describe('HR records with their audit rows', () => {
     },
   ] as const;
 
-  it.each(cases)('$table: the record and its audit row ($action, by the caller) are written together', async ({ table, keyPrefix, action, record, payload }) => {
-    const id = await record('dung');
-    expect(await db.sql`select 1 from ${db.sql(table)} where id = ${id} and person_id = 'ngoc'`).toHaveLength(1);
-    expect(await auditOf(`${keyPrefix}:${id}`)).toEqual([{ actor: 'dung', action, subject: 'person:ngoc', payload }]);
-  });
+  it.each(cases)(
+    '$table: the record and its audit row ($action, by the caller) are written together',
+    async ({ table, keyPrefix, action, record, payload }) => {
+      const id = await record('dung');
+      expect(await db.sql`select 1 from ${db.sql(table)} where id = ${id} and person_id = 'ngoc'`).toHaveLength(1);
+      expect(await auditOf(`${keyPrefix}:${id}`)).toEqual([{ actor: 'dung', action, subject: 'person:ngoc', payload }]);
+    },
+  );
 
-  it.each(cases)('$table: an audit row that cannot be written leaves no record either', async ({ table, keyPrefix, record }) => {
-    // The next record's id is known; its audit key is taken first, so the audit insert fails after the record's insert.
-    const [{ next }] = await db.sql<{ next: string }[]>`select setval(pg_get_serial_sequence(${table}, 'id'), 1000 + (select count(*) from ${db.sql(table)})) + 1 as next`;
-    await writeAudit(db.sql, { dedupeKey: `${keyPrefix}:${next}`, actor: 'someone-else', action: 'test.blocker', subject: 'person:ngoc' });
-    const [{ before }] = await db.sql<{ before: string }[]>`select count(*) as before from ${db.sql(table)}`;
-    await expect(record('dung')).rejects.toThrow(/duplicate key/);
-    const [{ after }] = await db.sql<{ after: string }[]>`select count(*) as after from ${db.sql(table)}`;
-    expect(after).toBe(before);
-    expect(await db.sql`select 1 from ${db.sql(table)} where id = ${next}`).toHaveLength(0);
-    expect(await auditOf(`${keyPrefix}:${next}`)).toEqual([expect.objectContaining({ actor: 'someone-else' })]);
-  });
+  it.each(cases)(
+    '$table: an audit row that cannot be written leaves no record either',
+    async ({ table, keyPrefix, record }) => {
+      // The next record's id is known; its audit key is taken first, so the audit insert fails after the record's insert.
+      const [{ next }] = await db.sql<
+        { next: string }[]
+      >`select setval(pg_get_serial_sequence(${table}, 'id'), 1000 + (select count(*) from ${db.sql(table)})) + 1 as next`;
+      await writeAudit(db.sql, {
+        dedupeKey: `${keyPrefix}:${next}`,
+        actor: 'someone-else',
+        action: 'test.blocker',
+        subject: 'person:ngoc',
+      });
+      const [{ before }] = await db.sql<{ before: string }[]>`select count(*) as before from ${db.sql(table)}`;
+      await expect(record('dung')).rejects.toThrow(/duplicate key/);
+      const [{ after }] = await db.sql<{ after: string }[]>`select count(*) as after from ${db.sql(table)}`;
+      expect(after).toBe(before);
+      expect(await db.sql`select 1 from ${db.sql(table)} where id = ${next}`).toHaveLength(0);
+      expect(await auditOf(`${keyPrefix}:${next}`)).toEqual([expect.objectContaining({ actor: 'someone-else' })]);
+    },
+  );
 
   it('writeAudit skips a duplicate only when told to', async () => {
     const entry = { dedupeKey: 'test:dup', actor: 'system', action: 'test.dup', subject: 'test:1', payload: { n: 1 } };

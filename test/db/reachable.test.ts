@@ -60,7 +60,10 @@ describe('starting while PostgreSQL is away', () => {
       expect(lines[0]).toMatch(/^PostgreSQL is not reachable \(ECONNREFUSED, attempt 1\); trying again in 0\.\d s$/);
       const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
       // Every migration the repository holds, once each.
-      expect(n).toBe(readdirSync(fileURLToPath(new URL('../../db/migrations', import.meta.url))).filter((f) => f.endsWith('.sql')).length);
+      expect(n).toBe(
+        readdirSync(fileURLToPath(new URL('../../db/migrations', import.meta.url))).filter((f) => f.endsWith('.sql'))
+          .length,
+      );
     } finally {
       await sql.end();
       await new Promise((r) => (server ? server.close(r) : r(undefined)));
@@ -74,7 +77,9 @@ describe('starting while PostgreSQL is away', () => {
     const lines: string[] = [];
     const t0 = Date.now();
     try {
-      await expect(migrateWhenReachable(sql, { maxWaitMs: 1200, minDelayMs: 200, maxDelayMs: 300, log: (l) => lines.push(l) })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(
+        migrateWhenReachable(sql, { maxWaitMs: 1200, minDelayMs: 200, maxDelayMs: 300, log: (l) => lines.push(l) }),
+      ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
       await sql.end();
     }
@@ -88,7 +93,9 @@ describe('starting while PostgreSQL is away', () => {
     const sql = createSql(url.toString(), { max: 1 });
     const lines: string[] = [];
     try {
-      await expect(migrateWhenReachable(sql, { minDelayMs: 5000, log: (l) => lines.push(l) })).rejects.toMatchObject({ code: '28P01' });
+      await expect(migrateWhenReachable(sql, { minDelayMs: 5000, log: (l) => lines.push(l) })).rejects.toMatchObject({
+        code: '28P01',
+      });
     } finally {
       await sql.end();
     }

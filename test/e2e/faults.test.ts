@@ -64,7 +64,14 @@ interface Sent {
 }
 
 function sentCommands(period: string, log: MonthLog): Sent {
-  const sent: Sent = { plans: new Map(), selfScores: new Map(), reviewScores: new Map(), lists: new Map(), approvals: new Map(), senders: new Map() };
+  const sent: Sent = {
+    plans: new Map(),
+    selfScores: new Map(),
+    reviewScores: new Map(),
+    lists: new Map(),
+    approvals: new Map(),
+    senders: new Map(),
+  };
   const accepted = log.attempts.filter((a) => a.status !== undefined && a.status < 300 && a.method !== 'GET');
   for (const a of accepted) {
     const who = log.holders.get(a.token) ?? 'unknown';
@@ -97,11 +104,18 @@ function faultEvidence(log: MonthLog) {
     /** Commands sent before the fault struck and answered (or failed) after. */
     inFlight: log.attempts.filter((a) => command(a) && a.startedAt <= startedAt && a.endedAt > startedAt),
     /** Of those, the ones that got no answer at all: their connection died with the process. */
-    cutOff: log.attempts.filter((a) => command(a) && a.startedAt <= startedAt && a.endedAt > startedAt && a.status === undefined),
+    cutOff: log.attempts.filter(
+      (a) => command(a) && a.startedAt <= startedAt && a.endedAt > startedAt && a.status === undefined,
+    ),
     /** Commands the API held while the fault lasted: in flight for at least its last second, accepted only after it was over. */
-    heldThrough: log.attempts.filter((a) => command(a) && a.status !== undefined && a.status < 300 && a.startedAt <= endedAt - 1000 && a.endedAt >= endedAt),
+    heldThrough: log.attempts.filter(
+      (a) =>
+        command(a) && a.status !== undefined && a.status < 300 && a.startedAt <= endedAt - 1000 && a.endedAt >= endedAt,
+    ),
     /** Commands that failed while the fault lasted, each retried by the client. */
-    failed: log.attempts.filter((a) => command(a) && a.error !== undefined && a.endedAt >= startedAt && a.startedAt <= endedAt),
+    failed: log.attempts.filter(
+      (a) => command(a) && a.error !== undefined && a.endedAt >= startedAt && a.startedAt <= endedAt,
+    ),
     /** Commands that failed after the fault ended (a key a killed request left reserved, a service still warming up). */
     failedAfter: log.attempts.filter((a) => command(a) && a.error !== undefined && a.startedAt > endedAt),
   };
@@ -128,20 +142,36 @@ async function monthWith(period: string, step: Step, fault: () => Promise<void>)
   const stop = AbortSignal.timeout(MONTH_DEADLINE_MS);
   const deadline = new Promise<never>((_, reject) =>
     stop.addEventListener('abort', () =>
-      reject(new Error(`the ${period} month did not finish in ${MONTH_DEADLINE_MS / 1000} s; it got to: ${progress}; worker processes alive: ${stack.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).length}`)),
+      reject(
+        new Error(
+          `the ${period} month did not finish in ${MONTH_DEADLINE_MS / 1000} s; it got to: ${progress}; worker processes alive: ${stack.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null).length}`,
+        ),
+      ),
     ),
   );
   try {
     return await Promise.race([runMonth(period, step, fault, stop), deadline]);
   } catch (err) {
-    if (supervisorLog.length > 0) console.error(`the worker supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`);
+    if (supervisorLog.length > 0)
+      console.error(
+        `the worker supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`,
+      );
     console.error(`last lines of the worker and API:\n${serviceLog.slice(-40).join('\n')}`);
     throw err;
   }
 }
 
-async function runMonth(period: string, step: Step, fault: () => Promise<void>, signal: AbortSignal): Promise<MonthLog> {
-  const log: MonthLog = { attempts: [], holders: new Map([[stack.adminToken, 'admin']]), fault: { startedAt: 0, endedAt: 0 } };
+async function runMonth(
+  period: string,
+  step: Step,
+  fault: () => Promise<void>,
+  signal: AbortSignal,
+): Promise<MonthLog> {
+  const log: MonthLog = {
+    attempts: [],
+    holders: new Map([[stack.adminToken, 'admin']]),
+    fault: { startedAt: 0, endedAt: 0 },
+  };
   let injected: Promise<void> | undefined;
   const month = await driveMonth({
     api: stack.api,
@@ -167,7 +197,9 @@ async function runMonth(period: string, step: Step, fault: () => Promise<void>, 
   progress = 'the fault is over; waiting for the lock';
   if (stack.unexpectedWorkerExits() > 0) {
     // Survived, but worth knowing why: the worker's last words are in the service log.
-    console.warn(`the worker exited on its own ${stack.unexpectedWorkerExits()} time(s) so far and was started again; the supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`);
+    console.warn(
+      `the worker exited on its own ${stack.unexpectedWorkerExits()} time(s) so far and was started again; the supervisor's reports, each after the lines before it:\n${supervisorLog.join('\n---\n')}`,
+    );
   }
   await closeComplaintWindows(period, signal);
   while (!signal.aborted) {
@@ -191,7 +223,13 @@ async function closeComplaintWindows(period: string, signal: AbortSignal): Promi
   for (const unitId of UNITS) {
     for (let attempt = 0; ; attempt++) {
       try {
-        await call(stack.adminToken, 'PUT', `/v1/cycles/${unitId}/${period}/deadlines`, { complaints: fromMs(Date.now() + 3000) }, `close-complaints-${period}-${unitId}-${attempt}`);
+        await call(
+          stack.adminToken,
+          'PUT',
+          `/v1/cycles/${unitId}/${period}/deadlines`,
+          { complaints: fromMs(Date.now() + 3000) },
+          `close-complaints-${period}-${unitId}-${attempt}`,
+        );
         break;
       } catch (err) {
         if (signal.aborted) throw err;
@@ -220,7 +258,16 @@ async function verify(period: string, log: MonthLog): Promise<void> {
     finalGrade: graded.get(personId),
     status: 'decided',
   }));
-  const rows = await sql<{ personId: string; plan: unknown; selfScores: unknown; reviewScores: unknown; finalGrade: string | null; status: string }[]>`
+  const rows = await sql<
+    {
+      personId: string;
+      plan: unknown;
+      selfScores: unknown;
+      reviewScores: unknown;
+      finalGrade: string | null;
+      status: string;
+    }[]
+  >`
     select person_id, plan, self_scores, review_scores, final_grade, status from evaluations where period = ${period} order by person_id`;
   expect(rows).toEqual(expected);
   await verifyAudit(period, sent);
@@ -231,14 +278,35 @@ async function verify(period: string, log: MonthLog): Promise<void> {
 async function verifyAudit(period: string, sent: Sent): Promise<void> {
   type Entry = { subject: string; action: string; actor: string; content: unknown };
   const expected: Entry[] = [];
-  for (const [step, byPerson] of [['plan', sent.plans], ['self-assessment', sent.selfScores], ['review', sent.reviewScores]] as const) {
+  for (const [step, byPerson] of [
+    ['plan', sent.plans],
+    ['self-assessment', sent.selfScores],
+    ['review', sent.reviewScores],
+  ] as const) {
     for (const [personId, content] of byPerson) {
-      expected.push({ subject: evaluationWorkflowId(period, personId), action: `evaluation.${step}`, actor: sent.senders.get(`${step}:${personId}`)!, content });
+      expected.push({
+        subject: evaluationWorkflowId(period, personId),
+        action: `evaluation.${step}`,
+        actor: sent.senders.get(`${step}:${personId}`)!,
+        content,
+      });
     }
   }
-  for (const [unitId, decisions] of sent.lists) expected.push({ subject: cycleWorkflowId(unitId, period), action: 'deliberation.put', actor: sent.senders.get(`list:${unitId}`)!, content: decisions });
+  for (const [unitId, decisions] of sent.lists)
+    expected.push({
+      subject: cycleWorkflowId(unitId, period),
+      action: 'deliberation.put',
+      actor: sent.senders.get(`list:${unitId}`)!,
+      content: decisions,
+    });
   for (const [unitId, approvers] of sent.approvals) {
-    for (const actor of approvers) expected.push({ subject: cycleWorkflowId(unitId, period), action: 'deliberation.approved', actor, content: null });
+    for (const actor of approvers)
+      expected.push({
+        subject: cycleWorkflowId(unitId, period),
+        action: 'deliberation.approved',
+        actor,
+        content: null,
+      });
   }
   // Who may send what is the directory's: the client sent as the people it names.
   for (const personId of REVIEWED) expect(sent.senders.get(`review:${personId}`)).toBe(reviewerOf(directory, personId));
@@ -246,23 +314,44 @@ async function verifyAudit(period: string, sent: Sent): Promise<void> {
     expect(sent.senders.get(`list:${unitId}`)).toBe(headOf(directory, unitId)!.id);
     expect([...(sent.approvals.get(unitId) ?? [])].sort()).toEqual(collectiveOf(directory, unitId).slice(1).sort());
   }
-  const rows = await sql<{ subject: string; action: string; actor: string; payload: { tasks?: unknown; scores?: unknown; decisions?: unknown } }[]>`
+  const rows = await sql<
+    {
+      subject: string;
+      action: string;
+      actor: string;
+      payload: { tasks?: unknown; scores?: unknown; decisions?: unknown };
+    }[]
+  >`
     select subject, action, actor, payload from audit
     where (subject like ${`eval:${period}:%`} or subject like ${`cycle:%:${period}`})
       and action in ('evaluation.plan', 'evaluation.self-assessment', 'evaluation.review', 'deliberation.put', 'deliberation.approved')`;
-  const actual: Entry[] = rows.map((r) => ({ subject: r.subject, action: r.action, actor: r.actor, content: r.payload.tasks ?? r.payload.scores ?? r.payload.decisions ?? null }));
-  const order = (a: Entry, b: Entry) => `${a.subject} ${a.action} ${a.actor}`.localeCompare(`${b.subject} ${b.action} ${b.actor}`);
+  const actual: Entry[] = rows.map((r) => ({
+    subject: r.subject,
+    action: r.action,
+    actor: r.actor,
+    content: r.payload.tasks ?? r.payload.scores ?? r.payload.decisions ?? null,
+  }));
+  const order = (a: Entry, b: Entry) =>
+    `${a.subject} ${a.action} ${a.actor}`.localeCompare(`${b.subject} ${b.action} ${b.actor}`);
   expect(actual.sort(order)).toEqual(expected.sort(order));
 }
 
 /** The workflows hold what the client sent too; each cycle completed, and each evaluation closed with it. */
-async function verifyWorkflows(period: string, expected: { personId: string; plan: unknown; selfScores: unknown; reviewScores: unknown }[]): Promise<void> {
+async function verifyWorkflows(
+  period: string,
+  expected: { personId: string; plan: unknown; selfScores: unknown; reviewScores: unknown }[],
+): Promise<void> {
   const connection = await Connection.connect({ address: stack.temporalAddress });
   try {
     const client = new Client({ connection });
     for (const e of expected) {
       const state = await client.workflow.getHandle(evaluationWorkflowId(period, e.personId)).query(getEvaluation);
-      expect({ personId: e.personId, plan: state.plan, self: state.selfScores, review: state.reviewScores }).toEqual({ personId: e.personId, plan: e.plan, self: e.selfScores, review: e.reviewScores });
+      expect({ personId: e.personId, plan: state.plan, self: state.selfScores, review: state.reviewScores }).toEqual({
+        personId: e.personId,
+        plan: e.plan,
+        self: e.selfScores,
+        review: e.reviewScores,
+      });
     }
     for (const unitId of UNITS) {
       const cycle = client.workflow.getHandle(cycleWorkflowId(unitId, period));
@@ -274,7 +363,11 @@ async function verifyWorkflows(period: string, expected: { personId: string; pla
     // Every evaluation stayed open after its review and closed with its cycle.
     for (const { personId } of expected) {
       const evaluation = client.workflow.getHandle(evaluationWorkflowId(period, personId));
-      await eventually(`${personId}'s evaluation to close with its cycle`, async () => (await evaluation.describe()).status.name === 'COMPLETED', 60_000);
+      await eventually(
+        `${personId}'s evaluation to close with its cycle`,
+        async () => (await evaluation.describe()).status.name === 'COMPLETED',
+        60_000,
+      );
     }
   } finally {
     await connection.close();
@@ -282,17 +375,23 @@ async function verifyWorkflows(period: string, expected: { personId: string; pla
 }
 
 /** A few attempts, for the report of what a fault hit. */
-const describeAttempts = (attempts: RequestAttempt[], most = 10) => attempts.map((a) => `${a.method} ${a.path} → ${a.status ?? a.error}`).slice(0, most).join('\n');
+const describeAttempts = (attempts: RequestAttempt[], most = 10) =>
+  attempts
+    .map((a) => `${a.method} ${a.path} → ${a.status ?? a.error}`)
+    .slice(0, most)
+    .join('\n');
 
 /** Every request overlapping the fault, with its times relative to the fault's start, for a failure's message. */
 const around = (log: MonthLog) =>
   describeAttempts(
     log.attempts
       .filter((a) => a.endedAt >= log.fault.startedAt && a.startedAt <= log.fault.endedAt + 2000)
-      .map((a) => ({ ...a, path: `${a.path} ${a.startedAt - log.fault.startedAt}..${a.endedAt - log.fault.startedAt} ms of ${log.fault.endedAt - log.fault.startedAt}` })),
+      .map((a) => ({
+        ...a,
+        path: `${a.path} ${a.startedAt - log.fault.startedAt}..${a.endedAt - log.fault.startedAt} ms of ${log.fault.endedAt - log.fault.startedAt}`,
+      })),
     60,
   );
-
 
 describe('faults mid-month', () => {
   beforeAll(async () => {
@@ -316,60 +415,100 @@ describe('faults mid-month', () => {
     await stack?.stop();
   });
 
-  it('survives the worker being killed while self-assessments come in', async () => {
-    const log = await monthWith('2031-02', 'self-assessment', () => stack.restartWorker('SIGKILL'));
-    const hit = faultEvidence(log);
-    console.info(`worker kill: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`);
-    // With no worker the API's updates wait (Temporal hands them to the next worker), so the client
-    // sees its requests held rather than failed; either way they were hit, and verify() found each once.
-    const hitSelf = [...hit.heldThrough, ...hit.failed].filter((a) => a.path.endsWith('/self-assessment'));
-    expect(hitSelf.length, `self-assessments held or failed by the kill; the requests around it:\n${around(log)}`).toBeGreaterThan(0);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'survives the worker being killed while self-assessments come in',
+    async () => {
+      const log = await monthWith('2031-02', 'self-assessment', () => stack.restartWorker('SIGKILL'));
+      const hit = faultEvidence(log);
+      console.info(
+        `worker kill: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`,
+      );
+      // With no worker the API's updates wait (Temporal hands them to the next worker), so the client
+      // sees its requests held rather than failed; either way they were hit, and verify() found each once.
+      const hitSelf = [...hit.heldThrough, ...hit.failed].filter((a) => a.path.endsWith('/self-assessment'));
+      expect(
+        hitSelf.length,
+        `self-assessments held or failed by the kill; the requests around it:\n${around(log)}`,
+      ).toBeGreaterThan(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('survives a restart of the Temporal dev server on its SQLite file during the reviews', async () => {
-    const log = await monthWith('2031-03', 'review', () => stack.restartTemporal());
-    const hit = faultEvidence(log);
-    console.info(`temporal restart: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`);
-    // The API's Temporal client retries while the server is away, so a review in flight is held
-    // (or, if the restart outlasts its retries, fails and the client retries it).
-    expect([...hit.heldThrough, ...hit.failed].length, `commands held or failed while the server was away; the requests around it:\n${around(log)}`).toBeGreaterThan(0);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'survives a restart of the Temporal dev server on its SQLite file during the reviews',
+    async () => {
+      const log = await monthWith('2031-03', 'review', () => stack.restartTemporal());
+      const hit = faultEvidence(log);
+      console.info(
+        `temporal restart: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`,
+      );
+      // The API's Temporal client retries while the server is away, so a review in flight is held
+      // (or, if the restart outlasts its retries, fails and the client retries it).
+      expect(
+        [...hit.heldThrough, ...hit.failed].length,
+        `commands held or failed while the server was away; the requests around it:\n${around(log)}`,
+      ).toBeGreaterThan(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('survives PostgreSQL stopping for 20 seconds while plans come in', async () => {
-    const log = await monthWith('2031-04', 'plan', () => stack.pausePostgres(20_000));
-    const hit = faultEvidence(log);
-    console.info(`postgres pause: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`);
-    expect(hit.inFlight.filter((a) => a.path.endsWith('/plan')).length, 'plans in flight when PostgreSQL stopped').toBeGreaterThan(0);
-    expect(hit.failed.length, 'plans that failed while PostgreSQL was away, and were retried').toBeGreaterThan(0);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'survives PostgreSQL stopping for 20 seconds while plans come in',
+    async () => {
+      const log = await monthWith('2031-04', 'plan', () => stack.pausePostgres(20_000));
+      const hit = faultEvidence(log);
+      console.info(
+        `postgres pause: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`,
+      );
+      expect(
+        hit.inFlight.filter((a) => a.path.endsWith('/plan')).length,
+        'plans in flight when PostgreSQL stopped',
+      ).toBeGreaterThan(0);
+      expect(hit.failed.length, 'plans that failed while PostgreSQL was away, and were retried').toBeGreaterThan(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('survives the worker dying while PostgreSQL is stopped: restarted at once, it waits for the database', async () => {
-    const exitsBefore = stack.unexpectedWorkerExits();
-    const log = await monthWith('2031-05', 'plan', async () => {
-      const outage = stack.pausePostgres(20_000);
-      await new Promise((r) => setTimeout(r, 3000));
-      // Not restartWorker(): a crash the supervisor must notice, as the one CI met.
-      stack.workers[0]!.process.kill('SIGKILL');
-      await outage;
-    });
-    expect(stack.unexpectedWorkerExits() - exitsBefore).toBe(1);
-    expect(supervisorLog.join('\n')).toContain('exited on its own (code null, signal SIGKILL)');
-    // How many times it says so depends on how long its start takes on this machine; that it says so does not.
-    expect(databaseWaits, 'the restarted worker said it was waiting for PostgreSQL').toBeGreaterThan(0);
-    const hit = faultEvidence(log);
-    expect(hit.failed.length, 'plans that failed while PostgreSQL was away, and were retried').toBeGreaterThan(0);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'survives the worker dying while PostgreSQL is stopped: restarted at once, it waits for the database',
+    async () => {
+      const exitsBefore = stack.unexpectedWorkerExits();
+      const log = await monthWith('2031-05', 'plan', async () => {
+        const outage = stack.pausePostgres(20_000);
+        await new Promise((r) => setTimeout(r, 3000));
+        // Not restartWorker(): a crash the supervisor must notice, as the one CI met.
+        stack.workers[0]!.process.kill('SIGKILL');
+        await outage;
+      });
+      expect(stack.unexpectedWorkerExits() - exitsBefore).toBe(1);
+      expect(supervisorLog.join('\n')).toContain('exited on its own (code null, signal SIGKILL)');
+      // How many times it says so depends on how long its start takes on this machine; that it says so does not.
+      expect(databaseWaits, 'the restarted worker said it was waiting for PostgreSQL').toBeGreaterThan(0);
+      const hit = faultEvidence(log);
+      expect(hit.failed.length, 'plans that failed while PostgreSQL was away, and were retried').toBeGreaterThan(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('survives the API being killed mid-request and started again: each command once, under the key the client retried with', async () => {
-    const log = await monthWith('2031-06', 'review', () => stack.restartApi('SIGKILL'));
-    const hit = faultEvidence(log);
-    console.info(`api kill: ${hit.inFlight.length} in flight, ${hit.cutOff.length} cut off, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts([...hit.failed, ...hit.failedAfter])}`);
-    // Reviews were mid-request when the process died: their connections closed with no answer.
-    expect(hit.cutOff.filter((a) => a.path.endsWith('/review')).length, 'reviews cut off by the kill').toBeGreaterThan(0);
-    // Each was retried under its key until it was answered (verify() found it exactly once).
-    for (const a of hit.cutOff) {
-      const retried = log.attempts.filter((b) => b.key === a.key && b.startedAt > a.startedAt);
-      expect(retried.at(-1)?.status, `${a.path} answered at last under ${a.key}`).toBe(200);
-    }
-  }, TEST_TIMEOUT_MS);
+  it(
+    'survives the API being killed mid-request and started again: each command once, under the key the client retried with',
+    async () => {
+      const log = await monthWith('2031-06', 'review', () => stack.restartApi('SIGKILL'));
+      const hit = faultEvidence(log);
+      console.info(
+        `api kill: ${hit.inFlight.length} in flight, ${hit.cutOff.length} cut off, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts([...hit.failed, ...hit.failedAfter])}`,
+      );
+      // Reviews were mid-request when the process died: their connections closed with no answer.
+      expect(
+        hit.cutOff.filter((a) => a.path.endsWith('/review')).length,
+        'reviews cut off by the kill',
+      ).toBeGreaterThan(0);
+      // Each was retried under its key until it was answered (verify() found it exactly once).
+      for (const a of hit.cutOff) {
+        const retried = log.attempts.filter((b) => b.key === a.key && b.startedAt > a.startedAt);
+        expect(retried.at(-1)?.status, `${a.path} answered at last under ${a.key}`).toBe(200);
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -85,17 +85,22 @@ function explain(result: RunResult, who: string): string {
   const head = [
     `schemathesis as ${who}: exit ${result.exitCode}${result.signal ? `, signal ${result.signal}` : ''}${result.killedForTime ? ' (killed: past its time budget)' : ''}`,
     ...(result.report?.failures ?? []).map((f) => `${f.code} ${f.title} ×${f.count}: ${f.operations.join(', ')}`),
-    ...(result.report && result.report.errors.length > 0 ? [`${result.report.errors.length} errors (network errors, timeouts): see ERRORS below`] : []),
+    ...(result.report && result.report.errors.length > 0
+      ? [`${result.report.errors.length} errors (network errors, timeouts): see ERRORS below`]
+      : []),
   ].join('\n');
   const start = result.stdout.search(/^=+ (ERRORS|FAILURES) =+$/m);
   const warnings = result.stdout.search(/^=+ WARNINGS =+$/m);
   const summary = result.stdout.search(/^=+ SUMMARY =+$/m);
   const body =
     start >= 0
-      ? result.stdout.slice(start, warnings > start ? warnings : summary > start ? summary : undefined) + (summary >= 0 ? result.stdout.slice(summary) : '')
+      ? result.stdout.slice(start, warnings > start ? warnings : summary > start ? summary : undefined) +
+        (summary >= 0 ? result.stdout.slice(summary) : '')
       : result.stdout.slice(-MESSAGE_LIMIT / 2);
   const text = `${head}\n\n${body}${result.stderr ? `\nstderr:\n${result.stderr.slice(-4000)}` : ''}`;
-  return text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT)}\n… (cut; run the test locally for the whole report)` : text;
+  return text.length > MESSAGE_LIMIT
+    ? `${text.slice(0, MESSAGE_LIMIT)}\n… (cut; run the test locally for the whole report)`
+    : text;
 }
 
 describe('schemathesis finds no server error', () => {

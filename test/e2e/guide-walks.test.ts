@@ -26,7 +26,10 @@ describe('the walks of the API guide', () => {
     s = await startStack('guide');
     dir = mkdtempSync(join(tmpdir(), 'guide-walks-'));
     mkdirSync(join(dir, '.data'));
-    writeFileSync(join(dir, '.data', 'dev-tokens.json'), JSON.stringify({ admin: s.adminToken, people: s.tokens }, null, 2));
+    writeFileSync(
+      join(dir, '.data', 'dev-tokens.json'),
+      JSON.stringify({ admin: s.adminToken, people: s.tokens }, null, 2),
+    );
   });
   afterAll(async () => {
     await s?.stop();
@@ -50,22 +53,35 @@ describe('the walks of the API guide', () => {
     console.log(`the guide's walks took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Every call the walk makes (a poll's tries apart) was answered 2xx.
-    const calls = [...run.stderr.matchAll(/^== HTTP (\d{3}) (\S+) (\S+)$/gm)].map(([, status, method, url]) => ({ status: Number(status), method, url }));
+    const calls = [...run.stderr.matchAll(/^== HTTP (\d{3}) (\S+) (\S+)$/gm)].map(([, status, method, url]) => ({
+      status: Number(status),
+      method,
+      url,
+    }));
     expect(calls.length).toBeGreaterThanOrEqual(30);
-    expect(calls.filter((c) => c.status < 200 || c.status > 299), transcript).toEqual([]);
+    expect(
+      calls.filter((c) => c.status < 200 || c.status > 299),
+      transcript,
+    ).toEqual([]);
 
     // The month: published, a complaint changed ngoc's grade, and the cycle locked.
-    const cycles = await s.sql<{ period: string; phase: string }[]>`select period, phase from cycles where unit_id = 'snv'`;
+    const cycles = await s.sql<
+      { period: string; phase: string }[]
+    >`select period, phase from cycles where unit_id = 'snv'`;
     expect(cycles).toEqual([expect.objectContaining({ phase: 'locked' })]);
     const results = await s.call('admin', 'GET', `/v1/cycles/snv/${cycles[0].period}/results`);
-    expect(results.body.results.map((r: { personId: string; finalGrade: string }) => [r.personId, r.finalGrade])).toEqual([
+    expect(
+      results.body.results.map((r: { personId: string; finalGrade: string }) => [r.personId, r.finalGrade]),
+    ).toEqual([
       ['lan', 'A'],
       ['minh', 'B'],
       ['ngoc', 'B'],
     ]);
 
     // The transfer: hai now works in snv.
-    const cases = await s.sql<{ id: string; kind: string; status: string }[]>`select id, kind, status from cases order by kind`;
+    const cases = await s.sql<
+      { id: string; kind: string; status: string }[]
+    >`select id, kind, status from cases order by kind`;
     expect(cases.map((c) => [c.kind, c.status])).toEqual([
       ['replacement', 'completed'],
       ['transfer', 'completed'],
@@ -74,7 +90,10 @@ describe('the walks of the API guide', () => {
 
     // The replacement: decided by both members of hn's collective; lan heads snv, khanh is her deputy.
     const replacement = await s.call('admin', 'GET', `/v1/cases/${cases[0].id}`);
-    expect(replacement.body).toMatchObject({ votes: { approve: 2, reject: 0, of: 2 }, decision: { outcome: 'approved', actingPersonId: 'lan' } });
+    expect(replacement.body).toMatchObject({
+      votes: { approve: 2, reject: 0, of: 2 },
+      decision: { outcome: 'approved', actingPersonId: 'lan' },
+    });
     expect((await s.call('admin', 'GET', '/v1/people/lan')).body).toMatchObject({ unitId: 'snv', role: 'head' });
     expect((await s.call('admin', 'GET', '/v1/people/khanh')).body).toMatchObject({ unitId: 'snv', role: 'deputy' });
   }, 300_000);
@@ -82,7 +101,12 @@ describe('the walks of the API guide', () => {
 
 describe('the links of the README and docs/', () => {
   it('name files inside the repository that exist', () => {
-    const pages = ['README.md', ...readdirSync(join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const pages = [
+      'README.md',
+      ...readdirSync(join(PROJECT_ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
     const broken: string[] = [];
     for (const page of pages) {
       const text = readFileSync(join(PROJECT_ROOT, page), 'utf8');

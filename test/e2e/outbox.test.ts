@@ -30,7 +30,12 @@ describe('outbox delivery over SMTP', () => {
     await enqueue('k2', 'hr');
     await db.sql`update people set email = null where id = 'hai'`;
     await enqueue('k3', 'hai');
-    const opts = { sql: db.sql, transport: smtpTransport(sink.url), from: 'noreply@test.vn', hrEmail: 'tccb@hanoi.gov.vn' };
+    const opts = {
+      sql: db.sql,
+      transport: smtpTransport(sink.url),
+      from: 'noreply@test.vn',
+      hrEmail: 'tccb@hanoi.gov.vn',
+    };
     expect(await deliverDue(opts)).toBe(2);
     expect(await deliverDue(opts)).toBe(0);
     expect(sink.received.map((m) => m.to).sort()).toEqual(['cuong@hanoi.gov.vn', 'tccb@hanoi.gov.vn']);
@@ -45,7 +50,11 @@ describe('outbox delivery over SMTP', () => {
   it('keeps a message whose send failed and retries it after a backoff', async () => {
     await enqueue('k4', 'dung');
     const closedPort = await freePort();
-    const failing = { sql: db.sql, transport: smtpTransport(`smtp://127.0.0.1:${closedPort}`), from: 'noreply@test.vn' };
+    const failing = {
+      sql: db.sql,
+      transport: smtpTransport(`smtp://127.0.0.1:${closedPort}`),
+      from: 'noreply@test.vn',
+    };
     expect(await deliverDue(failing)).toBe(0);
     const [row] = await db.sql<{ status: string; attempts: number; later: boolean }[]>`
       select status, attempts, next_attempt_at > now() as later from outbox where key = 'k4'`;

@@ -67,7 +67,10 @@ function recorderStack(name: string) {
     if (ms <= 0) return;
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the time skip to ${iso} did not return within 60 s of real time`)), 60_000);
+      timer = setTimeout(
+        () => reject(new Error(`the time skip to ${iso} did not return within 60 s of real time`)),
+        60_000,
+      );
     });
     try {
       await Promise.race([h.env.sleep(ms), stalled]);
@@ -93,7 +96,13 @@ describe('recording a rotation', () => {
     const review = `${year + 2}-11-05`;
 
     const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
-      kind: 'rotation', personId: 'giang', toUnitId: 'snv', toRole: 'deputy', effectiveDate: effective, termMonths: 36, reason: 'Luân chuyển cán bộ lãnh đạo',
+      kind: 'rotation',
+      personId: 'giang',
+      toUnitId: 'snv',
+      toRole: 'deputy',
+      effectiveDate: effective,
+      termMonths: 36,
+      reason: 'Luân chuyển cán bộ lãnh đạo',
     });
     const id = opened.id as string;
     await expectCall(200, 'em', 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
@@ -104,14 +113,23 @@ describe('recording a rotation', () => {
     await expectCall(200, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'accept-default' });
     await caseWhen(id, (c) => c.step === 'vote', 'vote opened');
     await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
-    expect(await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' })).toMatchObject({ status: 'approved' });
+    expect(await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' })).toMatchObject({
+      status: 'approved',
+    });
     await expectCall(200, 'giang', 'POST', `/v1/cases/${id}/handover`, {});
     await expectCall(200, 'khanh', 'POST', `/v1/cases/${id}/receipt`, {});
     await sleepUntil(`${effective}T00:00:00+07:00`);
-    expect(step(await caseWhen(id, (c) => c.status === 'completed', 'completed'), 'move')).toMatchObject({ outcome: 'moved' });
+    expect(step(await caseWhen(id, (c) => c.status === 'completed', 'completed'), 'move')).toMatchObject({
+      outcome: 'moved',
+    });
     await sleepUntil(`${review}T08:00:00+07:00`);
     await caseWhen(id, (c) => step(c, 'end-of-term-review') !== undefined, 'review opened');
-    expect(step(await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/review`, { recommendation: 'appoint' }), 'end-of-term-review')).toMatchObject({ outcome: 'appoint' });
+    expect(
+      step(
+        await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/review`, { recommendation: 'appoint' }),
+        'end-of-term-review',
+      ),
+    ).toMatchObject({ outcome: 'appoint' });
     await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
     await record(caseWorkflowId(id));
   });
@@ -125,9 +143,16 @@ describe('recording re-routed evaluations, votes decided by the chair and the mo
     const period = today.slice(0, 7);
     // hoa (sxd) is reviewed by giang, who moves to snv while the month is open: both re-route.
     await openCycleWith(h.env.client, 'sxd', period);
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'transfer', personId: 'giang', toUnitId: 'snv', toRole: 'deputy', effectiveDate: today });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'transfer',
+      personId: 'giang',
+      toUnitId: 'snv',
+      toRole: 'deputy',
+      effectiveDate: today,
+    });
     const id = opened.id as string;
-    for (const who of ['em', 'khanh', 'giang']) await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
+    for (const who of ['em', 'khanh', 'giang'])
+      await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
     await caseWhen(id, (c) => c.step === 'vote', 'vote');
     await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
     await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
@@ -137,10 +162,16 @@ describe('recording re-routed evaluations, votes decided by the chair and the mo
     await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
     // The audit rows are written by each evaluation's flush after the reroute: once both are in,
     // the histories hold the signal and the commands the patched handler gave in answer.
-    const rerouted = async () => (await h.stack.db.sql<{ subject: string }[]>`select subject from audit where action = 'evaluation.rerouted' order by subject`).map((a) => a.subject);
+    const rerouted = async () =>
+      (
+        await h.stack.db.sql<
+          { subject: string }[]
+        >`select subject from audit where action = 'evaluation.rerouted' order by subject`
+      ).map((a) => a.subject);
     for (let i = 0; i < 100 && (await rerouted()).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await rerouted()).toEqual([evaluationWorkflowId(period, 'giang'), evaluationWorkflowId(period, 'hoa')]);
-    const evalOf = (personId: string) => h.env.client.workflow.getHandle(evaluationWorkflowId(period, personId)).query(getEvaluation);
+    const evalOf = (personId: string) =>
+      h.env.client.workflow.getHandle(evaluationWorkflowId(period, personId)).query(getEvaluation);
     expect((await evalOf('hoa')).reviewerId).toBe('em');
     expect((await evalOf('giang')).reviewerId).toBe('khanh');
     // Still open (the month runs on): replay checks the commands of the history so far.
@@ -151,26 +182,49 @@ describe('recording re-routed evaluations, votes decided by the chair and the mo
 
   it('records a tie of an open vote decided by the chair, then withdrawn', async () => {
     const effective = addDays(fromMs(await h.env.currentTimeMs()).slice(0, 10), 90);
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'position-change', personId: 'minh', toUnitId: 'sxd', toRole: 'staff', effectiveDate: effective });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'position-change',
+      personId: 'minh',
+      toUnitId: 'sxd',
+      toRole: 'staff',
+      effectiveDate: effective,
+    });
     const id = opened.id as string;
-    for (const who of ['khanh', 'em', 'minh']) await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
+    for (const who of ['khanh', 'em', 'minh'])
+      await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
     await caseWhen(id, (c) => c.step === 'vote', 'vote opened');
     await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' });
-    expect(await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' })).toMatchObject({ status: 'approved', votes: { approve: 1, reject: 1 } });
-    expect((await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/withdraw`, { note: 'Đơn vị sắp xếp lại' })).status).toBe('withdrawn');
+    expect(await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' })).toMatchObject({
+      status: 'approved',
+      votes: { approve: 1, reject: 1 },
+    });
+    expect(
+      (await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/withdraw`, { note: 'Đơn vị sắp xếp lại' })).status,
+    ).toBe('withdrawn');
     await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
     await record(caseWorkflowId(id));
   });
 
   it("records a secret ballot split in half and settled by the chair's casting vote", async () => {
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'replacement', personId: 'em', reason: 'Đơn vị không đạt chỉ tiêu' });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'replacement',
+      personId: 'em',
+      reason: 'Đơn vị không đạt chỉ tiêu',
+    });
     const id = opened.id as string;
     await expectCall(200, 'em', 'POST', `/v1/cases/${id}/explanation`, { text: 'Giải trình' });
     await caseWhen(id, (c) => c.step === 'proposal', 'proposal');
-    await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'replace', actingPersonId: 'hai', placementUnitId: 'snv' });
+    await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/proposal`, {
+      recommendation: 'replace',
+      actingPersonId: 'hai',
+      placementUnitId: 'snv',
+    });
     await caseWhen(id, (c) => c.step === 'vote', 'vote');
     await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
-    expect(await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' })).toMatchObject({ status: 'open', votes: { cast: 2 } });
+    expect(await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' })).toMatchObject({
+      status: 'open',
+      votes: { cast: 2 },
+    });
     const decided = await expectCall(200, 'an', 'POST', `/v1/cases/${id}/casting-vote`, { vote: 'reject' });
     expect(decided).toMatchObject({ status: 'rejected', votes: { approve: 1, reject: 1, of: 2 } });
     await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
@@ -181,7 +235,11 @@ describe('recording re-routed evaluations, votes decided by the chair and the mo
     const period = fromMs(await h.env.currentTimeMs()).slice(0, 7);
     const workflowId = `monthly-opener-${period}`;
     // sxd's cycle of this month was opened above; the schedule's run finds it and opens the others.
-    const opened = await h.env.client.workflow.execute('monthlyOpenerWorkflow', { workflowId, taskQueue: TASK_QUEUE, args: [{}] });
+    const opened = await h.env.client.workflow.execute('monthlyOpenerWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{}],
+    });
     expect(opened).toEqual({ period, opened: 2, existing: 1 });
     await record(workflowId);
   });

@@ -41,7 +41,8 @@ const recorded = (readdirSync(DIR, { recursive: true }) as string[])
   }));
 
 /** The payload converter's JSON, as a history stores a marker's details. */
-const decodeJson = (p: { data?: Uint8Array | null } | undefined | null): any => JSON.parse(Buffer.from(p?.data ?? []).toString('utf8'));
+const decodeJson = (p: { data?: Uint8Array | null } | undefined | null): any =>
+  JSON.parse(Buffer.from(p?.data ?? []).toString('utf8'));
 
 /**
  * What the workflow source says must be replayable, read from its text: the workflow functions
@@ -54,9 +55,13 @@ function sourceInventory() {
   const patches = new Map<string, string>();
   const unreadable: string[] = [];
   // Subfolders too: a workflow split into a folder (workflows/evaluation/) keeps its patches there.
-  for (const file of (readdirSync(WORKFLOWS_DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of (readdirSync(WORKFLOWS_DIR, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     // Comments mention `patched(…)` in prose; only code counts.
-    const code = readFileSync(join(WORKFLOWS_DIR, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+    const code = readFileSync(join(WORKFLOWS_DIR, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/(^|[^:])\/\/.*$/gm, '$1');
     const where = `workflows/${file}`;
     for (const m of code.matchAll(/^export\s+(?:async\s+)?function\s*\*?\s*(\w+)|^export\s+const\s+(\w+)\s*=/gm)) {
       const name = m[1] ?? m[2];
@@ -64,7 +69,10 @@ function sourceInventory() {
     }
     for (const m of code.matchAll(/^export\s*\{([^}]*)\}\s*from/gm)) {
       for (const part of m[1].split(',')) {
-        const name = part.trim().split(/\s+as\s+/).pop();
+        const name = part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop();
         if (name && !types.has(name)) types.set(name, where);
       }
     }
@@ -94,11 +102,17 @@ describe('replay of recorded histories', () => {
     expect([...types.keys()].sort()).toEqual(Object.keys(registered).sort());
     expect(patches.size).toBeGreaterThan(0);
 
-    const typesRecorded = new Set(recorded.map((r) => r.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+    const typesRecorded = new Set(
+      recorded.map((r) => r.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
+    );
     const patchesRecorded = new Set(recorded.flatMap((r) => patchesIn(r.history)));
     const missing = [
-      ...[...types].filter(([name]) => !typesRecorded.has(name)).map(([name, file]) => `workflow type ${name} (${file}) has no history`),
-      ...[...patches].filter(([id]) => !patchesRecorded.has(id)).map(([id, file]) => `patch '${id}' (${file}) has no history taking its patched branch`),
+      ...[...types]
+        .filter(([name]) => !typesRecorded.has(name))
+        .map(([name, file]) => `workflow type ${name} (${file}) has no history`),
+      ...[...patches]
+        .filter(([id]) => !patchesRecorded.has(id))
+        .map(([id, file]) => `patch '${id}' (${file}) has no history taking its patched branch`),
     ];
     expect(missing, `record them with test/replay/record-histories.ts:\n  ${missing.join('\n  ')}`).toEqual([]);
   });
@@ -112,23 +126,35 @@ describe('replay of recorded histories', () => {
   });
 
   it('keeps no recorded history that names the voter who closed a secret ballot', () => {
-    const closes = recorded.filter((r) => r.workflowId.startsWith('case:')).flatMap(({ history }) => {
-      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-      const collective: string[] = decodeJson(started?.input?.payloads?.[0]).parties.collective;
-      return (history.events ?? [])
-        .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest)
-        .filter((req) => req?.input?.name === 'closeBallot' && decodeJson(req.input.args?.payloads?.[0]).actor.id === 'ballot-box')
-        .map((req) => ({ updateId: req!.meta!.updateId!, collective }));
-    });
+    const closes = recorded
+      .filter((r) => r.workflowId.startsWith('case:'))
+      .flatMap(({ history }) => {
+        const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+        const collective: string[] = decodeJson(started?.input?.payloads?.[0]).parties.collective;
+        return (history.events ?? [])
+          .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest)
+          .filter(
+            (req) =>
+              req?.input?.name === 'closeBallot' && decodeJson(req.input.args?.payloads?.[0]).actor.id === 'ballot-box',
+          )
+          .map((req) => ({ updateId: req!.meta!.updateId!, collective }));
+      });
     expect(closes.length).toBeGreaterThanOrEqual(1);
-    for (const { updateId, collective } of closes) expect(updateId.split(':').filter((part) => collective.includes(part)), updateId).toEqual([]);
+    for (const { updateId, collective } of closes)
+      expect(
+        updateId.split(':').filter((part) => collective.includes(part)),
+        updateId,
+      ).toEqual([]);
   });
 
   it('replays every history with the current workflow code', async () => {
     installQuietRuntime();
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }, recorded)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() },
+      recorded,
+    )) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
     }

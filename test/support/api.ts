@@ -7,10 +7,21 @@ import { TASK_QUEUE } from '../../contracts/messages';
 
 export interface InProcessApi {
   /** Calls the API as `who` (a person id or 'admin'); the body is parsed JSON. */
-  call: (who: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
+  call: (
+    who: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; body: any }>;
 }
 
-export async function inProcessApi(sql: Sql, temporal: Client, people: string[], opts: { hr?: string[]; name: string }): Promise<InProcessApi> {
+export async function inProcessApi(
+  sql: Sql,
+  temporal: Client,
+  people: string[],
+  opts: { hr?: string[]; name: string },
+): Promise<InProcessApi> {
   const tokens: Record<string, string> = {};
   for (const id of people) {
     tokens[id] = `tok-${id}-${opts.name}`;

@@ -15,7 +15,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const tools = ensureTools();
   let url = process.env.DATABASE_URL;
   if (!url) {
-    db = await startEmbeddedPostgres({ dataDir: join(PROJECT_ROOT, '.data', 'test-pg'), port: await freePort(), database: 'postgres', quiet: true });
+    db = await startEmbeddedPostgres({
+      dataDir: join(PROJECT_ROOT, '.data', 'test-pg'),
+      port: await freePort(),
+      database: 'postgres',
+      quiet: true,
+    });
     url = db.url;
   }
   project.provide('databaseUrl', url);

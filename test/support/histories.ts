@@ -25,7 +25,9 @@ const protojson = requireFromProto('protobufjs/ext/protojson') as ProtoJson;
 const { patchProtobufRoot } = requireHere('@temporalio/proto/lib/patch-protobuf-root') as {
   patchProtobufRoot: <T>(root: T) => T & { lookupType(name: string): ProtoType };
 };
-const historyType = patchProtobufRoot(requireHere('@temporalio/proto') as Record<string, unknown>).lookupType('temporal.api.history.v1.History');
+const historyType = patchProtobufRoot(requireHere('@temporalio/proto') as Record<string, unknown>).lookupType(
+  'temporal.api.history.v1.History',
+);
 
 /** A fetched history as pretty proto3 JSON text. */
 export function historyToJson(history: History): string {

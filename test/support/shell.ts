@@ -28,9 +28,17 @@ export interface BashRun {
  * Runs `script` with bash in `cwd`, killing its whole process group after `timeoutMs` (a poll of
  * the script that never ends must not hang the test).
  */
-export function runBash(script: string, opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<BashRun> {
+export function runBash(
+  script: string,
+  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<BashRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', script], {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

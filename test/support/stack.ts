@@ -31,16 +31,30 @@ export interface Stack {
   adminToken: string;
   tokens: Record<string, string>;
   /** fetch against the API as `who` (a person id, 'admin', or null for no token). */
-  call: (who: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
+  call: (
+    who: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; body: any }>;
   startWorker: () => Promise<void>;
   stopWorker: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
-export async function startStack(name: string, opts: { directory?: Directory; hr?: string[]; commandTimeoutMs?: number } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  opts: { directory?: Directory; hr?: string[]; commandTimeoutMs?: number } = {},
+): Promise<Stack> {
   installQuietRuntime();
   const dir = mkdtempSync(join(tmpdir(), `eval-${name}-`));
-  const server = await startTemporalDevServer({ dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: null, quiet: true });
+  const server = await startTemporalDevServer({
+    dbFile: join(dir, 'temporal.db'),
+    port: await freePort(),
+    uiPort: null,
+    quiet: true,
+  });
   const db = await freshDatabase(name);
   const directory = opts.directory ?? DEMO_DIRECTORY;
   await upsertDirectory(db.sql, directory);
@@ -53,7 +67,16 @@ export async function startStack(name: string, opts: { directory?: Directory; hr
   const adminToken = `admin-token-${name}-0123456789`;
   const connection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection });
-  const app = createApp({ sql: db.sql, temporal, taskQueue: TASK_QUEUE, adminTokenHash: hashToken(adminToken), commandTimeoutMs: opts.commandTimeoutMs }, () => {});
+  const app = createApp(
+    {
+      sql: db.sql,
+      temporal,
+      taskQueue: TASK_QUEUE,
+      adminTokenHash: hashToken(adminToken),
+      commandTimeoutMs: opts.commandTimeoutMs,
+    },
+    () => {},
+  );
   const port = await freePort();
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
@@ -77,7 +100,8 @@ export async function startStack(name: string, opts: { directory?: Directory; hr
   await startWorker();
 
   const call: Stack['call'] = async (who, method, path, body, headers = {}) => {
-    const auth: Record<string, string> = who === null ? {} : { authorization: `Bearer ${who === 'admin' ? adminToken : tokens[who]}` };
+    const auth: Record<string, string> =
+      who === null ? {} : { authorization: `Bearer ${who === 'admin' ? adminToken : tokens[who]}` };
     const type: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
     const res = await fetch(`${url}${path}`, {
       method,
@@ -110,7 +134,11 @@ export async function startStack(name: string, opts: { directory?: Directory; hr
 }
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs` naming `what`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -29,7 +29,9 @@ export function installQuietRuntime(): void {
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   const start = () =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
+    });
   let env: TestWorkflowEnvironment;
   try {
     env = await start();
@@ -45,7 +47,13 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** Opens (or finds) a unit's cycle the way the API does, and returns its view once every evaluation exists. */
-export async function openCycleWith(client: Client, unitId: string, period: string, requestId = `test-${unitId}-${period}`, overrides?: Partial<Deadlines>) {
+export async function openCycleWith(
+  client: Client,
+  unitId: string,
+  period: string,
+  requestId = `test-${unitId}-${period}`,
+  overrides?: Partial<Deadlines>,
+) {
   return client.workflow.executeUpdateWithStart(openCycle, {
     args: [{ requestId }],
     startWorkflowOperation: new WithStartWorkflowOperation(cycleWorkflow, {
@@ -64,11 +72,19 @@ export interface TimeSkippingStack {
 }
 
 /** A fresh database with the demo directory, the time-skipping server and an in-process worker. */
-export async function startTimeSkippingStack(name: string, opts: { workflowsPath?: string } = {}): Promise<TimeSkippingStack> {
+export async function startTimeSkippingStack(
+  name: string,
+  opts: { workflowsPath?: string } = {},
+): Promise<TimeSkippingStack> {
   const db = await freshDatabase(name);
   await upsertDirectory(db.sql, DEMO_DIRECTORY);
   const env = await timeSkippingEnv();
-  const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql, temporal: env.client, workflowsPath: opts.workflowsPath });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    sql: db.sql,
+    temporal: env.client,
+    workflowsPath: opts.workflowsPath,
+  });
   const running = worker.run();
   return {
     env,

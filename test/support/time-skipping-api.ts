@@ -54,7 +54,10 @@ export function apiStack(name: string) {
     if (ms <= 0) throw new Error(`already past ${fromMs(toMs(iso) + margin)} (now ${await now()})`);
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the time skip to ${iso} did not return within 60 s of real time`)), 60_000);
+      timer = setTimeout(
+        () => reject(new Error(`the time skip to ${iso} did not return within 60 s of real time`)),
+        60_000,
+      );
     });
     try {
       await Promise.race([h.env.sleep(ms), stalled]);
@@ -65,7 +68,9 @@ export function apiStack(name: string) {
 
   /** Outbox rows whose key matches a LIKE pattern, oldest first. */
   const outbox = (like: string) =>
-    h.stack.db.sql<{ key: string; recipientId: string }[]>`select key, recipient_id from outbox where key like ${like} order by id`;
+    h.stack.db.sql<
+      { key: string; recipientId: string }[]
+    >`select key, recipient_id from outbox where key like ${like} order by id`;
 
   /**
    * Opens `unitId`'s cycle for `period` with its steps due within hours of the server's clock,
@@ -83,13 +88,18 @@ export function apiStack(name: string) {
     });
     await sleepUntil(opened.deadlines.plan);
     const members: { personId: string; reviewerId: string | null }[] = opened.members;
-    for (const m of members) await expectCall(200, m.personId, 'PUT', `/v1/evaluations/${period}/${m.personId}/self-assessment`, { scores: B_SCORES });
+    for (const m of members)
+      await expectCall(200, m.personId, 'PUT', `/v1/evaluations/${period}/${m.personId}/self-assessment`, {
+        scores: B_SCORES,
+      });
     for (const m of members.filter((x) => x.reviewerId)) {
       await eventually(`${m.personId}'s review to open`, async () => {
         const e = await expectCall(200, 'admin', 'GET', `/v1/evaluations/${period}/${m.personId}`);
         return e.status === 'self-assessed';
       });
-      await expectCall(200, m.reviewerId!, 'PUT', `/v1/evaluations/${period}/${m.personId}/review`, { scores: B_SCORES });
+      await expectCall(200, m.reviewerId!, 'PUT', `/v1/evaluations/${period}/${m.personId}/review`, {
+        scores: B_SCORES,
+      });
     }
     const cycle = await eventually('the deliberation to open', async () => {
       const c = await expectCall(200, 'admin', 'GET', `/v1/cycles/${unitId}/${period}`);
@@ -98,7 +108,13 @@ export function apiStack(name: string) {
     await expectCall(200, cycle.headId, 'PUT', `/v1/cycles/${unitId}/${period}/deliberation`, {
       decisions: members.map((m) => ({ personId: m.personId, grade: 'B' })),
     });
-    const published = await expectCall(200, approverId, 'POST', `/v1/cycles/${unitId}/${period}/deliberation/approvals`, {});
+    const published = await expectCall(
+      200,
+      approverId,
+      'POST',
+      `/v1/cycles/${unitId}/${period}/deliberation/approvals`,
+      {},
+    );
     expect(published.phase).toBe('published');
     return published;
   }

@@ -14,9 +14,16 @@ const year = (spec: [number | null, Grade | null, boolean?][]): MonthResult[] =>
 const repeat = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
 
 describe('annualRollup', () => {
-  it.each<[string, MonthResult[], boolean, { ratedMonths: number; mean: number | null; grade: Grade | null; caps: string[] }]>([
+  it.each<
+    [string, MonthResult[], boolean, { ratedMonths: number; mean: number | null; grade: Grade | null; caps: string[] }]
+  >([
     ['twelve A months', year(repeat(12, [92, 'A'])), false, { ratedMonths: 12, mean: 92, grade: 'A', caps: [] }],
-    ['mean is banded', year([...repeat(6, [80, 'B'] as [number, Grade]), ...repeat(6, [60, 'C'] as [number, Grade])]), false, { ratedMonths: 12, mean: 70, grade: 'B', caps: [] }],
+    [
+      'mean is banded',
+      year([...repeat(6, [80, 'B'] as [number, Grade]), ...repeat(6, [60, 'C'] as [number, Grade])]),
+      false,
+      { ratedMonths: 12, mean: 70, grade: 'B', caps: [] },
+    ],
     [
       'five rated months: not rated',
       year([...repeat(5, [95, 'A'] as [number, Grade]), ...repeat(7, [null, null] as [null, null])]),
@@ -29,7 +36,12 @@ describe('annualRollup', () => {
       false,
       { ratedMonths: 6, mean: 95, grade: 'A', caps: [] },
     ],
-    ['discipline in the year: D', year(repeat(12, [95, 'A'])), true, { ratedMonths: 12, mean: 95, grade: 'D', caps: ['discipline'] }],
+    [
+      'discipline in the year: D',
+      year(repeat(12, [95, 'A'])),
+      true,
+      { ratedMonths: 12, mean: 95, grade: 'D', caps: ['discipline'] },
+    ],
     [
       'a disciplined month: D',
       year([...repeat(11, [95, 'A'] as [number, Grade]), [65, 'C', true]]),

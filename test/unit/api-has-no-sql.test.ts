@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 // so a query written into a route handler fails here, naming the file and the line.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const apiDir = join(root, 'api');
-const files = (readdirSync(apiDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(apiDir, f));
+const files = (readdirSync(apiDir, { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => join(apiDir, f));
 
 const banned: [string, RegExp][] = [
   // sql`…`, sql<Row[]>`…`, tx`…`, deps.sql`…`
@@ -32,10 +34,14 @@ describe('api/ holds no SQL', () => {
   });
 
   it('recognizes a query when it sees one', () => {
-    expect(offendingLines('x.ts', 'const [p] = await sql<{ id: string }[]>`select 1`;', banned[0][1])).toEqual(['x.ts:1']);
+    expect(offendingLines('x.ts', 'const [p] = await sql<{ id: string }[]>`select 1`;', banned[0][1])).toEqual([
+      'x.ts:1',
+    ]);
     expect(offendingLines('x.ts', 'await deps.sql`select 1`', banned[0][1])).toHaveLength(1);
     expect(offendingLines('x.ts', 'await tx`insert`', banned[0][1])).toHaveLength(1);
-    expect(offendingLines('x.ts', 'const [row] = await sql<{ a: string; b: number }[]>`', banned[0][1])).toHaveLength(1);
+    expect(offendingLines('x.ts', 'const [row] = await sql<{ a: string; b: number }[]>`', banned[0][1])).toHaveLength(
+      1,
+    );
     expect(offendingLines('x.ts', 'await findCase(sql, id); // not sql`here`', banned[0][1])).toHaveLength(0);
   });
 

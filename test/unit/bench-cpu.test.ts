@@ -22,7 +22,7 @@ const done = (p: ChildProcess) =>
   });
 
 describe('bench CPU meter', () => {
-  it('divides a step\'s CPU by its requests, per process, and adds a total', () => {
+  it("divides a step's CPU by its requests, per process, and adds a total", () => {
     const meter = cpuMeter(() => ({ self: [process.pid] }));
     meter.begin('busy');
     burn(300);
@@ -34,7 +34,7 @@ describe('bench CPU meter', () => {
     expect(row.total).toBeCloseTo(row.self + row.client, 0);
   });
 
-  it('counts a process\'s children with it (PostgreSQL\'s backends under its postmaster)', async () => {
+  it("counts a process's children with it (PostgreSQL's backends under its postmaster)", async () => {
     // A parent that idles while its child burns 400 ms of CPU, then both wait to be measured.
     const parent = spawn(process.execPath, [
       '-e',
@@ -51,7 +51,7 @@ describe('bench CPU meter', () => {
     }
   });
 
-  it('counts a process that replaced another during the step from zero, not against the first one\'s CPU', async () => {
+  it("counts a process that replaced another during the step from zero, not against the first one's CPU", async () => {
     const burner = (ms: number) => spawn(process.execPath, ['-e', burnScript(ms)]);
     // The first process has used 500 ms of CPU when the step begins; it is killed and a second one uses 250 ms (and its start-up).
     let current = burner(500);

@@ -252,7 +252,9 @@ describe('reviewFloorAfterExtension', () => {
   });
 
   it('follows the configured number of working days', () => {
-    expect(reviewFloorAfterExtension(until, [], rulesWith({ reviewWorkingDaysAfterExtension: 3 }))).toBe('2027-01-13T17:00:00+07:00');
+    expect(reviewFloorAfterExtension(until, [], rulesWith({ reviewWorkingDaysAfterExtension: 3 }))).toBe(
+      '2027-01-13T17:00:00+07:00',
+    );
   });
 
   it('gives rules recorded before the setting existed its default', () => {
@@ -278,8 +280,12 @@ describe('extensionAllowed', () => {
   it('counts holidays and the configured maximum', () => {
     expect(extensionAllowed(current, '2027-01-12T17:00:00+07:00', ['2027-01-06'])).toBe(true);
     expect(extensionAllowed(current, '2027-01-13T17:00:00+07:00', ['2027-01-06'])).toBe(true);
-    expect(extensionAllowed(current, '2027-01-08T17:00:00+07:00', [], rulesWith({ maxExtensionWorkingDays: 2 }))).toBe(false);
-    expect(extensionAllowed(current, '2027-01-07T17:00:00+07:00', [], rulesWith({ maxExtensionWorkingDays: 2 }))).toBe(true);
+    expect(extensionAllowed(current, '2027-01-08T17:00:00+07:00', [], rulesWith({ maxExtensionWorkingDays: 2 }))).toBe(
+      false,
+    );
+    expect(extensionAllowed(current, '2027-01-07T17:00:00+07:00', [], rulesWith({ maxExtensionWorkingDays: 2 }))).toBe(
+      true,
+    );
   });
 });
 
@@ -324,6 +330,8 @@ describe('calendar: anchored formats and the last day of a month', () => {
   it('never counts the first day of the next month', () => {
     expect(workingDaysIn('2026-06', [])).toBe(22);
     expect(nthWorkingDay('2026-06', 22, [])).toBe('2026-06-30');
-    expect(() => nthWorkingDay('2026-06', 23, [])).toThrow(new RangeError('2026-06 has only 22 working days, no working day 23'));
+    expect(() => nthWorkingDay('2026-06', 23, [])).toThrow(
+      new RangeError('2026-06 has only 22 working days, no working day 23'),
+    );
   });
 });

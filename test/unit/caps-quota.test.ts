@@ -4,7 +4,13 @@ import { rulesWith } from '../../domain/config-validation';
 import { allowedA, quotaBreach } from '../../domain/quota';
 import type { Grade } from '../../domain/types';
 
-const base: CapFacts = { disciplinedInMonth: false, leaveWorkingDays: 0, workingDaysInMonth: 22, isLeader: false, someoneLedIsD: false };
+const base: CapFacts = {
+  disciplinedInMonth: false,
+  leaveWorkingDays: 0,
+  workingDaysInMonth: 22,
+  isLeader: false,
+  someoneLedIsD: false,
+};
 
 describe('capsFor', () => {
   it.each<[string, Partial<CapFacts>, [Cap['rule'], Grade | null][]]>([
@@ -35,7 +41,9 @@ describe('capsFor', () => {
   it('uses configured caps', () => {
     const rules = rulesWith({ disciplineCap: 'D', absenceNotRatedShare: 0.25 });
     expect(capsFor({ ...base, disciplinedInMonth: true }, rules)[0].maxGrade).toBe('D');
-    expect(capsFor({ ...base, leaveWorkingDays: 6, workingDaysInMonth: 22 }, rules).map((c) => c.rule)).toEqual(['absence']);
+    expect(capsFor({ ...base, leaveWorkingDays: 6, workingDaysInMonth: 22 }, rules).map((c) => c.rule)).toEqual([
+      'absence',
+    ]);
   });
 
   it('rejects negative leave', () => {
@@ -121,8 +129,16 @@ describe('what a cap and a breach say', () => {
   });
 
   it.each<[Grade[], boolean, string]>([
-    [['A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B', 'B'], false, '4 A grades given but at most 3 allowed (30% of 10 rated): 1 too many'],
-    [['A', 'A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B'], true, '5 A grades given but at most 4 allowed (40% of 10 rated, unit outstanding): 1 too many'],
+    [
+      ['A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B', 'B'],
+      false,
+      '4 A grades given but at most 3 allowed (30% of 10 rated): 1 too many',
+    ],
+    [
+      ['A', 'A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B'],
+      true,
+      '5 A grades given but at most 4 allowed (40% of 10 rated, unit outstanding): 1 too many',
+    ],
   ])('%j outstanding %s', (grades, outstanding, message) => {
     expect(quotaBreach(grades, outstanding)?.message).toBe(message);
   });

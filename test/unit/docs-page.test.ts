@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 
-const app = createApp({ sql: undefined as never, temporal: undefined as never, taskQueue: 'q', adminTokenHash: '00'.repeat(32) }, () => {});
+const app = createApp(
+  { sql: undefined as never, temporal: undefined as never, taskQueue: 'q', adminTokenHash: '00'.repeat(32) },
+  () => {},
+);
 
 describe('/docs', () => {
   it('loads nothing from another host', async () => {
@@ -11,7 +14,12 @@ describe('/docs', () => {
     const html = await res.text();
     expect(html).not.toMatch(/https?:\/\//);
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(assets).toEqual(['/docs/assets/favicon-32x32.png', '/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/init.js']);
+    expect(assets).toEqual([
+      '/docs/assets/favicon-32x32.png',
+      '/docs/assets/swagger-ui.css',
+      '/docs/assets/swagger-ui-bundle.js',
+      '/docs/assets/init.js',
+    ]);
   });
 
   it('serves every asset the page names, from the installed package', async () => {

@@ -22,7 +22,18 @@ const banned: [string, RegExp][] = [
 describe('domain purity', () => {
   it('has the expected modules, kebab-case', () => {
     expect(files.sort()).toEqual(
-      expect.arrayContaining(['annual.ts', 'calendar.ts', 'caps.ts', 'config.ts', 'deliberation.ts', 'errors.ts', 'quota.ts', 'scope.ts', 'scoring.ts', 'types.ts']),
+      expect.arrayContaining([
+        'annual.ts',
+        'calendar.ts',
+        'caps.ts',
+        'config.ts',
+        'deliberation.ts',
+        'errors.ts',
+        'quota.ts',
+        'scope.ts',
+        'scoring.ts',
+        'types.ts',
+      ]),
     );
     for (const f of files) expect(f).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*\.ts$/);
   });

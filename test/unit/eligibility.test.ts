@@ -190,8 +190,16 @@ describe('checkEligibility', () => {
         [deferral('investigation', '2027-01-01'), deferral('child-under-36-months', '2028-03-01')],
         ['deferral:investigation', 'deferral:child-under-36-months'],
       ],
-      ['one reason recorded twice is named once', [deferral('serious-illness', '2026-08-01'), deferral('serious-illness', '2026-12-01')], ['deferral:serious-illness']],
-      ['one active, one ended', [deferral('secondment', '2026-01-01'), deferral('disciplinary-review', '2026-07-15')], ['deferral:disciplinary-review']],
+      [
+        'one reason recorded twice is named once',
+        [deferral('serious-illness', '2026-08-01'), deferral('serious-illness', '2026-12-01')],
+        ['deferral:serious-illness'],
+      ],
+      [
+        'one active, one ended',
+        [deferral('secondment', '2026-01-01'), deferral('disciplinary-review', '2026-07-15')],
+        ['deferral:disciplinary-review'],
+      ],
     ])('%s', (_name, deferrals, failures) => {
       const result = checkEligibility(move({}, { deferrals }));
       expect(result.failures).toEqual(failures);
@@ -199,13 +207,17 @@ describe('checkEligibility', () => {
     });
 
     it.each(DEFERRAL_REASONS)('names deferral:%s', (reason) => {
-      expect(checkEligibility(move({}, { deferrals: [deferral(reason, '2027-01-01')] })).failures).toEqual([`deferral:${reason}`]);
+      expect(checkEligibility(move({}, { deferrals: [deferral(reason, '2027-01-01')] })).failures).toEqual([
+        `deferral:${reason}`,
+      ]);
     });
 
     it('checks the check date when the effective date has passed', () => {
       const who = { deferrals: [deferral('pregnancy', '2026-05-15')] };
       expect(checkEligibility(move({ effectiveDate: '2026-05-01', onDate: '2026-06-01' }, who)).ok).toBe(true);
-      expect(checkEligibility(move({ effectiveDate: '2026-05-01', onDate: '2026-05-10' }, who)).failures).toEqual(['deferral:pregnancy']);
+      expect(checkEligibility(move({ effectiveDate: '2026-05-01', onDate: '2026-05-10' }, who)).failures).toEqual([
+        'deferral:pregnancy',
+      ]);
     });
   });
 
@@ -226,7 +238,9 @@ describe('checkEligibility', () => {
     });
 
     it('records one waiver per rule', () => {
-      const result = checkEligibility(move({ waivers: [waiver('deferral:pregnancy', 'first'), waiver('deferral:pregnancy', 'second')] }, pregnant));
+      const result = checkEligibility(
+        move({ waivers: [waiver('deferral:pregnancy', 'first'), waiver('deferral:pregnancy', 'second')] }, pregnant),
+      );
       expect(result.ok).toBe(true);
       expect(result.waived).toEqual([{ rule: 'deferral:pregnancy', note: 'first' }]);
     });
@@ -252,10 +266,34 @@ describe('checkEligibility', () => {
         { retirementDate: '2030-01-01' },
         ['leader-service-years', 'waiver-not-allowed:leader-service-years'],
       ],
-      ['term cannot be waived', 'term-too-short', { kind: 'rotation', termMonths: 24 }, {}, ['term-too-short', 'waiver-not-allowed:term-too-short']],
-      ['asking to waive an unwaivable rule is refused even when it holds', 'term-too-short', {}, {}, ['waiver-not-allowed:term-too-short']],
-      ['the bare reason is not the rule name', 'pregnancy', {}, pregnant, ['deferral:pregnancy', 'waiver-not-allowed:pregnancy']],
-      ['an unknown deferral reason is not waivable', 'deferral:holiday', {}, {}, ['waiver-not-allowed:deferral:holiday']],
+      [
+        'term cannot be waived',
+        'term-too-short',
+        { kind: 'rotation', termMonths: 24 },
+        {},
+        ['term-too-short', 'waiver-not-allowed:term-too-short'],
+      ],
+      [
+        'asking to waive an unwaivable rule is refused even when it holds',
+        'term-too-short',
+        {},
+        {},
+        ['waiver-not-allowed:term-too-short'],
+      ],
+      [
+        'the bare reason is not the rule name',
+        'pregnancy',
+        {},
+        pregnant,
+        ['deferral:pregnancy', 'waiver-not-allowed:pregnancy'],
+      ],
+      [
+        'an unknown deferral reason is not waivable',
+        'deferral:holiday',
+        {},
+        {},
+        ['waiver-not-allowed:deferral:holiday'],
+      ],
     ])('%s', (_name, rule, over, who, failures) => {
       const result = checkEligibility(move({ ...over, waivers: [waiver(rule)] }, who));
       expect(result.ok).toBe(false);
@@ -264,7 +302,9 @@ describe('checkEligibility', () => {
     });
 
     it('rejects a waiver without a note', () => {
-      expect(() => checkEligibility(move({ waivers: [waiver('deferral:pregnancy', '  ')] }, pregnant))).toThrow(RangeError);
+      expect(() => checkEligibility(move({ waivers: [waiver('deferral:pregnancy', '  ')] }, pregnant))).toThrow(
+        RangeError,
+      );
     });
   });
 
@@ -277,7 +317,12 @@ describe('checkEligibility', () => {
       ['rotation to staff, 9 years left', { toRole: 'staff' }, '2035-07-01', []],
       ['transfer to head, 9 years left', { kind: 'transfer', toRole: 'head' }, '2035-07-01', []],
       ['position change to deputy, 9 years left', { kind: 'position-change', toRole: 'deputy' }, '2035-07-01', []],
-      ['rotation to head, 1 year left: both rules', { toRole: 'head' }, '2027-07-01', ['retirement-within-18-months', 'leader-service-years']],
+      [
+        'rotation to head, 1 year left: both rules',
+        { toRole: 'head' },
+        '2027-07-01',
+        ['retirement-within-18-months', 'leader-service-years'],
+      ],
     ])('%s', (_name, over, retirementDate, failures) => {
       expect(checkEligibility(rotation(over, { retirementDate })).failures).toEqual(failures);
     });
@@ -303,7 +348,9 @@ describe('checkEligibility', () => {
     });
 
     it('follows a configured minimum', () => {
-      expect(checkEligibility(rotation({ termMonths: 24 }), caseRulesWith({ minRotationTermMonths: 24 })).ok).toBe(true);
+      expect(checkEligibility(rotation({ termMonths: 24 }), caseRulesWith({ minRotationTermMonths: 24 })).ok).toBe(
+        true,
+      );
     });
   });
 
@@ -321,7 +368,13 @@ describe('checkEligibility', () => {
       'term-too-short',
       'waiver-not-allowed:term-too-short',
     ]);
-    expect(result.issues.map((i) => i.field)).toEqual(['effectiveDate', 'personId', 'toRole', 'termMonths', 'waivers.0.rule']);
+    expect(result.issues.map((i) => i.field)).toEqual([
+      'effectiveDate',
+      'personId',
+      'toRole',
+      'termMonths',
+      'waivers.0.rule',
+    ]);
     for (const issue of result.issues) expect(issue.message).toMatch(/\w{3,}/);
   });
 
@@ -347,7 +400,7 @@ describe('DEFAULT_CASE_RULES', () => {
       positionChangeOverdueMonths: 60,
       opinionWorkingDays: 5,
       moveDecisionWorkingDays: 10,
-    handoverWorkingDays: 10,
+      handoverWorkingDays: 10,
       explanationWorkingDays: 10,
       proposalWorkingDays: 10,
       replacementDecisionWorkingDays: 10,
@@ -445,8 +498,12 @@ describe('case body schemas', () => {
         deferrals: [{ reason: 'child-under-36-months', until: '2027-03-01' }],
       }).success,
     ).toBe(true);
-    expect(paths(PersonWithCaseFieldsSchema.safeParse({ ...base, deferrals: [{ reason: 'holiday', until: '2027-03-01' }] }))).toEqual(['deferrals.0.reason']);
-    expect(paths(PersonWithCaseFieldsSchema.safeParse({ ...base, sensitivePosition: 'yes' }))).toEqual(['sensitivePosition']);
+    expect(
+      paths(PersonWithCaseFieldsSchema.safeParse({ ...base, deferrals: [{ reason: 'holiday', until: '2027-03-01' }] })),
+    ).toEqual(['deferrals.0.reason']);
+    expect(paths(PersonWithCaseFieldsSchema.safeParse({ ...base, sensitivePosition: 'yes' }))).toEqual([
+      'sensitivePosition',
+    ]);
   });
 
   it.each<[string, unknown, string[]]>([
@@ -485,17 +542,33 @@ describe('checkEligibility: what each failure says', () => {
   });
 
   it.each<[string, EligibilityInput, string[]]>([
-    ['retirement close', move({}, { retirementDate: '2027-05-01' }), ['p1 retires on 2027-05-01, 10 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement']],
-    ['retirement past', move({}, { retirementDate: '2026-01-01' }), ['p1 retires on 2026-01-01, 0 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement']],
+    [
+      'retirement close',
+      move({}, { retirementDate: '2027-05-01' }),
+      [
+        'p1 retires on 2027-05-01, 10 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement',
+      ],
+    ],
+    [
+      'retirement past',
+      move({}, { retirementDate: '2026-01-01' }),
+      [
+        'p1 retires on 2026-01-01, 0 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement',
+      ],
+    ],
     [
       'the later of two deferrals for one reason, listed first',
       move({}, { deferrals: [deferral('study', '2027-06-30'), deferral('study', '2026-12-31')] }),
-      ["p1 is deferred (study) until 2027-06-30, past the move on 2026-07-01; it may be waived at the person's own wish"],
+      [
+        "p1 is deferred (study) until 2027-06-30, past the move on 2026-07-01; it may be waived at the person's own wish",
+      ],
     ],
     [
       'the later of two deferrals for one reason, listed second',
       move({}, { deferrals: [deferral('study', '2026-12-31'), deferral('study', '2027-06-30')] }),
-      ["p1 is deferred (study) until 2027-06-30, past the move on 2026-07-01; it may be waived at the person's own wish"],
+      [
+        "p1 is deferred (study) until 2027-06-30, past the move on 2026-07-01; it may be waived at the person's own wish",
+      ],
     ],
     [
       'a leader rotation with eight years four months left',
@@ -510,13 +583,23 @@ describe('checkEligibility: what each failure says', () => {
         'a rotation into a deputy post needs 10 years of service left; p1 has 0 years 0 months',
       ],
     ],
-    ['a rotation without a term', rotation({ termMonths: null }), ['a rotation lasts at least 36 months; no term was given']],
-    ['a rotation too short', rotation({ termMonths: 24 }), ['a rotation lasts at least 36 months; 24 months were given']],
+    [
+      'a rotation without a term',
+      rotation({ termMonths: null }),
+      ['a rotation lasts at least 36 months; no term was given'],
+    ],
+    [
+      'a rotation too short',
+      rotation({ termMonths: 24 }),
+      ['a rotation lasts at least 36 months; 24 months were given'],
+    ],
   ])('%s', (_name, input, expected) => {
     expect(messages(input)).toEqual(expected);
   });
 
   it.each(['x2026-07-01', '2026-07-011'])('refuses the date %s', (date) => {
-    expect(() => checkEligibility(move({ effectiveDate: date }))).toThrow(new RangeError(`date must be YYYY-MM-DD, got '${date}'`));
+    expect(() => checkEligibility(move({ effectiveDate: date }))).toThrow(
+      new RangeError(`date must be YYYY-MM-DD, got '${date}'`),
+    );
   });
 });

@@ -14,9 +14,16 @@ import {
   textSchema,
 } from '../../domain/schemas';
 
-const ok = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) => schema.safeParse(value).success;
-const message = (schema: { safeParse: (v: unknown) => { success: boolean; error?: { issues: { message: string }[] } } }, value: unknown) =>
-  schema.safeParse(value).error?.issues.map((i) => i.message).join('; ');
+const ok = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) =>
+  schema.safeParse(value).success;
+const message = (
+  schema: { safeParse: (v: unknown) => { success: boolean; error?: { issues: { message: string }[] } } },
+  value: unknown,
+) =>
+  schema
+    .safeParse(value)
+    .error?.issues.map((i) => i.message)
+    .join('; ');
 
 describe('DateSchema', () => {
   it.each([
@@ -177,7 +184,9 @@ describe('anchored patterns: nothing before or after the value', () => {
   });
 
   it('names the rule a criterion key breaks', () => {
-    expect(JSON.stringify(ScoresSchema.safeParse({ _tasks: 1 }).error?.issues)).toContain('a criterion key: a letter, then letters, digits, \\"_\\" or \\"-\\"');
+    expect(JSON.stringify(ScoresSchema.safeParse({ _tasks: 1 }).error?.issues)).toContain(
+      'a criterion key: a letter, then letters, digits, \\"_\\" or \\"-\\"',
+    );
   });
 
   it('accepts an offset of 59 minutes', () => {
@@ -238,7 +247,11 @@ describe('vocabulary and the directory shape', () => {
 
 describe('textSchema messages', () => {
   it('reports a control character as a custom rule, the rule the API answers with', () => {
-    expect(textSchema(10).safeParse('a\u0000b').error?.issues.map((i) => i.code)).toEqual(['custom']);
+    expect(
+      textSchema(10)
+        .safeParse('a\u0000b')
+        .error?.issues.map((i) => i.code),
+    ).toEqual(['custom']);
   });
 
   it('says what is wrong with the length', () => {
@@ -252,9 +265,15 @@ describe('the issues a date or an instant raises', () => {
     schema.safeParse(value).error?.issues.map((i) => ({ code: i.code, message: i.message }));
 
   it('names an impossible day or year as a custom issue, after the shape passed', () => {
-    expect(issues(DateSchema, '2031-02-30')).toEqual([{ code: 'custom', message: '2031-02-30 is not a day of the calendar' }]);
-    expect(issues(DateSchema, '2101-01-01')).toEqual([{ code: 'custom', message: 'the year must be between 1950 and 2100' }]);
-    expect(issues(InstantSchema, '2031-02-31T17:00:00+07:00')).toEqual([{ code: 'custom', message: '2031-02-31 is not a day of the calendar' }]);
+    expect(issues(DateSchema, '2031-02-30')).toEqual([
+      { code: 'custom', message: '2031-02-30 is not a day of the calendar' },
+    ]);
+    expect(issues(DateSchema, '2101-01-01')).toEqual([
+      { code: 'custom', message: 'the year must be between 1950 and 2100' },
+    ]);
+    expect(issues(InstantSchema, '2031-02-31T17:00:00+07:00')).toEqual([
+      { code: 'custom', message: '2031-02-31 is not a day of the calendar' },
+    ]);
   });
 
   it('reads an instant only from its first character to its last', () => {

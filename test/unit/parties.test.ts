@@ -65,17 +65,36 @@ describe('partiesOf', () => {
       decidingUnitId: 'city',
       collective: ['mayor', 'vice'],
       chairId: 'mayor',
-      ladders: { astaff: ['ahead', 'mayor', 'hr'], ahead: ['mayor', 'hr'], bhead: ['mayor', 'hr'], mayor: ['hr'], vice: ['mayor', 'hr'] },
+      ladders: {
+        astaff: ['ahead', 'mayor', 'hr'],
+        ahead: ['mayor', 'hr'],
+        bhead: ['mayor', 'hr'],
+        mayor: ['hr'],
+        vice: ['mayor', 'hr'],
+      },
     });
   });
 
   it('has no sending or receiving head for a replacement', () => {
-    expect(partiesOf(dir, 'ahead', null)).toMatchObject({ sendingHeadId: null, receivingHeadId: null, decidingUnitId: 'city', chairId: 'mayor' });
+    expect(partiesOf(dir, 'ahead', null)).toMatchObject({
+      sendingHeadId: null,
+      receivingHeadId: null,
+      decidingUnitId: 'city',
+      chairId: 'mayor',
+    });
   });
 
   it('keeps the person out of the collective deciding their own case, and out of its chair', () => {
-    expect(partiesOf(dir, 'vice', null)).toMatchObject({ decidingUnitId: 'city', collective: ['mayor'], chairId: 'mayor' });
-    expect(partiesOf(dir, 'mayor', null)).toMatchObject({ decidingUnitId: 'city', collective: ['vice'], chairId: null });
+    expect(partiesOf(dir, 'vice', null)).toMatchObject({
+      decidingUnitId: 'city',
+      collective: ['mayor'],
+      chairId: 'mayor',
+    });
+    expect(partiesOf(dir, 'mayor', null)).toMatchObject({
+      decidingUnitId: 'city',
+      collective: ['vice'],
+      chairId: null,
+    });
   });
 
   it('refuses an unknown person', () => {
@@ -83,7 +102,7 @@ describe('partiesOf', () => {
   });
 });
 
-describe('partiesOf with the deciding unit\'s head post vacant', () => {
+describe("partiesOf with the deciding unit's head post vacant", () => {
   it('has no chair', () => {
     const vacant: Directory = { ...dir, people: dir.people.filter((x) => x.id !== 'mayor') };
     const parties = partiesOf(vacant, 'astaff', 'b');

@@ -64,7 +64,13 @@ describe('headOf / topUnitOf', () => {
 
   it('topUnitOf throws on an unknown unit or a cycle', () => {
     expect(() => topUnitOf(dir, 'nope')).toThrow(RangeError);
-    const loop: Directory = { units: [{ id: 'x', name: 'x', parentId: 'y' }, { id: 'y', name: 'y', parentId: 'x' }], people: [] };
+    const loop: Directory = {
+      units: [
+        { id: 'x', name: 'x', parentId: 'y' },
+        { id: 'y', name: 'y', parentId: 'x' },
+      ],
+      people: [],
+    };
     expect(() => topUnitOf(loop, 'x')).toThrow(RangeError);
   });
 });
@@ -192,7 +198,11 @@ describe('validateDirectory', () => {
   it.each<[string, Directory, [string, string][]]>([
     ['duplicate unit id', withUnits({ id: 'child', name: 'again', parentId: 'top' }), [['units[2].id', 'duplicate']]],
     ['duplicate person id', withPeople(p('s', 'top', 'staff')), [['people[4].id', 'duplicate']]],
-    ['unknown parent', withUnits({ id: 'orphan', name: 'o', parentId: 'nowhere' }), [['units[2].parentId', 'unknown-parent']]],
+    [
+      'unknown parent',
+      withUnits({ id: 'orphan', name: 'o', parentId: 'nowhere' }),
+      [['units[2].parentId', 'unknown-parent']],
+    ],
     [
       'parent cycle',
       withUnits({ id: 'x', name: 'x', parentId: 'y' }, { id: 'y', name: 'y', parentId: 'x' }),
@@ -215,7 +225,11 @@ describe('validateDirectory', () => {
     ],
     [
       'subtree hanging off a parent loop (only the loop is blamed)',
-      withUnits({ id: 'x', name: 'x', parentId: 'y' }, { id: 'y', name: 'y', parentId: 'x' }, { id: 'leaf', name: 'leaf', parentId: 'x' }),
+      withUnits(
+        { id: 'x', name: 'x', parentId: 'y' },
+        { id: 'y', name: 'y', parentId: 'x' },
+        { id: 'leaf', name: 'leaf', parentId: 'x' },
+      ),
       [
         ['units[2].parentId', 'parent-cycle'],
         ['units[3].parentId', 'parent-cycle'],
@@ -230,9 +244,24 @@ describe('validateDirectory', () => {
         ['people[5].reviewerId', 'reviewer-cycle'],
       ],
     ],
-    ['person id used three times', withPeople(p('s', 'top', 'staff'), p('s', 'top', 'staff')), [['people[4].id', 'duplicate'], ['people[5].id', 'duplicate']]],
-    ['reviewer of another unit', withPeople(p('cs', 'child', 'staff', 'd')), [['people[4].reviewerId', 'reviewer-not-leader']]],
-    ['reviewer who is staff', withPeople(p('s2', 'top', 'staff', 's')), [['people[4].reviewerId', 'reviewer-not-leader']]],
+    [
+      'person id used three times',
+      withPeople(p('s', 'top', 'staff'), p('s', 'top', 'staff')),
+      [
+        ['people[4].id', 'duplicate'],
+        ['people[5].id', 'duplicate'],
+      ],
+    ],
+    [
+      'reviewer of another unit',
+      withPeople(p('cs', 'child', 'staff', 'd')),
+      [['people[4].reviewerId', 'reviewer-not-leader']],
+    ],
+    [
+      'reviewer who is staff',
+      withPeople(p('s2', 'top', 'staff', 's')),
+      [['people[4].reviewerId', 'reviewer-not-leader']],
+    ],
   ])('%s', (_name, directory, expected) => {
     const issues = validateDirectory(directory);
     expect(issues.map((i) => [i.field, i.rule])).toEqual(expected);
@@ -250,7 +279,11 @@ describe('validateDirectory', () => {
 describe('validateDirectory at city scale', () => {
   it('stays linear on 50,000 units in one chain and 50,000 deputies each naming the next as reviewer', () => {
     const n = 50_000;
-    const units = Array.from({ length: n }, (_, i) => ({ id: `u${i}`, name: `u${i}`, parentId: i === 0 ? null : `u${i - 1}` }));
+    const units = Array.from({ length: n }, (_, i) => ({
+      id: `u${i}`,
+      name: `u${i}`,
+      parentId: i === 0 ? null : `u${i - 1}`,
+    }));
     const people = Array.from({ length: n }, (_, i) => p(`d${i}`, 'u0', 'deputy', i + 1 < n ? `d${i + 1}` : undefined));
     // The last deputy names the first: one loop through all of them, the longest walk there is.
     people[n - 1] = p(`d${n - 1}`, 'u0', 'deputy', 'd0');
@@ -269,10 +302,17 @@ describe('duplicatesIn', () => {
   it.each<[string, Directory, [string, string][]]>([
     ['none', { units: [unit('a'), unit('b')], people: [p('x', 'a', 'staff'), p('y', 'a', 'staff')] }, []],
     ['a unit twice', { units: [unit('a'), unit('a')], people: [] }, [['units', 'unit a appears twice']]],
-    ['a person three times, reported once', { units: [], people: [p('x', 'a', 'staff'), p('x', 'a', 'staff'), p('x', 'b', 'head')] }, [['people', 'person x appears twice']]],
+    [
+      'a person three times, reported once',
+      { units: [], people: [p('x', 'a', 'staff'), p('x', 'a', 'staff'), p('x', 'b', 'head')] },
+      [['people', 'person x appears twice']],
+    ],
     [
       'both',
-      { units: [unit('a'), unit('b'), unit('a')], people: [p('y', 'a', 'staff'), p('x', 'a', 'staff'), p('y', 'a', 'staff')] },
+      {
+        units: [unit('a'), unit('b'), unit('a')],
+        people: [p('y', 'a', 'staff'), p('x', 'a', 'staff'), p('y', 'a', 'staff')],
+      },
       [
         ['units', 'unit a appears twice'],
         ['people', 'person y appears twice'],
@@ -301,20 +341,38 @@ describe('mergeDirectory', () => {
   it.each<[string, Directory, Directory]>([
     [
       'an omitted field keeps what is stored',
-      { units: [{ id: 'a', name: 'A2', parentId: null }], people: [{ id: 'x', fullName: 'X2', unitId: 'a', role: 'staff' }] },
-      { units: [{ id: 'a', name: 'A2', parentId: null, active: false }], people: [{ id: 'x', fullName: 'X2', unitId: 'a', role: 'staff', email: 'x@a.vn', reviewerId: 'y' }] },
+      {
+        units: [{ id: 'a', name: 'A2', parentId: null }],
+        people: [{ id: 'x', fullName: 'X2', unitId: 'a', role: 'staff' }],
+      },
+      {
+        units: [{ id: 'a', name: 'A2', parentId: null, active: false }],
+        people: [{ id: 'x', fullName: 'X2', unitId: 'a', role: 'staff', email: 'x@a.vn', reviewerId: 'y' }],
+      },
     ],
     [
       'null clears, a named value replaces',
-      { units: [{ id: 'a', name: 'A', parentId: null, active: true }], people: [{ id: 'x', fullName: 'X', unitId: 'a', role: 'staff', email: null, reviewerId: null }] },
-      { units: [{ id: 'a', name: 'A', parentId: null, active: true }], people: [{ id: 'x', fullName: 'X', unitId: 'a', role: 'staff', email: null, reviewerId: null }] },
+      {
+        units: [{ id: 'a', name: 'A', parentId: null, active: true }],
+        people: [{ id: 'x', fullName: 'X', unitId: 'a', role: 'staff', email: null, reviewerId: null }],
+      },
+      {
+        units: [{ id: 'a', name: 'A', parentId: null, active: true }],
+        people: [{ id: 'x', fullName: 'X', unitId: 'a', role: 'staff', email: null, reviewerId: null }],
+      },
     ],
     [
       'a new row takes the defaults, after the stored ones',
-      { units: [{ id: 'b', name: 'B', parentId: 'a' }], people: [{ id: 'w', fullName: 'W', unitId: 'b', role: 'head' }] },
+      {
+        units: [{ id: 'b', name: 'B', parentId: 'a' }],
+        people: [{ id: 'w', fullName: 'W', unitId: 'b', role: 'head' }],
+      },
       {
         units: [stored.units[0], { id: 'b', name: 'B', parentId: 'a', active: true }],
-        people: [stored.people[0], { id: 'w', fullName: 'W', unitId: 'b', role: 'head', email: null, reviewerId: null }],
+        people: [
+          stored.people[0],
+          { id: 'w', fullName: 'W', unitId: 'b', role: 'head', email: null, reviewerId: null },
+        ],
       },
     ],
   ])('%s', (_name, upload, expected) => {
@@ -370,7 +428,14 @@ describe('scope: deeper trees, broken chains and input order', () => {
 
   it('sorts the collective and the members settled by id, whatever the input order', () => {
     expect(collectiveOf(deep, 'ward')).toEqual(['w-dep1', 'w-dep2']);
-    expect(membersSettledBy(deep, 'ward').map((x) => x.id)).toEqual(['t-head', 'w-dep1', 'w-dep2', 'w-s1', 'w-s2', 'w-s3']);
+    expect(membersSettledBy(deep, 'ward').map((x) => x.id)).toEqual([
+      't-head',
+      'w-dep1',
+      'w-dep2',
+      'w-s1',
+      'w-s2',
+      'w-s3',
+    ]);
   });
 
   it('leaves out a person whose unit is unknown, and refuses an unknown unit', () => {

@@ -119,7 +119,9 @@ describe('taskItemPoints (ND335 deductions)', () => {
   });
 
   it('rejects negative counts', () => {
-    expect(() => taskItemPoints([{ quality: 1, timeliness: 1, failedChecks: -1, delays: 0 }], rule)).toThrow(RangeError);
+    expect(() => taskItemPoints([{ quality: 1, timeliness: 1, failedChecks: -1, delays: 0 }], rule)).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -211,7 +213,9 @@ describe('scoring: edges', () => {
   it('accepts zero points and refuses negative counts and points', () => {
     const rule = ND335_2025.taskItems!;
     expect(taskItemPoints([{ quality: 0, timeliness: 0, failedChecks: 0, delays: 0 }], rule)).toBe(0);
-    expect(() => taskItemPoints([{ quality: -1, timeliness: 1, failedChecks: 0, delays: 0 }], rule)).toThrow(new RangeError('items[0]: points must be non-negative numbers'));
+    expect(() => taskItemPoints([{ quality: -1, timeliness: 1, failedChecks: 0, delays: 0 }], rule)).toThrow(
+      new RangeError('items[0]: points must be non-negative numbers'),
+    );
     expect(() => taskItemPoints([{ quality: 1, timeliness: 1, failedChecks: 0, delays: -1 }], rule)).toThrow(
       new RangeError('items[0]: failedChecks and delays must be non-negative integers'),
     );

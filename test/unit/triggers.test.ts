@@ -27,25 +27,94 @@ const months = (spec: string): MonthlyGrade[] =>
     const [period, g] = s.split(':');
     return { period, grade: g === '-' ? null : (g as Grade) };
   });
-const years = (spec: [number, Grade | null][]): TriggerInput['annual'] => spec.map(([year, grade]) => ({ year, grade }));
+const years = (spec: [number, Grade | null][]): TriggerInput['annual'] =>
+  spec.map(([year, grade]) => ({ year, grade }));
 const vote = (date: string, low: number, total: number): ConfidenceVote => ({ date, low, total });
-const discipline = (date: string, level: DisciplineRecord['level'] = 'reprimand'): DisciplineRecord => ({ date, level });
+const discipline = (date: string, level: DisciplineRecord['level'] = 'reprimand'): DisciplineRecord => ({
+  date,
+  level,
+});
 const rulesOf = (over: Partial<TriggerInput>): string[] => replacementTriggers(record(over)).map((t) => t.rule);
 
 describe('replacementTriggers', () => {
   it('fires nothing on a clean record', () => {
-    expect(replacementTriggers(record({ monthly: months('2026-01:B 2026-02:C 2026-03:A'), annual: years([[2024, 'B'], [2025, 'C']]) }))).toEqual([]);
+    expect(
+      replacementTriggers(
+        record({
+          monthly: months('2026-01:B 2026-02:C 2026-03:A'),
+          annual: years([
+            [2024, 'B'],
+            [2025, 'C'],
+          ]),
+        }),
+      ),
+    ).toEqual([]);
   });
 
   describe('annual-d-2-years', () => {
     it.each<[string, [number, Grade | null][], number[] | null]>([
-      ['two consecutive D years', [[2024, 'D'], [2025, 'D']], [2024, 2025]],
-      ['three, given out of order', [[2025, 'D'], [2023, 'D'], [2024, 'D']], [2023, 2024, 2025]],
-      ['the latest run', [[2019, 'D'], [2020, 'D'], [2021, 'B'], [2024, 'D'], [2025, 'D']], [2024, 2025]],
-      ['one D year', [[2024, 'C'], [2025, 'D']], null],
-      ['a year between', [[2023, 'D'], [2024, 'C'], [2025, 'D']], null],
-      ['a year not rated between', [[2023, 'D'], [2024, null], [2025, 'D']], null],
-      ['a year missing between', [[2023, 'D'], [2025, 'D']], null],
+      [
+        'two consecutive D years',
+        [
+          [2024, 'D'],
+          [2025, 'D'],
+        ],
+        [2024, 2025],
+      ],
+      [
+        'three, given out of order',
+        [
+          [2025, 'D'],
+          [2023, 'D'],
+          [2024, 'D'],
+        ],
+        [2023, 2024, 2025],
+      ],
+      [
+        'the latest run',
+        [
+          [2019, 'D'],
+          [2020, 'D'],
+          [2021, 'B'],
+          [2024, 'D'],
+          [2025, 'D'],
+        ],
+        [2024, 2025],
+      ],
+      [
+        'one D year',
+        [
+          [2024, 'C'],
+          [2025, 'D'],
+        ],
+        null,
+      ],
+      [
+        'a year between',
+        [
+          [2023, 'D'],
+          [2024, 'C'],
+          [2025, 'D'],
+        ],
+        null,
+      ],
+      [
+        'a year not rated between',
+        [
+          [2023, 'D'],
+          [2024, null],
+          [2025, 'D'],
+        ],
+        null,
+      ],
+      [
+        'a year missing between',
+        [
+          [2023, 'D'],
+          [2025, 'D'],
+        ],
+        null,
+      ],
     ])('%s', (_name, spec, expected) => {
       const fired = replacementTriggers(record({ annual: years(spec) })).filter((t) => t.rule === 'annual-d-2-years');
       if (expected === null) expect(fired).toEqual([]);
@@ -57,7 +126,16 @@ describe('replacementTriggers', () => {
     });
 
     it('throws on a year given twice', () => {
-      expect(() => replacementTriggers(record({ annual: years([[2025, 'D'], [2025, 'C']]) }))).toThrow(RangeError);
+      expect(() =>
+        replacementTriggers(
+          record({
+            annual: years([
+              [2025, 'D'],
+              [2025, 'C'],
+            ]),
+          }),
+        ),
+      ).toThrow(RangeError);
     });
   });
 
@@ -69,7 +147,9 @@ describe('replacementTriggers', () => {
       ['D, not rated, D', '2026-01:D 2026-02:- 2026-03:D', null],
       ['D, missing month, D', '2026-01:D 2026-03:D', null],
     ])('%s', (_name, spec, expected) => {
-      const fired = replacementTriggers(record({ monthly: months(spec) })).filter((t) => t.rule === 'monthly-d-2-consecutive');
+      const fired = replacementTriggers(record({ monthly: months(spec) })).filter(
+        (t) => t.rule === 'monthly-d-2-consecutive',
+      );
       if (expected === null) expect(fired).toEqual([]);
       else {
         expect(fired).toHaveLength(1);
@@ -86,7 +166,11 @@ describe('replacementTriggers', () => {
 
   describe('monthly-d-3-in-12', () => {
     it.each<[string, string, { periods: string[]; from: string; to: string } | null]>([
-      ['three D months spanning exactly 12 months', '2025-03:D 2025-08:D 2026-02:D', { periods: ['2025-03', '2025-08', '2026-02'], from: '2025-03', to: '2026-02' }],
+      [
+        'three D months spanning exactly 12 months',
+        '2025-03:D 2025-08:D 2026-02:D',
+        { periods: ['2025-03', '2025-08', '2026-02'], from: '2025-03', to: '2026-02' },
+      ],
       ['three D months spanning 13 months', '2025-03:D 2025-08:D 2026-03:D', null],
       ['two D months', '2025-03:D 2025-08:D 2025-09:C', null],
       [
@@ -94,9 +178,15 @@ describe('replacementTriggers', () => {
         '2024-01:D 2024-04:D 2024-07:D 2025-05:D 2025-09:D 2026-01:D',
         { periods: ['2025-05', '2025-09', '2026-01'], from: '2025-02', to: '2026-01' },
       ],
-      ['four in the window are all listed', '2025-02:D 2025-04:D 2025-06:D 2025-08:D', { periods: ['2025-02', '2025-04', '2025-06', '2025-08'], from: '2024-09', to: '2025-08' }],
+      [
+        'four in the window are all listed',
+        '2025-02:D 2025-04:D 2025-06:D 2025-08:D',
+        { periods: ['2025-02', '2025-04', '2025-06', '2025-08'], from: '2024-09', to: '2025-08' },
+      ],
     ])('%s', (_name, spec, expected) => {
-      const fired = replacementTriggers(record({ monthly: months(spec) })).filter((t) => t.rule === 'monthly-d-3-in-12');
+      const fired = replacementTriggers(record({ monthly: months(spec) })).filter(
+        (t) => t.rule === 'monthly-d-3-in-12',
+      );
       if (expected === null) expect(fired).toEqual([]);
       else {
         expect(fired).toHaveLength(1);
@@ -105,7 +195,10 @@ describe('replacementTriggers', () => {
     });
 
     it('fires alongside the consecutive rule for three D months in a row', () => {
-      expect(rulesOf({ monthly: months('2026-01:D 2026-02:D 2026-03:D') })).toEqual(['monthly-d-2-consecutive', 'monthly-d-3-in-12']);
+      expect(rulesOf({ monthly: months('2026-01:D 2026-02:D 2026-03:D') })).toEqual([
+        'monthly-d-2-consecutive',
+        'monthly-d-3-in-12',
+      ]);
     });
 
     it('throws on a malformed or repeated period', () => {
@@ -128,7 +221,9 @@ describe('replacementTriggers', () => {
 
     it('lists every such vote, oldest first, as evidence', () => {
       const [fired] = replacementTriggers(
-        record({ confidenceVotes: [vote('2026-10-01', 12, 15), vote('2025-10-01', 5, 15), vote('2024-10-01', 14, 15)] }),
+        record({
+          confidenceVotes: [vote('2026-10-01', 12, 15), vote('2025-10-01', 5, 15), vote('2024-10-01', 14, 15)],
+        }),
       );
       expect(fired.rule).toBe('low-confidence');
       expect(fired.evidence).toEqual({
@@ -170,7 +265,9 @@ describe('replacementTriggers', () => {
     });
 
     it('throws on a bad date', () => {
-      expect(() => rulesOf({ disciplinesInTerm: [discipline('2026-02-30'), discipline('2026-03-01')] })).toThrow(RangeError);
+      expect(() => rulesOf({ disciplinesInTerm: [discipline('2026-02-30'), discipline('2026-03-01')] })).toThrow(
+        RangeError,
+      );
     });
   });
 
@@ -193,9 +290,12 @@ describe('replacementTriggers', () => {
     });
 
     it('follows a configured threshold', () => {
-      expect(replacementTriggers(record({ unitTargetShare: 0.75 }), caseRulesWith({ triggers: { unitTargetShare: 0.8 } })).map((t) => t.rule)).toEqual([
-        'unit-targets-below-70',
-      ]);
+      expect(
+        replacementTriggers(
+          record({ unitTargetShare: 0.75 }),
+          caseRulesWith({ triggers: { unitTargetShare: 0.8 } }),
+        ).map((t) => t.rule),
+      ).toEqual(['unit-targets-below-70']);
     });
   });
 
@@ -203,7 +303,10 @@ describe('replacementTriggers', () => {
     const fired = replacementTriggers(
       record({
         monthly: months('2026-01:D 2026-02:D 2026-03:D'),
-        annual: years([[2024, 'D'], [2025, 'D']]),
+        annual: years([
+          [2024, 'D'],
+          [2025, 'D'],
+        ]),
         confidenceVotes: [vote('2026-04-01', 11, 15)],
         disciplinesInTerm: [discipline('2025-03-01'), discipline('2026-02-10')],
         unitTargetShare: 0.5,
@@ -292,8 +395,22 @@ describe('roleOneLevelLower', () => {
 
 describe('replacementTriggers: evidence in order, and what HR reads', () => {
   it.each<[string, Partial<TriggerInput>, string]>([
-    ['three D years', { annual: years([[2025, 'D'], [2023, 'D'], [2024, 'D']]) }, 'lead-7 was rated D for 3 consecutive years (2023, 2024, 2025); 2 propose a replacement'],
-    ['two D months', { monthly: months('2026-02:D 2026-01:D') }, 'lead-7 was D in 2 consecutive months (2026-01, 2026-02); 2 propose a replacement'],
+    [
+      'three D years',
+      {
+        annual: years([
+          [2025, 'D'],
+          [2023, 'D'],
+          [2024, 'D'],
+        ]),
+      },
+      'lead-7 was rated D for 3 consecutive years (2023, 2024, 2025); 2 propose a replacement',
+    ],
+    [
+      'two D months',
+      { monthly: months('2026-02:D 2026-01:D') },
+      'lead-7 was D in 2 consecutive months (2026-01, 2026-02); 2 propose a replacement',
+    ],
     [
       'three D months in twelve, and one before the window',
       { monthly: months('2026-05:D 2025-01:D 2026-03:D 2026-01:D') },
@@ -315,8 +432,14 @@ describe('replacementTriggers: evidence in order, and what HR reads', () => {
   });
 
   it('lists the evidence oldest first', () => {
-    const [low] = replacementTriggers(record({ confidenceVotes: [vote('2026-09-01', 11, 15), vote('2025-01-10', 14, 15), vote('2026-03-05', 12, 15)] }));
-    expect((low.evidence.votes as { date: string }[]).map((v) => v.date)).toEqual(['2025-01-10', '2026-03-05', '2026-09-01']);
+    const [low] = replacementTriggers(
+      record({ confidenceVotes: [vote('2026-09-01', 11, 15), vote('2025-01-10', 14, 15), vote('2026-03-05', 12, 15)] }),
+    );
+    expect((low.evidence.votes as { date: string }[]).map((v) => v.date)).toEqual([
+      '2025-01-10',
+      '2026-03-05',
+      '2026-09-01',
+    ]);
     const [window] = replacementTriggers(record({ monthly: months('2026-05:D 2025-01:D 2026-03:D 2026-01:D') }));
     expect(window.evidence).toEqual({ periods: ['2026-01', '2026-03', '2026-05'], from: '2025-06', to: '2026-05' });
   });
@@ -327,6 +450,8 @@ describe('replacementTriggers: evidence in order, and what HR reads', () => {
   });
 
   it.each(['x2026-01', '2026-011'])('refuses the period %s', (period) => {
-    expect(() => replacementTriggers(record({ monthly: [{ period, grade: 'D' }] }))).toThrow(new RangeError(`period must be YYYY-MM, got '${period}'`));
+    expect(() => replacementTriggers(record({ monthly: [{ period, grade: 'D' }] }))).toThrow(
+      new RangeError(`period must be YYYY-MM, got '${period}'`),
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { VoteChoice } from '../../domain/cases';
-import { majorityOutcome, secretTally, tallyVotes, type Ballot, type VoteTally, type VoteTotals } from '../../domain/votes';
+import {
+  majorityOutcome,
+  secretTally,
+  tallyVotes,
+  type Ballot,
+  type VoteTally,
+  type VoteTotals,
+} from '../../domain/votes';
 
 // 'a:+ b:-' → a approves, b rejects.
 const ballots = (spec: string): Ballot[] =>
@@ -44,16 +51,46 @@ describe('tallyVotes', () => {
     ['majority rejects', FIVE, 'h', 'd1:- d2:- h:-', { approve: 0, reject: 3, of: 5, decided: 'rejected' }],
     ['majority of all members, not of voters', FIVE, 'h', 'd1:+ d2:+', { approve: 2, reject: 0, of: 5, decided: null }],
     ['not yet decided, split', FIVE, 'h', 'd1:+ d2:+ d3:- d4:-', { approve: 2, reject: 2, of: 5, decided: null }],
-    ['decided by the last vote', FIVE, 'h', 'd1:+ d2:+ d3:- d4:- h:+', { approve: 3, reject: 2, of: 5, decided: 'approved' }],
+    [
+      'decided by the last vote',
+      FIVE,
+      'h',
+      'd1:+ d2:+ d3:- d4:- h:+',
+      { approve: 3, reject: 2, of: 5, decided: 'approved' },
+    ],
     ['2-2, chair approves', FOUR, 'h', 'h:+ d1:+ d2:- d3:-', { approve: 2, reject: 2, of: 4, decided: 'approved' }],
     ['2-2, chair rejects', FOUR, 'h', 'h:- d1:- d2:+ d3:+', { approve: 2, reject: 2, of: 4, decided: 'rejected' }],
-    ['half with the chair already decides', FOUR, 'h', 'h:+ d1:+', { approve: 2, reject: 0, of: 4, decided: 'approved' }],
+    [
+      'half with the chair already decides',
+      FOUR,
+      'h',
+      'h:+ d1:+',
+      { approve: 2, reject: 0, of: 4, decided: 'approved' },
+    ],
     ['half without the chair does not', FOUR, 'h', 'd1:+ d2:+', { approve: 2, reject: 0, of: 4, decided: null }],
-    ['half rejecting without the chair does not', FOUR, 'h', 'd1:- d2:- h:+', { approve: 1, reject: 2, of: 4, decided: null }],
-    ['2-2 with the chair post vacant stays open', FOUR, null, 'h:+ d1:+ d2:- d3:-', { approve: 2, reject: 2, of: 4, decided: null }],
+    [
+      'half rejecting without the chair does not',
+      FOUR,
+      'h',
+      'd1:- d2:- h:+',
+      { approve: 1, reject: 2, of: 4, decided: null },
+    ],
+    [
+      '2-2 with the chair post vacant stays open',
+      FOUR,
+      null,
+      'h:+ d1:+ d2:- d3:-',
+      { approve: 2, reject: 2, of: 4, decided: null },
+    ],
     ['a collective of one', ['h'], 'h', 'h:+', { approve: 1, reject: 0, of: 1, decided: 'approved' }],
     ['no votes yet', FOUR, 'h', '', { approve: 0, reject: 0, of: 4, decided: null }],
-    ['a repeated member counts once', ['h', 'd1', 'd1'], 'h', 'd1:+ h:+', { approve: 2, reject: 0, of: 2, decided: 'approved' }],
+    [
+      'a repeated member counts once',
+      ['h', 'd1', 'd1'],
+      'h',
+      'd1:+ h:+',
+      { approve: 2, reject: 0, of: 2, decided: 'approved' },
+    ],
   ])('%s', (_name, members, chairId, spec, expected) => {
     const { pending: _pending, ...totals } = tallyVotes({ members, chairId, votes: ballots(spec) });
     expect(totals).toEqual(expected);

@@ -18,22 +18,35 @@ describe('worker configuration', () => {
     [560, 2882],
     [1024, 7281],
     [4144, 36864],
-  ])('caches, in a heap of %i MiB, %i workflows (108 KiB each beside a 256 MiB reserve, at least 100)', (heap, cached) => {
-    expect(defaultMaxCachedWorkflows(heap)).toBe(cached);
-  });
+  ])(
+    'caches, in a heap of %i MiB, %i workflows (108 KiB each beside a 256 MiB reserve, at least 100)',
+    (heap, cached) => {
+      expect(defaultMaxCachedWorkflows(heap)).toBe(cached);
+    },
+  );
 
   it('starts `npm run worker` with the heap limit the cache is sized for', () => {
-    const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
+    const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
     expect(scripts.worker).toContain(`--max-old-space-size=${WORKER_HEAP_MB}`);
   });
 
   it('starts `npm run worker` with few malloc arenas unless the environment sets them', () => {
-    const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<string, string>;
-    expect(scripts.worker).toMatch(new RegExp(`^MALLOC_ARENA_MAX=\\$\\{MALLOC_ARENA_MAX:-${WORKER_MALLOC_ARENAS}\\} node `));
+    const scripts = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
+    expect(scripts.worker).toMatch(
+      new RegExp(`^MALLOC_ARENA_MAX=\\$\\{MALLOC_ARENA_MAX:-${WORKER_MALLOC_ARENAS}\\} node `),
+    );
   });
 
   it('refuses a workflow bundle that does not exist, naming the command that writes it', () => {
-    expect(() => loadWorkerConfig({ ...base, WORKFLOW_BUNDLE: '/nonexistent/bundle.js' })).toThrow(/WORKFLOW_BUNDLE: no such file; write it with `npm run bundle:workflows`/);
+    expect(() => loadWorkerConfig({ ...base, WORKFLOW_BUNDLE: '/nonexistent/bundle.js' })).toThrow(
+      /WORKFLOW_BUNDLE: no such file; write it with `npm run bundle:workflows`/,
+    );
   });
 
   it('keeps workflow stack traces off unless asked, and names a bad switch', () => {
@@ -43,7 +56,9 @@ describe('worker configuration', () => {
   });
 
   it('names a bad value and a missing database', () => {
-    expect(() => loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
+    expect(() => loadWorkerConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(
+      /WORKER_MAX_CACHED_WORKFLOWS/,
+    );
     expect(() => loadWorkerConfig({})).toThrow(/DATABASE_URL/);
   });
 });

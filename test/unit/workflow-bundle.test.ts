@@ -10,7 +10,9 @@ import { bundleWorkflows, SHARED_DOMAIN_MODULES } from '../../worker/bundle';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function valueImports(file: string): string[] {
-  const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const source = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const out: string[] = [];
   for (const m of source.matchAll(/^import\s+(type\s+)?[\s\S]*?from\s+['"]([^'"]+)['"]/gm)) {
     if (!m[1]) out.push(m[2]);
@@ -44,7 +46,9 @@ describe('workflow bundle', () => {
   const { modules, packages } = reachable(resolve(root, 'workflows/index.ts'));
 
   it('reaches the domain modules it needs (the walk itself works)', () => {
-    expect([...modules].map((m) => m.slice(root.length))).toEqual(expect.arrayContaining(['workflows/cycle/index.ts', 'domain/scoring.ts', 'domain/calendar.ts']));
+    expect([...modules].map((m) => m.slice(root.length))).toEqual(
+      expect.arrayContaining(['workflows/cycle/index.ts', 'domain/scoring.ts', 'domain/calendar.ts']),
+    );
   });
 
   it('imports only the Temporal workflow packages, never zod', () => {
@@ -53,11 +57,16 @@ describe('workflow bundle', () => {
   });
 
   it('shares exactly the domain modules the workflows import, and those import no package', () => {
-    const domain = [...modules].filter((m) => m.startsWith(resolve(root, 'domain'))).map((m) => m.slice(root.length + 'domain/'.length, -'.ts'.length));
+    const domain = [...modules]
+      .filter((m) => m.startsWith(resolve(root, 'domain')))
+      .map((m) => m.slice(root.length + 'domain/'.length, -'.ts'.length));
     expect(domain.sort()).toEqual([...SHARED_DOMAIN_MODULES].sort());
     // A package (the SDK above all) holds per-workflow state; a shared module must not load one.
     for (const name of SHARED_DOMAIN_MODULES) {
-      expect(valueImports(resolve(root, 'domain', `${name}.ts`)).filter((spec) => !spec.startsWith('.')), name).toEqual([]);
+      expect(
+        valueImports(resolve(root, 'domain', `${name}.ts`)).filter((spec) => !spec.startsWith('.')),
+        name,
+      ).toEqual([]);
     }
   });
 

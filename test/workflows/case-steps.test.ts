@@ -12,7 +12,7 @@ import { addWorkingDays, atLocal, localDate, workingDaysAfter } from '../../doma
 import { eventually } from '../support/stack';
 import { apiStack } from '../support/time-skipping-api';
 
-describe('escalations of a case\'s steps', () => {
+describe("escalations of a case's steps", () => {
   const { expectCall, now, sleepUntil } = apiStack('wf_case_steps');
   let transfer: string;
   let replacement: string;
@@ -27,29 +27,48 @@ describe('escalations of a case\'s steps', () => {
     });
   /** The open escalation of `kind` on the case, once the read model has it. */
   const openEscalation = (id: string, kind: string, check: (e: any) => boolean = () => true) =>
-    eventually(`an open ${kind} escalation`, async () => (await getCase(id)).escalations.find((e: any) => e.kind === kind && e.status === 'open' && check(e)) ?? null);
+    eventually(
+      `an open ${kind} escalation`,
+      async () =>
+        (await getCase(id)).escalations.find((e: any) => e.kind === kind && e.status === 'open' && check(e)) ?? null,
+    );
   const decide = (status: number, who: string, escalationId: string, decision: Record<string, unknown>) =>
     expectCall(status, who, 'POST', `/v1/escalations/${escalationId}/decision`, decision);
 
   beforeAll(async () => {
     const today = localDate(await now());
-    const moved = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'transfer', personId: 'hai', toUnitId: 'snv', toRole: 'staff', effectiveDate: today });
+    const moved = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'transfer',
+      personId: 'hai',
+      toUnitId: 'snv',
+      toRole: 'staff',
+      effectiveDate: today,
+    });
     transfer = moved.id;
-    for (const who of ['em', 'khanh', 'hai']) await expectCall(200, who, 'POST', `/v1/cases/${transfer}/opinions`, { opinion: 'agree' });
+    for (const who of ['em', 'khanh', 'hai'])
+      await expectCall(200, who, 'POST', `/v1/cases/${transfer}/opinions`, { opinion: 'agree' });
     await caseWhen(transfer, 'the vote', (c) => c.step === 'vote');
     await expectCall(200, 'binh', 'POST', `/v1/cases/${transfer}/votes`, { vote: 'approve' });
     await expectCall(200, 'an', 'POST', `/v1/cases/${transfer}/votes`, { vote: 'approve' });
     const handover = await caseWhen(transfer, 'handover and receipt', (c) => c.step === 'handover');
-    const replaced = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'replacement', personId: 'em', reason: 'Đơn vị không hoàn thành chỉ tiêu' });
+    const replaced = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'replacement',
+      personId: 'em',
+      reason: 'Đơn vị không hoàn thành chỉ tiêu',
+    });
     replacement = replaced.id;
     // Nobody confirms the handover or the receipt, nor writes the explanation: all are due in 10 working days.
     const due = workingDaysAfter(await now(), 10, []);
-    expect([step(handover, 'handover').dueAt, step(handover, 'receipt').dueAt, step(replaced, 'explanation').dueAt]).toEqual([due, due, due]);
+    expect([
+      step(handover, 'handover').dueAt,
+      step(handover, 'receipt').dueAt,
+      step(replaced, 'explanation').dueAt,
+    ]).toEqual([due, due, due]);
     await sleepUntil(due);
   });
 
   describe('a missed handover', () => {
-    it('escalates to the head of the person\'s unit', async () => {
+    it("escalates to the head of the person's unit", async () => {
       expect(await openEscalation(transfer, 'handover')).toMatchObject({ personId: 'hai', level: 1, targetId: 'em' });
     });
 
@@ -74,7 +93,11 @@ describe('escalations of a case\'s steps', () => {
 
   describe('a missed explanation', () => {
     it('escalates to the head above the leader', async () => {
-      expect(await openEscalation(replacement, 'explanation')).toMatchObject({ personId: 'em', level: 1, targetId: 'an' });
+      expect(await openEscalation(replacement, 'explanation')).toMatchObject({
+        personId: 'em',
+        level: 1,
+        targetId: 'an',
+      });
     });
 
     it('allows only an extension or the default', async () => {
@@ -83,7 +106,7 @@ describe('escalations of a case\'s steps', () => {
       expect(refused.error.details).toEqual({ rule: 'action-not-available', allowed: ['extend', 'accept-default'] });
     });
 
-    it('defaulted, moves the case on to HR\'s proposal', async () => {
+    it("defaulted, moves the case on to HR's proposal", async () => {
       await decide(200, 'an', (await openEscalation(replacement, 'explanation')).id, { action: 'accept-default' });
       const c = await caseWhen(replacement, 'the proposal step', (x) => x.step === 'proposal');
       expect(step(c, 'explanation')).toMatchObject({ outcome: 'defaulted', by: 'an' });
@@ -94,12 +117,20 @@ describe('escalations of a case\'s steps', () => {
     it('climb one level after two working days', async () => {
       const esc = await openEscalation(transfer, 'handover');
       await sleepUntil(esc.dueAt);
-      expect(await openEscalation(transfer, 'handover', (e) => e.level === 2)).toMatchObject({ targetId: 'an', trail: [{ level: 1, targetId: 'em' }, { level: 2, targetId: 'an' }] });
+      expect(await openEscalation(transfer, 'handover', (e) => e.level === 2)).toMatchObject({
+        targetId: 'an',
+        trail: [
+          { level: 1, targetId: 'em' },
+          { level: 2, targetId: 'an' },
+        ],
+      });
     });
 
     it('defaulted by their targets, let the move take place', async () => {
       await decide(200, 'an', (await openEscalation(transfer, 'handover')).id, { action: 'accept-default' });
-      await decide(200, 'admin', (await openEscalation(transfer, 'receipt', (e) => e.targetId === 'hr')).id, { action: 'accept-default' });
+      await decide(200, 'admin', (await openEscalation(transfer, 'receipt', (e) => e.targetId === 'hr')).id, {
+        action: 'accept-default',
+      });
       const done = await caseWhen(transfer, 'the move', (c) => c.status === 'completed');
       expect([step(done, 'handover'), step(done, 'receipt')]).toMatchObject([
         { outcome: 'defaulted', by: 'an' },
@@ -113,7 +144,10 @@ describe('escalations of a case\'s steps', () => {
     const vote = {} as { due: string; fifteenth: string };
 
     beforeAll(async () => {
-      await expectCall(200, 'admin', 'POST', `/v1/cases/${replacement}/proposal`, { recommendation: 'replace', actingPersonId: 'giang' });
+      await expectCall(200, 'admin', 'POST', `/v1/cases/${replacement}/proposal`, {
+        recommendation: 'replace',
+        actingPersonId: 'giang',
+      });
       const c = await caseWhen(replacement, 'the vote', (x) => x.step === 'vote');
       const opened = step(c, 'proposal').doneAt as string;
       vote.due = step(c, 'vote').dueAt;
@@ -132,7 +166,10 @@ describe('escalations of a case\'s steps', () => {
 
     it('cannot be extended past the 15th working day', async () => {
       const esc = await openEscalation(replacement, 'vote');
-      const refused = await decide(422, 'admin', esc.id, { action: 'extend', until: workingDaysAfter(vote.fifteenth, 1, []) });
+      const refused = await decide(422, 'admin', esc.id, {
+        action: 'extend',
+        until: workingDaysAfter(vote.fifteenth, 1, []),
+      });
       expect(refused.error.details).toMatchObject({ rule: 'extension-limit' });
     });
 
@@ -146,7 +183,10 @@ describe('escalations of a case\'s steps', () => {
     it('missed again, cannot be extended a second time', async () => {
       await sleepUntil(vote.fifteenth);
       const esc = await openEscalation(replacement, 'vote', (e) => e.decision === null);
-      const refused = await decide(422, 'admin', esc.id, { action: 'extend', until: workingDaysAfter(vote.fifteenth, 1, []) });
+      const refused = await decide(422, 'admin', esc.id, {
+        action: 'extend',
+        until: workingDaysAfter(vote.fifteenth, 1, []),
+      });
       expect(refused.error.details).toEqual({ rule: 'action-not-available', allowed: ['accept-default'] });
     });
 
@@ -154,7 +194,10 @@ describe('escalations of a case\'s steps', () => {
       const esc = await openEscalation(replacement, 'vote', (e) => e.decision === null);
       await decide(200, 'admin', esc.id, { action: 'accept-default' });
       const c = await caseWhen(replacement, 'the decision', (x) => x.status !== 'open');
-      expect(c).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected', rationale: 'No decision within the time allowed; the leader stays.' } });
+      expect(c).toMatchObject({
+        status: 'rejected',
+        decision: { outcome: 'rejected', rationale: 'No decision within the time allowed; the leader stays.' },
+      });
     });
   });
 
@@ -163,10 +206,19 @@ describe('escalations of a case\'s steps', () => {
     let fifteenth: string;
 
     beforeAll(async () => {
-      late = (await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'replacement', personId: 'khanh', reason: 'Hai tháng liền loại D' })).id;
+      late = (
+        await expectCall(201, 'admin', 'POST', '/v1/cases', {
+          kind: 'replacement',
+          personId: 'khanh',
+          reason: 'Hai tháng liền loại D',
+        })
+      ).id;
       await expectCall(200, 'khanh', 'POST', `/v1/cases/${late}/explanation`, { text: 'Giải trình' });
       await caseWhen(late, 'the proposal step', (x) => x.step === 'proposal');
-      await expectCall(200, 'admin', 'POST', `/v1/cases/${late}/proposal`, { recommendation: 'replace', actingPersonId: 'lan' });
+      await expectCall(200, 'admin', 'POST', `/v1/cases/${late}/proposal`, {
+        recommendation: 'replace',
+        actingPersonId: 'lan',
+      });
       const c = await caseWhen(late, 'the vote', (x) => x.step === 'vote');
       fifteenth = workingDaysAfter(step(c, 'proposal').doneAt, 15, []);
       const due = step(c, 'vote').dueAt as string;
@@ -180,7 +232,10 @@ describe('escalations of a case\'s steps', () => {
     // vote past its 15th working day (here to the 16th). Turn this into `it` once fixed.
     it.fails('still cannot extend it past the 15th working day', async () => {
       const esc = await openEscalation(late, 'vote');
-      const refused = await decide(422, 'admin', esc.id, { action: 'extend', until: workingDaysAfter(fifteenth, 1, []) });
+      const refused = await decide(422, 'admin', esc.id, {
+        action: 'extend',
+        until: workingDaysAfter(fifteenth, 1, []),
+      });
       expect(refused.error.details).toMatchObject({ rule: 'extension-limit' });
     });
   });

@@ -67,7 +67,13 @@ describe('cases on the time-skipping server', () => {
    * the server's today (it starts at the real time), so its dates keep their calendar: the
    * end-of-term review falls on 5 November two years later, after 34 months.
    */
-  const dates = {} as { effective: string; review: string; nextCyclePeriod: string; transferEffective: string; positionChangeEffective: string };
+  const dates = {} as {
+    effective: string;
+    review: string;
+    nextCyclePeriod: string;
+    transferEffective: string;
+    positionChangeEffective: string;
+  };
   beforeAll(async () => {
     const today = localDate(fromMs(await h.env.currentTimeMs()));
     let year = Number(today.slice(0, 4));
@@ -90,7 +96,10 @@ describe('cases on the time-skipping server', () => {
     if (ms <= 0) return;
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the time skip to ${iso} did not return within 60 s of real time`)), 60_000);
+      timer = setTimeout(
+        () => reject(new Error(`the time skip to ${iso} did not return within 60 s of real time`)),
+        60_000,
+      );
     });
     try {
       await Promise.race([h.env.sleep(ms), stalled]);
@@ -112,7 +121,13 @@ describe('cases on the time-skipping server', () => {
       reason: 'Luân chuyển cán bộ lãnh đạo',
     });
     expect(opened).toMatchObject({ kind: 'rotation', personId: 'giang', status: 'open', step: 'opinions' });
-    expect(opened.parties).toMatchObject({ decidingUnitId: 'hn', collective: ['an', 'binh'], chairId: 'an', sendingHeadId: 'em', receivingHeadId: 'khanh' });
+    expect(opened.parties).toMatchObject({
+      decidingUnitId: 'hn',
+      collective: ['an', 'binh'],
+      chairId: 'an',
+      sendingHeadId: 'em',
+      receivingHeadId: 'khanh',
+    });
     const id = opened.id as string;
     const opinionDue = step(opened, 'opinion:receiving-head').dueAt as string;
 
@@ -131,7 +146,10 @@ describe('cases on the time-skipping server', () => {
     expect(esc).toMatchObject({ kind: 'opinion', targetId: 'an', status: 'open' });
     await expectCall(403, 'binh', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'accept-default' });
     await expectCall(422, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'take-over' });
-    await expectCall(200, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'accept-default', note: 'Tiếp tục không chờ ý kiến' });
+    await expectCall(200, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, {
+      action: 'accept-default',
+      note: 'Tiếp tục không chờ ý kiến',
+    });
     const voting = await caseWhen(id, (c) => c.step === 'vote', 'vote opened');
     expect(step(voting, 'opinion:receiving-head')).toMatchObject({ outcome: 'defaulted', by: 'an' });
     expect(step(voting, 'opinion:sending-head')).toMatchObject({ outcome: 'agree', by: 'em' });
@@ -142,7 +160,11 @@ describe('cases on the time-skipping server', () => {
     expect(half).toMatchObject({ status: 'open', votes: { approve: 1, reject: 0, of: 2 } });
     await expectCall(409, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' });
     const approved = await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
-    expect(approved).toMatchObject({ status: 'approved', votes: { approve: 2, reject: 0, of: 2 }, decision: { outcome: 'approved', number: `QĐ-${id}` } });
+    expect(approved).toMatchObject({
+      status: 'approved',
+      votes: { approve: 2, reject: 0, of: 2 },
+      decision: { outcome: 'approved', number: `QĐ-${id}` },
+    });
 
     // Handover and receipt, by the person and the receiving head only.
     await expectCall(403, 'em', 'POST', `/v1/cases/${id}/handover`, {});
@@ -173,7 +195,10 @@ describe('cases on the time-skipping server', () => {
     expect(monthsBetween(dates.effective, opensAt)).toBe(34);
     expect(step(review, 'end-of-term-review')).toMatchObject({ actorIds: ['hr'], doneAt: null });
     await expectCall(403, 'giang', 'POST', `/v1/cases/${id}/review`, { recommendation: 'extend' });
-    const reviewed = await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/review`, { recommendation: 'appoint', note: 'Bổ nhiệm tại đơn vị mới' });
+    const reviewed = await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/review`, {
+      recommendation: 'appoint',
+      note: 'Bổ nhiệm tại đơn vị mới',
+    });
     expect(step(reviewed, 'end-of-term-review')).toMatchObject({ outcome: 'appoint' });
     await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
 
@@ -185,13 +210,24 @@ describe('cases on the time-skipping server', () => {
     // Those months are not under test: stop them (and their evaluations, whose escalations would
     // otherwise climb every two working days while the next tests skip time).
     for (const cycle of [snv, sxd]) {
-      for (const m of cycle.view.members) await h.env.client.workflow.getHandle(evaluationWorkflowId(dates.nextCyclePeriod, m.personId)).terminate('not under test').catch(() => undefined);
+      for (const m of cycle.view.members)
+        await h.env.client.workflow
+          .getHandle(evaluationWorkflowId(dates.nextCyclePeriod, m.personId))
+          .terminate('not under test')
+          .catch(() => undefined);
     }
-    for (const unit of ['snv', 'sxd']) await h.env.client.workflow.getHandle(cycleWorkflowId(unit, dates.nextCyclePeriod)).terminate('not under test');
+    for (const unit of ['snv', 'sxd'])
+      await h.env.client.workflow.getHandle(cycleWorkflowId(unit, dates.nextCyclePeriod)).terminate('not under test');
   });
 
   it('closes a transfer whose vote is rejected, and nobody moves', async () => {
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'transfer', personId: 'hai', toUnitId: 'snv', toRole: 'staff', effectiveDate: dates.transferEffective });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'transfer',
+      personId: 'hai',
+      toUnitId: 'snv',
+      toRole: 'staff',
+      effectiveDate: dates.transferEffective,
+    });
     const id = opened.id as string;
     await expectCall(200, 'em', 'POST', `/v1/cases/${id}/opinions`, { opinion: 'disagree', note: 'Thiếu người' });
     await expectCall(200, 'khanh', 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
@@ -199,7 +235,11 @@ describe('cases on the time-skipping server', () => {
     await caseWhen(id, (c) => c.step === 'vote', 'vote opened');
     expect((await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' })).status).toBe('open');
     const rejected = await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' });
-    expect(rejected).toMatchObject({ status: 'rejected', votes: { approve: 0, reject: 2, of: 2 }, decision: { outcome: 'rejected' } });
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      votes: { approve: 0, reject: 2, of: 2 },
+      decision: { outcome: 'rejected' },
+    });
     expect(rejected.ballots).toEqual([
       { voterId: 'binh', vote: 'reject' },
       { voterId: 'an', vote: 'reject' },
@@ -211,17 +251,30 @@ describe('cases on the time-skipping server', () => {
   });
 
   it('lets the chair decide a tie, and HR withdraw the approved case before it takes effect', async () => {
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'position-change', personId: 'minh', toUnitId: 'sxd', toRole: 'staff', effectiveDate: dates.positionChangeEffective });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'position-change',
+      personId: 'minh',
+      toUnitId: 'sxd',
+      toRole: 'staff',
+      effectiveDate: dates.positionChangeEffective,
+    });
     const id = opened.id as string;
-    for (const who of ['khanh', 'em', 'minh']) await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
+    for (const who of ['khanh', 'em', 'minh'])
+      await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
     await caseWhen(id, (c) => c.step === 'vote', 'vote opened');
     // One of two against: exactly half, and the chair (an) has not voted yet.
     expect((await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'reject' })).status).toBe('open');
     const tie = await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
-    expect(tie).toMatchObject({ status: 'approved', votes: { approve: 1, reject: 1, of: 2 }, decision: { outcome: 'approved' } });
+    expect(tie).toMatchObject({
+      status: 'approved',
+      votes: { approve: 1, reject: 1, of: 2 },
+      decision: { outcome: 'approved' },
+    });
     await expectCall(403, 'minh', 'POST', `/v1/cases/${id}/withdraw`, { note: 'x' });
     await expectCall(400, 'admin', 'POST', `/v1/cases/${id}/withdraw`, {});
-    const withdrawn = await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/withdraw`, { note: 'Đơn vị sắp xếp lại' });
+    const withdrawn = await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/withdraw`, {
+      note: 'Đơn vị sắp xếp lại',
+    });
     expect(withdrawn.status).toBe('withdrawn');
     await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
     expect((await expectCall(200, 'admin', 'GET', '/v1/people/minh')).unitId).toBe('snv');
@@ -242,21 +295,41 @@ describe('cases on the time-skipping server', () => {
     expect(proposal).toMatchObject({ kind: 'replacement', evidence: { periods: ['2026-09', '2026-10'] } });
     // A second scan finds the same proposal, not another.
     await expectCall(200, 'admin', 'POST', '/v1/proposals/scan', {});
-    expect((await expectCall(200, 'admin', 'GET', '/v1/proposals?status=open')).proposals.filter((p: any) => p.personId === 'khanh' && p.level === 'monthly-d-2-consecutive')).toHaveLength(1);
+    expect(
+      (await expectCall(200, 'admin', 'GET', '/v1/proposals?status=open')).proposals.filter(
+        (p: any) => p.personId === 'khanh' && p.level === 'monthly-d-2-consecutive',
+      ),
+    ).toHaveLength(1);
 
     await expectCall(422, 'admin', 'POST', '/v1/cases', { kind: 'replacement', personId: 'minh', reason: 'x' });
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'replacement', personId: 'khanh', reason: 'Hai tháng liền xếp loại D', proposalId: proposal.id });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'replacement',
+      personId: 'khanh',
+      reason: 'Hai tháng liền xếp loại D',
+      proposalId: proposal.id,
+    });
     const id = opened.id as string;
     expect(opened.parties).toMatchObject({ decidingUnitId: 'hn', collective: ['an', 'binh'] });
-    expect((await expectCall(200, 'admin', 'GET', '/v1/proposals?status=opened')).proposals.map((p: any) => p.id)).toContain(proposal.id);
+    expect(
+      (await expectCall(200, 'admin', 'GET', '/v1/proposals?status=opened')).proposals.map((p: any) => p.id),
+    ).toContain(proposal.id);
 
     await expectCall(403, 'lan', 'POST', `/v1/cases/${id}/explanation`, { text: 'x' });
-    await expectCall(200, 'khanh', 'POST', `/v1/cases/${id}/explanation`, { text: 'Do khối lượng công việc tăng đột biến' });
+    await expectCall(200, 'khanh', 'POST', `/v1/cases/${id}/explanation`, {
+      text: 'Do khối lượng công việc tăng đột biến',
+    });
     await caseWhen(id, (c) => c.step === 'proposal', 'proposal step');
     await expectCall(403, 'khanh', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'keep', note: 'x' });
     await expectCall(400, 'admin', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'replace' });
-    await expectCall(400, 'admin', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'replace', actingPersonId: 'nobody' });
-    await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'replace', actingPersonId: 'lan', note: 'Đề nghị thay thế' });
+    await expectCall(400, 'admin', 'POST', `/v1/cases/${id}/proposal`, {
+      recommendation: 'replace',
+      actingPersonId: 'nobody',
+    });
+    await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/proposal`, {
+      recommendation: 'replace',
+      actingPersonId: 'lan',
+      note: 'Đề nghị thay thế',
+    });
     await caseWhen(id, (c) => c.step === 'vote', 'vote opened');
 
     await expectCall(403, 'lan', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
@@ -269,21 +342,31 @@ describe('cases on the time-skipping server', () => {
     const completed = await caseWhen(id, (c) => c.status === 'completed', 'completed');
     await h.env.client.workflow.getHandle(caseWorkflowId(id)).result();
     await record(h.env, id);
-    expect(completed).toMatchObject({ votes: { approve: 2, reject: 0, of: 2 }, decision: { outcome: 'approved', actingPersonId: 'lan', placementUnitId: 'snv' } });
+    expect(completed).toMatchObject({
+      votes: { approve: 2, reject: 0, of: 2 },
+      decision: { outcome: 'approved', actingPersonId: 'lan', placementUnitId: 'snv' },
+    });
     expect(await expectCall(200, 'admin', 'GET', '/v1/people/khanh')).toMatchObject({ unitId: 'snv', role: 'deputy' });
     expect(await expectCall(200, 'admin', 'GET', '/v1/people/lan')).toMatchObject({ unitId: 'snv', role: 'head' });
 
     // The history holds the totals only: no event names a voter beside a choice.
     const history = JSON.stringify(await h.env.client.workflow.getHandle(caseWorkflowId(id)).fetchHistory());
-    const payloads = [...history.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
+    const payloads = [...history.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)]
+      .map((m) => Buffer.from(m[1], 'base64').toString('utf8'))
+      .join('\n');
     expect(payloads).toMatch(/"name":"vote","actorIds":\["an","binh"\]/); // the decoding works: step names are readable
     expect(payloads).not.toMatch(/"vote":/);
     expect(payloads).not.toMatch(/voterId|"ballots"/);
     expect(history).toMatch(/closeBallot/);
     expect(payloads).toMatch(/\{"actor":\{"id":"ballot-box","roles":\[\]\},"approve":2,"reject":0\}/);
     // Nor does Postgres: who voted, and totals, in two tables with nothing linking them.
-    expect(await sql`select voter_id from ballot_voters where case_id = ${id} order by voter_id`).toEqual([{ voterId: 'an' }, { voterId: 'binh' }]);
-    expect(await sql`select approve, reject from ballot_totals where case_id = ${id}`).toEqual([{ approve: 2, reject: 0 }]);
+    expect(await sql`select voter_id from ballot_voters where case_id = ${id} order by voter_id`).toEqual([
+      { voterId: 'an' },
+      { voterId: 'binh' },
+    ]);
+    expect(await sql`select approve, reject from ballot_totals where case_id = ${id}`).toEqual([
+      { approve: 2, reject: 0 },
+    ]);
     const audit = await sql<{ payload: unknown }[]>`select payload from audit where subject = ${caseWorkflowId(id)}`;
     expect(JSON.stringify(audit)).not.toMatch(/"vote"\s*:/);
   });
@@ -297,13 +380,21 @@ describe('a move while a month is open, and a split secret ballot', () => {
     const period = today.slice(0, 7);
     // hoa (sxd) is reviewed by giang, who is transferred to snv while the month is open.
     await openCycleWith(h.env.client, 'sxd', period);
-    const evalOf = (personId: string) => h.env.client.workflow.getHandle(evaluationWorkflowId(period, personId)).query(getEvaluation);
+    const evalOf = (personId: string) =>
+      h.env.client.workflow.getHandle(evaluationWorkflowId(period, personId)).query(getEvaluation);
     expect((await evalOf('hoa')).reviewerId).toBe('giang');
     expect((await evalOf('giang')).reviewerId).toBe('em');
 
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'transfer', personId: 'giang', toUnitId: 'snv', toRole: 'deputy', effectiveDate: today });
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'transfer',
+      personId: 'giang',
+      toUnitId: 'snv',
+      toRole: 'deputy',
+      effectiveDate: today,
+    });
     const id = opened.id as string;
-    for (const who of ['em', 'khanh', 'giang']) await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
+    for (const who of ['em', 'khanh', 'giang'])
+      await expectCall(200, who, 'POST', `/v1/cases/${id}/opinions`, { opinion: 'agree' });
     await caseWhen(id, (c) => c.step === 'vote', 'vote');
     await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
     await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
@@ -313,20 +404,34 @@ describe('a move while a month is open, and a split secret ballot', () => {
     expect(done.steps.find((st: any) => st.name === 'move').note).toMatch(/re-routed/);
 
     // hoa's review now falls to her unit's head; giang's own review to her new head.
-    for (let i = 0; i < 100 && (await evalOf('hoa')).reviewerId !== 'em'; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await evalOf('hoa')).reviewerId !== 'em'; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await evalOf('hoa')).reviewerId).toBe('em');
     expect((await evalOf('giang')).reviewerId).toBe('khanh');
-    const audit = await h.stack.db.sql<{ subject: string }[]>`select subject from audit where action = 'evaluation.rerouted' order by subject`;
-    expect(audit.map((a) => a.subject)).toEqual([evaluationWorkflowId(period, 'giang'), evaluationWorkflowId(period, 'hoa')]);
+    const audit = await h.stack.db.sql<
+      { subject: string }[]
+    >`select subject from audit where action = 'evaluation.rerouted' order by subject`;
+    expect(audit.map((a) => a.subject)).toEqual([
+      evaluationWorkflowId(period, 'giang'),
+      evaluationWorkflowId(period, 'hoa'),
+    ]);
     await h.env.client.workflow.getHandle(cycleWorkflowId('sxd', period)).terminate('not under test');
   });
 
-  it('settles a secret ballot split in half by the chair\'s open casting vote, and only then', async () => {
-    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', { kind: 'replacement', personId: 'em', reason: 'Đơn vị không đạt chỉ tiêu' });
+  it("settles a secret ballot split in half by the chair's open casting vote, and only then", async () => {
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'replacement',
+      personId: 'em',
+      reason: 'Đơn vị không đạt chỉ tiêu',
+    });
     const id = opened.id as string;
     await expectCall(200, 'em', 'POST', `/v1/cases/${id}/explanation`, { text: 'Giải trình' });
     await caseWhen(id, (c) => c.step === 'proposal', 'proposal');
-    await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'replace', actingPersonId: 'hai', placementUnitId: 'snv' });
+    await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/proposal`, {
+      recommendation: 'replace',
+      actingPersonId: 'hai',
+      placementUnitId: 'snv',
+    });
     await caseWhen(id, (c) => c.step === 'vote', 'vote');
     await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
     await expectCall(422, 'an', 'POST', `/v1/cases/${id}/casting-vote`, { vote: 'approve' });
@@ -334,9 +439,12 @@ describe('a move while a month is open, and a split secret ballot', () => {
     expect(split).toMatchObject({ status: 'open', votes: { cast: 2 } });
     await expectCall(403, 'binh', 'POST', `/v1/cases/${id}/casting-vote`, { vote: 'approve' });
     const decided = await expectCall(200, 'an', 'POST', `/v1/cases/${id}/casting-vote`, { vote: 'reject' });
-    expect(decided).toMatchObject({ status: 'rejected', votes: { approve: 1, reject: 1, of: 2 }, decision: { outcome: 'rejected' } });
+    expect(decided).toMatchObject({
+      status: 'rejected',
+      votes: { approve: 1, reject: 1, of: 2 },
+      decision: { outcome: 'rejected' },
+    });
     expect(decided.steps.find((st: any) => st.name === 'vote')).toMatchObject({ by: 'an', outcome: 'rejected' });
     expect(await expectCall(200, 'admin', 'GET', '/v1/people/em')).toMatchObject({ unitId: 'sxd', role: 'head' });
   });
 });
-

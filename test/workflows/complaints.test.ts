@@ -26,10 +26,17 @@ describe('complaints', () => {
     it('refuses the head resolving a complaint about their own grade', async () => {
       const published = await publishCycle('hn', P, 'binh');
       expect(published.headId).toBe('an');
-      const { id } = await expectCall(201, 'an', 'POST', `/v1/evaluations/${P}/an/complaints`, { reason: 'Tôi đề nghị xem xét lại' });
-      await expectCall(403, 'an', 'POST', `/v1/complaints/${id}/resolution`, { outcome: 'changed', grade: 'A', rationale: 'Tự xem xét' });
+      const { id } = await expectCall(201, 'an', 'POST', `/v1/evaluations/${P}/an/complaints`, {
+        reason: 'Tôi đề nghị xem xét lại',
+      });
+      await expectCall(403, 'an', 'POST', `/v1/complaints/${id}/resolution`, {
+        outcome: 'changed',
+        grade: 'A',
+        rationale: 'Tự xem xét',
+      });
       // Not under test from here: stop the month, lest its complaint escalate while the clock moves.
-      for (const m of published.members) await h.env.client.workflow.getHandle(evaluationWorkflowId(P, m.personId)).terminate('not under test');
+      for (const m of published.members)
+        await h.env.client.workflow.getHandle(evaluationWorkflowId(P, m.personId)).terminate('not under test');
       await h.env.client.workflow.getHandle(cycleWorkflowId('hn', P)).terminate('not under test');
     });
   });
@@ -43,17 +50,23 @@ describe('complaints', () => {
     /** The escalation of lan's complaint that `who` is asked to decide, once it is there. */
     const escalationFor = (who: string) =>
       eventually(`the complaint escalation to ${who}`, async () =>
-        ((await expectCall(200, who, 'GET', '/v1/escalations?status=open')) as any[]).find((e) => e.kind === 'complaint' && e.personId === 'lan'),
+        ((await expectCall(200, who, 'GET', '/v1/escalations?status=open')) as any[]).find(
+          (e) => e.kind === 'complaint' && e.personId === 'lan',
+        ),
       );
 
     beforeAll(async () => {
       const published = await publishCycle('snv', P, 'lan');
       windowEndsAt = published.complaintWindowEndsAt;
-      complaint = await expectCall(201, 'lan', 'POST', `/v1/evaluations/${P}/lan/complaints`, { reason: 'Kết quả nhiệm vụ chưa được ghi nhận đủ' });
+      complaint = await expectCall(201, 'lan', 'POST', `/v1/evaluations/${P}/lan/complaints`, {
+        reason: 'Kết quả nhiệm vụ chưa được ghi nhận đủ',
+      });
     });
 
     it('refuses a second open complaint by the same person', async () => {
-      const refused = await expectCall(409, 'lan', 'POST', `/v1/evaluations/${P}/lan/complaints`, { reason: 'Lần nữa' });
+      const refused = await expectCall(409, 'lan', 'POST', `/v1/evaluations/${P}/lan/complaints`, {
+        reason: 'Lần nữa',
+      });
       expect(refused.error.code).toBe('wrong_phase');
     });
 
@@ -65,7 +78,9 @@ describe('complaints', () => {
         const r = await outbox(`${cycleId()}:reminder:complaint:${complaint.id}:%`);
         return r.length === 2 ? r : null;
       });
-      expect(rows).toEqual(reminders.map((at) => ({ key: `${cycleId()}:reminder:complaint:${complaint.id}:${at}`, recipientId: 'khanh' })));
+      expect(rows).toEqual(
+        reminders.map((at) => ({ key: `${cycleId()}:reminder:complaint:${complaint.id}:${at}`, recipientId: 'khanh' })),
+      );
     });
 
     it('refuses a complaint once the window has closed', async () => {
@@ -85,23 +100,55 @@ describe('complaints', () => {
 
     it('gives a missed resolution no default to accept', async () => {
       const esc = await escalationFor('an');
-      const refused = await expectCall(422, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'accept-default' });
+      const refused = await expectCall(422, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, {
+        action: 'accept-default',
+      });
       expect(refused.error.details).toMatchObject({ rule: 'no-default' });
     });
 
     it('locks the cycle once the last open complaint is resolved', async () => {
-      await expectCall(200, 'khanh', 'POST', `/v1/complaints/${complaint.id}/resolution`, { outcome: 'upheld', rationale: 'Giữ nguyên kết quả' });
+      await expectCall(200, 'khanh', 'POST', `/v1/complaints/${complaint.id}/resolution`, {
+        outcome: 'upheld',
+        rationale: 'Giữ nguyên kết quả',
+      });
       await eventually('the lock', async () => (await phase()) === 'locked');
     });
 
     describe('once locked, refuses with 409', () => {
       const commands: [string, () => [string, string, string, unknown]][] = [
         ['a complaint', () => ['lan', 'POST', `/v1/evaluations/${P}/lan/complaints`, { reason: 'Sau khi khóa' }]],
-        ['a resolution', () => ['khanh', 'POST', `/v1/complaints/${complaint.id}/resolution`, { outcome: 'changed', grade: 'A', rationale: 'Sau khi khóa' }]],
-        ['a deliberation list', () => ['khanh', 'PUT', `/v1/cycles/snv/${P}/deliberation`, { decisions: ['lan', 'minh', 'ngoc'].map((personId) => ({ personId, grade: 'B' })) }]],
+        [
+          'a resolution',
+          () => [
+            'khanh',
+            'POST',
+            `/v1/complaints/${complaint.id}/resolution`,
+            { outcome: 'changed', grade: 'A', rationale: 'Sau khi khóa' },
+          ],
+        ],
+        [
+          'a deliberation list',
+          () => [
+            'khanh',
+            'PUT',
+            `/v1/cycles/snv/${P}/deliberation`,
+            { decisions: ['lan', 'minh', 'ngoc'].map((personId) => ({ personId, grade: 'B' })) },
+          ],
+        ],
         ['an approval', () => ['lan', 'POST', `/v1/cycles/snv/${P}/deliberation/approvals`, {}]],
-        ['the outstanding flag', () => ['an', 'PUT', `/v1/cycles/snv/${P}/outstanding`, { outstanding: true, rationale: 'Sau khi khóa' }]],
-        ['a move of the complaint window', () => ['admin', 'PUT', `/v1/cycles/snv/${P}/deadlines`, { complaints: fromMs(Date.parse(windowEndsAt) + 30 * 24 * 3600 * 1000) }]],
+        [
+          'the outstanding flag',
+          () => ['an', 'PUT', `/v1/cycles/snv/${P}/outstanding`, { outstanding: true, rationale: 'Sau khi khóa' }],
+        ],
+        [
+          'a move of the complaint window',
+          () => [
+            'admin',
+            'PUT',
+            `/v1/cycles/snv/${P}/deadlines`,
+            { complaints: fromMs(Date.parse(windowEndsAt) + 30 * 24 * 3600 * 1000) },
+          ],
+        ],
       ];
       it.each(commands)('%s, naming the locked phase', async (_, args) => {
         const [who, method, path, body] = args();
@@ -110,16 +157,26 @@ describe('complaints', () => {
       });
 
       it('a review', async () => {
-        expect((await expectCall(409, 'khanh', 'PUT', `/v1/evaluations/${P}/lan/review`, { scores: B_SCORES })).error.code).toBe('wrong_phase');
+        expect(
+          (await expectCall(409, 'khanh', 'PUT', `/v1/evaluations/${P}/lan/review`, { scores: B_SCORES })).error.code,
+        ).toBe('wrong_phase');
       });
 
       it('a self-assessment', async () => {
-        expect((await expectCall(409, 'lan', 'PUT', `/v1/evaluations/${P}/lan/self-assessment`, { scores: B_SCORES })).error.code).toBe('wrong_phase');
+        expect(
+          (await expectCall(409, 'lan', 'PUT', `/v1/evaluations/${P}/lan/self-assessment`, { scores: B_SCORES })).error
+            .code,
+        ).toBe('wrong_phase');
       });
 
-      it('a decision on the complaint\'s escalation', async () => {
-        const [esc] = await h.stack.db.sql<{ id: string }[]>`select id from escalations where workflow_id = ${cycleId()} and kind = 'complaint'`;
-        expect((await expectCall(409, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'take-over' })).error.code).toBe('wrong_phase');
+      it("a decision on the complaint's escalation", async () => {
+        const [esc] = await h.stack.db.sql<
+          { id: string }[]
+        >`select id from escalations where workflow_id = ${cycleId()} and kind = 'complaint'`;
+        expect(
+          (await expectCall(409, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'take-over' })).error
+            .code,
+        ).toBe('wrong_phase');
       });
     });
   });

@@ -28,7 +28,12 @@ describe('a cycle waiting for its evaluations to close', () => {
   /** Opens `unitId`'s cycle with its steps due within hours of the server's clock. */
   async function openSoon(unitId: string, period: string) {
     const at = (hours: number) => fromMs(Date.now() + hours * HOUR);
-    await openCycleWith(stack.env.client, unitId, period, 'r1', { plan: at(1), selfAssessment: at(2), review: at(3), deliberation: at(200) });
+    await openCycleWith(stack.env.client, unitId, period, 'r1', {
+      plan: at(1),
+      selfAssessment: at(2),
+      review: at(3),
+      deliberation: at(200),
+    });
     return stack.env.client.workflow.getHandle(cycleWorkflowId(unitId, period));
   }
 
@@ -36,7 +41,10 @@ describe('a cycle waiting for its evaluations to close', () => {
     const period = '2033-02';
     const { env, db } = stack;
     const cycle = await openSoon('snv', period);
-    await eventually('the seeded rows', async () => (await db.sql`select 1 from evaluations where period = ${period}`).length === 3);
+    await eventually(
+      'the seeded rows',
+      async () => (await db.sql`select 1 from evaluations where period = ${period}`).length === 3,
+    );
     // Closings whose signal never came (say, written by workers of two versions).
     await db.sql`update evaluations set closed_at = now(), total = 80, proposed_grade = 'B' where period = ${period}`;
     expect((await cycle.query(getCycle)).phase).toBe('open');
@@ -44,7 +52,9 @@ describe('a cycle waiting for its evaluations to close', () => {
     await eventually('the deliberation to open', async () => (await cycle.query(getCycle)).phase === 'deliberation');
     expect((await cycle.query(getCycle)).members.map((m) => m.status)).toEqual(['reviewed', 'reviewed', 'reviewed']);
     const events = (await cycle.fetchHistory()).events ?? [];
-    expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'evaluationsClosed')).toEqual([]);
+    expect(
+      events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'evaluationsClosed'),
+    ).toEqual([]);
   });
 
   it('starts every member of a unit larger than one batch, when one is evaluated elsewhere', async () => {
@@ -54,14 +64,19 @@ describe('a cycle waiting for its evaluations to close', () => {
     // evaluation (a workflow holds its ID), so the first batch leaves it out.
     await upsertDirectory(db.sql, benchDirectory(232, 1));
     const elsewhere = 'p000008';
-    await env.client.workflow.start(benchFloorWorkflow, { workflowId: evaluationWorkflowId(period, elsewhere), taskQueue: TASK_QUEUE });
+    await env.client.workflow.start(benchFloorWorkflow, {
+      workflowId: evaluationWorkflowId(period, elsewhere),
+      taskQueue: TASK_QUEUE,
+    });
     const cycle = await openSoon('u0001', period);
     const members = (await cycle.query(getCycle)).members.map((m) => m.personId);
     expect(members).toHaveLength(228);
     expect(members).not.toContain(elsewhere);
     // Each started evaluation writes its own row (version 1 and up) over the cycle's seed (version 0).
-    await eventually('every member\'s evaluation', async () => {
-      const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from evaluations where period = ${period} and unit_id = 'u0001' and version > 0`;
+    await eventually("every member's evaluation", async () => {
+      const [{ n }] = await db.sql<
+        { n: number }[]
+      >`select count(*)::int as n from evaluations where period = ${period} and unit_id = 'u0001' and version > 0`;
       return n === 228;
     });
   });

@@ -40,7 +40,11 @@ describe('escalations of an evaluation', () => {
       deadlines: { plan: at(1), selfAssessment: at(3), review: at(5), deliberation: at(30) },
     });
     deadlines = opened.deadlines;
-    expect(Object.fromEntries(opened.members.map((m: any) => [m.personId, m.reviewerId]))).toEqual({ lan: 'khanh', minh: 'khanh', ngoc: 'lan' });
+    expect(Object.fromEntries(opened.members.map((m: any) => [m.personId, m.reviewerId]))).toEqual({
+      lan: 'khanh',
+      minh: 'khanh',
+      ngoc: 'lan',
+    });
     // Nobody plans; once the plan deadline has passed only minh self-assesses: lan and ngoc miss it.
     await sleepUntil(deadlines.plan);
     await expectCall(200, 'minh', 'PUT', `/v1/evaluations/${P}/minh/self-assessment`, { scores: B_SCORES });
@@ -52,14 +56,21 @@ describe('escalations of an evaluation', () => {
       const esc = await escalationOf('ngoc', 'self-assessment');
       expect(esc).toMatchObject({ targetId: 'lan', status: 'open' });
       await expectCall(200, 'lan', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'accept-default' });
-      await eventually('the escalation decided', async () => (await escalationOf('ngoc', 'self-assessment')).status === 'decided');
+      await eventually(
+        'the escalation decided',
+        async () => (await escalationOf('ngoc', 'self-assessment')).status === 'decided',
+      );
       expect(await openSteps('ngoc')).toEqual([{ kind: 'review', ownerId: 'lan' }]);
     });
 
     it('left undecided, is still open just before the review deadline', async () => {
       await expectCall(200, 'lan', 'PUT', `/v1/evaluations/${P}/ngoc/review`, { scores: B_SCORES });
       await sleepUntil(deadlines.review, -HOUR / 6);
-      expect(await escalationOf('lan', 'self-assessment')).toMatchObject({ targetId: 'khanh', level: 1, status: 'open' });
+      expect(await escalationOf('lan', 'self-assessment')).toMatchObject({
+        targetId: 'khanh',
+        level: 1,
+        status: 'open',
+      });
     });
 
     it('left undecided, takes its default at the review deadline instead of climbing', async () => {
@@ -72,25 +83,34 @@ describe('escalations of an evaluation', () => {
   describe('a missed review', () => {
     // khanh has missed minh's review at the review deadline (the clock is past it).
 
-    it('escalates to the reviewer\'s reviewer', async () => {
+    it("escalates to the reviewer's reviewer", async () => {
       expect(await escalationOf('minh', 'review')).toMatchObject({ level: 1, targetId: 'an', status: 'open' });
     });
 
     it('has no default to accept', async () => {
       const esc = await escalationOf('minh', 'review');
-      const refused = await expectCall(422, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'accept-default' });
+      const refused = await expectCall(422, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, {
+        action: 'accept-default',
+      });
       expect(refused.error.details).toMatchObject({ rule: 'no-default' });
     });
 
     it('is reassigned only to another leader of the unit', async () => {
       const esc = await escalationOf('minh', 'review');
-      const refused = await expectCall(422, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'reassign', assigneeId: 'ngoc' });
+      const refused = await expectCall(422, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, {
+        action: 'reassign',
+        assigneeId: 'ngoc',
+      });
       expect(refused.error.details).toMatchObject({ rule: 'reassign-to-leader' });
     });
 
     it('reassigned, becomes a task of the assignee alone', async () => {
       const esc = await escalationOf('minh', 'review');
-      await expectCall(200, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, { action: 'reassign', assigneeId: 'lan', note: 'Phó giám đốc nhận xét thay' });
+      await expectCall(200, 'an', 'POST', `/v1/escalations/${esc.id}/decision`, {
+        action: 'reassign',
+        assigneeId: 'lan',
+        note: 'Phó giám đốc nhận xét thay',
+      });
       const steps = await eventually('the review to move to lan', async () => {
         const s = await openSteps('minh');
         return s.some((x) => x.ownerId === 'lan') ? s : null;

@@ -67,7 +67,8 @@ const MINUTE = 60_000;
 const me = (id: string): Actor => ({ id, roles: [] });
 const scores = (discipline: number, tasks: number, bonus: number): Scores => ({ discipline, tasks, bonus });
 /** The outbox key of a reminder of `step` (due at `deadline`) sent at `at`. */
-const reminderKey = (workflowId: string, step: string, deadline: string, at: string) => `${workflowId}:reminder:${step}:${deadline}:${at}`;
+const reminderKey = (workflowId: string, step: string, deadline: string, at: string) =>
+  `${workflowId}:reminder:${step}:${deadline}:${at}`;
 
 /* ---- the month's state and helpers, shared by its steps in order ---- */
 
@@ -84,7 +85,11 @@ const reviewReminder1 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032
 const reviewReminder2 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-06 08:00'));
 let delibEsc: Awaited<ReturnType<typeof escalationsOf>>[number];
 let windowEndsAt: string;
-const line = (personId: string, grade: DecisionLine['grade'], rationale?: string): DecisionLine => ({ personId, grade, ...(rationale ? { rationale } : {}) });
+const line = (personId: string, grade: DecisionLine['grade'], rationale?: string): DecisionLine => ({
+  personId,
+  grade,
+  ...(rationale ? { rationale } : {}),
+});
 const head = me('an');
 const finalList = [
   line('an', 'A'),
@@ -160,22 +165,45 @@ async function eventually<T>(fn: () => Promise<T>, what: string, timeoutMs = 60_
 
 /** Outbox rows whose key matches a LIKE pattern, oldest first. */
 const outbox = (like: string) =>
-  sql<{ key: string; recipientId: string; subject: string }[]>`select key, recipient_id, subject from outbox where key like ${like} order by id`;
+  sql<
+    { key: string; recipientId: string; subject: string }[]
+  >`select key, recipient_id, subject from outbox where key like ${like} order by id`;
 const hasRow = async (like: string) => (await outbox(like)).length > 0;
 
 const escalationsOf = (personId: string, kind: string) =>
-  sql<{ id: string; level: number; targetId: string; dueAt: Date; status: string; trail: { level: number; targetId: string }[]; decision: { action: string; by: string; until?: string } | null }[]>`
+  sql<
+    {
+      id: string;
+      level: number;
+      targetId: string;
+      dueAt: Date;
+      status: string;
+      trail: { level: number; targetId: string }[];
+      decision: { action: string; by: string; until?: string } | null;
+    }[]
+  >`
     select id, level, target_id, due_at, status, trail, decision from escalations
     where period = ${P} and person_id = ${personId} and kind = ${kind} order by created_at`;
 
 const evaluationRow = async (personId: string) => {
-  const [row] = await sql<{ status: string; missed: string[]; reviewerId: string | null; proposedGrade: string | null; finalGrade: string | null; total: number | null }[]>`
+  const [row] = await sql<
+    {
+      status: string;
+      missed: string[];
+      reviewerId: string | null;
+      proposedGrade: string | null;
+      finalGrade: string | null;
+      total: number | null;
+    }[]
+  >`
     select status, missed, reviewer_id, proposed_grade, final_grade, total from evaluations where period = ${P} and person_id = ${personId}`;
   return row;
 };
 
 const auditActions = async (subject: string) =>
-  (await sql<{ action: string; actor: string; payload: Record<string, unknown> }[]>`select action, actor, payload from audit where subject = ${subject} order by id`);
+  await sql<
+    { action: string; actor: string; payload: Record<string, unknown> }[]
+  >`select action, actor, payload from audit where subject = ${subject} order by id`;
 
 // ---- setup: one server and one database for the whole file; the month runs across the describes below, in order ----
 
@@ -203,7 +231,9 @@ describe('a full month of hn on the time-skipping server: the plans', () => {
   step('opens the cycle and fans out one evaluation per member, with the default deadlines', async () => {
     // The test server starts at the real time and only skips forward: the month must lie ahead of it.
     // (It is far enough ahead to last, and within the test server's 10-year default run timeout.)
-    expect(await env.currentTimeMs(), `move P and the dates of this file past today`).toBeLessThan(toMs(hanoi('2032-02-01 00:00')));
+    expect(await env.currentTimeMs(), `move P and the dates of this file past today`).toBeLessThan(
+      toMs(hanoi('2032-02-01 00:00')),
+    );
 
     const op = new WithStartWorkflowOperation(cycleWorkflow, {
       workflowId: CYCLE_ID,
@@ -211,7 +241,10 @@ describe('a full month of hn on the time-skipping server: the plans', () => {
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [{ unitId: 'hn', period: P, requestId: 'month-1', openedBy: 'admin' }],
     });
-    const opened = await env.client.workflow.executeUpdateWithStart(openCycle, { startWorkflowOperation: op, args: [{ requestId: 'month-1' }] });
+    const opened = await env.client.workflow.executeUpdateWithStart(openCycle, {
+      startWorkflowOperation: op,
+      args: [{ requestId: 'month-1' }],
+    });
     cycle = env.client.workflow.getHandle(CYCLE_ID);
     expect(opened.created).toBe(true);
     expect(opened.view.members.map((m) => m.personId)).toEqual(MEMBERS);
@@ -224,20 +257,33 @@ describe('a full month of hn on the time-skipping server: the plans', () => {
     });
     const reviewers = Object.fromEntries(opened.view.members.map((m) => [m.personId, m.reviewerId]));
     expect(reviewers).toEqual({ an: null, binh: 'an', cuong: 'binh', dung: 'an', em: 'an', khanh: 'an' });
-    await eventually(async () => (await sql`select 1 from evaluations where period = ${P}`).length === MEMBERS.length, 'every evaluation row');
+    await eventually(
+      async () => (await sql`select 1 from evaluations where period = ${P}`).length === MEMBERS.length,
+      'every evaluation row',
+    );
 
     // HR records a reprimand for em in the month, before deliberation opens: em cannot be better than C.
     await sql`insert into discipline (person_id, date, level, note) values ('em', '2032-03-15', 'reprimand', 'Khiển trách')`;
   });
 
-  step('takes the plans filed on time, refusing a plan filed for another and a self-assessment before it opens', async () => {
-    for (const id of ['an', 'binh', 'cuong', 'em', 'khanh']) {
-      const planned = await onEval(id, submitPlan, { actor: me(id), tasks: [{ title: `Kế hoạch tháng 3 của ${id}`, target: '100%' }] });
-      expect(planned.status).toBe('planned');
-    }
-    expect((await refusal(onEval('dung', submitPlan, { actor: me('an'), tasks: [{ title: 'x', target: 'y' }] }))).type).toBe('forbidden');
-    expect((await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type).toBe('wrong_phase');
-  });
+  step(
+    'takes the plans filed on time, refusing a plan filed for another and a self-assessment before it opens',
+    async () => {
+      for (const id of ['an', 'binh', 'cuong', 'em', 'khanh']) {
+        const planned = await onEval(id, submitPlan, {
+          actor: me(id),
+          tasks: [{ title: `Kế hoạch tháng 3 của ${id}`, target: '100%' }],
+        });
+        expect(planned.status).toBe('planned');
+      }
+      expect(
+        (await refusal(onEval('dung', submitPlan, { actor: me('an'), tasks: [{ title: 'x', target: 'y' }] }))).type,
+      ).toBe('forbidden');
+      expect(
+        (await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type,
+      ).toBe('wrong_phase');
+    },
+  );
 
   step('reminds only the one who owes a plan, two working days before and on the morning of the deadline', async () => {
     // Plan reminders go to dung only (the others have filed): 2 working days before (Mon 1 March) and that morning.
@@ -246,7 +292,10 @@ describe('a full month of hn on the time-skipping server: the plans', () => {
     await justBefore(hanoi('2032-03-01 08:00'));
     expect(await hasRow(`%:reminder:%`)).toBe(false);
     await justAfter(hanoi('2032-03-01 08:00'));
-    const [r1] = await eventually(() => outbox(planReminder1).then((r) => (r.length ? r : null)), 'the first plan reminder');
+    const [r1] = await eventually(
+      () => outbox(planReminder1).then((r) => (r.length ? r : null)),
+      'the first plan reminder',
+    );
     expect(r1.recipientId).toBe('dung');
     expect(await hasRow(planReminder2)).toBe(false);
     await justBefore(hanoi('2032-03-03 08:00'));
@@ -261,55 +310,84 @@ describe('a full month of hn on the time-skipping server: the plans', () => {
     expect(await hasRow(`${dungEval}:plan-missed`)).toBe(false);
     expect((await evaluationRow('dung')).missed).toEqual([]);
     await justAfter(PLAN_DUE);
-    const [notice] = await eventually(() => outbox(`${dungEval}:plan-missed`).then((r) => (r.length ? r : null)), 'the plan-missed notice');
+    const [notice] = await eventually(
+      () => outbox(`${dungEval}:plan-missed`).then((r) => (r.length ? r : null)),
+      'the plan-missed notice',
+    );
     expect(notice.recipientId).toBe('an');
-    expect(await eventually(async () => (await evaluationRow('dung')).missed.includes('plan'), 'missed plan recorded')).toBe(true);
+    expect(
+      await eventually(async () => (await evaluationRow('dung')).missed.includes('plan'), 'missed plan recorded'),
+    ).toBe(true);
     expect((await evaluationRow('cuong')).missed).toEqual([]);
-    expect((await refusal(onEval('dung', submitPlan, { actor: me('dung'), tasks: [{ title: 'late', target: '-' }] }))).type).toBe('wrong_phase');
+    expect(
+      (await refusal(onEval('dung', submitPlan, { actor: me('dung'), tasks: [{ title: 'late', target: '-' }] }))).type,
+    ).toBe('wrong_phase');
   });
 });
 
 describe('a full month of hn on the time-skipping server: the self-assessments and the reviews', () => {
-  step('opens the self-assessment five working days before its deadline and takes those filed, refusing scores out of range', async () => {
-    await justBefore(SELF_OPENS);
-    expect((await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type).toBe('wrong_phase');
-    await justAfter(SELF_OPENS);
-    const self: Record<string, Scores> = {
-      an: scores(19, 66, 8),
-      binh: scores(18, 62, 5),
-      cuong: scores(18, 64, 8),
-      dung: scores(15, 48, 2),
-      em: scores(18, 60, 4),
-    };
-    for (const [id, s] of Object.entries(self)) {
-      const filed = await onEval(id, submitSelfAssessment, { actor: me(id), scores: s, comment: `Tự đánh giá của ${id}` });
-      expect(filed.selfScores).toEqual(s);
-      // The reply is the line as accepted, even when the workflow moves on at once.
-      expect(filed.status).toBe('self-assessed');
-    }
-    expect((await refusal(onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(30, 60, 5) }))).type).toBe('bad_input');
-  });
+  step(
+    'opens the self-assessment five working days before its deadline and takes those filed, refusing scores out of range',
+    async () => {
+      await justBefore(SELF_OPENS);
+      expect(
+        (await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type,
+      ).toBe('wrong_phase');
+      await justAfter(SELF_OPENS);
+      const self: Record<string, Scores> = {
+        an: scores(19, 66, 8),
+        binh: scores(18, 62, 5),
+        cuong: scores(18, 64, 8),
+        dung: scores(15, 48, 2),
+        em: scores(18, 60, 4),
+      };
+      for (const [id, s] of Object.entries(self)) {
+        const filed = await onEval(id, submitSelfAssessment, {
+          actor: me(id),
+          scores: s,
+          comment: `Tự đánh giá của ${id}`,
+        });
+        expect(filed.selfScores).toEqual(s);
+        // The reply is the line as accepted, even when the workflow moves on at once.
+        expect(filed.status).toBe('self-assessed');
+      }
+      expect(
+        (await refusal(onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(30, 60, 5) }))).type,
+      ).toBe('bad_input');
+    },
+  );
 
-  step('lets the top head\'s self-assessment stand as the reviewed proposal', async () => {
+  step("lets the top head's self-assessment stand as the reviewed proposal", async () => {
     // The top head has nobody above: their self-assessment stands as the reviewed proposal.
-    await eventually(async () => (await evaluationRow('an'))?.status === 'reviewed', "an's evaluation reviewed by its self-assessment");
+    await eventually(
+      async () => (await evaluationRow('an'))?.status === 'reviewed',
+      "an's evaluation reviewed by its self-assessment",
+    );
     expect((await evaluationRow('an')).status).toBe('reviewed');
-    await eventually(async () => (await evaluationRow('an'))?.proposedGrade === 'A', "an's proposal from the self-assessment");
+    await eventually(
+      async () => (await evaluationRow('an'))?.proposedGrade === 'A',
+      "an's proposal from the self-assessment",
+    );
   });
 
-  step('takes the reviewer\'s reviews, each proposing a grade, and refuses a review by someone else\'s reviewer', async () => {
-    // an reviews binh, dung and em at once; binh leaves cuong's review.
-    const reviewed: Record<string, [Scores, string]> = {
-      binh: [scores(18, 62, 5), 'B'],
-      dung: [scores(15, 45, 2), 'C'],
-      em: [scores(18, 60, 4), 'B'],
-    };
-    for (const [id, [s, grade]] of Object.entries(reviewed)) {
-      const review = await onEval(id, submitReview, { actor: me('an'), scores: s, comment: 'Nhận xét' });
-      expect(review.proposedGrade).toBe(grade);
-    }
-    expect((await refusal(onEval('cuong', submitReview, { actor: me('an'), scores: scores(1, 1, 1) }))).type).toBe('forbidden');
-  });
+  step(
+    "takes the reviewer's reviews, each proposing a grade, and refuses a review by someone else's reviewer",
+    async () => {
+      // an reviews binh, dung and em at once; binh leaves cuong's review.
+      const reviewed: Record<string, [Scores, string]> = {
+        binh: [scores(18, 62, 5), 'B'],
+        dung: [scores(15, 45, 2), 'C'],
+        em: [scores(18, 60, 4), 'B'],
+      };
+      for (const [id, [s, grade]] of Object.entries(reviewed)) {
+        const review = await onEval(id, submitReview, { actor: me('an'), scores: s, comment: 'Nhận xét' });
+        expect(review.proposedGrade).toBe(grade);
+      }
+      expect((await refusal(onEval('cuong', submitReview, { actor: me('an'), scores: scores(1, 1, 1) }))).type).toBe(
+        'forbidden',
+      );
+    },
+  );
 
   step('reminds of the self-assessment and of the review owed, at their instants', async () => {
     // Self-assessment reminders to khanh (Wed 31 March and Fri 2 April); review reminders to binh for cuong (2 and 6 April).
@@ -324,7 +402,10 @@ describe('a full month of hn on the time-skipping server: the self-assessments a
     expect(await hasRow(selfReminder2)).toBe(false);
     expect(await hasRow('%:reminder:review:%')).toBe(false);
     await justAfter(hanoi('2032-04-02 08:00'));
-    await eventually(async () => (await hasRow(selfReminder2)) && (await hasRow(reviewReminder1)), 'reminders of 2 April');
+    await eventually(
+      async () => (await hasRow(selfReminder2)) && (await hasRow(reviewReminder1)),
+      'reminders of 2 April',
+    );
     expect((await outbox(reviewReminder1))[0].recipientId).toBe('binh');
     // Reviews an already gave owe no reminder.
     expect((await outbox('%:reminder:review:%')).map((r) => r.key)).toEqual([reviewReminder1]);
@@ -332,40 +413,86 @@ describe('a full month of hn on the time-skipping server: the self-assessments a
 });
 
 describe('a full month of hn on the time-skipping server: missed steps and their escalations', () => {
-  step('escalates a missed self-assessment to the reviewer, who alone may extend it, within the review deadline', async () => {
-    await justBefore(SELF_DUE);
-    expect(await escalationsOf('khanh', 'self-assessment')).toHaveLength(0);
-    await justAfter(SELF_DUE);
-    const [selfEsc] = await eventually(() => escalationsOf('khanh', 'self-assessment').then((r) => (r.length ? r : null)), 'the self-assessment escalation');
-    expect(selfEsc).toMatchObject({ level: 1, targetId: 'an', status: 'open' });
-    // Undecided, "review without it" would apply at the review deadline.
-    expect(selfEsc.dueAt.getTime()).toBe(toMs(REVIEW_DUE));
-    expect((await outbox(`${khanhEval}:escalation:${selfEsc.id}:%`)).map((r) => r.recipientId)).toEqual(['an']);
-    expect((await evaluationRow('khanh')).missed).toEqual(['self-assessment']);
-    expect((await refusal(onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(19, 65, 8) }))).type).toBe('wrong_phase');
-    expect((await refusal(onEval('khanh', decideEscalation, { actor: me('binh'), escalationId: selfEsc.id, action: 'extend', until: KHANH_EXTENDED }))).type).toBe('forbidden');
-    const tooLate = await refusal(onEval('khanh', decideEscalation, { actor: me('an'), escalationId: selfEsc.id, action: 'extend', until: hanoi('2032-04-12 17:00') }));
-    expect(tooLate.type).toBe('rule_refused');
-    const extended = await onEval('khanh', decideEscalation, { actor: me('an'), escalationId: selfEsc.id, action: 'extend', until: KHANH_EXTENDED, note: 'Đi công tác' });
-    expect(extended.status).toBe('decided');
-    expect(extended.decision).toMatchObject({ action: 'extend', by: 'an', until: KHANH_EXTENDED });
-    await eventually(async () => (await escalationsOf('khanh', 'self-assessment'))[0].status === 'decided', 'the decision in Postgres');
-  });
+  step(
+    'escalates a missed self-assessment to the reviewer, who alone may extend it, within the review deadline',
+    async () => {
+      await justBefore(SELF_DUE);
+      expect(await escalationsOf('khanh', 'self-assessment')).toHaveLength(0);
+      await justAfter(SELF_DUE);
+      const [selfEsc] = await eventually(
+        () => escalationsOf('khanh', 'self-assessment').then((r) => (r.length ? r : null)),
+        'the self-assessment escalation',
+      );
+      expect(selfEsc).toMatchObject({ level: 1, targetId: 'an', status: 'open' });
+      // Undecided, "review without it" would apply at the review deadline.
+      expect(selfEsc.dueAt.getTime()).toBe(toMs(REVIEW_DUE));
+      expect((await outbox(`${khanhEval}:escalation:${selfEsc.id}:%`)).map((r) => r.recipientId)).toEqual(['an']);
+      expect((await evaluationRow('khanh')).missed).toEqual(['self-assessment']);
+      expect(
+        (await refusal(onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(19, 65, 8) }))).type,
+      ).toBe('wrong_phase');
+      expect(
+        (
+          await refusal(
+            onEval('khanh', decideEscalation, {
+              actor: me('binh'),
+              escalationId: selfEsc.id,
+              action: 'extend',
+              until: KHANH_EXTENDED,
+            }),
+          )
+        ).type,
+      ).toBe('forbidden');
+      const tooLate = await refusal(
+        onEval('khanh', decideEscalation, {
+          actor: me('an'),
+          escalationId: selfEsc.id,
+          action: 'extend',
+          until: hanoi('2032-04-12 17:00'),
+        }),
+      );
+      expect(tooLate.type).toBe('rule_refused');
+      const extended = await onEval('khanh', decideEscalation, {
+        actor: me('an'),
+        escalationId: selfEsc.id,
+        action: 'extend',
+        until: KHANH_EXTENDED,
+        note: 'Đi công tác',
+      });
+      expect(extended.status).toBe('decided');
+      expect(extended.decision).toMatchObject({ action: 'extend', by: 'an', until: KHANH_EXTENDED });
+      await eventually(
+        async () => (await escalationsOf('khanh', 'self-assessment'))[0].status === 'decided',
+        'the decision in Postgres',
+      );
+    },
+  );
 
-  step('takes the self-assessment within the extension, reminded of its new deadline, and gives the reviewer two working days after it', async () => {
-    // The extended deadline gets its own reminders (Mon 5 April, 2 working days before Wed 7), and khanh files in time.
-    const extendedReminder = reminderKey(khanhEval, 'selfAssessment', KHANH_EXTENDED, hanoi('2032-04-05 08:00'));
-    await justAfter(hanoi('2032-04-05 08:00'));
-    await eventually(() => hasRow(extendedReminder), 'the reminder of the extended deadline');
-    const khanhLine = await onEval('khanh', submitSelfAssessment, { actor: me('khanh'), scores: scores(19, 65, 8), comment: 'Nộp trong gia hạn' });
-    expect(khanhLine.status).toBe('self-assessed');
-    // The review opens with the self-assessment; the reviewer keeps two working days after the extension.
-    const khanhReview = await onEval('khanh', submitReview, { actor: me('an'), scores: scores(19, 65, 8) });
-    expect(khanhReview.proposedGrade).toBe('A');
-    const khanhDeadlines = (await sql<{ deadlines: Record<string, string> }[]>`select deadlines from evaluations where period = ${P} and person_id = 'khanh'`)[0].deadlines;
-    expect(khanhDeadlines.selfAssessment).toBe(KHANH_EXTENDED);
-    expect(khanhDeadlines.review).toBe(hanoi('2032-04-09 17:00'));
-  });
+  step(
+    'takes the self-assessment within the extension, reminded of its new deadline, and gives the reviewer two working days after it',
+    async () => {
+      // The extended deadline gets its own reminders (Mon 5 April, 2 working days before Wed 7), and khanh files in time.
+      const extendedReminder = reminderKey(khanhEval, 'selfAssessment', KHANH_EXTENDED, hanoi('2032-04-05 08:00'));
+      await justAfter(hanoi('2032-04-05 08:00'));
+      await eventually(() => hasRow(extendedReminder), 'the reminder of the extended deadline');
+      const khanhLine = await onEval('khanh', submitSelfAssessment, {
+        actor: me('khanh'),
+        scores: scores(19, 65, 8),
+        comment: 'Nộp trong gia hạn',
+      });
+      expect(khanhLine.status).toBe('self-assessed');
+      // The review opens with the self-assessment; the reviewer keeps two working days after the extension.
+      const khanhReview = await onEval('khanh', submitReview, { actor: me('an'), scores: scores(19, 65, 8) });
+      expect(khanhReview.proposedGrade).toBe('A');
+      const khanhDeadlines = (
+        await sql<
+          { deadlines: Record<string, string> }[]
+        >`select deadlines from evaluations where period = ${P} and person_id = 'khanh'`
+      )[0].deadlines;
+      expect(khanhDeadlines.selfAssessment).toBe(KHANH_EXTENDED);
+      expect(khanhDeadlines.review).toBe(hanoi('2032-04-09 17:00'));
+    },
+  );
 
   step('climbs a missed review to HR, level by level, and lets HR take it over', async () => {
     await justBefore(hanoi('2032-04-06 08:00'));
@@ -375,7 +502,10 @@ describe('a full month of hn on the time-skipping server: missed steps and their
     await justBefore(REVIEW_DUE);
     expect(await escalationsOf('cuong', 'review')).toHaveLength(0);
     await justAfter(REVIEW_DUE);
-    const [level1] = await eventually(() => escalationsOf('cuong', 'review').then((r) => (r.length ? r : null)), 'the review escalation');
+    const [level1] = await eventually(
+      () => escalationsOf('cuong', 'review').then((r) => (r.length ? r : null)),
+      'the review escalation',
+    );
     expect(level1).toMatchObject({ level: 1, targetId: 'an', status: 'open' });
     expect(level1.dueAt.getTime()).toBe(toMs(hanoi('2032-04-08 17:00')));
     expect((await evaluationRow('cuong')).missed).toEqual(['review']);
@@ -393,10 +523,25 @@ describe('a full month of hn on the time-skipping server: missed steps and their
       [2, 'hr'],
     ]);
     expect((await outbox(`${cuongEval}:escalation:${level2.id}:%`)).map((r) => r.recipientId)).toEqual(['an', 'hr']);
-    expect((await refusal(onEval('cuong', decideEscalation, { actor: me('an'), escalationId: level2.id, action: 'take-over' }))).type).toBe('forbidden');
-    const takenOver = await onEval('cuong', decideEscalation, { actor: HR, escalationId: level2.id, action: 'take-over', note: 'Ban Tổ chức nhận xét thay' });
+    expect(
+      (
+        await refusal(
+          onEval('cuong', decideEscalation, { actor: me('an'), escalationId: level2.id, action: 'take-over' }),
+        )
+      ).type,
+    ).toBe('forbidden');
+    const takenOver = await onEval('cuong', decideEscalation, {
+      actor: HR,
+      escalationId: level2.id,
+      action: 'take-over',
+      note: 'Ban Tổ chức nhận xét thay',
+    });
     expect(takenOver.decision).toMatchObject({ action: 'take-over', by: HR.id });
-    const cuongReview = await onEval('cuong', submitReview, { actor: HR, scores: scores(18, 64, 9), comment: 'Nhận xét thay' });
+    const cuongReview = await onEval('cuong', submitReview, {
+      actor: HR,
+      scores: scores(18, 64, 9),
+      comment: 'Nhận xét thay',
+    });
     expect(cuongReview).toMatchObject({ reviewerId: HR.id, proposedGrade: 'A' });
     expect((await evaluationRow('cuong')).reviewerId).toBe(HR.id);
   });
@@ -426,50 +571,76 @@ describe('a full month of hn on the time-skipping server: the deliberation', () 
     const quota = await refusal(
       onCycle(putDeliberation, {
         actor: head,
-        decisions: [line('an', 'A'), line('binh', 'B'), line('cuong', 'A'), line('dung', 'C'), line('em', 'C', 'Bị kỷ luật khiển trách'), line('khanh', 'A')],
+        decisions: [
+          line('an', 'A'),
+          line('binh', 'B'),
+          line('cuong', 'A'),
+          line('dung', 'C'),
+          line('em', 'C', 'Bị kỷ luật khiển trách'),
+          line('khanh', 'A'),
+        ],
       }),
     );
     expect(quota.type).toBe('rule_refused');
-    const quotaBreaches = (quota.details?.[0] as { breaches: { rule: string; allowed?: number; given?: number; excess?: number }[] }).breaches;
+    const quotaBreaches = (
+      quota.details?.[0] as { breaches: { rule: string; allowed?: number; given?: number; excess?: number }[] }
+    ).breaches;
     expect(quotaBreaches).toEqual([expect.objectContaining({ rule: 'quota', allowed: 1, given: 3, excess: 2 })]);
   });
 
-  step('refuses a list over a member\'s cap and a list put by anyone but the head, leaving no trace', async () => {
+  step("refuses a list over a member's cap and a list put by anyone but the head, leaving no trace", async () => {
     // Refused for a cap: em was disciplined in the month, so B is above his C cap.
     const cap = await refusal(
       onCycle(putDeliberation, {
         actor: head,
-        decisions: [line('an', 'A'), line('binh', 'B'), line('cuong', 'B', 'Trễ hạn nhận xét, cân đối tỷ lệ'), line('dung', 'C'), line('em', 'B'), line('khanh', 'B', 'Nộp tự đánh giá trễ')],
+        decisions: [
+          line('an', 'A'),
+          line('binh', 'B'),
+          line('cuong', 'B', 'Trễ hạn nhận xét, cân đối tỷ lệ'),
+          line('dung', 'C'),
+          line('em', 'B'),
+          line('khanh', 'B', 'Nộp tự đánh giá trễ'),
+        ],
       }),
     );
     expect(cap.type).toBe('rule_refused');
-    const capBreaches = (cap.details?.[0] as { breaches: { rule: string; personId?: string; maxGrade?: string; capRules?: string[] }[] }).breaches;
-    expect(capBreaches).toEqual([expect.objectContaining({ rule: 'cap', personId: 'em', maxGrade: 'C', capRules: ['discipline'] })]);
+    const capBreaches = (
+      cap.details?.[0] as { breaches: { rule: string; personId?: string; maxGrade?: string; capRules?: string[] }[] }
+    ).breaches;
+    expect(capBreaches).toEqual([
+      expect.objectContaining({ rule: 'cap', personId: 'em', maxGrade: 'C', capRules: ['discipline'] }),
+    ]);
     // Only the head puts the list.
     expect((await refusal(onCycle(putDeliberation, { actor: me('binh'), decisions: [] }))).type).toBe('forbidden');
     // Rejected updates leave no trace.
     expect((await auditActions(CYCLE_ID)).filter((a) => a.action === 'deliberation.put')).toHaveLength(0);
   });
 
-  step('reminds the head of the deliberation on the morning of its deadline and escalates it to HR when missed', async () => {
-    // The deliberation reminder reaches the head on the morning of its deadline while no list is in.
-    const delibReminder = `${reminderKey(CYCLE_ID, 'deliberation', DELIBERATION_DUE, hanoi('2032-04-12 08:00'))}:an`;
-    await justBefore(hanoi('2032-04-12 08:00'));
-    expect(await hasRow(delibReminder)).toBe(false);
-    await justAfter(hanoi('2032-04-12 08:00'));
-    await eventually(() => hasRow(delibReminder), 'the deliberation reminder');
+  step(
+    'reminds the head of the deliberation on the morning of its deadline and escalates it to HR when missed',
+    async () => {
+      // The deliberation reminder reaches the head on the morning of its deadline while no list is in.
+      const delibReminder = `${reminderKey(CYCLE_ID, 'deliberation', DELIBERATION_DUE, hanoi('2032-04-12 08:00'))}:an`;
+      await justBefore(hanoi('2032-04-12 08:00'));
+      expect(await hasRow(delibReminder)).toBe(false);
+      await justAfter(hanoi('2032-04-12 08:00'));
+      await eventually(() => hasRow(delibReminder), 'the deliberation reminder');
 
-    // The head lets the deadline pass: the top unit has no superior head, so the escalation goes to HR.
-    await justBefore(DELIBERATION_DUE);
-    expect(await escalationsOf('an', 'deliberation')).toHaveLength(0);
-    await justAfter(DELIBERATION_DUE);
-    [delibEsc] = await eventually(() => escalationsOf('an', 'deliberation').then((r) => (r.length ? r : null)), 'the deliberation escalation');
-    expect(delibEsc).toMatchObject({ level: 1, targetId: 'hr', status: 'open' });
-    expect(delibEsc.dueAt.getTime()).toBe(toMs(hanoi('2032-04-14 17:00')));
-    expect((await outbox(`${CYCLE_ID}:escalation:${delibEsc.id}:%`)).map((r) => r.recipientId)).toEqual(['hr']);
-  });
+      // The head lets the deadline pass: the top unit has no superior head, so the escalation goes to HR.
+      await justBefore(DELIBERATION_DUE);
+      expect(await escalationsOf('an', 'deliberation')).toHaveLength(0);
+      await justAfter(DELIBERATION_DUE);
+      [delibEsc] = await eventually(
+        () => escalationsOf('an', 'deliberation').then((r) => (r.length ? r : null)),
+        'the deliberation escalation',
+      );
+      expect(delibEsc).toMatchObject({ level: 1, targetId: 'hr', status: 'open' });
+      expect(delibEsc.dueAt.getTime()).toBe(toMs(hanoi('2032-04-14 17:00')));
+      expect((await outbox(`${CYCLE_ID}:escalation:${delibEsc.id}:%`)).map((r) => r.recipientId)).toEqual(['hr']);
+    },
+  );
 
-  step('takes the head\'s late list as one approval, but not on the head\'s own line', async () => {
+  step("takes the head's late list as one approval, but not on the head's own line", async () => {
     // The head still puts the list late (the escalation has not been decided): the head's submission is
     // one approval, but not on their own line.
     const put = await onCycle(putDeliberation, { actor: head, decisions: finalList });
@@ -491,70 +662,116 @@ describe('a full month of hn on the time-skipping server: the deliberation', () 
     const approved = await onCycle(approveDeliberation, { actor: me('binh') });
     expect(approved.phase).toBe('published');
     expect(approved.deliberation?.pending).toEqual([]);
-    expect(approved.members.map((m) => [m.personId, m.finalGrade])).toEqual(finalList.map((d) => [d.personId, d.grade]));
-    expect(approved.members.find((m) => m.personId === 'em')?.caps).toEqual([expect.objectContaining({ rule: 'discipline', maxGrade: 'C' })]);
+    expect(approved.members.map((m) => [m.personId, m.finalGrade])).toEqual(
+      finalList.map((d) => [d.personId, d.grade]),
+    );
+    expect(approved.members.find((m) => m.personId === 'em')?.caps).toEqual([
+      expect.objectContaining({ rule: 'discipline', maxGrade: 'C' }),
+    ]);
     const approval = (await auditActions(CYCLE_ID)).find((a) => a.action === 'deliberation.approved');
     expect(approval).toMatchObject({ actor: 'binh', payload: { recusedOn: ['binh'] } });
     windowEndsAt = approved.complaintWindowEndsAt!;
     expect(windowEndsAt).toBe(hanoi('2032-04-15 17:00'));
     // The list is decided, so the escalation about it is over: it neither climbs nor holds the cycle open.
     expect(approved.escalations.find((e) => e.id === delibEsc.id)?.status).toBe('closed');
-    await eventually(async () => (await escalationsOf('an', 'deliberation'))[0].status === 'closed', 'the deliberation escalation closed in Postgres');
+    await eventually(
+      async () => (await escalationsOf('an', 'deliberation'))[0].status === 'closed',
+      'the deliberation escalation closed in Postgres',
+    );
   });
 });
 
 describe('a full month of hn on the time-skipping server: publication, complaint and lock', () => {
   step('writes the final grades to Postgres and tells every member', async () => {
     await eventually(async () => {
-      const rows = await sql<{ personId: string; finalGrade: string | null }[]>`select person_id, final_grade from evaluations where period = ${P} order by person_id`;
+      const rows = await sql<
+        { personId: string; finalGrade: string | null }[]
+      >`select person_id, final_grade from evaluations where period = ${P} order by person_id`;
       return rows.every((r) => r.finalGrade !== null) ? rows : null;
-    }, 'final grades').then((rows) => expect(rows.map((r) => [r.personId, r.finalGrade])).toEqual(finalList.map((d) => [d.personId, d.grade])));
+    }, 'final grades').then((rows) =>
+      expect(rows.map((r) => [r.personId, r.finalGrade])).toEqual(finalList.map((d) => [d.personId, d.grade])),
+    );
     expect((await outbox(`${CYCLE_ID}:published:%`)).map((r) => r.recipientId).sort()).toEqual(MEMBERS);
   });
 
   step('hears a complaint from the person alone and lets the head change the grade', async () => {
-    expect((await refusal(onCycle(fileComplaint, { actor: me('an'), personId: 'dung', reason: 'x' }))).type).toBe('forbidden');
-    const complaint = await onCycle(fileComplaint, { actor: me('dung'), personId: 'dung', reason: 'Kết quả nhiệm vụ bị đánh giá thấp' });
+    expect((await refusal(onCycle(fileComplaint, { actor: me('an'), personId: 'dung', reason: 'x' }))).type).toBe(
+      'forbidden',
+    );
+    const complaint = await onCycle(fileComplaint, {
+      actor: me('dung'),
+      personId: 'dung',
+      reason: 'Kết quả nhiệm vụ bị đánh giá thấp',
+    });
     expect(complaint).toMatchObject({ status: 'open', personId: 'dung' });
-    expect((await refusal(onCycle(resolveComplaint, { actor: me('binh'), complaintId: complaint.id, outcome: 'changed', grade: 'B', rationale: 'x' }))).type).toBe('forbidden');
-    const resolved = await onCycle(resolveComplaint, { actor: head, complaintId: complaint.id, outcome: 'changed', grade: 'B', rationale: 'Đã xem xét lại kết quả nhiệm vụ' });
+    expect(
+      (
+        await refusal(
+          onCycle(resolveComplaint, {
+            actor: me('binh'),
+            complaintId: complaint.id,
+            outcome: 'changed',
+            grade: 'B',
+            rationale: 'x',
+          }),
+        )
+      ).type,
+    ).toBe('forbidden');
+    const resolved = await onCycle(resolveComplaint, {
+      actor: head,
+      complaintId: complaint.id,
+      outcome: 'changed',
+      grade: 'B',
+      rationale: 'Đã xem xét lại kết quả nhiệm vụ',
+    });
     expect(resolved).toMatchObject({ status: 'resolved', outcome: 'changed', grade: 'B', resolvedBy: 'an' });
     await eventually(async () => (await evaluationRow('dung')).finalGrade === 'B', "dung's changed grade");
-    const [complaintRow] = await sql<{ status: string; outcome: string; grade: string }[]>`select status, outcome, grade from complaints where id = ${complaint.id}`;
+    const [complaintRow] = await sql<
+      { status: string; outcome: string; grade: string }[]
+    >`select status, outcome, grade from complaints where id = ${complaint.id}`;
     expect(complaintRow).toEqual({ status: 'resolved', outcome: 'changed', grade: 'B' });
   });
 
-  step('locks when the complaint window closes, by the workflow\'s clock, and each evaluation closes with its result', async () => {
-    await justBefore(windowEndsAt);
-    expect((await cycle.query(getCycle)).phase).toBe('published');
-    const [stillOpen] = await sql<{ phase: string }[]>`select phase from cycles where unit_id = 'hn' and period = ${P}`;
-    expect(stillOpen.phase).toBe('published');
-    await justAfter(windowEndsAt);
-    await eventually(async () => (await cycle.query(getCycle)).phase === 'locked', 'the lock');
-    // The cycle's close asks its open evaluations to close (its parent close policy). This server
-    // does not apply that policy, and would skip its clock to their run timeout while the test
-    // awaits the cycle, so the test asks first, as the dev server does when the cycle completes
-    // (test/e2e/faults.test.ts checks the real thing). Each completes with its result.
-    for (const personId of MEMBERS) {
-      const evaluation = env.client.workflow.getHandle(evaluationWorkflowId(P, personId));
-      expect((await evaluation.describe()).status.name).toBe('RUNNING');
-      await evaluation.cancel();
-      expect(await evaluation.result()).toMatchObject({ personId });
-      expect((await evaluation.describe()).status.name).toBe('COMPLETED');
-    }
-    await cycle.result();
-    // No review woke the cycle: every evaluation marked its row closed, and the one that closed
-    // last signalled the cycle once.
-    const cycleEvents = (await cycle.fetchHistory()).events ?? [];
-    expect(cycleEvents.filter((e) => e.childWorkflowExecutionCompletedEventAttributes)).toEqual([]);
-    expect(cycleEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'evaluationsClosed')).toHaveLength(1);
-    expect(await sql`select person_id from evaluations where period = ${P} and closed_at is null`).toEqual([]);
-    const [locked] = await sql<{ phase: string; lockedAt: Date | null }[]>`select phase, locked_at from cycles where unit_id = 'hn' and period = ${P}`;
-    expect(locked.phase).toBe('locked');
-    // Locked when the window closed, by the workflow's clock (not the activity's wall clock).
-    expect(locked.lockedAt!.getTime()).toBeGreaterThanOrEqual(toMs(windowEndsAt));
-    expect(locked.lockedAt!.getTime()).toBeLessThan(toMs(windowEndsAt) + MINUTE);
-  });
+  step(
+    "locks when the complaint window closes, by the workflow's clock, and each evaluation closes with its result",
+    async () => {
+      await justBefore(windowEndsAt);
+      expect((await cycle.query(getCycle)).phase).toBe('published');
+      const [stillOpen] = await sql<
+        { phase: string }[]
+      >`select phase from cycles where unit_id = 'hn' and period = ${P}`;
+      expect(stillOpen.phase).toBe('published');
+      await justAfter(windowEndsAt);
+      await eventually(async () => (await cycle.query(getCycle)).phase === 'locked', 'the lock');
+      // The cycle's close asks its open evaluations to close (its parent close policy). This server
+      // does not apply that policy, and would skip its clock to their run timeout while the test
+      // awaits the cycle, so the test asks first, as the dev server does when the cycle completes
+      // (test/e2e/faults.test.ts checks the real thing). Each completes with its result.
+      for (const personId of MEMBERS) {
+        const evaluation = env.client.workflow.getHandle(evaluationWorkflowId(P, personId));
+        expect((await evaluation.describe()).status.name).toBe('RUNNING');
+        await evaluation.cancel();
+        expect(await evaluation.result()).toMatchObject({ personId });
+        expect((await evaluation.describe()).status.name).toBe('COMPLETED');
+      }
+      await cycle.result();
+      // No review woke the cycle: every evaluation marked its row closed, and the one that closed
+      // last signalled the cycle once.
+      const cycleEvents = (await cycle.fetchHistory()).events ?? [];
+      expect(cycleEvents.filter((e) => e.childWorkflowExecutionCompletedEventAttributes)).toEqual([]);
+      expect(
+        cycleEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'evaluationsClosed'),
+      ).toHaveLength(1);
+      expect(await sql`select person_id from evaluations where period = ${P} and closed_at is null`).toEqual([]);
+      const [locked] = await sql<
+        { phase: string; lockedAt: Date | null }[]
+      >`select phase, locked_at from cycles where unit_id = 'hn' and period = ${P}`;
+      expect(locked.phase).toBe('locked');
+      // Locked when the window closed, by the workflow's clock (not the activity's wall clock).
+      expect(locked.lockedAt!.getTime()).toBeGreaterThanOrEqual(toMs(windowEndsAt));
+      expect(locked.lockedAt!.getTime()).toBeLessThan(toMs(windowEndsAt) + MINUTE);
+    },
+  );
 
   step('notified the deliberation escalation once, and it never climbed after the list was decided', async () => {
     expect(await outbox(`${CYCLE_ID}:escalation:%`)).toHaveLength(1);
@@ -621,7 +838,12 @@ describe('cap facts of another month of the same directory', () => {
       values (${period}, ${personId}, ${unitId}, ${evaluationWorkflowId(period, personId)}, 'reviewed', 'D', ${sql.json({})}, 1)`;
     const { loadCapFacts } = createActivities({ sql });
     const tied = async () =>
-      Object.fromEntries((await loadCapFacts({ unitId: 'hn', period, memberIds: ['em', 'khanh'] })).map((f) => [f.personId, f.ledOutsideIsD]));
+      Object.fromEntries(
+        (await loadCapFacts({ unitId: 'hn', period, memberIds: ['em', 'khanh'] })).map((f) => [
+          f.personId,
+          f.ledOutsideIsD,
+        ]),
+      );
     await proposeD('em', 'hn');
     expect(await tied()).toEqual({ em: false, khanh: false });
     await proposeD('hai', 'sxd');

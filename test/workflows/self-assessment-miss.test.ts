@@ -15,7 +15,6 @@ import {
 } from '../../contracts/messages';
 import { openCycleWith, startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 
-
 describe('missed self-assessment', () => {
   let stack: TimeSkippingStack;
   let P: string;
@@ -39,22 +38,33 @@ describe('missed self-assessment', () => {
     await env.sleep(toMs(selfAssessment) - (await env.currentTimeMs()) + 60_000);
 
     const minh = await evalOf('minh').query(getEvaluation);
-    expect(minh.escalations).toEqual([expect.objectContaining({ kind: 'self-assessment', targetId: 'khanh', status: 'open' })]);
+    expect(minh.escalations).toEqual([
+      expect.objectContaining({ kind: 'self-assessment', targetId: 'khanh', status: 'open' }),
+    ]);
     expect(minh.missed).toContain('self-assessment');
-    const reviewed = await evalOf('minh').executeUpdate(submitReview, { args: [{ actor: actor('khanh'), scores: { discipline: 18, tasks: 55, bonus: 0 } }] });
+    const reviewed = await evalOf('minh').executeUpdate(submitReview, {
+      args: [{ actor: actor('khanh'), scores: { discipline: 18, tasks: 55, bonus: 0 } }],
+    });
     expect(reviewed).toMatchObject({ status: 'reviewed', total: 73, proposedGrade: 'B', selfScores: null });
     expect((await evalOf('minh').query(getEvaluation)).escalations[0].status).toBe('closed');
 
     // An admin moves the self-assessment deadline; lan files within it and her escalation closes.
     const later = workingDaysAfter(fromMs(await env.currentTimeMs()), 1, []);
-    await env.client.workflow.getHandle(cycleWorkflowId('snv', P)).executeUpdate(overrideDeadlines, { args: [{ actor: actor('admin', ['admin']), deadlines: { selfAssessment: later } }] });
-    for (let i = 0; i < 50 && (await evalOf('lan').query(getEvaluation)).deadlines.selfAssessment !== later; i++) await new Promise((r) => setTimeout(r, 100));
-    const filed = await evalOf('lan').executeUpdate(submitSelfAssessment, { args: [{ actor: actor('lan'), scores: { discipline: 19, tasks: 60, bonus: 3 } }] });
+    await env.client.workflow.getHandle(cycleWorkflowId('snv', P)).executeUpdate(overrideDeadlines, {
+      args: [{ actor: actor('admin', ['admin']), deadlines: { selfAssessment: later } }],
+    });
+    for (let i = 0; i < 50 && (await evalOf('lan').query(getEvaluation)).deadlines.selfAssessment !== later; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const filed = await evalOf('lan').executeUpdate(submitSelfAssessment, {
+      args: [{ actor: actor('lan'), scores: { discipline: 19, tasks: 60, bonus: 3 } }],
+    });
     expect(filed.status).toBe('self-assessed');
     const lan = await evalOf('lan').query(getEvaluation);
     expect(lan.escalations.map((e) => e.status)).toEqual(['closed']);
 
-    const [row] = await db.sql<{ status: string }[]>`select status from escalations where person_id = 'minh' and period = ${P}`;
+    const [row] = await db.sql<
+      { status: string }[]
+    >`select status from escalations where person_id = 'minh' and period = ${P}`;
     expect(row.status).toBe('closed');
   });
 });

@@ -23,11 +23,16 @@ describe('thin slice', () => {
     expect(opened.view.members.map((m) => m.personId).sort()).toEqual(['an', 'binh', 'cuong', 'dung', 'em', 'khanh']);
     expect((await openCycleWith(env.client, 'hn', period, 'r2')).created).toBe(false);
     const handle = env.client.workflow.getHandle(evaluationWorkflowId(period, 'cuong'));
-    const line = await handle.executeUpdate(submitPlan, { args: [{ actor: { id: 'cuong', roles: [] }, tasks: [{ title: 'Báo cáo', target: '100%' }] }] });
+    const line = await handle.executeUpdate(submitPlan, {
+      args: [{ actor: { id: 'cuong', roles: [] }, tasks: [{ title: 'Báo cáo', target: '100%' }] }],
+    });
     expect(line.status).toBe('planned');
-    const [row] = await db.sql<{ status: string; plan: unknown }[]>`select status, plan from evaluations where period = ${period} and person_id = 'cuong'`;
+    const [row] = await db.sql<
+      { status: string; plan: unknown }[]
+    >`select status, plan from evaluations where period = ${period} and person_id = 'cuong'`;
     expect(row).toEqual({ status: 'planned', plan: [{ title: 'Báo cáo', target: '100%' }] });
-    const audit = await db.sql`select action from audit where subject = ${evaluationWorkflowId(period, 'cuong')} order by id`;
+    const audit =
+      await db.sql`select action from audit where subject = ${evaluationWorkflowId(period, 'cuong')} order by id`;
     expect(audit.map((a) => a.action)).toContain('evaluation.plan');
   });
 
@@ -36,7 +41,9 @@ describe('thin slice', () => {
     const { env, db } = stack;
     await openCycleWith(env.client, 'hn', period, 'r1');
     const handle = env.client.workflow.getHandle(evaluationWorkflowId(period, 'dung'));
-    await handle.executeUpdate(submitPlan, { args: [{ actor: { id: 'dung', roles: [] }, tasks: [{ title: 'Kế hoạch', target: '100%' }] }] });
+    await handle.executeUpdate(submitPlan, {
+      args: [{ actor: { id: 'dung', roles: [] }, tasks: [{ title: 'Kế hoạch', target: '100%' }] }],
+    });
     const events = (await handle.fetchHistory()).events ?? [];
     const completed = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes);
     // One update sent, one answered.
@@ -47,7 +54,9 @@ describe('thin slice', () => {
     const writes = answered.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
     expect(writes).toHaveLength(1);
     // That one write carried both: the plan, and the plan step no longer open (the month waits for the self-assessment).
-    const [row] = await db.sql<{ status: string }[]>`select status from evaluations where period = ${period} and person_id = 'dung'`;
+    const [row] = await db.sql<
+      { status: string }[]
+    >`select status from evaluations where period = ${period} and person_id = 'dung'`;
     expect(row?.status).toBe('planned');
     const open = await db.sql`select kind from open_steps where workflow_id = ${evaluationWorkflowId(period, 'dung')}`;
     expect(open).toEqual([]);
@@ -58,7 +67,9 @@ describe('thin slice', () => {
     const { env, db } = stack;
     await openCycleWith(env.client, 'hn', period, 'r1');
     const handle = env.client.workflow.getHandle(evaluationWorkflowId(period, 'khanh'));
-    await handle.executeUpdate(submitPlan, { args: [{ actor: { id: 'khanh', roles: [] }, tasks: [{ title: 'Kế hoạch', target: '100%' }] }] });
+    await handle.executeUpdate(submitPlan, {
+      args: [{ actor: { id: 'khanh', roles: [] }, tasks: [{ title: 'Kế hoạch', target: '100%' }] }],
+    });
     const events = (await handle.fetchHistory()).events ?? [];
     // One upsert of ours when it starts; the plan, which moves the phase, adds none (each was a
     // visibility write). The SDK upserts TemporalChangeVersion for each patch itself.
@@ -66,7 +77,9 @@ describe('thin slice', () => {
       .map((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}))
       .filter((fields) => fields.length > 0 && !fields.includes('TemporalChangeVersion'));
     expect(upserts.map((fields) => fields.sort())).toEqual([['Period', 'PersonId', 'UnitId']]);
-    const [row] = await db.sql<{ status: string }[]>`select status from evaluations where period = ${period} and person_id = 'khanh'`;
+    const [row] = await db.sql<
+      { status: string }[]
+    >`select status from evaluations where period = ${period} and person_id = 'khanh'`;
     expect(row?.status).toBe('planned');
   });
 });

@@ -19,7 +19,13 @@ describe('workflow stack traces', () => {
   const workers: { worker: Worker; running: Promise<void> }[] = [];
 
   const startWorker = async (taskQueue: string, stackTraces?: boolean) => {
-    const worker = await createWorker({ connection: env.nativeConnection, sql: db.sql, taskQueue, workflowsPath: BENCH_WORKFLOWS_PATH, ...(stackTraces === undefined ? {} : { stackTraces }) });
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      sql: db.sql,
+      taskQueue,
+      workflowsPath: BENCH_WORKFLOWS_PATH,
+      ...(stackTraces === undefined ? {} : { stackTraces }),
+    });
     workers.push({ worker, running: worker.run() });
   };
 

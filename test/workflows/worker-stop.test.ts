@@ -22,7 +22,12 @@ describe('stopping the worker', () => {
   });
 
   it('can be asked twice at once, and again after it has stopped', async () => {
-    const config = loadWorkerConfig({ DATABASE_URL: db.url, TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: 'stop-twice', LOG_LEVEL: 'WARN' });
+    const config = loadWorkerConfig({
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: 'stop-twice',
+      LOG_LEVEL: 'WARN',
+    });
     const worker = await runWorker(config, () => {});
     // Both callers wait for the same shutdown, and neither sees the SDK's error for a second shutdown().
     await expect(Promise.all([worker.stop(), worker.stop()])).resolves.toEqual([undefined, undefined]);

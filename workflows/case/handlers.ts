@@ -35,7 +35,11 @@ export function registerHandlers(state: CaseState): void {
   onProposal(state);
   onTermReview(state);
   onWithdraw(state);
-  setHandler(decideEscalation, (args) => ({ ...state.escalations.decide(args), readModelVersion: state.writes.latest() }), { validator: (args) => state.escalations.validate(args) });
+  setHandler(
+    decideEscalation,
+    (args) => ({ ...state.escalations.decide(args), readModelVersion: state.writes.latest() }),
+    { validator: (args) => state.escalations.validate(args) },
+  );
 }
 
 /** The open step `name`, or a refusal: the case was withdrawn or waits for something else. */
@@ -43,7 +47,11 @@ function refuseUnlessOpen(state: CaseState, name: string): CaseStep {
   const { status, current } = state;
   if (state.withdrawn()) refuse(ErrorType.WrongPhase, 'This case was withdrawn.', { phase: 'withdrawn', status });
   const s = state.steps.find((x) => x.name === name && x.doneAt === null);
-  if (!s) refuse(ErrorType.WrongPhase, `The case is not waiting for ${name} (it is at "${current}").`, { phase: current, status });
+  if (!s)
+    refuse(ErrorType.WrongPhase, `The case is not waiting for ${name} (it is at "${current}").`, {
+      phase: current,
+      status,
+    });
   return s;
 }
 
@@ -51,16 +59,32 @@ function onOpinion(state: CaseState): void {
   setHandler(
     submitOpinion,
     ({ actor, opinion, note }) => {
-      const s = state.steps.find((x) => x.name.startsWith('opinion:') && x.doneAt === null && x.actorIds.some((id) => actsAs(actor, id)))!;
+      const s = state.steps.find(
+        (x) => x.name.startsWith('opinion:') && x.doneAt === null && x.actorIds.some((id) => actsAs(actor, id)),
+      )!;
       state.finish(s, { by: actor.id, outcome: opinion, note });
-      return { ...state.view(), readModelVersion: state.persist([state.audit('opinion', actor.id, { step: s.name, opinion, note })]) };
+      return {
+        ...state.view(),
+        readModelVersion: state.persist([state.audit('opinion', actor.id, { step: s.name, opinion, note })]),
+      };
     },
     {
       validator: ({ actor }) => {
-        const mine = state.steps.filter((x) => x.name.startsWith('opinion:') && x.actorIds.some((id) => actsAs(actor, id)));
-        if (mine.length === 0) refuse(ErrorType.Forbidden, 'Only the sending head, the receiving head and the person give opinions on this case.');
-        if (state.withdrawn()) refuse(ErrorType.WrongPhase, 'This case was withdrawn.', { phase: 'withdrawn', status: state.status });
-        if (mine.every((x) => x.doneAt !== null)) refuse(ErrorType.WrongPhase, 'Your opinion on this case is already recorded.', { phase: state.current, status: state.status });
+        const mine = state.steps.filter(
+          (x) => x.name.startsWith('opinion:') && x.actorIds.some((id) => actsAs(actor, id)),
+        );
+        if (mine.length === 0)
+          refuse(
+            ErrorType.Forbidden,
+            'Only the sending head, the receiving head and the person give opinions on this case.',
+          );
+        if (state.withdrawn())
+          refuse(ErrorType.WrongPhase, 'This case was withdrawn.', { phase: 'withdrawn', status: state.status });
+        if (mine.every((x) => x.doneAt !== null))
+          refuse(ErrorType.WrongPhase, 'Your opinion on this case is already recorded.', {
+            phase: state.current,
+            status: state.status,
+          });
       },
     },
   );
@@ -81,10 +105,19 @@ function onVote(state: CaseState): void {
     },
     {
       validator: ({ actor }) => {
-        if (state.request.kind === 'replacement') refuse(ErrorType.WrongPhase, 'A replacement is decided by secret ballot.', { phase: state.current, status: state.status });
-        if (!parties.collective.includes(actor.id)) refuse(ErrorType.Forbidden, `Only members of the deciding collective (${parties.decidingUnitId}) vote.`);
+        if (state.request.kind === 'replacement')
+          refuse(ErrorType.WrongPhase, 'A replacement is decided by secret ballot.', {
+            phase: state.current,
+            status: state.status,
+          });
+        if (!parties.collective.includes(actor.id))
+          refuse(ErrorType.Forbidden, `Only members of the deciding collective (${parties.decidingUnitId}) vote.`);
         refuseUnlessOpen(state, 'vote');
-        if (state.ballots.some((b) => b.voterId === actor.id)) refuse(ErrorType.WrongPhase, 'You have already voted on this case.', { phase: state.current, status: state.status });
+        if (state.ballots.some((b) => b.voterId === actor.id))
+          refuse(ErrorType.WrongPhase, 'You have already voted on this case.', {
+            phase: state.current,
+            status: state.status,
+          });
       },
     },
   );
@@ -99,16 +132,36 @@ function onBallotClose(state: CaseState): void {
       const outcome = state.ballotOutcome(approve, reject, castingVote)!;
       state.totals = { approve, reject, of: parties.collective.length };
       const by = castingVote ? actor.id : 'ballot-box';
-      state.finish(state.step('vote')!, { by, outcome, note: castingVote ? `casting vote of the chair: ${castingVote}` : undefined });
-      return { ...state.view(), readModelVersion: state.persist([state.audit('ballot-closed', by, { approve, reject, of: state.totals.of, ...(castingVote ? { castingVote } : {}) })]) };
+      state.finish(state.step('vote')!, {
+        by,
+        outcome,
+        note: castingVote ? `casting vote of the chair: ${castingVote}` : undefined,
+      });
+      return {
+        ...state.view(),
+        readModelVersion: state.persist([
+          state.audit('ballot-closed', by, {
+            approve,
+            reject,
+            of: state.totals.of,
+            ...(castingVote ? { castingVote } : {}),
+          }),
+        ]),
+      };
     },
     {
       validator: ({ actor, approve, reject, castingVote }) => {
-        if (state.request.kind !== 'replacement') refuse(ErrorType.WrongPhase, 'This case votes openly.', { phase: state.current, status: state.status });
-        if (castingVote ? actor.id !== parties.chairId : actor.id !== BALLOT_BOX.id) refuse(ErrorType.Forbidden, 'Only the ballot box closes a secret ballot, or the chair with a casting vote.');
+        if (state.request.kind !== 'replacement')
+          refuse(ErrorType.WrongPhase, 'This case votes openly.', { phase: state.current, status: state.status });
+        if (castingVote ? actor.id !== parties.chairId : actor.id !== BALLOT_BOX.id)
+          refuse(ErrorType.Forbidden, 'Only the ballot box closes a secret ballot, or the chair with a casting vote.');
         refuseUnlessOpen(state, 'vote');
-        if (approve < 0 || reject < 0 || approve + reject > parties.collective.length) refuse(ErrorType.BadInput, 'The totals do not fit the collective.', { fields: [{ field: 'approve', rule: 'totals' }] });
-        if (state.ballotOutcome(approve, reject, castingVote) === null) refuse(ErrorType.RuleRefused, 'The ballot is not decided yet.', { rule: 'ballot-undecided' });
+        if (approve < 0 || reject < 0 || approve + reject > parties.collective.length)
+          refuse(ErrorType.BadInput, 'The totals do not fit the collective.', {
+            fields: [{ field: 'approve', rule: 'totals' }],
+          });
+        if (state.ballotOutcome(approve, reject, castingVote) === null)
+          refuse(ErrorType.RuleRefused, 'The ballot is not decided yet.', { rule: 'ballot-undecided' });
       },
     },
   );
@@ -116,18 +169,32 @@ function onBallotClose(state: CaseState): void {
 
 /** The person confirms the handover; the receiving head (HR when there is none) the receipt. */
 function onHandover(state: CaseState, name: 'handover' | 'receipt'): void {
-  setHandler(name === 'handover' ? confirmHandover : confirmReceipt, ({ actor }: { actor: Actor }) => {
-    state.finish(state.step(name)!, { by: actor.id, outcome: 'done' });
-    return { ...state.view(), readModelVersion: state.persist([state.audit(name, actor.id)]) };
-  }, {
-    validator: ({ actor }: { actor: Actor }) => {
-      const s = state.step(name);
-      const who = name === 'handover' ? state.personId : state.parties.receivingHeadId ?? 'hr';
-      if (!actsAs(actor, who)) refuse(ErrorType.Forbidden, name === 'handover' ? 'Only the person confirms their handover.' : 'Only the receiving head confirms receipt.');
-      if (!s) refuse(ErrorType.WrongPhase, `The case is not at ${name} yet (it is at "${state.current}").`, { phase: state.current, status: state.status });
-      refuseUnlessOpen(state, name);
+  setHandler(
+    name === 'handover' ? confirmHandover : confirmReceipt,
+    ({ actor }: { actor: Actor }) => {
+      state.finish(state.step(name)!, { by: actor.id, outcome: 'done' });
+      return { ...state.view(), readModelVersion: state.persist([state.audit(name, actor.id)]) };
     },
-  });
+    {
+      validator: ({ actor }: { actor: Actor }) => {
+        const s = state.step(name);
+        const who = name === 'handover' ? state.personId : (state.parties.receivingHeadId ?? 'hr');
+        if (!actsAs(actor, who))
+          refuse(
+            ErrorType.Forbidden,
+            name === 'handover'
+              ? 'Only the person confirms their handover.'
+              : 'Only the receiving head confirms receipt.',
+          );
+        if (!s)
+          refuse(ErrorType.WrongPhase, `The case is not at ${name} yet (it is at "${state.current}").`, {
+            phase: state.current,
+            status: state.status,
+          });
+        refuseUnlessOpen(state, name);
+      },
+    },
+  );
 }
 
 function onExplanation(state: CaseState): void {
@@ -139,7 +206,8 @@ function onExplanation(state: CaseState): void {
     },
     {
       validator: ({ actor }) => {
-        if (actor.id !== state.personId) refuse(ErrorType.Forbidden, 'Only the leader concerned writes the explanation.');
+        if (actor.id !== state.personId)
+          refuse(ErrorType.Forbidden, 'Only the leader concerned writes the explanation.');
         refuseUnlessOpen(state, 'explanation');
       },
     },
@@ -158,7 +226,10 @@ function onProposal(state: CaseState): void {
       validator: ({ actor, actingPersonId }) => {
         if (!actor.roles.includes('hr')) refuse(ErrorType.Forbidden, 'Only HR puts the proposal.');
         refuseUnlessOpen(state, 'proposal');
-        if (actingPersonId === state.personId) refuse(ErrorType.RuleRefused, 'The leader being replaced cannot be the acting holder.', { rule: 'acting-is-person' });
+        if (actingPersonId === state.personId)
+          refuse(ErrorType.RuleRefused, 'The leader being replaced cannot be the acting holder.', {
+            rule: 'acting-is-person',
+          });
       },
     },
   );
@@ -169,7 +240,10 @@ function onTermReview(state: CaseState): void {
     submitTermReview,
     ({ actor, recommendation, note }) => {
       state.finish(state.step('end-of-term-review')!, { by: actor.id, outcome: recommendation, note });
-      return { ...state.view(), readModelVersion: state.persist([state.audit('term-review', actor.id, { recommendation, note })]) };
+      return {
+        ...state.view(),
+        readModelVersion: state.persist([state.audit('term-review', actor.id, { recommendation, note })]),
+      };
     },
     {
       validator: ({ actor }) => {
@@ -194,8 +268,10 @@ function onWithdraw(state: CaseState): void {
       validator: ({ actor }) => {
         const { status, current } = state;
         if (!actor.roles.includes('hr')) refuse(ErrorType.Forbidden, 'Only HR withdraws a case.');
-        if (status !== 'open' && status !== 'approved') refuse(ErrorType.WrongPhase, `A ${status} case cannot be withdrawn.`, { phase: current, status });
-        if (state.step('move')?.doneAt || state.step('replacement')?.doneAt) refuse(ErrorType.WrongPhase, 'The directory has already changed.', { phase: current, status });
+        if (status !== 'open' && status !== 'approved')
+          refuse(ErrorType.WrongPhase, `A ${status} case cannot be withdrawn.`, { phase: current, status });
+        if (state.step('move')?.doneAt || state.step('replacement')?.doneAt)
+          refuse(ErrorType.WrongPhase, 'The directory has already changed.', { phase: current, status });
       },
     },
   );

@@ -32,10 +32,20 @@ async function opinions(state: CaseState): Promise<void> {
     ['opinion:receiving-head', parties.receivingHeadId !== parties.sendingHeadId ? parties.receivingHeadId : null],
     ['opinion:person', personId],
   ];
-  const opinionSteps = givers.filter((g): g is [string, string] => g[1] !== null).map(([name, id]) => state.open(name, [id], opinionDue));
+  const opinionSteps = givers
+    .filter((g): g is [string, string] => g[1] !== null)
+    .map(([name, id]) => state.open(name, [id], opinionDue));
   state.current = 'opinions';
   state.persist();
-  await Promise.all(opinionSteps.map((s) => runStep(state, s, { kind: 'opinion', ladder: state.ladderOf(s.actorIds[0]), actions: ['extend', 'accept-default'] })));
+  await Promise.all(
+    opinionSteps.map((s) =>
+      runStep(state, s, {
+        kind: 'opinion',
+        ladder: state.ladderOf(s.actorIds[0]),
+        actions: ['extend', 'accept-default'],
+      }),
+    ),
+  );
 }
 
 /**
@@ -45,7 +55,11 @@ async function opinions(state: CaseState): Promise<void> {
 async function openVote(state: CaseState): Promise<'approved' | 'rejected' | 'withdrawn'> {
   const { parties } = state;
   const vote = state.open('vote', parties.collective, state.due(state.caseRules.moveDecisionWorkingDays));
-  await runStep(state, vote, { kind: 'vote', ladder: parties.chairId ? state.ladderOf(parties.chairId) : ['hr'], actions: ['extend'] });
+  await runStep(state, vote, {
+    kind: 'vote',
+    ladder: parties.chairId ? state.ladderOf(parties.chairId) : ['hr'],
+    actions: ['extend'],
+  });
   if (state.withdrawn()) return 'withdrawn';
   if (vote.outcome === 'rejected') {
     state.issue('rejected', { rationale: 'The deciding collective voted against the move.' });
@@ -60,20 +74,35 @@ async function openVote(state: CaseState): Promise<'approved' | 'rejected' | 'wi
 async function handoverAndReceipt(state: CaseState, { effectiveAt }: { effectiveAt: string }): Promise<void> {
   const { personId, parties, caseRules, rules, holidays } = state;
   const handoverBase = Math.max(toMs(effectiveAt), Date.now());
-  const handoverDue = atLocal(addWorkingDays(localDate(fromMs(handoverBase)), caseRules.handoverWorkingDays, holidays), rules.deadlineHour);
+  const handoverDue = atLocal(
+    addWorkingDays(localDate(fromMs(handoverBase)), caseRules.handoverWorkingDays, holidays),
+    rules.deadlineHour,
+  );
   const leaver = state.open('handover', [personId], handoverDue);
   const receiver = state.open('receipt', [parties.receivingHeadId ?? 'hr'], handoverDue);
   state.current = 'handover';
   state.persist();
   await Promise.all([
-    runStep(state, leaver, { kind: 'handover', ladder: state.ladderOf(personId), actions: ['extend', 'accept-default'] }),
-    runStep(state, receiver, { kind: 'receipt', ladder: state.ladderOf(parties.receivingHeadId ?? 'hr'), actions: ['extend', 'accept-default'] }),
+    runStep(state, leaver, {
+      kind: 'handover',
+      ladder: state.ladderOf(personId),
+      actions: ['extend', 'accept-default'],
+    }),
+    runStep(state, receiver, {
+      kind: 'receipt',
+      ladder: state.ladderOf(parties.receivingHeadId ?? 'hr'),
+      actions: ['extend', 'accept-default'],
+    }),
     condition(() => state.withdrawn(), Math.max(0, toMs(effectiveAt) - Date.now())),
   ]);
 }
 
 /** The directory changes through an activity; open evaluations of the person are re-routed. */
-async function directoryMove(state: CaseState, move: MoveRequest, { effectiveAt }: { effectiveAt: string }): Promise<void> {
+async function directoryMove(
+  state: CaseState,
+  move: MoveRequest,
+  { effectiveAt }: { effectiveAt: string },
+): Promise<void> {
   const moved = state.open('move', [], effectiveAt);
   state.persist();
   const result = await applyMove({
@@ -83,9 +112,15 @@ async function directoryMove(state: CaseState, move: MoveRequest, { effectiveAt 
     toRole: move.toRole,
     effectiveDate: move.effectiveDate,
   });
-  state.finish(moved, { by: 'system', outcome: 'moved', note: result.rerouted.length > 0 ? `open evaluations re-routed: ${result.rerouted.join(', ')}` : undefined });
+  state.finish(moved, {
+    by: 'system',
+    outcome: 'moved',
+    note: result.rerouted.length > 0 ? `open evaluations re-routed: ${result.rerouted.join(', ')}` : undefined,
+  });
   state.setStatus('completed');
-  state.persist([state.audit('moved', 'system', { toUnitId: move.toUnitId, toRole: move.toRole, rerouted: result.rerouted })]);
+  state.persist([
+    state.audit('moved', 'system', { toUnitId: move.toUnitId, toRole: move.toRole, rerouted: result.rerouted }),
+  ]);
 }
 
 /** A rotation with a term: a durable timer of years, then HR proposes return, extension or appointment. Closes the case. */
@@ -100,7 +135,11 @@ async function endOfTermReview(state: CaseState, move: MoveRequest): Promise<voi
   state.persist();
   await condition(() => false, Math.max(0, toMs(atLocal(reviewDate, rules.reminderHour)) - Date.now()));
   // Settled by the day the term ends.
-  const review = state.open('end-of-term-review', ['hr'], atLocal(addMonths(move.effectiveDate, move.termMonths), rules.deadlineHour));
+  const review = state.open(
+    'end-of-term-review',
+    ['hr'],
+    atLocal(addMonths(move.effectiveDate, move.termMonths), rules.deadlineHour),
+  );
   await runStep(state, review, { kind: 'term-review', ladder: ['hr'], actions: ['extend'] });
   state.current = 'closed';
 }

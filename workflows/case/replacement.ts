@@ -23,12 +23,20 @@ export async function runReplacement(state: CaseState): Promise<void> {
 /** The leader's written explanation. */
 async function explanation(state: CaseState): Promise<void> {
   const s = state.open('explanation', [state.personId], state.due(state.caseRules.explanationWorkingDays));
-  await runStep(state, s, { kind: 'explanation', ladder: state.ladderOf(state.personId), actions: ['extend', 'accept-default'] });
+  await runStep(state, s, {
+    kind: 'explanation',
+    ladder: state.ladderOf(state.personId),
+    actions: ['extend', 'accept-default'],
+  });
 }
 
 /** HR's proposal; null when withdrawn meanwhile, or when HR proposes to keep the leader (which closes the case). */
 async function proposal(state: CaseState, { proposalDue }: { proposalDue: string }): Promise<Proposal | null> {
-  const s = state.open('proposal', ['hr'], toMs(proposalDue) > Date.now() ? proposalDue : state.due(state.rules.escalationClimbWorkingDays));
+  const s = state.open(
+    'proposal',
+    ['hr'],
+    toMs(proposalDue) > Date.now() ? proposalDue : state.due(state.rules.escalationClimbWorkingDays),
+  );
   await runStep(state, s, { kind: 'proposal', ladder: ['hr'], actions: ['extend'] });
   if (state.withdrawn()) return null;
   const p = state.proposal!;
@@ -62,7 +70,10 @@ async function secretBallot(state: CaseState): Promise<CaseStep | null> {
   if (state.withdrawn()) return null;
   if (vote.outcome !== 'approved') {
     state.issue('rejected', {
-      rationale: vote.outcome === 'defaulted' ? 'No decision within the time allowed; the leader stays.' : 'The deciding collective voted to keep the leader.',
+      rationale:
+        vote.outcome === 'defaulted'
+          ? 'No decision within the time allowed; the leader stays.'
+          : 'The deciding collective voted to keep the leader.',
     });
     state.current = 'closed';
     return null;
@@ -87,8 +98,18 @@ async function replacement(state: CaseState, p: Proposal): Promise<void> {
   const placementUnitId = p.placementUnitId ?? parties.fromUnitId;
   state.issue('approved', { actingPersonId: p.actingPersonId!, placementUnitId });
   const replaced = state.open('replacement', [], null);
-  const result = await applyReplacement({ caseId: state.input.caseId, personId, actingPersonId: p.actingPersonId!, placementUnitId, effectiveDate: state.decision!.date });
-  state.finish(replaced, { by: 'system', outcome: 'done', note: `${personId} → ${result.newRole} in ${placementUnitId}; ${p.actingPersonId} acting ${result.vacatedRole}` });
+  const result = await applyReplacement({
+    caseId: state.input.caseId,
+    personId,
+    actingPersonId: p.actingPersonId!,
+    placementUnitId,
+    effectiveDate: state.decision!.date,
+  });
+  state.finish(replaced, {
+    by: 'system',
+    outcome: 'done',
+    note: `${personId} → ${result.newRole} in ${placementUnitId}; ${p.actingPersonId} acting ${result.vacatedRole}`,
+  });
   state.setStatus('completed');
   state.persist([state.audit('replaced', 'system', { ...result, actingPersonId: p.actingPersonId, placementUnitId })]);
   state.current = 'closed';

@@ -27,10 +27,15 @@ export async function runStep(state: CaseState, s: CaseStep, policy: StepPolicy)
   const done = (): boolean => s.doneAt !== null || state.withdrawn();
   let extensions = 0;
   for (;;) {
-    const outcome = await awaitStep({ done, deadline: () => s.dueAt!, reminders: (d) => reminderTimes(d, holidays, rules), onReminder: state.remind(s) });
+    const outcome = await awaitStep({
+      done,
+      deadline: () => s.dueAt!,
+      reminders: (d) => reminderTimes(d, holidays, rules),
+      onReminder: state.remind(s),
+    });
     if (outcome === 'done') return;
     if (policy.onMiss && (await policy.onMiss())) return;
-    const actions = extensions >= (policy.maxExtensions ?? Infinity) ? policy.afterExtensions ?? [] : policy.actions;
+    const actions = extensions >= (policy.maxExtensions ?? Infinity) ? (policy.afterExtensions ?? []) : policy.actions;
     const hasDefault = actions.includes('accept-default');
     const esc = await state.escalations.run({
       kind: policy.kind,
@@ -45,7 +50,9 @@ export async function runStep(state: CaseState, s: CaseStep, policy: StepPolicy)
       settles: [],
       stepDeadline: () => s.dueAt!,
       actions,
-      ...(policy.maxExtensionWorkingDays !== undefined ? { maxExtensionWorkingDays: policy.maxExtensionWorkingDays } : {}),
+      ...(policy.maxExtensionWorkingDays !== undefined
+        ? { maxExtensionWorkingDays: policy.maxExtensionWorkingDays }
+        : {}),
       onOpened: (opened) => state.escalationOpened(s.name, opened.id),
     });
     if (done()) return;

@@ -9,7 +9,15 @@ import { localDate, workingDaysAfter } from '../../domain/calendar';
 import type { CaseRules, CaseStatus, VoteChoice } from '../../domain/cases';
 import type { RulesConfig } from '../../domain/config';
 import { majorityOutcome, type Ballot } from '../../domain/votes';
-import type { CaseDecision, CaseInput, CaseParties, CaseRequest, CaseStep, CaseView, StepOutcome } from '../../contracts/case-messages';
+import type {
+  CaseDecision,
+  CaseInput,
+  CaseParties,
+  CaseRequest,
+  CaseStep,
+  CaseView,
+  StepOutcome,
+} from '../../contracts/case-messages';
 import { SEARCH } from '../../contracts/messages';
 import { Escalations, escalationNotice, now, ReadModelWriter } from '../steps';
 import { saveCase } from './activities';
@@ -82,7 +90,13 @@ export class CaseState {
     );
 
     this.writes = new ReadModelWriter(async ({ version, audit: entries, notifications }) => {
-      const actorIds = [...new Set([this.personId, ...this.steps.flatMap((s) => s.actorIds), ...this.escalations.items.flatMap((e) => e.trail.map((t) => t.targetId))])];
+      const actorIds = [
+        ...new Set([
+          this.personId,
+          ...this.steps.flatMap((s) => s.actorIds),
+          ...this.escalations.items.flatMap((e) => e.trail.map((t) => t.targetId)),
+        ]),
+      ];
       await saveCase({
         workflowId: this.workflowId,
         version,
@@ -126,11 +140,21 @@ export class CaseState {
   openSteps(): OpenStep[] {
     const owed: OpenStep[] = [];
     for (const s of this.steps.filter((x) => x.doneAt === null && !this.withdrawn())) {
-      const owners = s.name === 'vote' && this.request.kind !== 'replacement' ? s.actorIds.filter((id) => !this.ballots.some((b) => b.voterId === id)) : s.actorIds;
-      for (const ownerId of owners) owed.push({ stepKey: s.name, ownerId, kind: `case:${s.name}`, dueAt: s.dueAt, link: this.link });
+      const owners =
+        s.name === 'vote' && this.request.kind !== 'replacement'
+          ? s.actorIds.filter((id) => !this.ballots.some((b) => b.voterId === id))
+          : s.actorIds;
+      for (const ownerId of owners)
+        owed.push({ stepKey: s.name, ownerId, kind: `case:${s.name}`, dueAt: s.dueAt, link: this.link });
     }
     for (const e of this.escalations.items.filter((x) => x.status === 'open')) {
-      owed.push({ stepKey: `escalation:${e.id}`, ownerId: e.targetId, kind: 'escalation', dueAt: e.dueAt, link: `/v1/escalations/${e.id}` });
+      owed.push({
+        stepKey: `escalation:${e.id}`,
+        ownerId: e.targetId,
+        kind: 'escalation',
+        dueAt: e.dueAt,
+        link: `/v1/escalations/${e.id}`,
+      });
     }
     return owed;
   }
@@ -200,7 +224,7 @@ export class CaseState {
 
   /** The escalation ladder above an actor, as the parties were computed when the case opened (HR's is HR). */
   ladderOf(actorId: string): string[] {
-    return actorId === 'hr' ? ['hr'] : this.parties.ladders[actorId] ?? ['hr'];
+    return actorId === 'hr' ? ['hr'] : (this.parties.ladders[actorId] ?? ['hr']);
   }
 
   /** The deadline `workingDays` working days from now. */

@@ -23,7 +23,10 @@ export const hearComplaints: Phase = async (cycle, next) => {
     }
     if (Date.now() >= windowEnd) break;
     const known = cycle.complaints.length;
-    await condition(() => cycle.complaints.length !== known || cycle.windowEndsAt !== windowEndIso, windowEnd - Date.now());
+    await condition(
+      () => cycle.complaints.length !== known || cycle.windowEndsAt !== windowEndIso,
+      windowEnd - Date.now(),
+    );
   }
   await Promise.all(watchers);
   await condition(() => cycle.complaints.every((c) => c.status !== 'open'));
@@ -56,7 +59,14 @@ function remindResolver(cycle: CycleState, c: ComplaintView, at: string, d: stri
   const resolverId = cycle.complaintResolverId;
   if (resolverId) {
     cycle.persist({
-      notify: [{ key: `${cycle.workflowId}:reminder:complaint:${c.id}:${at}`, recipientId: resolverId, subject: `Reminder: complaint of ${c.personId} due ${d}`, body: `Resolve the complaint of ${c.personId} by ${d}.` }],
+      notify: [
+        {
+          key: `${cycle.workflowId}:reminder:complaint:${c.id}:${at}`,
+          recipientId: resolverId,
+          subject: `Reminder: complaint of ${c.personId} due ${d}`,
+          body: `Resolve the complaint of ${c.personId} by ${d}.`,
+        },
+      ],
     });
   }
 }

@@ -16,11 +16,26 @@ export const deliberate: Phase = async (cycle, next) => {
   cycle.enter('deliberation');
   const floor = workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules);
   if (toMs(cycle.deadlines!.deliberation) < toMs(floor)) cycle.deadlines!.deliberation = floor;
-  cycle.capFacts = new Map((await acts.loadCapFacts({ unitId: input.unitId, period: input.period, memberIds: ctx.members.map((m) => m.personId) })).map((f) => [f.personId, f]));
+  cycle.capFacts = new Map(
+    (
+      await acts.loadCapFacts({
+        unitId: input.unitId,
+        period: input.period,
+        memberIds: ctx.members.map((m) => m.personId),
+      })
+    ).map((f) => [f.personId, f]),
+  );
   cycle.persist({
     audit: [cycle.entry('system', 'deliberation.opened')],
     notify: ctx.headId
-      ? [{ key: `${workflowId}:deliberation-open`, recipientId: ctx.headId, subject: `Deliberation of ${ctx.unitName} for ${input.period} is open`, body: `All reviews are in. Put the final list by ${cycle.deadlines!.deliberation} at ${link}/deliberation.` }]
+      ? [
+          {
+            key: `${workflowId}:deliberation-open`,
+            recipientId: ctx.headId,
+            subject: `Deliberation of ${ctx.unitName} for ${input.period} is open`,
+            body: `All reviews are in. Put the final list by ${cycle.deadlines!.deliberation} at ${link}/deliberation.`,
+          },
+        ]
       : [],
   });
   for (;;) {
@@ -46,7 +61,12 @@ function remindDeliberation(cycle: CycleState, at: string, d: string): void {
   const ctx = cycle.ctx!;
   const owners = list ? ctx.collective.filter((c) => !list.approvals.includes(c)) : putterId ? [putterId] : [];
   cycle.persist({
-    notify: owners.map((o) => ({ key: `${workflowId}:reminder:deliberation:${d}:${at}:${o}`, recipientId: o, subject: `Reminder: deliberation of ${input.period} due ${d}`, body: `The deliberation of ${ctx.unitName} for ${input.period} is due at ${d}. Open ${link}.` })),
+    notify: owners.map((o) => ({
+      key: `${workflowId}:reminder:deliberation:${d}:${at}:${o}`,
+      recipientId: o,
+      subject: `Reminder: deliberation of ${input.period} due ${d}`,
+      body: `The deliberation of ${ctx.unitName} for ${input.period} is due at ${d}. Open ${link}.`,
+    })),
   });
 }
 
@@ -72,7 +92,8 @@ function missedDeliberation(cycle: CycleState): EscalationSpec {
 /** A decision on a missed deliberation: a new deadline, and perhaps someone else who puts the list. */
 function followDecision(cycle: CycleState, d: NonNullable<EscalationView['decision']>): void {
   const ctx = cycle.ctx!;
-  cycle.deadlines!.deliberation = d.until ?? workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules);
+  cycle.deadlines!.deliberation =
+    d.until ?? workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules);
   if (d.action === 'take-over') {
     cycle.putterId = d.by;
     cycle.putterDecidesAlone = true;

@@ -33,7 +33,11 @@ export function capsGiven(cycle: CycleState, grades: Map<string, Grade | null>):
 }
 
 /** The rules a list of decisions breaks, and the caps it gives each member. */
-export function breachesOf(cycle: CycleState, decisions: DecisionLine[], options: { outstanding: boolean }): { breaches: Breach[]; caps: Map<string, Cap[]> } {
+export function breachesOf(
+  cycle: CycleState,
+  decisions: DecisionLine[],
+  options: { outstanding: boolean },
+): { breaches: Breach[]; caps: Map<string, Cap[]> } {
   const grades = new Map(decisions.map((d) => [d.personId, d.grade] as const));
   const caps = capsGiven(cycle, grades);
   const lines = cycle.context().members.map((m) => ({

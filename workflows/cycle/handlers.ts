@@ -42,25 +42,44 @@ export function registerHandlers(cycle: CycleState): void {
     await condition(() => cycle.phase !== 'starting' && cycle.childrenStarted);
     return { created: requestId === cycle.input.requestId, view: cycleView(cycle) };
   });
-  setHandler(overrideDeadlines, (args) => overrideCycleDeadlines(cycle, args), { validator: (args) => validateOverride(cycle, args) });
-  setHandler(putDeliberation, async (args) => putList(cycle, args), { validator: (args) => validatePut(cycle, args) });
-  setHandler(approveDeliberation, async (args) => approveList(cycle, args), { validator: (args) => validateApproval(cycle, args) });
-  setHandler(setOutstanding, async (args) => flagOutstanding(cycle, args), { validator: (args) => validateOutstanding(cycle, args) });
-  setHandler(fileComplaint, async (args) => fileCycleComplaint(cycle, args), { validator: (args) => validateComplaint(cycle, args) });
-  setHandler(resolveComplaint, async (args) => resolveCycleComplaint(cycle, args), { validator: (args) => validateResolution(cycle, args) });
-  setHandler(decideEscalation, (args) => ({ ...cycle.escalations.decide(args), readModelVersion: cycle.writes.latest() }), {
-    validator: (args) => cycle.escalations.validate(args),
+  setHandler(overrideDeadlines, (args) => overrideCycleDeadlines(cycle, args), {
+    validator: (args) => validateOverride(cycle, args),
   });
+  setHandler(putDeliberation, async (args) => putList(cycle, args), { validator: (args) => validatePut(cycle, args) });
+  setHandler(approveDeliberation, async (args) => approveList(cycle, args), {
+    validator: (args) => validateApproval(cycle, args),
+  });
+  setHandler(setOutstanding, async (args) => flagOutstanding(cycle, args), {
+    validator: (args) => validateOutstanding(cycle, args),
+  });
+  setHandler(fileComplaint, async (args) => fileCycleComplaint(cycle, args), {
+    validator: (args) => validateComplaint(cycle, args),
+  });
+  setHandler(resolveComplaint, async (args) => resolveCycleComplaint(cycle, args), {
+    validator: (args) => validateResolution(cycle, args),
+  });
+  setHandler(
+    decideEscalation,
+    (args) => ({ ...cycle.escalations.decide(args), readModelVersion: cycle.writes.latest() }),
+    {
+      validator: (args) => cycle.escalations.validate(args),
+    },
+  );
 }
 
-async function overrideCycleDeadlines(cycle: CycleState, { actor, deadlines: changed }: ArgsOf<typeof overrideDeadlines>): Promise<CycleView> {
+async function overrideCycleDeadlines(
+  cycle: CycleState,
+  { actor, deadlines: changed }: ArgsOf<typeof overrideDeadlines>,
+): Promise<CycleView> {
   const { complaints: windowEnd, ...steps } = changed;
   if (windowEnd) cycle.windowEndsAt = windowEnd;
   cycle.deadlines = { ...cycle.deadlines!, ...steps };
   if (Object.keys(steps).length > 0) {
     // Only evaluations still running have a deadline left to move.
     const running = [...cycle.children].filter(([personId]) => !cycle.results.has(personId)).map(([, child]) => child);
-    await Promise.all(running.map((child) => child.signal(deadlinesChanged, { deadlines: steps }).catch(() => undefined)));
+    await Promise.all(
+      running.map((child) => child.signal(deadlinesChanged, { deadlines: steps }).catch(() => undefined)),
+    );
   }
   cycle.persist({ audit: [cycle.entry(actor.id, 'cycle.deadlines-overridden', { changed })] });
   return cycleView(cycle);
@@ -68,16 +87,24 @@ async function overrideCycleDeadlines(cycle: CycleState, { actor, deadlines: cha
 
 function validateOverride(cycle: CycleState, { actor, deadlines: changed }: ArgsOf<typeof overrideDeadlines>): void {
   const { phase } = cycle;
-  if (!actor.roles.includes('admin')) refuse(ErrorType.Forbidden, 'Only an admin overrides a cycle\'s deadlines.');
+  if (!actor.roles.includes('admin')) refuse(ErrorType.Forbidden, "Only an admin overrides a cycle's deadlines.");
   const { complaints: windowEnd, ...steps } = changed;
   if (Object.keys(steps).length > 0 && phase !== 'open' && phase !== 'deliberation') {
     refuse(ErrorType.WrongPhase, `Step deadlines cannot change once the cycle is ${phase}.`, { phase });
   }
   if (windowEnd && phase !== 'published') {
-    refuse(ErrorType.WrongPhase, `The complaint window can move only while results are published (the cycle is ${phase}).`, { phase });
+    refuse(
+      ErrorType.WrongPhase,
+      `The complaint window can move only while results are published (the cycle is ${phase}).`,
+      { phase },
+    );
   }
   for (const [k, v] of Object.entries(changed) as [string, string | undefined][]) {
-    if (v && toMs(v) <= Date.now()) refuse(ErrorType.RuleRefused, `The new ${k} deadline is in the past.`, { rule: 'deadline-in-past', field: `deadlines.${k}` });
+    if (v && toMs(v) <= Date.now())
+      refuse(ErrorType.RuleRefused, `The new ${k} deadline is in the past.`, {
+        rule: 'deadline-in-past',
+        field: `deadlines.${k}`,
+      });
   }
 }
 
@@ -90,11 +117,17 @@ function putList(cycle: CycleState, { actor, decisions }: ArgsOf<typeof putDelib
 
 function validatePut(cycle: CycleState, { actor, decisions }: ArgsOf<typeof putDeliberation>): void {
   const { putterId, phase } = cycle;
-  if (!putterId || !actsAs(actor, putterId)) refuse(ErrorType.Forbidden, `Only ${putterId ?? 'the head'} puts the deliberation list.`);
-  if (phase !== 'deliberation') refuse(ErrorType.WrongPhase, `The deliberation is not open (the cycle is ${phase}).`, { phase });
+  if (!putterId || !actsAs(actor, putterId))
+    refuse(ErrorType.Forbidden, `Only ${putterId ?? 'the head'} puts the deliberation list.`);
+  if (phase !== 'deliberation')
+    refuse(ErrorType.WrongPhase, `The deliberation is not open (the cycle is ${phase}).`, { phase });
   const { breaches } = breachesOf(cycle, decisions, { outstanding: cycle.outstanding });
   if (breaches.length > 0) {
-    refuse(ErrorType.RuleRefused, `The list breaks ${breaches.length} rule(s): ${breaches.map((b) => b.message).join('; ')}`, { breaches });
+    refuse(
+      ErrorType.RuleRefused,
+      `The list breaks ${breaches.length} rule(s): ${breaches.map((b) => b.message).join('; ')}`,
+      { breaches },
+    );
   }
 }
 
@@ -102,7 +135,13 @@ function approveList(cycle: CycleState, { actor }: ArgsOf<typeof approveDelibera
   const list = cycle.list!;
   if (!list.approvals.includes(actor.id)) {
     list.approvals.push(actor.id);
-    cycle.persist({ audit: [cycle.entry(actor.id, 'deliberation.approved', { recusedOn: list.decisions.filter((d) => d.personId === actor.id).map((d) => d.personId) })] });
+    cycle.persist({
+      audit: [
+        cycle.entry(actor.id, 'deliberation.approved', {
+          recusedOn: list.decisions.filter((d) => d.personId === actor.id).map((d) => d.personId),
+        }),
+      ],
+    });
     if (approvalState(cycle).decided) publish(cycle, actor.id);
   }
   return cycleView(cycle);
@@ -110,14 +149,18 @@ function approveList(cycle: CycleState, { actor }: ArgsOf<typeof approveDelibera
 
 function validateApproval(cycle: CycleState, { actor }: ArgsOf<typeof approveDeliberation>): void {
   const { phase, list } = cycle;
-  if (!cycle.context().collective.includes(actor.id)) refuse(ErrorType.Forbidden, 'Only members of the unit\'s leadership collective approve the list.');
+  if (!cycle.context().collective.includes(actor.id))
+    refuse(ErrorType.Forbidden, "Only members of the unit's leadership collective approve the list.");
   if (phase !== 'deliberation' || !list) {
     if (phase === 'published' && list?.approvals.includes(actor.id)) return;
     refuse(ErrorType.WrongPhase, list ? `The list is already ${phase}.` : 'No list has been put yet.', { phase });
   }
 }
 
-function flagOutstanding(cycle: CycleState, { actor, outstanding, rationale }: ArgsOf<typeof setOutstanding>): CycleView {
+function flagOutstanding(
+  cycle: CycleState,
+  { actor, outstanding, rationale }: ArgsOf<typeof setOutstanding>,
+): CycleView {
   cycle.outstanding = outstanding;
   cycle.persist({ audit: [cycle.entry(actor.id, 'cycle.outstanding', { outstanding, rationale })] });
   return cycleView(cycle);
@@ -130,14 +173,19 @@ function validateOutstanding(cycle: CycleState, { actor, outstanding }: ArgsOf<t
   if (!actor.roles.includes('admin') && actor.id !== superiorHead) {
     refuse(ErrorType.Forbidden, 'Only the head of the superior unit (or an admin) flags a unit outstanding.');
   }
-  if (phase !== 'open' && phase !== 'deliberation') refuse(ErrorType.WrongPhase, `The grades are already ${phase}.`, { phase });
+  if (phase !== 'open' && phase !== 'deliberation')
+    refuse(ErrorType.WrongPhase, `The grades are already ${phase}.`, { phase });
   if (list && !outstanding) {
     const { breaches } = breachesOf(cycle, list.decisions, { outstanding: false });
-    if (breaches.length > 0) refuse(ErrorType.RuleRefused, 'The list already put needs the outstanding quota.', { breaches });
+    if (breaches.length > 0)
+      refuse(ErrorType.RuleRefused, 'The list already put needs the outstanding quota.', { breaches });
   }
 }
 
-function fileCycleComplaint(cycle: CycleState, { actor, personId, reason }: ArgsOf<typeof fileComplaint>): ComplaintView {
+function fileCycleComplaint(
+  cycle: CycleState,
+  { actor, personId, reason }: ArgsOf<typeof fileComplaint>,
+): ComplaintView {
   const ctx = cycle.context();
   const createdAt = now();
   const complaint: ComplaintView = {
@@ -156,9 +204,24 @@ function fileCycleComplaint(cycle: CycleState, { actor, personId, reason }: Args
   cycle.complaints.push(complaint);
   const resolverId = cycle.complaintResolverId;
   cycle.persist({
-    audit: [{ at: createdAt, actor: actor.id, action: 'complaint.filed', subject: cycle.workflowId, payload: { complaintId: complaint.id, reason } }],
+    audit: [
+      {
+        at: createdAt,
+        actor: actor.id,
+        action: 'complaint.filed',
+        subject: cycle.workflowId,
+        payload: { complaintId: complaint.id, reason },
+      },
+    ],
     notify: resolverId
-      ? [{ key: `${cycle.workflowId}:complaint:${complaint.id}`, recipientId: resolverId, subject: `Complaint from ${personId} (${cycle.input.period})`, body: `${personId} complains: ${reason}. Resolve by ${complaint.dueAt}.` }]
+      ? [
+          {
+            key: `${cycle.workflowId}:complaint:${complaint.id}`,
+            recipientId: resolverId,
+            subject: `Complaint from ${personId} (${cycle.input.period})`,
+            body: `${personId} complains: ${reason}. Resolve by ${complaint.dueAt}.`,
+          },
+        ]
       : [],
   });
   return { ...complaint, readModelVersion: cycle.writes.latest() };
@@ -167,7 +230,8 @@ function fileCycleComplaint(cycle: CycleState, { actor, personId, reason }: Args
 function validateComplaint(cycle: CycleState, { actor, personId }: ArgsOf<typeof fileComplaint>): void {
   const { phase, windowEndsAt } = cycle;
   if (actor.id !== personId) refuse(ErrorType.Forbidden, 'Only the person files a complaint about their own grade.');
-  if (!cycle.context().members.some((m) => m.personId === personId)) refuse(ErrorType.NotFound, `${personId} is not settled in this cycle.`);
+  if (!cycle.context().members.some((m) => m.personId === personId))
+    refuse(ErrorType.NotFound, `${personId} is not settled in this cycle.`);
   if (phase !== 'published' || !windowEndsAt || Date.now() >= toMs(windowEndsAt)) {
     refuse(ErrorType.WrongPhase, 'The complaint window is not open.', { phase, complaintWindowEndsAt: windowEndsAt });
   }
@@ -177,11 +241,18 @@ function validateComplaint(cycle: CycleState, { actor, personId }: ArgsOf<typeof
 }
 
 /** The list with one person's grade changed by a complaint's resolution. */
-function listWithChange(cycle: CycleState, personId: string, { grade, rationale }: Pick<ArgsOf<typeof resolveComplaint>, 'grade' | 'rationale'>) {
+function listWithChange(
+  cycle: CycleState,
+  personId: string,
+  { grade, rationale }: Pick<ArgsOf<typeof resolveComplaint>, 'grade' | 'rationale'>,
+) {
   return cycle.list!.decisions.map((d) => (d.personId === personId ? { ...d, grade: grade!, rationale } : d));
 }
 
-function resolveCycleComplaint(cycle: CycleState, { actor, complaintId, outcome, grade, rationale }: ArgsOf<typeof resolveComplaint>): ComplaintView {
+function resolveCycleComplaint(
+  cycle: CycleState,
+  { actor, complaintId, outcome, grade, rationale }: ArgsOf<typeof resolveComplaint>,
+): ComplaintView {
   const c = cycle.complaints.find((x) => x.id === complaintId)!;
   c.status = 'resolved';
   c.outcome = outcome;
@@ -199,26 +270,43 @@ function resolveCycleComplaint(cycle: CycleState, { actor, complaintId, outcome,
   } else {
     c.grade = cycle.finals.get(c.personId)?.grade ?? null;
   }
-  for (const e of cycle.escalations.items) if (e.status === 'open' && e.kind === 'complaint' && e.personId === c.personId) e.status = 'closed';
+  for (const e of cycle.escalations.items)
+    if (e.status === 'open' && e.kind === 'complaint' && e.personId === c.personId) e.status = 'closed';
   cycle.persist({
     audit: [cycle.entry(actor.id, 'complaint.resolved', { complaintId, outcome, grade, rationale })],
-    notify: [{ key: `${cycle.workflowId}:complaint-resolved:${c.id}`, recipientId: c.personId, subject: `Your complaint for ${cycle.input.period} was resolved`, body: `Outcome: ${outcome}${grade ? ` (grade ${grade})` : ''}. ${rationale}` }],
+    notify: [
+      {
+        key: `${cycle.workflowId}:complaint-resolved:${c.id}`,
+        recipientId: c.personId,
+        subject: `Your complaint for ${cycle.input.period} was resolved`,
+        body: `Outcome: ${outcome}${grade ? ` (grade ${grade})` : ''}. ${rationale}`,
+      },
+    ],
     finals: changed,
   });
   return { ...c, readModelVersion: cycle.writes.latest() };
 }
 
-function validateResolution(cycle: CycleState, { actor, complaintId, outcome, grade, rationale }: ArgsOf<typeof resolveComplaint>): void {
+function validateResolution(
+  cycle: CycleState,
+  { actor, complaintId, outcome, grade, rationale }: ArgsOf<typeof resolveComplaint>,
+): void {
   const { phase, complaintResolverId } = cycle;
   const c = cycle.complaints.find((x) => x.id === complaintId);
   if (!c) refuse(ErrorType.NotFound, `There is no complaint ${complaintId} in this cycle.`);
-  if (!complaintResolverId || !actsAs(actor, complaintResolverId)) refuse(ErrorType.Forbidden, `Only ${complaintResolverId ?? 'the head'} resolves complaints here.`);
+  if (!complaintResolverId || !actsAs(actor, complaintResolverId))
+    refuse(ErrorType.Forbidden, `Only ${complaintResolverId ?? 'the head'} resolves complaints here.`);
   if (actor.id === c.personId) refuse(ErrorType.Forbidden, 'Nobody resolves a complaint about their own grade.');
-  if (c.status !== 'open') refuse(ErrorType.WrongPhase, 'This complaint is already resolved.', { phase, status: c.status });
-  if (!rationale?.trim()) refuse(ErrorType.RuleRefused, 'A resolution needs a written rationale.', { rule: 'rationale' });
+  if (c.status !== 'open')
+    refuse(ErrorType.WrongPhase, 'This complaint is already resolved.', { phase, status: c.status });
+  if (!rationale?.trim())
+    refuse(ErrorType.RuleRefused, 'A resolution needs a written rationale.', { rule: 'rationale' });
   if (outcome === 'changed') {
     if (!grade) refuse(ErrorType.BadInput, 'A changed outcome needs the new grade.', { field: 'grade' });
-    const { breaches } = breachesOf(cycle, listWithChange(cycle, c.personId, { grade, rationale }), { outstanding: cycle.outstanding });
-    if (breaches.length > 0) refuse(ErrorType.RuleRefused, `The new grade breaks: ${breaches.map((b) => b.message).join('; ')}`, { breaches });
+    const { breaches } = breachesOf(cycle, listWithChange(cycle, c.personId, { grade, rationale }), {
+      outstanding: cycle.outstanding,
+    });
+    if (breaches.length > 0)
+      refuse(ErrorType.RuleRefused, `The new grade breaks: ${breaches.map((b) => b.message).join('; ')}`, { breaches });
   }
 }

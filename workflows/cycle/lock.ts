@@ -6,7 +6,11 @@ import type { CycleState } from './state';
 export async function lock(cycle: CycleState): Promise<void> {
   cycle.enter('locked');
   const lockedAt = (cycle.lockedAt = now());
-  cycle.persist({ audit: [{ at: lockedAt, actor: 'system', action: 'cycle.locked', subject: cycle.workflowId, payload: { lockedAt } }] });
+  cycle.persist({
+    audit: [
+      { at: lockedAt, actor: 'system', action: 'cycle.locked', subject: cycle.workflowId, payload: { lockedAt } },
+    ],
+  });
   await cycle.writes.settled();
   await condition(allHandlersFinished);
 }

@@ -27,7 +27,14 @@ export const openWithMembers: Phase = async (cycle, next) => {
   cycle.putterId = ctx.headId;
   cycle.complaintResolverId = ctx.headId;
   cycle.enter('open');
-  cycle.persist({ audit: [cycle.entry(input.openedBy, 'cycle.opened', { deadlines: cycle.deadlines, members: ctx.members.map((m) => m.personId) })] });
+  cycle.persist({
+    audit: [
+      cycle.entry(input.openedBy, 'cycle.opened', {
+        deadlines: cycle.deadlines,
+        members: ctx.members.map((m) => m.personId),
+      }),
+    ],
+  });
 
   const pendingResults: Promise<void>[] = [];
   // Cycles before the patch sliced the list they were filtering, skipping a member after each one
@@ -85,7 +92,11 @@ function startEvaluations(cycle: CycleState, batch: Member[]) {
 }
 
 /** Drops the members evaluated elsewhere, and follows each started evaluation to its result. */
-function followEvaluations(cycle: CycleState, started: Awaited<ReturnType<typeof startEvaluations>>, pendingResults: Promise<void>[]): void {
+function followEvaluations(
+  cycle: CycleState,
+  started: Awaited<ReturnType<typeof startEvaluations>>,
+  pendingResults: Promise<void>[],
+): void {
   const ctx = cycle.ctx!;
   const elsewhere = started.filter((s) => s.handle === null).map((s) => s.personId);
   if (elsewhere.length > 0) {
@@ -95,7 +106,8 @@ function followEvaluations(cycle: CycleState, started: Awaited<ReturnType<typeof
   for (const { personId, handle } of started) {
     if (!handle) continue;
     cycle.children.set(personId, handle);
-    if (!cycle.options.learnsFromReadModel) pendingResults.push(handle.result().then((r) => void cycle.results.set(personId, r)));
+    if (!cycle.options.learnsFromReadModel)
+      pendingResults.push(handle.result().then((r) => void cycle.results.set(personId, r)));
     else {
       // No events in a normal month: the evaluations close only after the cycle.
       void handle.result().then(

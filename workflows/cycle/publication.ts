@@ -17,8 +17,17 @@ export function publish(cycle: CycleState, by: string): void {
   cycle.enter('published');
   const ctx = cycle.context();
   const publishedAt = (cycle.publishedAt = now());
-  const windowEndsAt = (cycle.windowEndsAt = workingDaysAfter(publishedAt, ctx.rules.complaintWindowWorkingDays, ctx.holidays, ctx.rules));
-  const lines: FinalLine[] = [...cycle.finals].map(([personId, f]) => ({ personId, finalGrade: f.grade, caps: f.caps }));
+  const windowEndsAt = (cycle.windowEndsAt = workingDaysAfter(
+    publishedAt,
+    ctx.rules.complaintWindowWorkingDays,
+    ctx.holidays,
+    ctx.rules,
+  ));
+  const lines: FinalLine[] = [...cycle.finals].map(([personId, f]) => ({
+    personId,
+    finalGrade: f.grade,
+    caps: f.caps,
+  }));
   const { period } = cycle.input;
   cycle.persist({
     audit: [cycle.entry(by, 'cycle.published', { decisions: list.decisions, approvals: list.approvals })],

@@ -9,7 +9,13 @@ import type { Deadlines } from '../../domain/calendar';
 import type { Cap } from '../../domain/caps';
 import { ErrorType } from '../../domain/errors';
 import type { Grade } from '../../domain/types';
-import { SEARCH, type ComplaintView, type CyclePhase, type DecisionLine, type EvaluationResult } from '../../contracts/messages';
+import {
+  SEARCH,
+  type ComplaintView,
+  type CyclePhase,
+  type DecisionLine,
+  type EvaluationResult,
+} from '../../contracts/messages';
 import type { evaluationWorkflow } from '../evaluation';
 import { Escalations, escalationNotice, now, ReadModelWriter, refuse, saveCycle } from '../steps';
 import { cycleSnapshot } from './view';
@@ -94,7 +100,10 @@ export class CycleState {
           subject: `Escalation: missed ${esc.kind} in ${input.unitId} (${input.period})`,
           body: `The ${esc.kind} step of ${input.unitId} for ${input.period} was missed. Please decide by ${esc.dueAt} at /v1/escalations/${esc.id}/decision.`,
         });
-        this.persist({ audit: [this.entry(esc.decision?.by ?? 'system', `escalation.${event}`, { escalation: esc })], notify: notes });
+        this.persist({
+          audit: [this.entry(esc.decision?.by ?? 'system', `escalation.${event}`, { escalation: esc })],
+          notify: notes,
+        });
       },
     );
     this.writes = new ReadModelWriter(async (batch) => {

@@ -30,7 +30,13 @@ function memberLines(cycle: CycleState): MemberLine[] {
 /** Whether the list put is approved (recusal counted), and whose approvals it still needs. */
 export function approvalState(cycle: CycleState) {
   const { list } = cycle;
-  return list ? isDecided(cycle.ctx?.collective ?? [], list.decisions.map((d) => d.personId), list.approvals) : { decided: false, pending: [] };
+  return list
+    ? isDecided(
+        cycle.ctx?.collective ?? [],
+        list.decisions.map((d) => d.personId),
+        list.approvals,
+      )
+    : { decided: false, pending: [] };
 }
 
 export function cycleView(cycle: CycleState): CycleView {
@@ -59,26 +65,54 @@ export function openSteps(cycle: CycleState): OpenStep[] {
   const { deadlines, list, link } = cycle;
   const steps: OpenStep[] = [];
   if (cycle.phase === 'deliberation' && deadlines) {
-    if (!list && cycle.putterId) steps.push({ stepKey: 'deliberation', ownerId: cycle.putterId, kind: 'deliberation', dueAt: deadlines.deliberation, link });
+    if (!list && cycle.putterId)
+      steps.push({
+        stepKey: 'deliberation',
+        ownerId: cycle.putterId,
+        kind: 'deliberation',
+        dueAt: deadlines.deliberation,
+        link,
+      });
     if (list && !cycle.decided) {
       for (const id of cycle.context().collective.filter((c) => !list.approvals.includes(c))) {
-        steps.push({ stepKey: 'approval', ownerId: id, kind: 'approval', dueAt: deadlines.deliberation, link: `${link}/deliberation/approvals` });
+        steps.push({
+          stepKey: 'approval',
+          ownerId: id,
+          kind: 'approval',
+          dueAt: deadlines.deliberation,
+          link: `${link}/deliberation/approvals`,
+        });
       }
     }
   }
   for (const c of cycle.complaints.filter((x) => x.status === 'open')) {
     if (cycle.complaintResolverId) {
-      steps.push({ stepKey: `complaint:${c.id}`, ownerId: cycle.complaintResolverId, kind: 'complaint', dueAt: c.dueAt, link: `/v1/complaints/${c.id}/resolution` });
+      steps.push({
+        stepKey: `complaint:${c.id}`,
+        ownerId: cycle.complaintResolverId,
+        kind: 'complaint',
+        dueAt: c.dueAt,
+        link: `/v1/complaints/${c.id}/resolution`,
+      });
     }
   }
   for (const e of cycle.escalations.items.filter((x) => x.status === 'open')) {
-    steps.push({ stepKey: `escalation:${e.id}`, ownerId: e.targetId, kind: 'escalation', dueAt: e.dueAt, link: `/v1/escalations/${e.id}` });
+    steps.push({
+      stepKey: `escalation:${e.id}`,
+      ownerId: e.targetId,
+      kind: 'escalation',
+      dueAt: e.dueAt,
+      link: `/v1/escalations/${e.id}`,
+    });
   }
   return steps;
 }
 
 /** The snapshot one flush writes: the latest view with everything recorded since the last flush. */
-export function cycleSnapshot(cycle: CycleState, batch: { version: number; audit: AuditEntry[]; notifications: Notification[] }): SaveCycleInput {
+export function cycleSnapshot(
+  cycle: CycleState,
+  batch: { version: number; audit: AuditEntry[]; notifications: Notification[] },
+): SaveCycleInput {
   const v = cycleView(cycle);
   const { finals, seedEvaluations } = cycle.takePending();
   return {

@@ -18,12 +18,25 @@ const STEP_LABEL: Record<string, string> = {
 };
 
 /** An audit entry about this evaluation, by the system unless `actor` says otherwise. */
-export function auditEntry(ev: Evaluation, action: string, opts: { actor?: string; payload?: Record<string, unknown> } = {}): AuditEntry {
-  return { at: now(), actor: opts.actor ?? 'system', action, subject: ev.workflowId, ...(opts.payload ? { payload: opts.payload } : {}) };
+export function auditEntry(
+  ev: Evaluation,
+  action: string,
+  opts: { actor?: string; payload?: Record<string, unknown> } = {},
+): AuditEntry {
+  return {
+    at: now(),
+    actor: opts.actor ?? 'system',
+    action,
+    subject: ev.workflowId,
+    ...(opts.payload ? { payload: opts.payload } : {}),
+  };
 }
 
 /** A reminder that a step is due at `deadline`, sent at `at` to the step's owner. */
-export function reminder(ev: Evaluation, opts: { stepKey: StepKey; recipientId: string; at: string; deadline: string }): Notification {
+export function reminder(
+  ev: Evaluation,
+  opts: { stepKey: StepKey; recipientId: string; at: string; deadline: string },
+): Notification {
   const { personId, period } = ev.input;
   const label = STEP_LABEL[opts.stepKey];
   return {

@@ -34,13 +34,13 @@ type Route = { caseId: string; reviewerId: string | null; chain: Record<string, 
 export function setEvaluationHandlers(ev: Evaluation): void {
   setHandler(getEvaluation, () => evaluationView(ev));
   setHandler(submitPlan, (args) => filePlan(ev, args), { validator: (args) => planAllowed(ev, args) });
-  setHandler(submitSelfAssessment, (args) => fileSelfAssessment(ev, args), { validator: (args) => selfAssessmentAllowed(ev, args) });
+  setHandler(submitSelfAssessment, (args) => fileSelfAssessment(ev, args), {
+    validator: (args) => selfAssessmentAllowed(ev, args),
+  });
   setHandler(submitReview, (args) => fileReview(ev, args), { validator: (args) => reviewAllowed(ev, args) });
-  setHandler(
-    decideEscalation,
-    (args) => ({ ...ev.escalations.decide(args), readModelVersion: ev.writes.latest() }),
-    { validator: (args) => ev.escalations.validate(args) },
-  );
+  setHandler(decideEscalation, (args) => ({ ...ev.escalations.decide(args), readModelVersion: ev.writes.latest() }), {
+    validator: (args) => ev.escalations.validate(args),
+  });
   setHandler(rerouteEvaluation, (route) => reroute(ev, route));
   setHandler(deadlinesChanged, (args) => overrideDeadlines(ev, args));
 }
@@ -55,8 +55,10 @@ async function filePlan(ev: Evaluation, { actor, tasks }: { actor: Actor; tasks:
 function planAllowed(ev: Evaluation, { actor, tasks }: { actor: Actor; tasks: PlanTask[] }): void {
   const { phase, status } = ev;
   if (actor.id !== ev.input.personId) refuse(ErrorType.Forbidden, 'Only the person files their own plan.');
-  if (phase !== 'plan' || Date.now() >= toMs(ev.deadlines.plan)) refuse(ErrorType.WrongPhase, 'The plan step is closed.', { phase, status });
-  if (!Array.isArray(tasks) || tasks.length === 0) refuse(ErrorType.BadInput, 'A plan needs at least one task.', { field: 'tasks' });
+  if (phase !== 'plan' || Date.now() >= toMs(ev.deadlines.plan))
+    refuse(ErrorType.WrongPhase, 'The plan step is closed.', { phase, status });
+  if (!Array.isArray(tasks) || tasks.length === 0)
+    refuse(ErrorType.BadInput, 'A plan needs at least one task.', { field: 'tasks' });
 }
 
 async function fileSelfAssessment(ev: Evaluation, { actor, scores, comment }: Scored): Promise<Filed> {
@@ -76,7 +78,11 @@ function selfAssessmentAllowed(ev: Evaluation, { actor, scores }: Scored): void 
   const t = Date.now();
   const planOver = phase !== 'plan' || t >= toMs(ev.deadlines.plan);
   if (!planOver || t < toMs(ev.selfOpensAt())) {
-    refuse(ErrorType.WrongPhase, `Self-assessment opens at ${ev.selfOpensAt()}.`, { phase, status, opensAt: ev.selfOpensAt() });
+    refuse(ErrorType.WrongPhase, `Self-assessment opens at ${ev.selfOpensAt()}.`, {
+      phase,
+      status,
+      opensAt: ev.selfOpensAt(),
+    });
   }
   if (ev.selfScores !== null || phase === 'review' || phase === 'done' || t >= toMs(ev.deadlines.selfAssessment)) {
     refuse(ErrorType.WrongPhase, 'The self-assessment step is closed.', { phase, status });
@@ -95,7 +101,10 @@ async function fileReview(ev: Evaluation, { actor, scores, comment }: Scored): P
   ev.closeOpen('self-assessment');
   const reply = memberLine(ev);
   const { total, proposedGrade } = ev;
-  return { ...reply, readModelVersion: ev.persist([ev.recordStep('review', actor, { scores, comment, total, proposedGrade })]) };
+  return {
+    ...reply,
+    readModelVersion: ev.persist([ev.recordStep('review', actor, { scores, comment, total, proposedGrade })]),
+  };
 }
 
 function reviewAllowed(ev: Evaluation, { actor, scores }: Scored): void {
@@ -114,7 +123,8 @@ function reviewAllowed(ev: Evaluation, { actor, scores }: Scored): void {
   // `phase` only moves on once the main routine runs, after every update of the activation:
   // a second review delivered beside the first would pass the test above and overwrite it.
   // No patch: validators do not run on replay, and a refusal leaves nothing in history.
-  if (ev.reviewScores !== null) refuse(ErrorType.WrongPhase, 'The evaluation has already been reviewed.', { phase, status });
+  if (ev.reviewScores !== null)
+    refuse(ErrorType.WrongPhase, 'The evaluation has already been reviewed.', { phase, status });
   ev.checkScores(scores);
 }
 
@@ -130,10 +140,15 @@ function reroute(ev: Evaluation, route: Route): void {
   for (const e of ev.escalations.items) {
     if (e.status === 'open' && owed && route.reviewerId && e.targetId === from) e.targetId = route.reviewerId;
   }
-  ev.persist([auditEntry(ev, 'evaluation.rerouted', { payload: { caseId: route.caseId, from, to: ev.reviewerId, owed } })]);
+  ev.persist([
+    auditEntry(ev, 'evaluation.rerouted', { payload: { caseId: route.caseId, from, to: ev.reviewerId, owed } }),
+  ]);
 }
 
-async function overrideDeadlines(ev: Evaluation, { deadlines: changed }: { deadlines: Partial<Deadlines> }): Promise<void> {
+async function overrideDeadlines(
+  ev: Evaluation,
+  { deadlines: changed }: { deadlines: Partial<Deadlines> },
+): Promise<void> {
   // An evaluation that stays open after its steps has no deadline left to move.
   if (ev.input.closesWithCycle && ev.phase === 'done') return;
   if (changed.plan) ev.deadlines.plan = changed.plan;

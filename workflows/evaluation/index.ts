@@ -10,14 +10,34 @@
  * in functions of their own: the order of a workflow's commands within an activation follows the
  * microtask turns its routines take, so it waits on exactly what it waited on as one function.
  */
-import { allHandlersFinished, CancellationScope, condition, getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { evaluationsClosed, type EvaluationResult } from '../../contracts/messages';
 import { closedByCycle, closeSteps } from './closing';
 import { auditEntry } from './documents';
 import { setEvaluationHandlers } from './handlers';
 import { planDue, planOver } from './plan';
-import { applyReviewDecision, openReview, proposeFromSelfAssessment, reviewDue, reviewMissed, reviewOwed } from './review';
-import { applySelfAssessmentDecision, openSelfAssessment, selfAssessmentDue, selfAssessmentMissed, selfAssessmentOpening } from './self-assessment';
+import {
+  applyReviewDecision,
+  openReview,
+  proposeFromSelfAssessment,
+  reviewDue,
+  reviewMissed,
+  reviewOwed,
+} from './review';
+import {
+  applySelfAssessmentDecision,
+  openSelfAssessment,
+  selfAssessmentDue,
+  selfAssessmentMissed,
+  selfAssessmentOpening,
+} from './self-assessment';
 import { Evaluation, type EvaluationInput } from './state';
 import { evaluationResult } from './views';
 
@@ -58,7 +78,8 @@ export async function evaluationWorkflow(input: EvaluationInput): Promise<Evalua
   await ev.writes.settled();
   if (input.closesWithCycle) {
     const parent = workflowInfo().parent;
-    if (ev.lastOfUnit && parent) await getExternalWorkflowHandle(parent.workflowId).signal(evaluationsClosed, { personId: input.personId });
+    if (ev.lastOfUnit && parent)
+      await getExternalWorkflowHandle(parent.workflowId).signal(evaluationsClosed, { personId: input.personId });
     await closedByCycle();
   }
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));

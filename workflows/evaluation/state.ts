@@ -90,7 +90,15 @@ export class Evaluation {
       () => input.holidays,
       (esc, event) => {
         const notes = escalationNotice(workflowId, esc, event, escalationText(input, esc));
-        this.persist([auditEntry(this, `escalation.${event}`, { actor: esc.decision?.by ?? 'system', payload: { escalation: esc } })], notes);
+        this.persist(
+          [
+            auditEntry(this, `escalation.${event}`, {
+              actor: esc.decision?.by ?? 'system',
+              payload: { escalation: esc },
+            }),
+          ],
+          notes,
+        );
       },
     );
     this.writes = new ReadModelWriter(async ({ version, audit, notifications }) => {
@@ -170,6 +178,7 @@ export class Evaluation {
   /** Refuses scores that do not fit the evaluation's profile. */
   checkScores(scores: Scores): void {
     const issues = validateScores(this.profile, scores);
-    if (issues.length > 0) refuse(ErrorType.BadInput, `The scores do not fit profile ${this.profile.id}.`, { fields: issues });
+    if (issues.length > 0)
+      refuse(ErrorType.BadInput, `The scores do not fit profile ${this.profile.id}.`, { fields: issues });
   }
 }

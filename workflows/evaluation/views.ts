@@ -45,13 +45,25 @@ export function openSteps(ev: Evaluation): OpenStep[] {
   const steps: OpenStep[] = [];
   if (phase === 'plan') steps.push({ stepKey: 'plan', ownerId: personId, kind: 'plan', dueAt: deadlines.plan, link });
   if (phase === 'self-assessment' && !ev.openEscalation('self-assessment')) {
-    steps.push({ stepKey: 'self-assessment', ownerId: personId, kind: 'self-assessment', dueAt: deadlines.selfAssessment, link });
+    steps.push({
+      stepKey: 'self-assessment',
+      ownerId: personId,
+      kind: 'self-assessment',
+      dueAt: deadlines.selfAssessment,
+      link,
+    });
   }
   if (reviewerId && (phase === 'review' || (phase === 'self-assessment' && ev.openEscalation('self-assessment')))) {
     steps.push({ stepKey: 'review', ownerId: reviewerId, kind: 'review', dueAt: deadlines.review, link });
   }
   for (const e of ev.escalations.items.filter((x) => x.status === 'open')) {
-    steps.push({ stepKey: `escalation:${e.id}`, ownerId: e.targetId, kind: 'escalation', dueAt: e.dueAt, link: `/v1/escalations/${e.id}` });
+    steps.push({
+      stepKey: `escalation:${e.id}`,
+      ownerId: e.targetId,
+      kind: 'escalation',
+      dueAt: e.dueAt,
+      link: `/v1/escalations/${e.id}`,
+    });
   }
   return steps;
 }
