@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
 import { findTokenHolder } from '../db/tokens';
-import { ADMIN_ACTOR, TOKEN_ACTOR_PREFIX } from '../domain/actors';
+import { ADMIN_ACTOR, ADMIN_ROLE, HR_ROLE, TOKEN_ACTOR_PREFIX } from '../domain/actors';
 import type { Role } from '../domain/types';
 import type { Actor } from '../contracts/messages';
 import { HttpError } from './errors';
@@ -29,7 +29,7 @@ export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler
     if (!match) throw new HttpError(401, 'Send "Authorization: Bearer <token>".');
     const hash = hashToken(match[1]);
     if (timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) {
-      c.set('caller', { id: ADMIN_ACTOR, roles: ['admin', 'hr'], person: null });
+      c.set('caller', { id: ADMIN_ACTOR, roles: [ADMIN_ROLE, HR_ROLE], person: null });
       return next();
     }
     const row = await findTokenHolder(sql, hash);
@@ -42,6 +42,6 @@ export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler
   };
 }
 
-export const isAdmin = (c: Caller): boolean => c.roles.includes('admin');
+export const isAdmin = (c: Caller): boolean => c.roles.includes(ADMIN_ROLE);
 /** HR rights come from the `hr` role alone; an admin token is for configuration (the bootstrap admin holds both). */
-export const isHr = (c: Caller): boolean => c.roles.includes('hr');
+export const isHr = (c: Caller): boolean => c.roles.includes(HR_ROLE);

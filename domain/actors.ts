@@ -7,6 +7,10 @@ import type { Issue } from './types';
 
 /** The last rung of every escalation ladder, answered by anyone holding the `hr` role. */
 export const HR_ACTOR = 'hr';
+/** The token role that answers for {@link HR_ACTOR}, opens cases and keeps HR's records. */
+export const HR_ROLE = 'hr';
+/** The token role that configures the installation. */
+export const ADMIN_ROLE = 'admin';
 /** The bootstrap admin token's actor. */
 export const ADMIN_ACTOR = 'admin';
 /** The API's ballot box, the only actor that closes a secret ballot with its totals. */

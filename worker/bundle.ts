@@ -17,6 +17,7 @@ export const BENCH_WORKFLOWS_PATH = fileURLToPath(new URL('../scripts/bench/work
  * checks this list against the workflows' import graph.
  */
 export const SHARED_DOMAIN_MODULES = [
+  'actors',
   'calendar',
   'caps',
   'cases',

@@ -17,6 +17,7 @@ import { extensionAllowed, fromMs, toMs, workingDaysAfter } from '../domain/cale
 import type { RulesConfig } from '../domain/config';
 import { DATA_REFUSED, ErrorType } from '../domain/errors';
 import type { Actor, EscalationAction, EscalationKind, EscalationView } from '../contracts/messages';
+import { ADMIN_ACTOR, HR_ACTOR, HR_ROLE, TOKEN_ACTOR_PREFIX } from '../domain/actors';
 
 export const now = (): string => fromMs(Date.now());
 
@@ -174,18 +175,18 @@ export function ladderAbove(chain: Record<string, string | null>, fromId: string
     ladder.push(next);
     next = chain[next] ?? null;
   }
-  ladder.push('hr');
+  ladder.push(HR_ACTOR);
   return ladder;
 }
 
 /** The bootstrap admin and person-less tokens act for a role, never as a directory person. */
 export function isPerson(actor: Actor): boolean {
-  return actor.id !== 'admin' && !actor.id.startsWith('token:');
+  return actor.id !== ADMIN_ACTOR && !actor.id.startsWith(TOKEN_ACTOR_PREFIX);
 }
 
 /** True when the actor may act as `targetId` (HR targets are decided by anyone holding the `hr` role). */
 export function actsAs(actor: Actor, targetId: string): boolean {
-  return targetId === 'hr' ? actor.roles.includes('hr') : actor.id === targetId;
+  return targetId === HR_ACTOR ? actor.roles.includes(HR_ROLE) : actor.id === targetId;
 }
 
 export interface EscalationSpec {
@@ -363,12 +364,12 @@ export class Escalations {
       unitId: spec.unitId,
       period: spec.period,
       level: 1,
-      targetId: spec.ladder[0] ?? 'hr',
+      targetId: spec.ladder[0] ?? HR_ACTOR,
       dueAt: spec.firstDueAt,
       status: 'open',
       createdAt: now(),
       decision: null,
-      trail: [{ level: 1, targetId: spec.ladder[0] ?? 'hr', at: now() }],
+      trail: [{ level: 1, targetId: spec.ladder[0] ?? HR_ACTOR, at: now() }],
     };
     this.items.push(esc);
     this.specs.set(id, spec);

@@ -23,6 +23,7 @@ import {
 import { decideEscalation, type Actor } from '../../contracts/messages';
 import { actsAs, refuse } from '../steps';
 import type { CaseState } from './state';
+import { HR_ACTOR, HR_ROLE } from '../../domain/actors';
 
 export function registerHandlers(state: CaseState): void {
   setHandler(getCase, () => state.view());
@@ -178,7 +179,7 @@ function onHandover(state: CaseState, name: 'handover' | 'receipt'): void {
     {
       validator: ({ actor }: { actor: Actor }) => {
         const s = state.step(name);
-        const who = name === 'handover' ? state.personId : (state.parties.receivingHeadId ?? 'hr');
+        const who = name === 'handover' ? state.personId : (state.parties.receivingHeadId ?? HR_ACTOR);
         if (!actsAs(actor, who))
           refuse(
             ErrorType.Forbidden,
@@ -224,7 +225,7 @@ function onProposal(state: CaseState): void {
     },
     {
       validator: ({ actor, actingPersonId }) => {
-        if (!actor.roles.includes('hr')) refuse(ErrorType.Forbidden, 'Only HR puts the proposal.');
+        if (!actor.roles.includes(HR_ROLE)) refuse(ErrorType.Forbidden, 'Only HR puts the proposal.');
         refuseUnlessOpen(state, 'proposal');
         if (actingPersonId === state.personId)
           refuse(ErrorType.RuleRefused, 'The leader being replaced cannot be the acting holder.', {
@@ -247,7 +248,7 @@ function onTermReview(state: CaseState): void {
     },
     {
       validator: ({ actor }) => {
-        if (!actor.roles.includes('hr')) refuse(ErrorType.Forbidden, 'Only HR records the end-of-term review.');
+        if (!actor.roles.includes(HR_ROLE)) refuse(ErrorType.Forbidden, 'Only HR records the end-of-term review.');
         refuseUnlessOpen(state, 'end-of-term-review');
       },
     },
@@ -267,7 +268,7 @@ function onWithdraw(state: CaseState): void {
     {
       validator: ({ actor }) => {
         const { status, current } = state;
-        if (!actor.roles.includes('hr')) refuse(ErrorType.Forbidden, 'Only HR withdraws a case.');
+        if (!actor.roles.includes(HR_ROLE)) refuse(ErrorType.Forbidden, 'Only HR withdraws a case.');
         if (status !== 'open' && status !== 'approved')
           refuse(ErrorType.WrongPhase, `A ${status} case cannot be withdrawn.`, { phase: current, status });
         if (state.step('move')?.doneAt || state.step('replacement')?.doneAt)

@@ -11,6 +11,7 @@ import type { MoveRequest } from '../../contracts/case-messages';
 import { applyMove } from './activities';
 import { runStep } from './run-step';
 import type { CaseState } from './state';
+import { HR_ACTOR } from '../../domain/actors';
 
 export async function runMove(state: CaseState, move: MoveRequest): Promise<void> {
   await opinions(state);
@@ -57,7 +58,7 @@ async function openVote(state: CaseState): Promise<'approved' | 'rejected' | 'wi
   const vote = state.open('vote', parties.collective, state.due(state.caseRules.moveDecisionWorkingDays));
   await runStep(state, vote, {
     kind: 'vote',
-    ladder: parties.chairId ? state.ladderOf(parties.chairId) : ['hr'],
+    ladder: parties.chairId ? state.ladderOf(parties.chairId) : [HR_ACTOR],
     actions: ['extend'],
   });
   if (state.withdrawn()) return 'withdrawn';
@@ -79,7 +80,7 @@ async function handoverAndReceipt(state: CaseState, { effectiveAt }: { effective
     rules.deadlineHour,
   );
   const leaver = state.open('handover', [personId], handoverDue);
-  const receiver = state.open('receipt', [parties.receivingHeadId ?? 'hr'], handoverDue);
+  const receiver = state.open('receipt', [parties.receivingHeadId ?? HR_ACTOR], handoverDue);
   state.current = 'handover';
   state.persist();
   await Promise.all([
@@ -90,7 +91,7 @@ async function handoverAndReceipt(state: CaseState, { effectiveAt }: { effective
     }),
     runStep(state, receiver, {
       kind: 'receipt',
-      ladder: state.ladderOf(parties.receivingHeadId ?? 'hr'),
+      ladder: state.ladderOf(parties.receivingHeadId ?? HR_ACTOR),
       actions: ['extend', 'accept-default'],
     }),
     condition(() => state.withdrawn(), Math.max(0, toMs(effectiveAt) - Date.now())),
@@ -137,9 +138,9 @@ async function endOfTermReview(state: CaseState, move: MoveRequest): Promise<voi
   // Settled by the day the term ends.
   const review = state.open(
     'end-of-term-review',
-    ['hr'],
+    [HR_ACTOR],
     atLocal(addMonths(move.effectiveDate, move.termMonths), rules.deadlineHour),
   );
-  await runStep(state, review, { kind: 'term-review', ladder: ['hr'], actions: ['extend'] });
+  await runStep(state, review, { kind: 'term-review', ladder: [HR_ACTOR], actions: ['extend'] });
   state.current = 'closed';
 }

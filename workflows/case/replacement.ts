@@ -7,6 +7,7 @@ import type { CaseStep } from '../../contracts/case-messages';
 import { applyReplacement, readBallot } from './activities';
 import { runStep } from './run-step';
 import type { CaseState, Proposal } from './state';
+import { HR_ACTOR } from '../../domain/actors';
 
 export async function runReplacement(state: CaseState): Promise<void> {
   // The proposal's deadline runs from the opening of the case, not from the explanation.
@@ -34,10 +35,10 @@ async function explanation(state: CaseState): Promise<void> {
 async function proposal(state: CaseState, { proposalDue }: { proposalDue: string }): Promise<Proposal | null> {
   const s = state.open(
     'proposal',
-    ['hr'],
+    [HR_ACTOR],
     toMs(proposalDue) > Date.now() ? proposalDue : state.due(state.rules.escalationClimbWorkingDays),
   );
-  await runStep(state, s, { kind: 'proposal', ladder: ['hr'], actions: ['extend'] });
+  await runStep(state, s, { kind: 'proposal', ladder: [HR_ACTOR], actions: ['extend'] });
   if (state.withdrawn()) return null;
   const p = state.proposal!;
   if (p.recommendation === 'keep') {
@@ -60,7 +61,7 @@ async function secretBallot(state: CaseState): Promise<CaseStep | null> {
   // Extendable once (10 → 15 working days by default); after that, HR may only close it undecided.
   await runStep(state, vote, {
     kind: 'vote',
-    ladder: ['hr'],
+    ladder: [HR_ACTOR],
     actions: ['extend'],
     maxExtensions: extraDays > 0 ? 1 : 0,
     afterExtensions: ['accept-default'],

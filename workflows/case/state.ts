@@ -21,6 +21,7 @@ import type {
 import { SEARCH } from '../../contracts/messages';
 import { Escalations, escalationNotice, now, ReadModelWriter } from '../steps';
 import { saveCase } from './activities';
+import { HR_ACTOR } from '../../domain/actors';
 
 /** HR's proposal on a replacement, as `submitProposal` carries it. */
 export interface Proposal {
@@ -224,7 +225,7 @@ export class CaseState {
 
   /** The escalation ladder above an actor, as the parties were computed when the case opened (HR's is HR). */
   ladderOf(actorId: string): string[] {
-    return actorId === 'hr' ? ['hr'] : (this.parties.ladders[actorId] ?? ['hr']);
+    return actorId === HR_ACTOR ? [HR_ACTOR] : (this.parties.ladders[actorId] ?? [HR_ACTOR]);
   }
 
   /** The deadline `workingDays` working days from now. */

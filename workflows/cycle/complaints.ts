@@ -7,6 +7,7 @@ import { reminderTimes, toMs, workingDaysAfter } from '../../domain/calendar';
 import type { ComplaintView } from '../../contracts/messages';
 import { awaitStep, ladderAbove, now, type EscalationSpec } from '../steps';
 import type { CycleState, Phase } from './state';
+import { HR_ACTOR } from '../../domain/actors';
 
 export const hearComplaints: Phase = async (cycle, next) => {
   const resolving = new Set<string>();
@@ -80,7 +81,7 @@ function missedResolution(cycle: CycleState, c: ComplaintView): EscalationSpec {
     personId: c.personId,
     unitId: input.unitId,
     period: input.period,
-    ladder: ctx.headId ? ladderAbove(ctx.chain, ctx.headId) : ['hr'],
+    ladder: ctx.headId ? ladderAbove(ctx.chain, ctx.headId) : [HR_ACTOR],
     firstDueAt: workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules),
     // Domain.md gives a missed resolution no default: it climbs until someone resolves it.
     hasDefault: false,

@@ -8,6 +8,7 @@ import type { EscalationView } from '../../contracts/messages';
 import { awaitStep, ladderAbove, now, type EscalationSpec } from '../steps';
 import { acts } from './activities';
 import type { CycleState, Phase } from './state';
+import { HR_ACTOR } from '../../domain/actors';
 
 export const deliberate: Phase = async (cycle, next) => {
   const { input, workflowId, link } = cycle;
@@ -76,10 +77,10 @@ function missedDeliberation(cycle: CycleState): EscalationSpec {
   const ctx = cycle.ctx!;
   return {
     kind: 'deliberation',
-    personId: ctx.headId ?? 'hr',
+    personId: ctx.headId ?? HR_ACTOR,
     unitId: input.unitId,
     period: input.period,
-    ladder: ctx.headId ? ladderAbove(ctx.chain, ctx.headId) : ['hr'],
+    ladder: ctx.headId ? ladderAbove(ctx.chain, ctx.headId) : [HR_ACTOR],
     firstDueAt: workingDaysAfter(now(), ctx.rules.escalationClimbWorkingDays, ctx.holidays, ctx.rules),
     hasDefault: false,
     climbs: true,

@@ -27,6 +27,7 @@ import { breachesOf } from './grades';
 import { publish } from './publication';
 import type { CycleState } from './state';
 import { approvalState, cycleView } from './view';
+import { ADMIN_ROLE } from '../../domain/actors';
 
 /** The argument an update is sent with. */
 type ArgsOf<D> = D extends UpdateDefinition<infer _Ret, [infer A], infer _Name> ? A : never;
@@ -87,7 +88,7 @@ async function overrideCycleDeadlines(
 
 function validateOverride(cycle: CycleState, { actor, deadlines: changed }: ArgsOf<typeof overrideDeadlines>): void {
   const { phase } = cycle;
-  if (!actor.roles.includes('admin')) refuse(ErrorType.Forbidden, "Only an admin overrides a cycle's deadlines.");
+  if (!actor.roles.includes(ADMIN_ROLE)) refuse(ErrorType.Forbidden, "Only an admin overrides a cycle's deadlines.");
   const { complaints: windowEnd, ...steps } = changed;
   if (Object.keys(steps).length > 0 && phase !== 'open' && phase !== 'deliberation') {
     refuse(ErrorType.WrongPhase, `Step deadlines cannot change once the cycle is ${phase}.`, { phase });
@@ -170,7 +171,7 @@ function validateOutstanding(cycle: CycleState, { actor, outstanding }: ArgsOf<t
   const { phase, list } = cycle;
   const ctx = cycle.context();
   const superiorHead = ctx.headId ? (ctx.chain[ctx.headId] ?? null) : null;
-  if (!actor.roles.includes('admin') && actor.id !== superiorHead) {
+  if (!actor.roles.includes(ADMIN_ROLE) && actor.id !== superiorHead) {
     refuse(ErrorType.Forbidden, 'Only the head of the superior unit (or an admin) flags a unit outstanding.');
   }
   if (phase !== 'open' && phase !== 'deliberation')

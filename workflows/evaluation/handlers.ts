@@ -5,6 +5,7 @@
  * that accepted it; validators leave no trace in history.
  */
 import { patched, setHandler } from '@temporalio/workflow';
+import { ADMIN_ACTOR } from '../../domain/actors';
 import type { Scores } from '../../domain/types';
 import { toMs, type Deadlines } from '../../domain/calendar';
 import { ErrorType } from '../../domain/errors';
@@ -154,5 +155,5 @@ async function overrideDeadlines(
   if (changed.plan) ev.deadlines.plan = changed.plan;
   if (changed.selfAssessment) ev.deadlines.selfAssessment = changed.selfAssessment;
   if (changed.review) ev.deadlines.review = changed.review;
-  ev.persist([auditEntry(ev, 'evaluation.deadlines-overridden', { actor: 'admin', payload: { changed } })]);
+  ev.persist([auditEntry(ev, 'evaluation.deadlines-overridden', { actor: ADMIN_ACTOR, payload: { changed } })]);
 }

@@ -10,6 +10,7 @@ import { gradeFor, totalOf } from '../../domain/scoring';
 import { awaitStep, ladderAbove, now } from '../steps';
 import type { StepOutcome } from './plan';
 import type { Evaluation } from './state';
+import { HR_ACTOR } from '../../domain/actors';
 
 /** Whether a review is still to wait for: there is a reviewer and no review yet. */
 export function reviewOwed(ev: Evaluation): boolean {
@@ -42,7 +43,7 @@ export function reviewMissed(ev: Evaluation): Promise<EscalationView> {
     unitId: ev.input.unitId,
     period: ev.input.period,
     // A reroute may have left no reviewer: then HR alone decides.
-    ladder: missedBy ? ladderAbove(ev.chain, missedBy) : ['hr'],
+    ladder: missedBy ? ladderAbove(ev.chain, missedBy) : [HR_ACTOR],
     firstDueAt: workingDaysAfter(now(), rules.escalationClimbWorkingDays, holidays, rules),
     hasDefault: false,
     climbs: true,

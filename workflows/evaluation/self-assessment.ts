@@ -10,6 +10,7 @@ import { awaitStep, ladderAbove } from '../steps';
 import { unlessCancelled } from './closing';
 import type { StepOutcome } from './plan';
 import type { Evaluation } from './state';
+import { HR_ACTOR } from '../../domain/actors';
 
 /** Null once self-assessment is open; before, the wait until it opens or its opening moves. */
 export function selfAssessmentOpening(ev: Evaluation): Promise<boolean> | null {
@@ -53,7 +54,7 @@ export function selfAssessmentMissed(ev: Evaluation): Promise<EscalationView> {
     personId: ev.input.personId,
     unitId: ev.input.unitId,
     period: ev.input.period,
-    ladder: ev.reviewerId ? [ev.reviewerId, ...ladderAbove(ev.chain, ev.reviewerId)] : ['hr'],
+    ladder: ev.reviewerId ? [ev.reviewerId, ...ladderAbove(ev.chain, ev.reviewerId)] : [HR_ACTOR],
     // Undecided by the review deadline, the default (review without it) applies.
     firstDueAt: ev.deadlines.review,
     hasDefault: true,
