@@ -181,13 +181,22 @@ export function collectiveOf(dir: Directory, unitId: string): string[] {
  * @throws {RangeError} on an unknown person or a broken unit chain.
  */
 export function escalationLadder(dir: Directory, fromPersonId: string): string[] {
+  return ladderFrom(fromPersonId, (id) => reviewerOf(dir, id));
+}
+
+/**
+ * The ladder above `fromId` when each person's reviewer is known by `reviewerOfId` (the directory,
+ * or the reviewer chain a workflow was handed): each reviewer in turn, without repeats and never
+ * `fromId` itself, then `'hr'`.
+ */
+export function ladderFrom(fromId: string, reviewerOfId: (id: string) => string | null): string[] {
   const ladder: string[] = [];
-  const seen = new Set<string>([fromPersonId]);
-  let next = reviewerOf(dir, fromPersonId);
+  const seen = new Set<string>([fromId]);
+  let next = reviewerOfId(fromId);
   while (next !== null && !seen.has(next)) {
     ladder.push(next);
     seen.add(next);
-    next = reviewerOf(dir, next);
+    next = reviewerOfId(next);
   }
   ladder.push(HR_TARGET);
   return ladder;

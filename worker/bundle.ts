@@ -27,6 +27,7 @@ export const SHARED_DOMAIN_MODULES = [
   'errors',
   'quota',
   'scoring',
+  'scope',
   'triggers',
   'votes',
 ];

@@ -18,6 +18,7 @@ import type { RulesConfig } from '../domain/config';
 import { DATA_REFUSED, ErrorType } from '../domain/errors';
 import type { Actor, EscalationAction, EscalationKind, EscalationView } from '../contracts/messages';
 import { ADMIN_ACTOR, HR_ACTOR, HR_ROLE, TOKEN_ACTOR_PREFIX } from '../domain/actors';
+import { ladderFrom } from '../domain/scope';
 
 export const now = (): string => fromMs(Date.now());
 
@@ -169,14 +170,7 @@ export async function awaitStep(opts: {
 
 /** Follows a reviewer chain upward: the ladder of escalation targets above `fromId`, ending with HR. */
 export function ladderAbove(chain: Record<string, string | null>, fromId: string): string[] {
-  const ladder: string[] = [];
-  let next = chain[fromId] ?? null;
-  while (next && !ladder.includes(next)) {
-    ladder.push(next);
-    next = chain[next] ?? null;
-  }
-  ladder.push(HR_ACTOR);
-  return ladder;
+  return ladderFrom(fromId, (id) => chain[id] || null);
 }
 
 /** The bootstrap admin and person-less tokens act for a role, never as a directory person. */
