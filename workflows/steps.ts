@@ -12,7 +12,7 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { AuditEntry, Notification } from '../contracts/snapshots';
+import type { AuditEntry, Notification, OpenStep } from '../contracts/snapshots';
 import { extensionAllowed, fromMs, toMs, workingDaysAfter } from '../domain/calendar';
 import type { RulesConfig } from '../domain/config';
 import { DATA_REFUSED, ErrorType } from '../domain/errors';
@@ -222,6 +222,19 @@ export class Escalations {
 
   find(id: string): EscalationView | undefined {
     return this.items.find((e) => e.id === id);
+  }
+
+  /** What each open escalation asks of its current target, as a task line of the read model. */
+  openSteps(): OpenStep[] {
+    return this.items
+      .filter((e) => e.status === 'open')
+      .map((e) => ({
+        stepKey: `escalation:${e.id}`,
+        ownerId: e.targetId,
+        kind: 'escalation',
+        dueAt: e.dueAt,
+        link: `/v1/escalations/${e.id}`,
+      }));
   }
 
   /** Synchronous checks for a decision: rights, open state, the action's rules. */

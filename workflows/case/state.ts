@@ -148,15 +148,7 @@ export class CaseState {
       for (const ownerId of owners)
         owed.push({ stepKey: s.name, ownerId, kind: `case:${s.name}`, dueAt: s.dueAt, link: this.link });
     }
-    for (const e of this.escalations.items.filter((x) => x.status === 'open')) {
-      owed.push({
-        stepKey: `escalation:${e.id}`,
-        ownerId: e.targetId,
-        kind: 'escalation',
-        dueAt: e.dueAt,
-        link: `/v1/escalations/${e.id}`,
-      });
-    }
+    owed.push(...this.escalations.openSteps());
     return owed;
   }
 

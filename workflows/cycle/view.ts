@@ -96,15 +96,7 @@ export function openSteps(cycle: CycleState): OpenStep[] {
       });
     }
   }
-  for (const e of cycle.escalations.items.filter((x) => x.status === 'open')) {
-    steps.push({
-      stepKey: `escalation:${e.id}`,
-      ownerId: e.targetId,
-      kind: 'escalation',
-      dueAt: e.dueAt,
-      link: `/v1/escalations/${e.id}`,
-    });
-  }
+  steps.push(...cycle.escalations.openSteps());
   return steps;
 }
 

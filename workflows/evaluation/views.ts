@@ -56,15 +56,7 @@ export function openSteps(ev: Evaluation): OpenStep[] {
   if (reviewerId && (phase === 'review' || (phase === 'self-assessment' && ev.openEscalation('self-assessment')))) {
     steps.push({ stepKey: 'review', ownerId: reviewerId, kind: 'review', dueAt: deadlines.review, link });
   }
-  for (const e of ev.escalations.items.filter((x) => x.status === 'open')) {
-    steps.push({
-      stepKey: `escalation:${e.id}`,
-      ownerId: e.targetId,
-      kind: 'escalation',
-      dueAt: e.dueAt,
-      link: `/v1/escalations/${e.id}`,
-    });
-  }
+  steps.push(...ev.escalations.openSteps());
   return steps;
 }
 
