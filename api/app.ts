@@ -25,6 +25,7 @@ import { caseRoutes } from './routes/cases';
 import { cycleRoutes } from './routes/cycles';
 import { escalationRoutes } from './routes/escalations';
 import { evaluationRoutes } from './routes/evaluations';
+import { holidayRoutes } from './routes/holidays';
 import { orgRoutes } from './routes/org';
 import { proposalRoutes } from './routes/proposals';
 
@@ -72,6 +73,7 @@ export function createApp(
   app.use('/v1/*', limitBody());
   app.use('/v1/*', idempotency(deps.sql));
   app.route('/', orgRoutes(deps));
+  app.route('/', holidayRoutes(deps));
   app.route('/', cycleRoutes(deps));
   app.route('/', evaluationRoutes(deps));
   app.route('/', escalationRoutes(deps));

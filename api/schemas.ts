@@ -157,10 +157,9 @@ export const DisciplineBody = z
   .openapi('Discipline');
 
 export const LeaveBody = z.object({ from: DateSchema, to: DateSchema }).strict().openapi('Leave');
-export const AnnualParams = z.object({
-  unitId: Id,
-  year: z.string().regex(/^(20\d\d|2100)$/, 'expected a year YYYY between 2000 and 2100'),
-});
+const Year = z.string().regex(/^(20\d\d|2100)$/, 'expected a year YYYY between 2000 and 2100');
+export const AnnualParams = z.object({ unitId: Id, year: Year });
+export const YearQuery = z.object({ year: Year }).strict();
 
 /** Responses are documented loosely: their shapes are the read model's, spelled out in api.md. */
 export const AnyJson = z.unknown().openapi({ type: 'object' });

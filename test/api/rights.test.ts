@@ -105,6 +105,7 @@ const TABLE: Row[] = [
   row('GET', '/v1/cases', '/v1/cases', EVERYONE),
   row('PUT', '/v1/org', '/v1/org', HR, { units: [], people: [] }),
   row('POST', '/v1/tokens', '/v1/tokens', ['admin'], { personId: 'minh', roles: [] }),
+  row('GET', '/v1/holidays/suggested', `/v1/holidays/suggested?year=${new Date().getUTCFullYear()}`, ['admin']),
   row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: '2031-01-23', name: 'Tết Nguyên đán' }] }),
   row('GET', '/v1/people/{id}', '/v1/people/ngoc', ['person', 'reviewer', 'head', ...HR]),
   // A head's record: their reviewer is the superior head; their own deputies do not read it.
