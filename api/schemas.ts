@@ -159,6 +159,7 @@ export const DisciplineBody = z
 export const LeaveBody = z.object({ from: DateSchema, to: DateSchema }).strict().openapi('Leave');
 const Year = z.string().regex(/^(20\d\d|2100)$/, 'expected a year YYYY between 2000 and 2100');
 export const AnnualParams = z.object({ unitId: Id, year: Year });
+export const PersonAnnualParams = z.object({ id: EngineIdSchema, year: Year });
 export const YearQuery = z.object({ year: Year }).strict();
 
 /** Responses are documented loosely: their shapes are the read model's, spelled out in api.md. */

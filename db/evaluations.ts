@@ -64,3 +64,12 @@ export async function settledMonthsOfYear(sql: Sql, unitId: string, year: string
         ) latest where latest.unit_id = ${unitId})
     order by e.person_id, e.period`;
 }
+
+/** One person's months of `year` settled (published or locked), wherever they were evaluated, by period. */
+export async function settledMonthsOfPerson(sql: Sql, personId: string, year: string): Promise<SettledMonth[]> {
+  return sql<SettledMonth[]>`
+    select e.person_id, e.period, e.total, e.final_grade, e.caps from evaluations e
+    join cycles cy on cy.unit_id = e.unit_id and cy.period = e.period and cy.phase in ('published', 'locked')
+    where e.person_id = ${personId} and e.period like ${`${year}-%`}
+    order by e.period`;
+}

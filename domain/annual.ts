@@ -15,6 +15,25 @@ export interface MonthResult {
   disciplined: boolean;
 }
 
+/** A month as its cycle settled it: the total, the final grade and the caps applied. */
+export interface SettledMonthFacts {
+  period: string;
+  total: number | null;
+  finalGrade: Grade | null;
+  caps: { rule: string }[];
+}
+
+/** A settled month as the roll-up counts it: not rated under an absence cap or without a final grade. */
+export function monthResultOf(m: SettledMonthFacts): MonthResult {
+  const notRated = m.caps.some((cap) => cap.rule === 'absence') || m.finalGrade === null;
+  return {
+    period: m.period,
+    total: notRated ? null : m.total,
+    grade: notRated ? null : m.finalGrade,
+    disciplined: m.caps.some((cap) => cap.rule === 'discipline'),
+  };
+}
+
 /**
  * The annual result: mean of the rated months' totals (one decimal), graded by the standard
  * bands, then: not rated (`'not-rated'`) with fewer than `annualMinRatedMonths` rated months;

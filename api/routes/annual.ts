@@ -1,77 +1,109 @@
-/** The annual roll-up of a unit from its locked and published months. */
+/** The annual roll-up of a unit from its locked and published months, and of one person wherever they were settled. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { annualQuotaCheck, annualRollup, type MonthResult } from '../../domain/annual';
-import { settledMonthsOfYear } from '../../db/evaluations';
+import { annualQuotaCheck, annualRollup, monthResultOf } from '../../domain/annual';
+import type { RulesConfig } from '../../domain/config';
+import { findPerson } from '../../db/directory';
+import { settledMonthsOfPerson, settledMonthsOfYear, type SettledMonth } from '../../db/evaluations';
 import { disciplinedBetween } from '../../db/people-records';
 import { scanReplacementTriggers } from '../../db/proposals';
 import { loadCaseRules, loadRules } from '../../db/settings';
 import { leadsUnit, unitExists } from '../../db/units';
-import { isHr, type AppEnv } from '../auth';
+import type { Sql } from '../../db/sql';
+import { isHr, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
+import { mayReadPerson } from '../person-rights';
 import { err } from '../route-docs';
-import { AnnualParams, AnyJson } from '../schemas';
+import { AnnualParams, AnyJson, PersonAnnualParams } from '../schemas';
+
+/** Each person's months and roll-up, from their settled months in `rows` (ordered by person, then period). */
+async function annualLines(sql: Sql, rows: SettledMonth[], year: string, rules: RulesConfig) {
+  const disciplined = await disciplinedBetween(sql, `${year}-01-01`, `${year}-12-31`);
+  const byPerson = new Map<string, SettledMonth[]>();
+  for (const r of rows) byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), r]);
+  return [...byPerson].map(([personId, settled]) => {
+    const months = settled.map(monthResultOf);
+    return {
+      personId,
+      months: months.map((m) => ({ period: m.period, total: m.total, grade: m.grade })),
+      ...annualRollup(months, disciplined.has(personId), rules),
+    };
+  });
+}
+
+/** Whom the unit's roll-up shows `caller`: every line, only their own (a member), or nothing. */
+async function annualView(sql: Sql, caller: Caller, unitId: string): Promise<'all' | 'own' | 'none'> {
+  if (isHr(caller) || (await leadsUnit(sql, unitId, caller.id))) return 'all';
+  if (caller.person === null) return 'none';
+  const me = await findPerson(sql, caller.id);
+  return me?.unitId === unitId ? 'own' : 'none';
+}
 
 export function annualRoutes(deps: ApiDeps) {
   const { sql } = deps;
-  return new OpenAPIHono<AppEnv>().openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/annual/{unitId}/{year}',
-      summary: "Per person: rated months, mean score, annual grade and caps; the unit's annual quota check",
-      request: { params: AnnualParams },
-      responses: {
-        200: { description: 'Roll-up', content: { 'application/json': { schema: AnyJson } } },
-        400: err('Invalid input'),
-        403: err('Not allowed'),
-        404: err('Unknown unit'),
-      },
-    }),
-    async (c) => {
-      const { unitId, year } = c.req.valid('param');
-      const caller = c.get('caller');
-      if (!(await unitExists(sql, unitId))) throw notFound(`There is no unit ${unitId}.`);
-      if (!isHr(caller) && !(await leadsUnit(sql, unitId, caller.id)))
-        throw forbidden("Only the unit's collective, HR and admins read the annual roll-up.");
-      const rows = await settledMonthsOfYear(sql, unitId, year);
-      const disciplined = await disciplinedBetween(sql, `${year}-01-01`, `${year}-12-31`);
-      const byPerson = new Map<string, MonthResult[]>();
-      for (const r of rows) {
-        const notRated = r.caps.some((cap) => cap.rule === 'absence') || r.finalGrade === null;
-        const months = byPerson.get(r.personId) ?? [];
-        months.push({
-          period: r.period,
-          total: notRated ? null : r.total,
-          grade: notRated ? null : r.finalGrade,
-          disciplined: r.caps.some((cap) => cap.rule === 'discipline'),
-        });
-        byPerson.set(r.personId, months);
-      }
-      const rules = await loadRules(sql);
-      const people = [...byPerson].map(([personId, months]) => ({
-        personId,
-        months: months.map((m) => ({ period: m.period, total: m.total, grade: m.grade })),
-        ...annualRollup(months, disciplined.has(personId), rules),
-      }));
-      // An annual D may fire a leader's replacement trigger (two years running): HR sees the proposal.
-      await scanReplacementTriggers(
-        sql,
-        await loadCaseRules(sql),
-        rules,
-        people.map((p) => p.personId),
-      );
-      return c.json(
-        {
-          unitId,
-          year,
-          people,
-          quota: annualQuotaCheck(
-            people.map((p) => p.grade),
-            rules,
-          ),
+  return new OpenAPIHono<AppEnv>()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/annual/{unitId}/{year}',
+        summary:
+          "Per person: rated months, mean score, annual grade and caps; the unit's annual quota check. A member reads only their own line",
+        request: { params: AnnualParams },
+        responses: {
+          200: { description: 'Roll-up', content: { 'application/json': { schema: AnyJson } } },
+          400: err('Invalid input'),
+          403: err('Not allowed'),
+          404: err('Unknown unit'),
         },
-        200,
-      );
-    },
-  );
+      }),
+      async (c) => {
+        const { unitId, year } = c.req.valid('param');
+        const caller = c.get('caller');
+        if (!(await unitExists(sql, unitId))) throw notFound(`There is no unit ${unitId}.`);
+        const view = await annualView(sql, caller, unitId);
+        if (view === 'none')
+          throw forbidden("Only the unit's members, its collective, HR and admins read the annual roll-up.");
+        const rules = await loadRules(sql);
+        const people = await annualLines(sql, await settledMonthsOfYear(sql, unitId, year), year, rules);
+        if (view === 'own')
+          return c.json({ unitId, year, people: people.filter((p) => p.personId === caller.id) }, 200);
+        // An annual D may fire a leader's replacement trigger (two years running): HR sees the proposal.
+        await scanReplacementTriggers(
+          sql,
+          await loadCaseRules(sql),
+          rules,
+          people.map((p) => p.personId),
+        );
+        const quota = annualQuotaCheck(
+          people.map((p) => p.grade),
+          rules,
+        );
+        return c.json({ unitId, year, people, quota }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/people/{id}/annual/{year}',
+        summary:
+          "One person's annual line from every month settled for them, in whichever unit's collective settled it (a head's months are settled above)",
+        request: { params: PersonAnnualParams },
+        responses: {
+          200: { description: "The person's roll-up", content: { 'application/json': { schema: AnyJson } } },
+          400: err('Invalid input'),
+          403: err('Not allowed'),
+          404: err('Unknown person'),
+        },
+      }),
+      async (c) => {
+        const { id, year } = c.req.valid('param');
+        const person = await findPerson(sql, id);
+        if (!person) throw notFound(`There is no person ${id}.`);
+        if (!(await mayReadPerson(sql, c.get('caller'), person)))
+          throw forbidden("Only HR, the person, their reviewer and their unit's head read this record.");
+        const rules = await loadRules(sql);
+        const [line] = await annualLines(sql, await settledMonthsOfPerson(sql, id, year), year, rules);
+        return c.json({ year, ...(line ?? { personId: id, months: [], ...annualRollup([], false, rules) }) }, 200);
+      },
+    );
 }

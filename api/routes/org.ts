@@ -1,33 +1,23 @@
 /** The directory, tokens, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { findPerson, loadUnitAndAbove, personExists, upsertCheckedDirectory } from '../../db/directory';
+import { findPerson, personExists, upsertCheckedDirectory } from '../../db/directory';
 import { recordConfidenceVote, recordDiscipline, recordLeave } from '../../db/people-records';
 import { scanPositionChanges } from '../../db/proposals';
 import { listHolidays, loadCaseRules, storeHolidays } from '../../db/settings';
 import { insertToken } from '../../db/tokens';
-import type { Sql } from '../../db/sql';
 import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
 import { reservedIdIssues } from '../../domain/actors';
-import { duplicatesIn, readsPersonRecord, validateDirectory } from '../../domain/scope';
-import { isAdmin, isHr, newToken, hashToken, type AppEnv, type Caller } from '../auth';
+import { duplicatesIn, validateDirectory } from '../../domain/scope';
+import { isAdmin, isHr, newToken, hashToken, type AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
 import { storeInstead } from '../idempotency';
+import { mayReadPerson } from '../person-rights';
 import { err, ok } from '../route-docs';
 import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody, TokenRequest } from '../schemas';
 
 const errors = { 400: err('Invalid input') };
-
-/**
- * HR and admins, the person, their reviewer and their unit's head read a person's record; who
- * the reviewer is comes from the directory's own rule, so a head's record goes to the superior head.
- */
-async function mayReadPerson(sql: Sql, caller: Caller, person: { id: string; unitId: string }): Promise<boolean> {
-  if (isHr(caller) || isAdmin(caller) || caller.id === person.id) return true;
-  if (caller.person === null) return false;
-  return readsPersonRecord(await loadUnitAndAbove(sql, person.unitId), caller.id, person.id);
-}
 
 export function orgRoutes(deps: ApiDeps) {
   const { sql } = deps;

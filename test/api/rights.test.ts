@@ -143,7 +143,10 @@ const TABLE: Row[] = [
     { outstanding: true, rationale: 'Hoàn thành xuất sắc' },
   ),
   row('GET', '/v1/cycles/{unitId}/{period}/results', `/v1/cycles/snv/${PUBLISHED}/results`, CYCLE_READERS),
-  row('GET', '/v1/annual/{unitId}/{year}', '/v1/annual/snv/2027', [...COLLECTIVE, ...HR]),
+  // Members read their own line of the unit's roll-up; the collective and HR every line.
+  row('GET', '/v1/annual/{unitId}/{year}', '/v1/annual/snv/2027', CYCLE_READERS),
+  row('GET', '/v1/people/{id}/annual/{year}', '/v1/people/ngoc/annual/2027', ['person', 'reviewer', 'head', ...HR]),
+  row('GET', '/v1/people/{id}/annual/{year}', '/v1/people/khanh/annual/2027', ['head', 'superiorHead', ...HR]),
   row('PUT', '/v1/evaluations/{period}/{personId}/plan', `/v1/evaluations/${OPEN}/ngoc/plan`, ['person'], {
     tasks: [{ title: 'Rà soát hồ sơ', target: '100 hồ sơ' }],
   }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annualQuotaCheck, annualRollup, type MonthResult } from '../../domain/annual';
+import { annualQuotaCheck, annualRollup, monthResultOf, type MonthResult } from '../../domain/annual';
 import { rulesWith } from '../../domain/config-validation';
 import type { Grade } from '../../domain/types';
 
@@ -107,5 +107,22 @@ describe('annualRollup: a month with a total but no grade', () => {
   it('is not counted as rated', () => {
     const months = [...year(repeat(6, [80, 'B'])), { period: '2026-07', total: 10, grade: null, disciplined: false }];
     expect(annualRollup(months, false)).toEqual({ ratedMonths: 6, mean: 80, grade: 'B', caps: [] });
+  });
+});
+
+describe('monthResultOf: a settled month as the roll-up counts it', () => {
+  const month = (finalGrade: Grade | null, caps: string[]) => ({
+    period: '2025-03',
+    total: 82,
+    finalGrade,
+    caps: caps.map((rule) => ({ rule })),
+  });
+  it.each([
+    ['a graded month', month('B', []), { total: 82, grade: 'B', disciplined: false }],
+    ['an absence cap: not rated', month('C', ['absence']), { total: null, grade: null, disciplined: false }],
+    ['no final grade: not rated', month(null, []), { total: null, grade: null, disciplined: false }],
+    ['a discipline cap: rated and flagged', month('D', ['discipline']), { total: 82, grade: 'D', disciplined: true }],
+  ])('%s', (_what, settled, expected) => {
+    expect(monthResultOf(settled)).toEqual({ period: '2025-03', ...expected });
   });
 });
