@@ -12,7 +12,8 @@
  * naming the voter who tipped the ballot; it now reads `ballot-close:…` as the API sends it (the
  * ID is matched between the update's events only, so replay is unchanged).
  * The rotation, the re-routed evaluations and their transfer, the chair's tie, the casting vote,
- * the monthly opener on its `monthly-proposal-scan` branch and the bench floor at the top level
+ * the monthly opener on its `monthly-proposal-scan` branch, a replacement's vote extended late on its
+ * `vote-extension-cap` branch and the bench floor at the top level
  * come from test/replay/record-histories.ts (`npx vitest run --config test/replay/record.config.ts`);
  * the re-routed evaluations are still open when recorded, so their replay covers the history so far.
  * A file is named after its workflow ID with ':' written as '__' (workflow code reads its ID, so
