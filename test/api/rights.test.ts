@@ -8,7 +8,7 @@
  * replaced, `em` (head of `sxd`) receives the transfer, `an` chairs the deciding collective.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromMs } from '../../domain/calendar';
+import { addWorkingDays, fromMs, localDate, nextPeriod, nthWorkingDay } from '../../domain/calendar';
 import type { Directory } from '../../domain/types';
 import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -49,10 +49,17 @@ const DIRECTORY: Directory = {
   ],
 };
 
-/** A cycle still taking plans; one walked to published results with a complaint open; one whose self-assessments were missed. */
-const OPEN = '2027-01';
-const PUBLISHED = '2027-02';
-const MISSED = '2027-03';
+/**
+ * A cycle still taking plans; one walked to published results with a complaint open; one whose
+ * self-assessments were missed: the three months after today's (the dev server runs on the real clock).
+ */
+const OPEN = nextPeriod(localDate(fromMs(Date.now())).slice(0, 7));
+const PUBLISHED = nextPeriod(OPEN);
+const MISSED = nextPeriod(PUBLISHED);
+// ngoc moves on the first of the third month after MISSED, so she stays in snv through the three cycles.
+const MOVES_ON = `${nextPeriod(nextPeriod(nextPeriod(MISSED)))}-01`;
+// A holiday and a leave two years on, so that writing them moves none of the three cycles' deadlines.
+const FAR_DAY = nthWorkingDay(`${Number(OPEN.slice(0, 4)) + 2}-01`, 5, []);
 
 /** What beforeAll creates for the rows to act on. */
 const ids = { complaint: '', escalation: '', proposal: '', transfer: '', replacement: '' };
@@ -105,7 +112,7 @@ const TABLE: Row[] = [
   row('GET', '/v1/cases', '/v1/cases', EVERYONE),
   row('PUT', '/v1/org', '/v1/org', HR, { units: [], people: [] }),
   row('POST', '/v1/tokens', '/v1/tokens', ['admin'], { personId: 'minh', roles: [] }),
-  row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: '2031-01-23', name: 'Tết Nguyên đán' }] }),
+  row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: FAR_DAY, name: 'Tết Nguyên đán' }] }),
   row('GET', '/v1/people/{id}', '/v1/people/ngoc', ['person', 'reviewer', 'head', ...HR]),
   // A head's record: their reviewer is the superior head; their own deputies do not read it.
   row('GET', '/v1/people/{id}', '/v1/people/khanh', ['head', 'superiorHead', ...HR]),
@@ -113,7 +120,10 @@ const TABLE: Row[] = [
     date: '2026-10-01',
     level: 'reprimand',
   }),
-  row('POST', '/v1/people/{id}/leave', '/v1/people/ngoc/leave', HR, { from: '2030-01-07', to: '2030-01-08' }),
+  row('POST', '/v1/people/{id}/leave', '/v1/people/ngoc/leave', HR, {
+    from: FAR_DAY,
+    to: addWorkingDays(FAR_DAY, 1, []),
+  }),
   row('POST', '/v1/people/{id}/confidence-votes', '/v1/people/khanh/confidence-votes', HR, {
     date: '2026-10-15',
     low: 1,
@@ -142,7 +152,7 @@ const TABLE: Row[] = [
     { outstanding: true, rationale: 'Hoàn thành xuất sắc' },
   ),
   row('GET', '/v1/cycles/{unitId}/{period}/results', `/v1/cycles/snv/${PUBLISHED}/results`, CYCLE_READERS),
-  row('GET', '/v1/annual/{unitId}/{year}', '/v1/annual/snv/2027', [...COLLECTIVE, ...HR]),
+  row('GET', '/v1/annual/{unitId}/{year}', `/v1/annual/snv/${PUBLISHED.slice(0, 4)}`, [...COLLECTIVE, ...HR]),
   row('PUT', '/v1/evaluations/{period}/{personId}/plan', `/v1/evaluations/${OPEN}/ngoc/plan`, ['person'], {
     tasks: [{ title: 'Rà soát hồ sơ', target: '100 hồ sơ' }],
   }),
@@ -354,7 +364,7 @@ describe('rights matrix', () => {
         personId: 'ngoc',
         toUnitId: 'sxd',
         toRole: 'staff',
-        effectiveDate: '2027-06-01',
+        effectiveDate: MOVES_ON,
         reason: 'Điều động',
       })
     ).id;
