@@ -33,7 +33,7 @@ describe('thin slice', () => {
     expect(row).toEqual({ status: 'planned', plan: [{ title: 'Báo cáo', target: '100%' }] });
     const audit =
       await db.sql`select action from audit where subject = ${evaluationWorkflowId(period, 'cuong')} order by id`;
-    expect(audit.map((a) => a.action)).toContain('evaluation.plan');
+    expect(audit.map((a) => a.action)).toEqual(['evaluation.opened', 'evaluation.plan']);
   });
 
   it('writes a command and the phase change it causes to the read model once', async () => {
