@@ -2,7 +2,9 @@
  * Votes of a deciding collective on a case (move or replacement): a case is approved with more
  * than half of **all** members, not of those who voted, and at exactly half the chair decides.
  */
-import type { VoteChoice } from './cases';
+import { toMs, workingDaysAfter } from './calendar';
+import type { CaseRules, VoteChoice } from './cases';
+import type { RulesConfig } from './config';
 
 /** One member's ballot. */
 export interface Ballot {
@@ -105,4 +107,53 @@ export function tallyVotes(input: VoteInput): VoteTally {
 export function secretTally(input: VoteInput): VoteTotals {
   const { approve, reject, of, decided } = tallyVotes(input);
   return { approve, reject, of, decided };
+}
+
+/** An extension of a replacement's vote refused: the rule, the latest deadline it allows, and why. */
+export interface VoteExtensionRefusal {
+  rule: 'vote-extension-limit';
+  latest: string;
+  message: string;
+}
+
+/**
+ * The latest deadline a replacement's vote may be extended to: working day
+ * `replacementDecisionExtendedWorkingDays` (15) counted from the local date the vote opened, at
+ * `deadlineHour`. It is fixed when the vote opens, so an extension decided after the missed
+ * deadline cannot reach further than one decided on time.
+ *
+ * @throws {RangeError} when `openedAt` is not an instant with an offset.
+ */
+export function voteExtensionLatest(
+  openedAt: string,
+  extraHolidays: string[],
+  caseRules: Pick<CaseRules, 'replacementDecisionExtendedWorkingDays'>,
+  rules: RulesConfig,
+): string {
+  return workingDaysAfter(openedAt, caseRules.replacementDecisionExtendedWorkingDays, extraHolidays, rules);
+}
+
+/**
+ * Null when a replacement's vote opened at `openedAt` may be extended to `until` (no later than
+ * {@link voteExtensionLatest}); otherwise the refusal, naming the rule and the latest deadline.
+ *
+ * @throws {RangeError} when either instant is malformed.
+ */
+export function voteExtensionRefusal(
+  openedAt: string,
+  until: string,
+  extraHolidays: string[],
+  caseRules: Pick<CaseRules, 'replacementDecisionExtendedWorkingDays'>,
+  rules: RulesConfig,
+): VoteExtensionRefusal | null {
+  const latest = voteExtensionLatest(openedAt, extraHolidays, caseRules, rules);
+  if (toMs(until) <= toMs(latest)) return null;
+  const n = caseRules.replacementDecisionExtendedWorkingDays;
+  return {
+    rule: 'vote-extension-limit',
+    latest,
+    message:
+      `A replacement's vote may be extended to working day ${n} after it opened (${openedAt}) at the latest, ` +
+      `${latest}, whenever the extension is decided; ${until} is later.`,
+  };
 }

@@ -205,6 +205,12 @@ export interface EscalationSpec {
   actions?: EscalationAction[];
   /** Bound of an `extend`, in working days; the rules' `maxExtensionWorkingDays` when absent. */
   maxExtensionWorkingDays?: number;
+  /**
+   * The step's own bound on an `extend`, fixed whatever the day of the decision (a replacement's
+   * vote: working day 15 after it opened); checked before the working-day limit, which counts from
+   * the decision when it comes late. Null when `until` is within it.
+   */
+  capExtension?: (until: string) => { rule: string; latest: string; message: string } | null;
   /** Told the escalation as soon as it opens, so its step can close it when done meanwhile. */
   onOpened?: (esc: EscalationView) => void;
 }
@@ -272,6 +278,8 @@ export class Escalations {
       if (toMs(input.until) <= Date.now()) {
         refuse(ErrorType.RuleRefused, '"until" must be in the future.', { rule: 'extension-in-past' });
       }
+      const capped = spec.capExtension?.(input.until);
+      if (capped) refuse(ErrorType.RuleRefused, capped.message, { rule: capped.rule, latest: capped.latest });
       const rules = {
         ...this.rules(),
         maxExtensionWorkingDays: spec.maxExtensionWorkingDays ?? this.rules().maxExtensionWorkingDays,

@@ -9,7 +9,8 @@ import type { SaveEvaluationInput } from '../../contracts/snapshots';
 import { evaluationWorkflowId } from '../../contracts/messages';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 
-const PERIOD = '2033-01';
+// A past month: closing writes do not read the clock.
+const PERIOD = '2026-01';
 const UNIT = 'u1';
 const PEOPLE = Array.from({ length: 24 }, (_, i) => `p${String(i).padStart(2, '0')}`);
 

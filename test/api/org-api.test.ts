@@ -78,43 +78,43 @@ describe('directory and tokens API', () => {
 
   it('keeps holidays (admin), discipline and leave (HR)', async () => {
     expect(
-      (await s.call('dung', 'PUT', '/v1/holidays', { holidays: [{ date: '2027-02-08', name: 'Tết Nguyên đán' }] }))
+      (await s.call('dung', 'PUT', '/v1/holidays', { holidays: [{ date: '2026-02-16', name: 'Tết Nguyên đán' }] }))
         .status,
     ).toBe(403);
     const hol = await s.call('admin', 'PUT', '/v1/holidays', {
       holidays: [
-        { date: '2027-02-08', name: 'Tết Nguyên đán' },
-        { date: '2027-02-09', name: 'Tết Nguyên đán' },
+        { date: '2026-02-16', name: 'Tết Nguyên đán' },
+        { date: '2026-02-17', name: 'Tết Nguyên đán' },
       ],
     });
-    expect(hol.body.holidays.map((h: { date: string }) => h.date)).toEqual(['2027-02-08', '2027-02-09']);
+    expect(hol.body.holidays.map((h: { date: string }) => h.date)).toEqual(['2026-02-16', '2026-02-17']);
     expect(
-      (await s.call('minh', 'POST', '/v1/people/ngoc/discipline', { date: '2027-01-10', level: 'reprimand' })).status,
+      (await s.call('minh', 'POST', '/v1/people/ngoc/discipline', { date: '2026-01-10', level: 'reprimand' })).status,
     ).toBe(403);
     expect(
-      (await s.call('dung', 'POST', '/v1/people/ngoc/discipline', { date: '2027-13-10', level: 'reprimand' })).status,
+      (await s.call('dung', 'POST', '/v1/people/ngoc/discipline', { date: '2026-13-10', level: 'reprimand' })).status,
     ).toBe(400);
     expect(
-      (await s.call('dung', 'POST', '/v1/people/ngoc/discipline', { date: '2027-01-10', level: 'reprimand' })).status,
+      (await s.call('dung', 'POST', '/v1/people/ngoc/discipline', { date: '2026-01-10', level: 'reprimand' })).status,
     ).toBe(201);
     expect(
-      (await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2027-01-20', to: '2027-01-10' })).status,
+      (await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2026-01-20', to: '2026-01-10' })).status,
     ).toBe(400);
     expect(
-      (await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2027-01-04', to: '2027-01-29' })).status,
+      (await s.call('dung', 'POST', '/v1/people/ngoc/leave', { from: '2026-01-04', to: '2026-01-29' })).status,
     ).toBe(201);
     expect(await s.sql`select 1 from discipline where person_id = 'ngoc'`).toHaveLength(1);
     expect(
-      (await s.call('dung', 'POST', '/v1/people/ngoc/confidence-votes', { date: '2027-01-15', low: 2, total: 9 }))
+      (await s.call('dung', 'POST', '/v1/people/ngoc/confidence-votes', { date: '2026-01-15', low: 2, total: 9 }))
         .status,
     ).toBe(201);
     // Each record is audited under the caller, in the transaction that wrote it.
     const audit = await s.sql<{ actor: string; action: string; payload: unknown }[]>`
       select actor, action, payload from audit where subject = 'person:ngoc' order by id`;
     expect(audit).toEqual([
-      { actor: 'dung', action: 'person.discipline', payload: { date: '2027-01-10', level: 'reprimand' } },
-      { actor: 'dung', action: 'person.leave', payload: { from: '2027-01-04', to: '2027-01-29' } },
-      { actor: 'dung', action: 'person.confidence-vote', payload: { date: '2027-01-15', low: 2, total: 9 } },
+      { actor: 'dung', action: 'person.discipline', payload: { date: '2026-01-10', level: 'reprimand' } },
+      { actor: 'dung', action: 'person.leave', payload: { from: '2026-01-04', to: '2026-01-29' } },
+      { actor: 'dung', action: 'person.confidence-vote', payload: { date: '2026-01-15', low: 2, total: 9 } },
     ]);
   });
 });

@@ -41,10 +41,10 @@ describe('directory upsert of named fields only', () => {
   it.each<[string, unknown, unknown]>([
     ['email', 'moi@hanoi.gov.vn', null],
     ['reviewerId', 'lan', null],
-    ['retirementDate', '2041-03-31', null],
+    ['retirementDate', '2024-03-31', null],
     ['positionSince', '2025-02-01', null],
     ['sensitivePosition', true, false],
-    ['deferrals', [{ reason: 'pregnancy', until: '2030-12-31' }], []],
+    ['deferrals', [{ reason: 'pregnancy', until: '2025-12-31' }], []],
   ])('keeps %s when an upsert omits it, and replaces it when one names it', async (field, value, cleared) => {
     const id = `p-${field.toLowerCase()}`;
     await put({ units: [], people: [{ ...base(id), [field]: value }] });
@@ -61,10 +61,10 @@ describe('directory upsert of named fields only', () => {
       ...base('p-all'),
       email: 'all@hanoi.gov.vn',
       reviewerId: 'lan',
-      retirementDate: '2040-01-31',
+      retirementDate: '2025-01-31',
       positionSince: '2024-01-01',
       sensitivePosition: true,
-      deferrals: [{ reason: 'pregnancy', until: '2031-01-01' }],
+      deferrals: [{ reason: 'pregnancy', until: '2026-01-01' }],
     };
     await put({ units: [], people: [full] });
     await put({ units: [], people: [base('p-all')] });

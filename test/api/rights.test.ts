@@ -8,7 +8,7 @@
  * replaced, `em` (head of `sxd`) receives the transfer, `an` chairs the deciding collective.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromMs } from '../../domain/calendar';
+import { addWorkingDays, fromMs, localDate, nextPeriod, nthWorkingDay } from '../../domain/calendar';
 import type { Directory } from '../../domain/types';
 import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -49,10 +49,17 @@ const DIRECTORY: Directory = {
   ],
 };
 
-/** A cycle still taking plans; one walked to published results with a complaint open; one whose self-assessments were missed. */
-const OPEN = '2027-01';
-const PUBLISHED = '2027-02';
-const MISSED = '2027-03';
+/**
+ * A cycle still taking plans; one walked to published results with a complaint open; one whose
+ * self-assessments were missed: the three months after today's (the dev server runs on the real clock).
+ */
+const OPEN = nextPeriod(localDate(fromMs(Date.now())).slice(0, 7));
+const PUBLISHED = nextPeriod(OPEN);
+const MISSED = nextPeriod(PUBLISHED);
+// ngoc moves on the first of the third month after MISSED, so she stays in snv through the three cycles.
+const MOVES_ON = `${nextPeriod(nextPeriod(nextPeriod(MISSED)))}-01`;
+// A holiday and a leave two years on, so that writing them moves none of the three cycles' deadlines.
+const FAR_DAY = nthWorkingDay(`${Number(OPEN.slice(0, 4)) + 2}-01`, 5, []);
 
 /** What beforeAll creates for the rows to act on. */
 const ids = { complaint: '', escalation: '', proposal: '', transfer: '', replacement: '' };
@@ -106,7 +113,7 @@ const TABLE: Row[] = [
   row('PUT', '/v1/org', '/v1/org', HR, { units: [], people: [] }),
   row('POST', '/v1/tokens', '/v1/tokens', ['admin'], { personId: 'minh', roles: [] }),
   row('GET', '/v1/holidays/suggested', `/v1/holidays/suggested?year=${new Date().getUTCFullYear()}`, ['admin']),
-  row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: '2031-01-23', name: 'Tết Nguyên đán' }] }),
+  row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: FAR_DAY, name: 'Tết Nguyên đán' }] }),
   row('GET', '/v1/people/{id}', '/v1/people/ngoc', ['person', 'reviewer', 'head', ...HR]),
   // A head's record: their reviewer is the superior head; their own deputies do not read it.
   row('GET', '/v1/people/{id}', '/v1/people/khanh', ['head', 'superiorHead', ...HR]),
@@ -114,7 +121,10 @@ const TABLE: Row[] = [
     date: '2026-10-01',
     level: 'reprimand',
   }),
-  row('POST', '/v1/people/{id}/leave', '/v1/people/ngoc/leave', HR, { from: '2030-01-07', to: '2030-01-08' }),
+  row('POST', '/v1/people/{id}/leave', '/v1/people/ngoc/leave', HR, {
+    from: FAR_DAY,
+    to: addWorkingDays(FAR_DAY, 1, []),
+  }),
   row('POST', '/v1/people/{id}/confidence-votes', '/v1/people/khanh/confidence-votes', HR, {
     date: '2026-10-15',
     low: 1,
@@ -144,9 +154,18 @@ const TABLE: Row[] = [
   ),
   row('GET', '/v1/cycles/{unitId}/{period}/results', `/v1/cycles/snv/${PUBLISHED}/results`, CYCLE_READERS),
   // Members read their own line of the unit's roll-up; the collective and HR every line.
-  row('GET', '/v1/annual/{unitId}/{year}', '/v1/annual/snv/2027', CYCLE_READERS),
-  row('GET', '/v1/people/{id}/annual/{year}', '/v1/people/ngoc/annual/2027', ['person', 'reviewer', 'head', ...HR]),
-  row('GET', '/v1/people/{id}/annual/{year}', '/v1/people/khanh/annual/2027', ['head', 'superiorHead', ...HR]),
+  row('GET', '/v1/annual/{unitId}/{year}', `/v1/annual/snv/${PUBLISHED.slice(0, 4)}`, CYCLE_READERS),
+  row('GET', '/v1/people/{id}/annual/{year}', `/v1/people/ngoc/annual/${PUBLISHED.slice(0, 4)}`, [
+    'person',
+    'reviewer',
+    'head',
+    ...HR,
+  ]),
+  row('GET', '/v1/people/{id}/annual/{year}', `/v1/people/khanh/annual/${PUBLISHED.slice(0, 4)}`, [
+    'head',
+    'superiorHead',
+    ...HR,
+  ]),
   row('PUT', '/v1/evaluations/{period}/{personId}/plan', `/v1/evaluations/${OPEN}/ngoc/plan`, ['person'], {
     tasks: [{ title: 'Rà soát hồ sơ', target: '100 hồ sơ' }],
   }),
@@ -358,7 +377,7 @@ describe('rights matrix', () => {
         personId: 'ngoc',
         toUnitId: 'sxd',
         toRole: 'staff',
-        effectiveDate: '2027-06-01',
+        effectiveDate: MOVES_ON,
         reason: 'Điều động',
       })
     ).id;

@@ -27,15 +27,15 @@ describe('HR records with their audit rows', () => {
       keyPrefix: 'discipline',
       action: 'person.discipline',
       record: (actor: string) =>
-        recordDiscipline(db.sql, 'ngoc', { date: '2027-01-10', level: 'reprimand', note: 'late twice' }, actor),
-      payload: { date: '2027-01-10', level: 'reprimand', note: 'late twice' },
+        recordDiscipline(db.sql, 'ngoc', { date: '2026-01-10', level: 'reprimand', note: 'late twice' }, actor),
+      payload: { date: '2026-01-10', level: 'reprimand', note: 'late twice' },
     },
     {
       table: 'leaves',
       keyPrefix: 'leave',
       action: 'person.leave',
-      record: (actor: string) => recordLeave(db.sql, 'ngoc', { from: '2027-01-04', to: '2027-01-29' }, actor),
-      payload: { from: '2027-01-04', to: '2027-01-29' },
+      record: (actor: string) => recordLeave(db.sql, 'ngoc', { from: '2026-01-04', to: '2026-01-29' }, actor),
+      payload: { from: '2026-01-04', to: '2026-01-29' },
     },
     {
       table: 'confidence_votes',

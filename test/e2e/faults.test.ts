@@ -16,7 +16,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromMs } from '../../domain/calendar';
+import { fromMs, nextPeriod } from '../../domain/calendar';
 import { collectiveOf, headOf, reviewerOf } from '../../domain/scope';
 import { benchDirectory } from '../../scripts/bench/directory';
 import { apiClient, driveMonth, type RequestAttempt, type Step } from '../../scripts/bench/month';
@@ -134,6 +134,16 @@ let progress = 'not started';
  * against what the client sent. Gives up before the test's own timeout, so a stuck month says
  * where it stuck and shows the services' last lines.
  */
+/**
+ * The month `n` months after today's. The bench sets each month's deadlines from now, so the period
+ * only names the cycles; two months on or more, the monthly schedule opens none of them meanwhile.
+ */
+function monthAhead(n: number): string {
+  let period = fromMs(Date.now()).slice(0, 7);
+  for (let i = 0; i < n; i++) period = nextPeriod(period);
+  return period;
+}
+
 async function monthWith(period: string, step: Step, fault: () => Promise<void>): Promise<MonthLog> {
   progress = 'not started';
   supervisorLog.length = 0;
@@ -418,7 +428,7 @@ describe('faults mid-month', () => {
   it(
     'survives the worker being killed while self-assessments come in',
     async () => {
-      const log = await monthWith('2031-02', 'self-assessment', () => stack.restartWorker('SIGKILL'));
+      const log = await monthWith(monthAhead(2), 'self-assessment', () => stack.restartWorker('SIGKILL'));
       const hit = faultEvidence(log);
       console.info(
         `worker kill: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`,
@@ -437,7 +447,7 @@ describe('faults mid-month', () => {
   it(
     'survives a restart of the Temporal dev server on its SQLite file during the reviews',
     async () => {
-      const log = await monthWith('2031-03', 'review', () => stack.restartTemporal());
+      const log = await monthWith(monthAhead(3), 'review', () => stack.restartTemporal());
       const hit = faultEvidence(log);
       console.info(
         `temporal restart: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`,
@@ -455,7 +465,7 @@ describe('faults mid-month', () => {
   it(
     'survives PostgreSQL stopping for 20 seconds while plans come in',
     async () => {
-      const log = await monthWith('2031-04', 'plan', () => stack.pausePostgres(20_000));
+      const log = await monthWith(monthAhead(4), 'plan', () => stack.pausePostgres(20_000));
       const hit = faultEvidence(log);
       console.info(
         `postgres pause: ${hit.inFlight.length} in flight, ${hit.heldThrough.length} held through, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts(hit.failed)}`,
@@ -473,7 +483,7 @@ describe('faults mid-month', () => {
     'survives the worker dying while PostgreSQL is stopped: restarted at once, it waits for the database',
     async () => {
       const exitsBefore = stack.unexpectedWorkerExits();
-      const log = await monthWith('2031-05', 'plan', async () => {
+      const log = await monthWith(monthAhead(5), 'plan', async () => {
         const outage = stack.pausePostgres(20_000);
         await new Promise((r) => setTimeout(r, 3000));
         // Not restartWorker(): a crash the supervisor must notice, as the one CI met.
@@ -493,7 +503,7 @@ describe('faults mid-month', () => {
   it(
     'survives the API being killed mid-request and started again: each command once, under the key the client retried with',
     async () => {
-      const log = await monthWith('2031-06', 'review', () => stack.restartApi('SIGKILL'));
+      const log = await monthWith(monthAhead(6), 'review', () => stack.restartApi('SIGKILL'));
       const hit = faultEvidence(log);
       console.info(
         `api kill: ${hit.inFlight.length} in flight, ${hit.cutOff.length} cut off, ${hit.failed.length} failed during, ${hit.failedAfter.length} after\n${describeAttempts([...hit.failed, ...hit.failedAfter])}`,

@@ -3,7 +3,8 @@
  * do not record: a rotation (missed opinion escalated, effective date, end-of-term review 34 months
  * on), a tie decided by the chair's open vote, a secret ballot split in half and settled by the
  * chair's casting vote, the evaluations re-routed when their person moves mid-month
- * (`reroute-on-move`) and a monthly opener on its `monthly-proposal-scan` branch. Each is driven through the real API, worker and workflow code on the
+ * (`reroute-on-move`), a monthly opener on its `monthly-proposal-scan` branch, and a replacement's
+ * vote missed and extended a working day late, to its 15th working day at most (`vote-extension-cap`). Each is driven through the real API, worker and workflow code on the
  * time-skipping server, and checked to have reached the state it is meant to record, so a file
  * is never the history of a scenario that went wrong.
  *
@@ -17,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromMs, localDate, toMs } from '../../domain/calendar';
+import { addWorkingDays, atLocal, fromMs, localDate, toMs, workingDaysAfter } from '../../domain/calendar';
 import { addDays } from '../../domain/eligibility';
 import { caseWorkflowId } from '../../contracts/case-messages';
 import { evaluationWorkflowId, getEvaluation, TASK_QUEUE } from '../../contracts/messages';
@@ -242,5 +243,53 @@ describe('recording re-routed evaluations, votes decided by the chair and the mo
     });
     expect(opened).toEqual({ period, opened: 2, existing: 1 });
     await record(workflowId);
+  });
+});
+
+describe('recording a replacement vote extended late', () => {
+  const { h, expectCall, caseWhen, record, sleepUntil } = recorderStack('record-vote-cap');
+
+  it('records a vote missed, extended a working day late to its 15th working day, then decided', async () => {
+    const opened = await expectCall(201, 'admin', 'POST', '/v1/cases', {
+      kind: 'replacement',
+      personId: 'khanh',
+      reason: 'Hai tháng liền loại D',
+    });
+    const id = opened.id as string;
+    await expectCall(200, 'khanh', 'POST', `/v1/cases/${id}/explanation`, { text: 'Giải trình' });
+    await caseWhen(id, (c) => c.step === 'proposal', 'proposal');
+    await expectCall(200, 'admin', 'POST', `/v1/cases/${id}/proposal`, {
+      recommendation: 'replace',
+      actingPersonId: 'lan',
+    });
+    const voting = await caseWhen(id, (c) => c.step === 'vote', 'vote');
+    const fifteenth = workingDaysAfter(step(voting, 'proposal').doneAt, 15, []);
+    const due = step(voting, 'vote').dueAt as string;
+    await sleepUntil(due);
+    await caseWhen(id, (c) => c.escalations.some((e: any) => e.kind === 'vote'), 'vote escalation');
+    await sleepUntil(atLocal(addWorkingDays(localDate(due), 1, []), 10), 0);
+    const esc = (await expectCall(200, 'admin', 'GET', `/v1/cases/${id}`)).escalations[0];
+    const refused = await expectCall(422, 'admin', 'POST', `/v1/escalations/${esc.id}/decision`, {
+      action: 'extend',
+      until: workingDaysAfter(fifteenth, 1, []),
+    });
+    expect(refused.error.details).toEqual({ rule: 'vote-extension-limit', latest: fifteenth });
+    await expectCall(200, 'admin', 'POST', `/v1/escalations/${esc.id}/decision`, {
+      action: 'extend',
+      until: fifteenth,
+    });
+    await caseWhen(id, (c) => step(c, 'vote').dueAt === fifteenth, 'vote extended');
+    await expectCall(200, 'binh', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
+    await expectCall(200, 'an', 'POST', `/v1/cases/${id}/votes`, { vote: 'approve' });
+    await caseWhen(id, (c) => c.status === 'completed', 'the leader replaced');
+    const handle = h.env.client.workflow.getHandle(caseWorkflowId(id));
+    await handle.result();
+    // The history took the patched branch: it carries the patch's marker, once.
+    const patchIds = ((await handle.fetchHistory()).events ?? [])
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .flatMap((e) => e.markerRecordedEventAttributes!.details?.['patch-data']?.payloads ?? [])
+      .map((p) => JSON.parse(Buffer.from(p.data ?? []).toString('utf8')).id);
+    expect(patchIds.filter((p) => p === 'vote-extension-cap')).toEqual(['vote-extension-cap']);
+    await record(caseWorkflowId(id));
   });
 });

@@ -29,44 +29,44 @@ const person = (over: Partial<PersonRecord> = {}): PersonRecord => ({
   ...over,
 });
 
-// A transfer effective 2026-07-01, opened a month earlier; 18 months later is 2028-01-01.
+// A transfer effective 2014-07-01, opened a month earlier; 18 months later is 2016-01-01.
 const move = (over: Partial<EligibilityInput> = {}, who: Partial<PersonRecord> = {}): EligibilityInput => ({
   kind: 'transfer',
   person: person(who),
   toRole: 'staff',
-  effectiveDate: '2026-07-01',
+  effectiveDate: '2014-07-01',
   termMonths: null,
   waivers: [],
-  onDate: '2026-06-01',
+  onDate: '2014-06-01',
   ...over,
 });
 const rotation = (over: Partial<EligibilityInput> = {}, who: Partial<PersonRecord> = {}): EligibilityInput =>
   move({ kind: 'rotation', termMonths: 36, ...over }, who);
 const deferral = (reason: Deferral['reason'], until: string): Deferral => ({ reason, until });
-const waiver = (rule: string, note = 'moves at their own request, letter of 2026-05-20'): Waiver => ({ rule, note });
+const waiver = (rule: string, note = 'moves at their own request, letter of 2014-05-20'): Waiver => ({ rule, note });
 
 describe('addMonths', () => {
   it.each<[string, number, string]>([
-    ['2026-07-01', 18, '2028-01-01'],
-    ['2026-12-15', 1, '2027-01-15'],
-    ['2026-01-15', -1, '2025-12-15'],
-    ['2026-05-10', 0, '2026-05-10'],
-    ['2024-01-31', 1, '2024-02-29'], // clamped, leap year
-    ['2025-01-31', 1, '2025-02-28'], // clamped
-    ['2026-03-31', -1, '2026-02-28'],
-    ['2026-08-31', 1, '2026-09-30'],
-    ['2024-02-29', 12, '2025-02-28'],
-    ['2026-01-31', 120, '2036-01-31'],
+    ['2014-07-01', 18, '2016-01-01'],
+    ['2014-12-15', 1, '2015-01-15'],
+    ['2014-01-15', -1, '2013-12-15'],
+    ['2014-05-10', 0, '2014-05-10'],
+    ['2012-01-31', 1, '2012-02-29'], // clamped, leap year
+    ['2013-01-31', 1, '2013-02-28'], // clamped
+    ['2014-03-31', -1, '2014-02-28'],
+    ['2014-08-31', 1, '2014-09-30'],
+    ['2012-02-29', 12, '2013-02-28'],
+    ['2014-01-31', 120, '2024-01-31'],
   ])('%s + %i months = %s', (date, n, expected) => {
     expect(addMonths(date, n)).toBe(expected);
   });
 
   it.each<[string, number]>([
-    ['2026-02-30', 1],
-    ['2026-13-01', 1],
+    ['2014-02-30', 1],
+    ['2014-13-01', 1],
     ['26-01-01', 1],
     ['2026-1-1', 1],
-    ['2026-01-01', 1.5],
+    ['2014-01-01', 1.5],
   ])('rejects %s + %s', (date, n) => {
     expect(() => addMonths(date, n)).toThrow(RangeError);
   });
@@ -74,25 +74,25 @@ describe('addMonths', () => {
 
 describe('monthsBetween', () => {
   it.each<[string, string, number]>([
-    ['2026-01-15', '2026-02-15', 1],
-    ['2026-01-15', '2026-02-14', 0],
-    ['2026-07-01', '2028-01-01', 18],
-    ['2026-07-01', '2027-12-31', 17],
-    ['2026-07-01', '2027-12-30', 17], // 17 months and 29 days
-    ['2024-01-31', '2024-02-29', 1], // end-of-month clamping counts as a full month
-    ['2024-01-31', '2024-02-28', 0],
-    ['2026-03-15', '2026-03-15', 0],
-    ['2026-03-15', '2026-03-10', -1], // floor, not truncation
-    ['2026-03-15', '2026-02-15', -1],
-    ['2026-03-15', '2026-02-14', -2],
-    ['2026-07-01', '2036-07-01', 120],
-    ['2026-07-01', '2036-06-30', 119],
+    ['2014-01-15', '2014-02-15', 1],
+    ['2014-01-15', '2014-02-14', 0],
+    ['2014-07-01', '2016-01-01', 18],
+    ['2014-07-01', '2015-12-31', 17],
+    ['2014-07-01', '2015-12-30', 17], // 17 months and 29 days
+    ['2012-01-31', '2012-02-29', 1], // end-of-month clamping counts as a full month
+    ['2012-01-31', '2012-02-28', 0],
+    ['2014-03-15', '2014-03-15', 0],
+    ['2014-03-15', '2014-03-10', -1], // floor, not truncation
+    ['2014-03-15', '2014-02-15', -1],
+    ['2014-03-15', '2014-02-14', -2],
+    ['2014-07-01', '2024-07-01', 120],
+    ['2014-07-01', '2024-06-30', 119],
   ])('%s → %s = %i', (a, b, expected) => {
     expect(monthsBetween(a, b)).toBe(expected);
   });
 
   it('inverts addMonths, and one day less is one month less', () => {
-    for (const a of ['2024-01-31', '2024-02-29', '2025-08-30', '2026-03-01', '2026-12-31']) {
+    for (const a of ['2012-01-31', '2012-02-29', '2013-08-30', '2014-03-01', '2014-12-31']) {
       for (let n = -30; n <= 30; n += 1) {
         const b = addMonths(a, n);
         expect(monthsBetween(a, b)).toBe(n);
@@ -102,22 +102,22 @@ describe('monthsBetween', () => {
   });
 
   it('rejects an impossible date', () => {
-    expect(() => monthsBetween('2026-02-29', '2026-03-01')).toThrow(RangeError);
+    expect(() => monthsBetween('2014-02-29', '2014-03-01')).toThrow(RangeError);
   });
 });
 
 describe('addDays', () => {
   it.each<[string, number, string]>([
-    ['2026-12-31', 1, '2027-01-01'],
-    ['2024-02-28', 1, '2024-02-29'],
-    ['2025-02-28', 1, '2025-03-01'],
-    ['2000-02-28', 1, '2000-02-29'],
+    ['2014-12-31', 1, '2015-01-01'],
+    ['2012-02-28', 1, '2012-02-29'],
+    ['2013-02-28', 1, '2013-03-01'],
+    ['1988-02-28', 1, '1988-02-29'],
     ['1900-02-28', 1, '1900-03-01'],
-    ['2026-03-01', -1, '2026-02-28'],
-    ['2026-01-01', 365, '2027-01-01'],
-    ['2028-01-01', 366, '2029-01-01'],
-    ['2029-01-01', -60, '2028-11-02'],
-    ['2026-06-15', 0, '2026-06-15'],
+    ['2014-03-01', -1, '2014-02-28'],
+    ['2014-01-01', 365, '2015-01-01'],
+    ['2016-01-01', 366, '2017-01-01'],
+    ['2017-01-01', -60, '2016-11-02'],
+    ['2014-06-15', 0, '2014-06-15'],
   ])('%s + %i days = %s', (date, n, expected) => {
     expect(addDays(date, n)).toBe(expected);
   });
@@ -130,8 +130,8 @@ describe('addDays', () => {
   });
 
   it('rejects a non-integer offset and an impossible date', () => {
-    expect(() => addDays('2026-01-01', 0.5)).toThrow(RangeError);
-    expect(() => addDays('2025-02-29', 1)).toThrow(RangeError);
+    expect(() => addDays('2014-01-01', 0.5)).toThrow(RangeError);
+    expect(() => addDays('2013-02-29', 1)).toThrow(RangeError);
   });
 });
 
@@ -143,11 +143,11 @@ describe('checkEligibility', () => {
   describe('retirement-within-18-months', () => {
     it.each<[string, string | null, string[]]>([
       ['no retirement date recorded', null, []],
-      ['exactly 18 months left', '2028-01-01', []],
-      ['18 months and more', '2030-05-20', []],
-      ['one day short of 18 months', '2027-12-31', ['retirement-within-18-months']],
-      ['17 months and 29 days', '2027-12-30', ['retirement-within-18-months']],
-      ['already retired', '2026-01-01', ['retirement-within-18-months']],
+      ['exactly 18 months left', '2016-01-01', []],
+      ['18 months and more', '2018-05-20', []],
+      ['one day short of 18 months', '2015-12-31', ['retirement-within-18-months']],
+      ['17 months and 29 days', '2015-12-30', ['retirement-within-18-months']],
+      ['already retired', '2014-01-01', ['retirement-within-18-months']],
     ])('%s', (_name, retirementDate, failures) => {
       const result = checkEligibility(move({}, { retirementDate }));
       expect(result.failures).toEqual(failures);
@@ -155,26 +155,26 @@ describe('checkEligibility', () => {
     });
 
     it.each<MoveKind>(['rotation', 'transfer', 'position-change'])('applies to a %s', (kind) => {
-      const result = checkEligibility(move({ kind, termMonths: 36 }, { retirementDate: '2027-12-31' }));
+      const result = checkEligibility(move({ kind, termMonths: 36 }, { retirementDate: '2015-12-31' }));
       expect(result.failures).toEqual(['retirement-within-18-months']);
     });
 
     it('respects end-of-month clamping', () => {
-      // 2026-08-31 + 18 months = 2028-02-29.
-      expect(checkEligibility(move({ effectiveDate: '2026-08-31' }, { retirementDate: '2028-02-29' })).ok).toBe(true);
-      expect(checkEligibility(move({ effectiveDate: '2026-08-31' }, { retirementDate: '2028-02-28' })).ok).toBe(false);
+      // 2014-08-31 + 18 months = 2016-02-29.
+      expect(checkEligibility(move({ effectiveDate: '2014-08-31' }, { retirementDate: '2016-02-29' })).ok).toBe(true);
+      expect(checkEligibility(move({ effectiveDate: '2014-08-31' }, { retirementDate: '2016-02-28' })).ok).toBe(false);
     });
 
     it('counts from the check date when the effective date has passed', () => {
-      const backdated = move({ effectiveDate: '2026-01-01', onDate: '2026-07-01' }, { retirementDate: '2027-12-31' });
+      const backdated = move({ effectiveDate: '2014-01-01', onDate: '2014-07-01' }, { retirementDate: '2015-12-31' });
       expect(checkEligibility(backdated).failures).toEqual(['retirement-within-18-months']);
-      const onTime = move({ effectiveDate: '2026-01-01', onDate: '2025-12-01' }, { retirementDate: '2027-12-31' });
+      const onTime = move({ effectiveDate: '2014-01-01', onDate: '2013-12-01' }, { retirementDate: '2015-12-31' });
       expect(checkEligibility(onTime).ok).toBe(true);
     });
 
     it('follows a configured number but keeps the rule name', () => {
       const rules = caseRulesWith({ retirementNoPositionChangeMonths: 24 });
-      const result = checkEligibility(move({}, { retirementDate: '2028-01-01' }), rules);
+      const result = checkEligibility(move({}, { retirementDate: '2016-01-01' }), rules);
       expect(result.failures).toEqual(['retirement-within-18-months']);
       expect(result.issues[0].message).toContain('24 months');
     });
@@ -182,22 +182,22 @@ describe('checkEligibility', () => {
 
   describe('deferrals', () => {
     it.each<[string, Deferral[], string[]]>([
-      ['in force past the effective date', [deferral('pregnancy', '2026-09-30')], ['deferral:pregnancy']],
-      ['ending on the effective date', [deferral('study', '2026-07-01')], ['deferral:study']],
-      ['ended the day before', [deferral('study', '2026-06-30')], []],
+      ['in force past the effective date', [deferral('pregnancy', '2014-09-30')], ['deferral:pregnancy']],
+      ['ending on the effective date', [deferral('study', '2014-07-01')], ['deferral:study']],
+      ['ended the day before', [deferral('study', '2014-06-30')], []],
       [
         'two reasons, in record order',
-        [deferral('investigation', '2027-01-01'), deferral('child-under-36-months', '2028-03-01')],
+        [deferral('investigation', '2015-01-01'), deferral('child-under-36-months', '2016-03-01')],
         ['deferral:investigation', 'deferral:child-under-36-months'],
       ],
       [
         'one reason recorded twice is named once',
-        [deferral('serious-illness', '2026-08-01'), deferral('serious-illness', '2026-12-01')],
+        [deferral('serious-illness', '2014-08-01'), deferral('serious-illness', '2014-12-01')],
         ['deferral:serious-illness'],
       ],
       [
         'one active, one ended',
-        [deferral('secondment', '2026-01-01'), deferral('disciplinary-review', '2026-07-15')],
+        [deferral('secondment', '2014-01-01'), deferral('disciplinary-review', '2014-07-15')],
         ['deferral:disciplinary-review'],
       ],
     ])('%s', (_name, deferrals, failures) => {
@@ -207,22 +207,22 @@ describe('checkEligibility', () => {
     });
 
     it.each(DEFERRAL_REASONS)('names deferral:%s', (reason) => {
-      expect(checkEligibility(move({}, { deferrals: [deferral(reason, '2027-01-01')] })).failures).toEqual([
+      expect(checkEligibility(move({}, { deferrals: [deferral(reason, '2015-01-01')] })).failures).toEqual([
         `deferral:${reason}`,
       ]);
     });
 
     it('checks the check date when the effective date has passed', () => {
-      const who = { deferrals: [deferral('pregnancy', '2026-05-15')] };
-      expect(checkEligibility(move({ effectiveDate: '2026-05-01', onDate: '2026-06-01' }, who)).ok).toBe(true);
-      expect(checkEligibility(move({ effectiveDate: '2026-05-01', onDate: '2026-05-10' }, who)).failures).toEqual([
+      const who = { deferrals: [deferral('pregnancy', '2014-05-15')] };
+      expect(checkEligibility(move({ effectiveDate: '2014-05-01', onDate: '2014-06-01' }, who)).ok).toBe(true);
+      expect(checkEligibility(move({ effectiveDate: '2014-05-01', onDate: '2014-05-10' }, who)).failures).toEqual([
         'deferral:pregnancy',
       ]);
     });
   });
 
   describe('waivers', () => {
-    const pregnant = { deferrals: [deferral('pregnancy', '2026-12-31')] };
+    const pregnant = { deferrals: [deferral('pregnancy', '2014-12-31')] };
 
     it('a waived deferral passes and the waiver is recorded', () => {
       const w = waiver('deferral:pregnancy');
@@ -231,7 +231,7 @@ describe('checkEligibility', () => {
     });
 
     it('waives only the deferral it names', () => {
-      const who = { deferrals: [deferral('pregnancy', '2026-12-31'), deferral('study', '2027-06-30')] };
+      const who = { deferrals: [deferral('pregnancy', '2014-12-31'), deferral('study', '2015-06-30')] };
       const result = checkEligibility(move({ waivers: [waiver('deferral:pregnancy')] }, who));
       expect(result.failures).toEqual(['deferral:study']);
       expect(result.waived.map((w) => w.rule)).toEqual(['deferral:pregnancy']);
@@ -256,14 +256,14 @@ describe('checkEligibility', () => {
         'retirement cannot be waived',
         'retirement-within-18-months',
         {},
-        { retirementDate: '2027-06-30' },
+        { retirementDate: '2015-06-30' },
         ['retirement-within-18-months', 'waiver-not-allowed:retirement-within-18-months'],
       ],
       [
         'leader service cannot be waived',
         'leader-service-years',
         { kind: 'rotation', termMonths: 36, toRole: 'head' },
-        { retirementDate: '2030-01-01' },
+        { retirementDate: '2018-01-01' },
         ['leader-service-years', 'waiver-not-allowed:leader-service-years'],
       ],
       [
@@ -310,17 +310,17 @@ describe('checkEligibility', () => {
 
   describe('leader-service-years', () => {
     it.each<[string, Partial<EligibilityInput>, string | null, string[]]>([
-      ['rotation to head, exactly 10 years left', { toRole: 'head' }, '2036-07-01', []],
-      ['rotation to head, one day short of 10 years', { toRole: 'head' }, '2036-06-30', ['leader-service-years']],
-      ['rotation to deputy, 9 years left', { toRole: 'deputy' }, '2035-07-01', ['leader-service-years']],
+      ['rotation to head, exactly 10 years left', { toRole: 'head' }, '2024-07-01', []],
+      ['rotation to head, one day short of 10 years', { toRole: 'head' }, '2024-06-30', ['leader-service-years']],
+      ['rotation to deputy, 9 years left', { toRole: 'deputy' }, '2023-07-01', ['leader-service-years']],
       ['rotation to head, retirement unknown', { toRole: 'head' }, null, []],
-      ['rotation to staff, 9 years left', { toRole: 'staff' }, '2035-07-01', []],
-      ['transfer to head, 9 years left', { kind: 'transfer', toRole: 'head' }, '2035-07-01', []],
-      ['position change to deputy, 9 years left', { kind: 'position-change', toRole: 'deputy' }, '2035-07-01', []],
+      ['rotation to staff, 9 years left', { toRole: 'staff' }, '2023-07-01', []],
+      ['transfer to head, 9 years left', { kind: 'transfer', toRole: 'head' }, '2023-07-01', []],
+      ['position change to deputy, 9 years left', { kind: 'position-change', toRole: 'deputy' }, '2023-07-01', []],
       [
         'rotation to head, 1 year left: both rules',
         { toRole: 'head' },
-        '2027-07-01',
+        '2015-07-01',
         ['retirement-within-18-months', 'leader-service-years'],
       ],
     ])('%s', (_name, over, retirementDate, failures) => {
@@ -328,7 +328,7 @@ describe('checkEligibility', () => {
     });
 
     it('follows a configured number of years', () => {
-      const input = rotation({ toRole: 'head' }, { retirementDate: '2035-07-01' });
+      const input = rotation({ toRole: 'head' }, { retirementDate: '2023-07-01' });
       expect(checkEligibility(input, caseRulesWith({ leaderRotationMinServiceYearsLeft: 9 })).ok).toBe(true);
       expect(checkEligibility(input).ok).toBe(false);
     });
@@ -358,7 +358,7 @@ describe('checkEligibility', () => {
     const result = checkEligibility(
       rotation(
         { toRole: 'deputy', termMonths: 12, waivers: [waiver('term-too-short')] },
-        { retirementDate: '2027-01-01', deferrals: [deferral('study', '2026-12-31')] },
+        { retirementDate: '2015-01-01', deferrals: [deferral('study', '2014-12-31')] },
       ),
     );
     expect(result.failures).toEqual([
@@ -380,9 +380,9 @@ describe('checkEligibility', () => {
 
   it.each<[string, Partial<EligibilityInput>, Partial<PersonRecord>]>([
     ['a malformed effective date', { effectiveDate: '2026-7-1' }, {}],
-    ['an impossible check date', { onDate: '2026-02-30' }, {}],
-    ['a malformed retirement date', {}, { retirementDate: '2030/01/01' }],
-    ['a malformed deferral date', {}, { deferrals: [deferral('study', '2026-13-01')] }],
+    ['an impossible check date', { onDate: '2014-02-30' }, {}],
+    ['a malformed retirement date', {}, { retirementDate: '2018/01/01' }],
+    ['a malformed deferral date', {}, { deferrals: [deferral('study', '2014-13-01')] }],
     ['a replacement', { kind: 'replacement' as MoveKind }, {}],
   ])('throws on %s', (_name, over, who) => {
     expect(() => checkEligibility(move(over, who))).toThrow(RangeError);
@@ -453,7 +453,7 @@ describe('case body schemas', () => {
     personId: 'p1',
     toUnitId: 'u2',
     toRole: 'deputy',
-    effectiveDate: '2026-07-01',
+    effectiveDate: '2014-07-01',
     termMonths: 36,
     reason: 'strengthen the ward',
   };
@@ -492,14 +492,14 @@ describe('case body schemas', () => {
     expect(
       PersonWithCaseFieldsSchema.safeParse({
         ...base,
-        retirementDate: '2040-01-01',
+        retirementDate: '2025-01-01',
         positionSince: null,
         sensitivePosition: true,
-        deferrals: [{ reason: 'child-under-36-months', until: '2027-03-01' }],
+        deferrals: [{ reason: 'child-under-36-months', until: '2015-03-01' }],
       }).success,
     ).toBe(true);
     expect(
-      paths(PersonWithCaseFieldsSchema.safeParse({ ...base, deferrals: [{ reason: 'holiday', until: '2027-03-01' }] })),
+      paths(PersonWithCaseFieldsSchema.safeParse({ ...base, deferrals: [{ reason: 'holiday', until: '2015-03-01' }] })),
     ).toEqual(['deferrals.0.reason']);
     expect(paths(PersonWithCaseFieldsSchema.safeParse({ ...base, sensitivePosition: 'yes' }))).toEqual([
       'sensitivePosition',
@@ -516,17 +516,17 @@ describe('case body schemas', () => {
   });
 
   it.each<[string, unknown, string[]]>([
-    ['a vote', { date: '2026-04-01', low: 12, total: 15 }, []],
-    ['low above total', { date: '2026-04-01', low: 16, total: 15 }, ['low']],
-    ['no ballots', { date: '2026-04-01', low: 0, total: 0 }, ['total']],
-    ['fractional count', { date: '2026-04-01', low: 1.5, total: 15 }, ['low']],
+    ['a vote', { date: '2014-04-01', low: 12, total: 15 }, []],
+    ['low above total', { date: '2014-04-01', low: 16, total: 15 }, ['low']],
+    ['no ballots', { date: '2014-04-01', low: 0, total: 0 }, ['total']],
+    ['fractional count', { date: '2014-04-01', low: 1.5, total: 15 }, ['low']],
   ])('confidence vote: %s', (_name, body, expected) => {
     expect(paths(ConfidenceVoteBodySchema.safeParse(body))).toEqual(expected);
   });
 
   it.each<[string, unknown, string[]]>([
-    ['a reprimand', { date: '2026-04-01', level: 'reprimand', note: 'late reports' }, []],
-    ['an unknown level', { date: '2026-04-01', level: 'fine' }, ['level']],
+    ['a reprimand', { date: '2014-04-01', level: 'reprimand', note: 'late reports' }, []],
+    ['an unknown level', { date: '2014-04-01', level: 'fine' }, ['level']],
     ['a bad date', { date: '01/04/2026', level: 'warning' }, ['date']],
   ])('discipline: %s', (_name, body, expected) => {
     expect(paths(DisciplineBodySchema.safeParse(body))).toEqual(expected);
@@ -544,42 +544,42 @@ describe('checkEligibility: what each failure says', () => {
   it.each<[string, EligibilityInput, string[]]>([
     [
       'retirement close',
-      move({}, { retirementDate: '2027-05-01' }),
+      move({}, { retirementDate: '2015-05-01' }),
       [
-        'p1 retires on 2027-05-01, 10 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement',
+        'p1 retires on 2015-05-01, 10 whole months after the move on 2014-07-01: no move with fewer than 18 months to retirement',
       ],
     ],
     [
       'retirement past',
-      move({}, { retirementDate: '2026-01-01' }),
+      move({}, { retirementDate: '2014-01-01' }),
       [
-        'p1 retires on 2026-01-01, 0 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement',
+        'p1 retires on 2014-01-01, 0 whole months after the move on 2014-07-01: no move with fewer than 18 months to retirement',
       ],
     ],
     [
       'the later of two deferrals for one reason, listed first',
-      move({}, { deferrals: [deferral('study', '2027-06-30'), deferral('study', '2026-12-31')] }),
+      move({}, { deferrals: [deferral('study', '2015-06-30'), deferral('study', '2014-12-31')] }),
       [
-        "p1 is deferred (study) until 2027-06-30, past the move on 2026-07-01; it may be waived at the person's own wish",
+        "p1 is deferred (study) until 2015-06-30, past the move on 2014-07-01; it may be waived at the person's own wish",
       ],
     ],
     [
       'the later of two deferrals for one reason, listed second',
-      move({}, { deferrals: [deferral('study', '2026-12-31'), deferral('study', '2027-06-30')] }),
+      move({}, { deferrals: [deferral('study', '2014-12-31'), deferral('study', '2015-06-30')] }),
       [
-        "p1 is deferred (study) until 2027-06-30, past the move on 2026-07-01; it may be waived at the person's own wish",
+        "p1 is deferred (study) until 2015-06-30, past the move on 2014-07-01; it may be waived at the person's own wish",
       ],
     ],
     [
       'a leader rotation with eight years four months left',
-      rotation({ toRole: 'head' }, { retirementDate: '2034-11-01' }),
+      rotation({ toRole: 'head' }, { retirementDate: '2022-11-01' }),
       ['a rotation into a head post needs 10 years of service left; p1 has 8 years 4 months'],
     ],
     [
       'a leader rotation after retirement',
-      rotation({ toRole: 'deputy' }, { retirementDate: '2026-03-01' }),
+      rotation({ toRole: 'deputy' }, { retirementDate: '2014-03-01' }),
       [
-        'p1 retires on 2026-03-01, 0 whole months after the move on 2026-07-01: no move with fewer than 18 months to retirement',
+        'p1 retires on 2014-03-01, 0 whole months after the move on 2014-07-01: no move with fewer than 18 months to retirement',
         'a rotation into a deputy post needs 10 years of service left; p1 has 0 years 0 months',
       ],
     ],
@@ -597,7 +597,7 @@ describe('checkEligibility: what each failure says', () => {
     expect(messages(input)).toEqual(expected);
   });
 
-  it.each(['x2026-07-01', '2026-07-011'])('refuses the date %s', (date) => {
+  it.each(['x2026-07-01', '2014-07-011'])('refuses the date %s', (date) => {
     expect(() => checkEligibility(move({ effectiveDate: date }))).toThrow(
       new RangeError(`date must be YYYY-MM-DD, got '${date}'`),
     );

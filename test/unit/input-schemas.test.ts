@@ -28,9 +28,9 @@ const message = (
 describe('DateSchema', () => {
   it.each([
     ['2026-12-02', true],
-    ['2028-02-29', true],
-    ['2027-02-29', false],
-    ['2031-02-30', false],
+    ['2024-02-29', true],
+    ['2025-02-29', false],
+    ['2025-02-30', false],
     ['2026-04-31', false],
     ['0000-01-01', false],
     ['1949-12-31', false],
@@ -44,7 +44,7 @@ describe('DateSchema', () => {
   });
 
   it('says why', () => {
-    expect(message(DateSchema, '2031-02-30')).toBe('2031-02-30 is not a day of the calendar');
+    expect(message(DateSchema, '2025-02-30')).toBe('2025-02-30 is not a day of the calendar');
     expect(message(DateSchema, '0000-01-01')).toBe('the year must be between 1950 and 2100');
     expect(message(DateSchema, 'soon')).toBe('expected YYYY-MM-DD');
   });
@@ -72,8 +72,8 @@ describe('InstantSchema', () => {
     ['2026-12-03T17:00+07:00', true],
     ['2026-12-03T10:00:00.123Z', true],
     ['2026-12-03T23:59:59-14:00', true],
-    ['2031-13-45T99:99+07:00', false],
-    ['2031-02-31T17:00:00+07:00', false],
+    ['2025-13-45T99:99+07:00', false],
+    ['2025-02-31T17:00:00+07:00', false],
     ['2026-12-03T24:00:00+07:00', false],
     ['2026-12-03T17:60:00+07:00', false],
     ['2026-12-03T17:00:60+07:00', false],
@@ -87,7 +87,7 @@ describe('InstantSchema', () => {
   });
 
   it('says why', () => {
-    expect(message(InstantSchema, '2031-02-31T17:00:00+07:00')).toBe('2031-02-31 is not a day of the calendar');
+    expect(message(InstantSchema, '2025-02-31T17:00:00+07:00')).toBe('2025-02-31 is not a day of the calendar');
     expect(message(InstantSchema, '2026-12-03T24:00:00+07:00')).toBe('24:00:00 is not a time of day');
   });
 });
@@ -198,14 +198,14 @@ describe('instantProblem and isCalendarDate, as the API calls them', () => {
   it.each<[string, string | null]>([
     ['2026-12-03T17:00:00+07:00', null],
     ['2026-12-03', 'expected an ISO date-time with offset, e.g. 2026-12-03T17:00:00+07:00'],
-    ['2027-02-29T08:00Z', '2027-02-29 is not a day of the calendar'],
+    ['2025-02-29T08:00Z', '2025-02-29 is not a day of the calendar'],
   ])('%s → %s', (value, problem) => {
     expect(instantProblem(value)).toBe(problem);
   });
 
   it.each<[number, number, number, boolean]>([
-    [2028, 2, 29, true],
-    [2027, 2, 29, false],
+    [2024, 2, 29, true],
+    [2025, 2, 29, false],
     [2026, 13, 1, false],
     [2026, 3, 0, false],
     [2026, 12, 31, true],
@@ -265,14 +265,14 @@ describe('the issues a date or an instant raises', () => {
     schema.safeParse(value).error?.issues.map((i) => ({ code: i.code, message: i.message }));
 
   it('names an impossible day or year as a custom issue, after the shape passed', () => {
-    expect(issues(DateSchema, '2031-02-30')).toEqual([
-      { code: 'custom', message: '2031-02-30 is not a day of the calendar' },
+    expect(issues(DateSchema, '2025-02-30')).toEqual([
+      { code: 'custom', message: '2025-02-30 is not a day of the calendar' },
     ]);
     expect(issues(DateSchema, '2101-01-01')).toEqual([
       { code: 'custom', message: 'the year must be between 1950 and 2100' },
     ]);
-    expect(issues(InstantSchema, '2031-02-31T17:00:00+07:00')).toEqual([
-      { code: 'custom', message: '2031-02-31 is not a day of the calendar' },
+    expect(issues(InstantSchema, '2025-02-31T17:00:00+07:00')).toEqual([
+      { code: 'custom', message: '2025-02-31 is not a day of the calendar' },
     ]);
   });
 

@@ -147,8 +147,8 @@ describe('a refusal names what it refuses', () => {
     ['scoring: before any profile', () => profileFor('2017-12'), 'no scoring profile in force for 2017-12'],
     [
       'scoring: a profile missing',
-      () => profileFor('2026-01', [{ profileId: 'HN-2030', from: '2018-01' }]),
-      "scoring profile 'HN-2030' is not defined",
+      () => profileFor('2026-01', [{ profileId: 'HN-1999', from: '2018-01' }]),
+      "scoring profile 'HN-1999' is not defined",
     ],
     [
       'scoring: invalid scores',

@@ -141,10 +141,10 @@ describe('profileFor', () => {
   ];
   it.each<[string, ProfileSchedule, string]>([
     ['2018-01', DEFAULT_PROFILE_SCHEDULE, 'HN-2023'],
-    ['2030-12', DEFAULT_PROFILE_SCHEDULE, 'HN-2023'],
+    ['2026-11', DEFAULT_PROFILE_SCHEDULE, 'HN-2023'],
     ['2026-06', schedule, 'HN-2023'],
     ['2026-07', schedule, 'ND335-2025'],
-    ['2027-01', schedule, 'ND335-2025'],
+    ['2026-11', schedule, 'ND335-2025'],
   ])('%s -> %s', (period, s, _id) => {
     expect(profileFor(period, s).id).toBe(_id);
   });

@@ -330,30 +330,30 @@ describe('positionChangeStatus', () => {
     unitId: 'u1',
     role: 'staff',
     retirementDate: null,
-    positionSince: '2024-06-15',
+    positionSince: '2018-06-15',
     sensitivePosition: true,
     deferrals: [],
     ...over,
   });
 
   it.each<[string, Partial<PersonRecord>, string, ReturnType<typeof positionChangeStatus>]>([
-    ['one day short of 24 months', {}, '2026-06-14', null],
-    ['exactly 24 months: due', {}, '2026-06-15', { status: 'due', months: 24 }],
-    ['59 months: due', {}, '2029-06-14', { status: 'due', months: 59 }],
-    ['exactly 60 months: overdue', {}, '2029-06-15', { status: 'overdue', months: 60 }],
-    ['72 months: overdue', {}, '2030-06-15', { status: 'overdue', months: 72 }],
-    ['not a sensitive position', { sensitivePosition: false }, '2030-06-15', null],
-    ['since when unknown', { positionSince: null }, '2030-06-15', null],
-    ['since a later date', { positionSince: '2027-01-01' }, '2026-06-15', null],
-    ['end-of-month start', { positionSince: '2024-01-31' }, '2026-01-31', { status: 'due', months: 24 }],
+    ['one day short of 24 months', {}, '2020-06-14', null],
+    ['exactly 24 months: due', {}, '2020-06-15', { status: 'due', months: 24 }],
+    ['59 months: due', {}, '2023-06-14', { status: 'due', months: 59 }],
+    ['exactly 60 months: overdue', {}, '2023-06-15', { status: 'overdue', months: 60 }],
+    ['72 months: overdue', {}, '2024-06-15', { status: 'overdue', months: 72 }],
+    ['not a sensitive position', { sensitivePosition: false }, '2024-06-15', null],
+    ['since when unknown', { positionSince: null }, '2024-06-15', null],
+    ['since a later date', { positionSince: '2021-01-01' }, '2020-06-15', null],
+    ['end-of-month start', { positionSince: '2018-01-31' }, '2020-01-31', { status: 'due', months: 24 }],
   ])('%s', (_name, over, onDate, expected) => {
     expect(positionChangeStatus(holder(over), onDate)).toEqual(expected);
   });
 
   it('follows configured thresholds', () => {
     const rules = caseRulesWith({ positionChangeDueMonths: 12, positionChangeOverdueMonths: 24 });
-    expect(positionChangeStatus(holder(), '2025-06-15', rules)).toEqual({ status: 'due', months: 12 });
-    expect(positionChangeStatus(holder(), '2026-06-15', rules)).toEqual({ status: 'overdue', months: 24 });
+    expect(positionChangeStatus(holder(), '2019-06-15', rules)).toEqual({ status: 'due', months: 12 });
+    expect(positionChangeStatus(holder(), '2020-06-15', rules)).toEqual({ status: 'overdue', months: 24 });
   });
 
   it('throws on a malformed date', () => {
@@ -363,15 +363,15 @@ describe('positionChangeStatus', () => {
 
 describe('endOfTermReviewDate', () => {
   it.each<[string, number, string]>([
-    ['2026-01-01', 36, '2028-11-02'], // term ends 2029-01-01
-    ['2026-08-31', 18, '2027-12-31'], // term ends 2028-02-29
+    ['2022-01-01', 36, '2024-11-02'], // term ends 2025-01-01
+    ['2022-08-31', 18, '2023-12-31'], // term ends 2024-02-29
     ['2026-07-15', 3, '2026-08-16'], // term ends 2026-10-15
   ])('%s + %i months', (effective, term, expected) => {
     expect(endOfTermReviewDate(effective, term)).toBe(expected);
   });
 
   it('follows a configured lead time', () => {
-    expect(endOfTermReviewDate('2026-01-01', 36, caseRulesWith({ endOfTermReviewDaysBefore: 30 }))).toBe('2028-12-02');
+    expect(endOfTermReviewDate('2022-01-01', 36, caseRulesWith({ endOfTermReviewDaysBefore: 30 }))).toBe('2024-12-02');
   });
 
   it.each<[string, number]>([

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { VoteChoice } from '../../domain/cases';
+import { DEFAULT_CASE_RULES } from '../../domain/cases';
+import { DEFAULT_RULES } from '../../domain/config';
 import {
   majorityOutcome,
   secretTally,
   tallyVotes,
+  voteExtensionLatest,
+  voteExtensionRefusal,
   type Ballot,
   type VoteTally,
   type VoteTotals,
@@ -138,5 +142,69 @@ describe('tallyVotes: the chair decides only an even split', () => {
   it('a chair who rejects with one other rejection of four leaves the vote open', () => {
     expect(tallyVotes({ members: FOUR, chairId: 'h', votes: ballots('h:- d1:+') }).decided).toBeNull();
     expect(tallyVotes({ members: FOUR, chairId: 'h', votes: ballots('h:+ d1:-') }).decided).toBeNull();
+  });
+});
+
+describe('voteExtensionLatest: working day 15 from the opening of a replacement vote', () => {
+  it.each<[string, string, string[], number, number, string]>([
+    // [name, opened at, extra holidays, extended working days, deadline hour, latest]
+    ['opened on a Monday', '2026-03-02T10:00:00+07:00', [], 15, 17, '2026-03-23T17:00:00+07:00'],
+    ['opened on a Friday evening', '2026-03-06T18:30:00+07:00', [], 15, 17, '2026-03-27T17:00:00+07:00'],
+    ['opened at a UTC instant of a Monday in Hanoi', '2026-03-01T20:00:00Z', [], 15, 17, '2026-03-23T17:00:00+07:00'],
+    ['over the National Day (2 September)', '2026-08-20T09:00:00+07:00', [], 15, 17, '2026-09-11T17:00:00+07:00'],
+    ['over an extra holiday', '2026-03-02T10:00:00+07:00', ['2026-03-10'], 15, 17, '2026-03-24T17:00:00+07:00'],
+    ['with 12 working days configured', '2026-03-02T10:00:00+07:00', [], 12, 17, '2026-03-18T17:00:00+07:00'],
+    ['with deadlines at 16:00', '2026-03-02T10:00:00+07:00', [], 15, 16, '2026-03-23T16:00:00+07:00'],
+  ])('%s', (_name, openedAt, holidays, days, hour, latest) => {
+    expect(
+      voteExtensionLatest(
+        openedAt,
+        holidays,
+        { replacementDecisionExtendedWorkingDays: days },
+        { ...DEFAULT_RULES, deadlineHour: hour },
+      ),
+    ).toBe(latest);
+  });
+
+  it('refuses a malformed opening', () => {
+    expect(() => voteExtensionLatest('2026-03-02', [], DEFAULT_CASE_RULES, DEFAULT_RULES)).toThrow(RangeError);
+  });
+});
+
+describe('voteExtensionRefusal: no extension past that day, whenever it is decided', () => {
+  const OPENED = '2026-03-02T10:00:00+07:00';
+  const LATEST = '2026-03-23T17:00:00+07:00';
+
+  it.each<[string, string, boolean]>([
+    // [name, until, allowed]
+    ['to the 10th working day', '2026-03-16T17:00:00+07:00', true],
+    ['to the 15th working day at the deadline hour', LATEST, true],
+    ['to the same instant written in UTC', '2026-03-23T10:00:00Z', true],
+    ['one minute past it', '2026-03-23T17:01:00+07:00', false],
+    ['to the morning of the 16th working day', '2026-03-24T09:00:00+07:00', false],
+  ])('%s', (_name, until, allowed) => {
+    const refusal = voteExtensionRefusal(OPENED, until, [], DEFAULT_CASE_RULES, DEFAULT_RULES);
+    expect(refusal === null).toBe(allowed);
+  });
+
+  it('names the rule, the latest deadline, and the extension it refuses', () => {
+    expect(voteExtensionRefusal(OPENED, '2026-03-24T09:00:00+07:00', [], DEFAULT_CASE_RULES, DEFAULT_RULES)).toEqual({
+      rule: 'vote-extension-limit',
+      latest: LATEST,
+      message:
+        "A replacement's vote may be extended to working day 15 after it opened (2026-03-02T10:00:00+07:00) at the " +
+        'latest, 2026-03-23T17:00:00+07:00, whenever the extension is decided; 2026-03-24T09:00:00+07:00 is later.',
+    });
+  });
+
+  it('counts the configured days and the holidays', () => {
+    const day16 = '2026-03-24T17:00:00+07:00';
+    expect(voteExtensionRefusal(OPENED, day16, [], DEFAULT_CASE_RULES, DEFAULT_RULES)).toMatchObject({
+      latest: LATEST,
+    });
+    expect(voteExtensionRefusal(OPENED, day16, ['2026-03-10'], DEFAULT_CASE_RULES, DEFAULT_RULES)).toBeNull();
+    expect(
+      voteExtensionRefusal(OPENED, LATEST, [], { replacementDecisionExtendedWorkingDays: 14 }, DEFAULT_RULES),
+    ).toMatchObject({ latest: '2026-03-20T17:00:00+07:00' });
   });
 });

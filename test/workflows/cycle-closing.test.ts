@@ -5,7 +5,7 @@
  * that its child was terminated.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromMs } from '../../domain/calendar';
+import { fromMs, localDate, nextPeriod } from '../../domain/calendar';
 import { upsertDirectory } from '../../db/directory';
 import { BENCH_WORKFLOWS_PATH } from '../../worker/bundle';
 import { benchDirectory } from '../../scripts/bench/directory';
@@ -25,9 +25,17 @@ describe('a cycle waiting for its evaluations to close', () => {
     await stack?.stop();
   });
 
+  /** The month `n` months after the one the server's clock is in. */
+  async function monthsAhead(n: number): Promise<string> {
+    let period = localDate(fromMs(await stack.env.currentTimeMs())).slice(0, 7);
+    for (let i = 0; i < n; i++) period = nextPeriod(period);
+    return period;
+  }
+
   /** Opens `unitId`'s cycle with its steps due within hours of the server's clock. */
   async function openSoon(unitId: string, period: string) {
-    const at = (hours: number) => fromMs(Date.now() + hours * HOUR);
+    const now = await stack.env.currentTimeMs();
+    const at = (hours: number) => fromMs(now + hours * HOUR);
     await openCycleWith(stack.env.client, unitId, period, 'r1', {
       plan: at(1),
       selfAssessment: at(2),
@@ -38,7 +46,7 @@ describe('a cycle waiting for its evaluations to close', () => {
   }
 
   it('finds its evaluations closed at the review deadline although none signalled it', async () => {
-    const period = '2033-02';
+    const period = await monthsAhead(1);
     const { env, db } = stack;
     const cycle = await openSoon('snv', period);
     await eventually(
@@ -58,7 +66,7 @@ describe('a cycle waiting for its evaluations to close', () => {
   });
 
   it('starts every member of a unit larger than one batch, when one is evaluated elsewhere', async () => {
-    const period = '2033-04';
+    const period = await monthsAhead(2);
     const { env, db } = stack;
     // 229 members settled by u0001: two batches of starts. The fifth already has this month's
     // evaluation (a workflow holds its ID), so the first batch leaves it out.

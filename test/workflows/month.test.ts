@@ -1,5 +1,5 @@
 /**
- * The full month of unit `hn` for 2032-03 on the time-skipping test server and a real Postgres:
+ * The full month of unit `hn` for the month after today on the time-skipping test server and a real Postgres:
  * plans (one missed), self-assessments (one missed, extended, filed late), reviews (one missed and
  * climbing two levels to HR, who takes it over), reminders at their instants, the collective's
  * deliberation (refused for quota, then for a cap, put after its deadline had escalated to HR, then
@@ -22,7 +22,22 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHan
 import { historyToJson } from '../support/histories';
 import { startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
 import type { Sql } from '../../db/sql';
-import { fromMs, toMs } from '../../domain/calendar';
+import {
+  addWorkingDays,
+  atLocal,
+  defaultDeadlines,
+  fromMs,
+  localDate,
+  nextPeriod,
+  nthWorkingDay,
+  prevPeriod,
+  reminderTimes,
+  reviewFloorAfterExtension,
+  selfAssessmentOpensAt,
+  toMs,
+  workingDaysAfter,
+} from '../../domain/calendar';
+import { DEFAULT_RULES } from '../../domain/config';
 import type { Scores } from '../../domain/types';
 import { createActivities } from '../../activities';
 import { cycleWorkflow } from '../../workflows/cycle';
@@ -44,24 +59,58 @@ import {
   type DecisionLine,
 } from '../../contracts/messages';
 
-const P = '2032-03';
-const CYCLE_ID = cycleWorkflowId('hn', P);
 const MEMBERS = ['an', 'binh', 'cuong', 'dung', 'em', 'khanh'];
 const HR: Actor = { id: 'thu', roles: ['hr'] };
 const HISTORIES_DIR = fileURLToPath(new URL('../replay/histories/', import.meta.url));
+const R = DEFAULT_RULES;
+// The demo directory adds no holidays to the fixed ones, so the workflows count with these.
+const HOLIDAYS: string[] = [];
+/** The deadline on working day `n` of `period`. */
+const nthWorkingDayAt = (period: string, n: number) => atLocal(nthWorkingDay(period, n, HOLIDAYS), R.deadlineHour);
 
-/** A local Hanoi wall-clock time as an instant, e.g. `hanoi('2032-03-01 08:00')`. */
-const hanoi = (local: string): string => `${local.replace(' ', 'T')}:00+07:00`;
+/**
+ * Every instant of the scenario for `period`, from the rules and the working-day calendar: the
+ * default deadlines, their reminders, and the deadlines the scenario's misses and decisions lead to.
+ */
+function timeline(period: string) {
+  const d = defaultDeadlines(period, HOLIDAYS, R);
+  const after = (iso: string, n: number) => workingDaysAfter(iso, n, HOLIDAYS, R);
+  const later = (a: string, b: string) => (toMs(a) >= toMs(b) ? a : b);
+  // khanh's self-assessment is extended to the working day after the review deadline, within the limit.
+  const khanhExtended = after(d.review, 1);
+  // cuong's missed review climbs once, and HR reviews it when it reaches them: the last review comes in then,
+  // and the deliberation that opens gives the head at least the climb's working days.
+  const reviewLevel1Due = after(d.review, R.escalationClimbWorkingDays);
+  const reviewLevel2Due = after(reviewLevel1Due, R.escalationClimbWorkingDays);
+  const deliberationDue = later(d.deliberation, after(reviewLevel1Due, R.escalationClimbWorkingDays));
+  return {
+    deadlines: d,
+    planReminders: reminderTimes(d.plan, HOLIDAYS, R),
+    selfOpens: selfAssessmentOpensAt(d.selfAssessment, HOLIDAYS, R),
+    selfReminders: reminderTimes(d.selfAssessment, HOLIDAYS, R),
+    reviewReminders: reminderTimes(d.review, HOLIDAYS, R),
+    khanhExtended,
+    khanhExtendedReminders: reminderTimes(khanhExtended, HOLIDAYS, R),
+    khanhReviewDue: later(d.review, reviewFloorAfterExtension(khanhExtended, HOLIDAYS, R)),
+    // One working day past the longest extension counted from the missed deadline.
+    tooLongExtension: after(d.selfAssessment, R.maxExtensionWorkingDays + 1),
+    reviewLevel1Due,
+    reviewLevel2Due,
+    deliberationDue,
+    deliberationReminders: reminderTimes(deliberationDue, HOLIDAYS, R),
+    deliberationEscalationDue: after(deliberationDue, R.escalationClimbWorkingDays),
+    // The list is decided just after the deliberation deadline, so the window counts from that day.
+    windowEndsAt: after(deliberationDue, R.complaintWindowWorkingDays),
+  };
+}
 
-// The default deadlines of 2032-03 (working day 3 of March; 2, 4 and 6 of April, at 17:00). March 2032
-// starts on a Monday.
-const PLAN_DUE = hanoi('2032-03-03 17:00');
-const SELF_DUE = hanoi('2032-04-02 17:00');
-const SELF_OPENS = hanoi('2032-03-26 08:00');
-const REVIEW_DUE = hanoi('2032-04-06 17:00');
-const KHANH_EXTENDED = hanoi('2032-04-07 17:00');
-// Deliberation opens late (the last review comes in on 8 April, 17:01), so the head gets 2 working days.
-const DELIBERATION_DUE = hanoi('2032-04-12 17:00');
+// The month after the test server's "now" (it starts at the real time and only skips forward), set in beforeAll.
+let P: string;
+let T: ReturnType<typeof timeline>;
+let CYCLE_ID: string;
+let dungEval: string;
+let khanhEval: string;
+let cuongEval: string;
 
 const MINUTE = 60_000;
 const me = (id: string): Actor => ({ id, roles: [] });
@@ -78,11 +127,8 @@ let sql: Sql;
 let cycle: WorkflowHandle<typeof cycleWorkflow>;
 
 // ---- the scenario's state, carried from step to step ----
-const dungEval = evaluationWorkflowId(P, 'dung');
-const khanhEval = evaluationWorkflowId(P, 'khanh');
-const cuongEval = evaluationWorkflowId(P, 'cuong');
-const reviewReminder1 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-02 08:00'));
-const reviewReminder2 = reminderKey(cuongEval, 'review', REVIEW_DUE, hanoi('2032-04-06 08:00'));
+let reviewReminder1: string;
+let reviewReminder2: string;
 let delibEsc: Awaited<ReturnType<typeof escalationsOf>>[number];
 let windowEndsAt: string;
 const line = (personId: string, grade: DecisionLine['grade'], rationale?: string): DecisionLine => ({
@@ -211,6 +257,14 @@ beforeAll(async () => {
   stack = await startTimeSkippingStack('month');
   ({ env } = stack);
   sql = stack.db.sql;
+  P = nextPeriod(localDate(fromMs(await env.currentTimeMs())).slice(0, 7));
+  T = timeline(P);
+  CYCLE_ID = cycleWorkflowId('hn', P);
+  dungEval = evaluationWorkflowId(P, 'dung');
+  khanhEval = evaluationWorkflowId(P, 'khanh');
+  cuongEval = evaluationWorkflowId(P, 'cuong');
+  reviewReminder1 = reminderKey(cuongEval, 'review', T.deadlines.review, T.reviewReminders[0]);
+  reviewReminder2 = reminderKey(cuongEval, 'review', T.deadlines.review, T.reviewReminders[1]);
 });
 
 afterAll(async () => {
@@ -229,11 +283,8 @@ afterAll(async () => {
 
 describe('a full month of hn on the time-skipping server: the plans', () => {
   step('opens the cycle and fans out one evaluation per member, with the default deadlines', async () => {
-    // The test server starts at the real time and only skips forward: the month must lie ahead of it.
-    // (It is far enough ahead to last, and within the test server's 10-year default run timeout.)
-    expect(await env.currentTimeMs(), `move P and the dates of this file past today`).toBeLessThan(
-      toMs(hanoi('2032-02-01 00:00')),
-    );
+    // The month starts after the server's "now", which only skips forward: its first reminder lies ahead.
+    expect(await env.currentTimeMs()).toBeLessThan(toMs(T.planReminders[0]) - MINUTE);
 
     const op = new WithStartWorkflowOperation(cycleWorkflow, {
       workflowId: CYCLE_ID,
@@ -250,10 +301,10 @@ describe('a full month of hn on the time-skipping server: the plans', () => {
     expect(opened.view.members.map((m) => m.personId)).toEqual(MEMBERS);
     expect(opened.view.collective).toEqual(['an', 'binh']);
     expect(opened.view.deadlines).toEqual({
-      plan: PLAN_DUE,
-      selfAssessment: SELF_DUE,
-      review: REVIEW_DUE,
-      deliberation: hanoi('2032-04-08 17:00'),
+      plan: nthWorkingDayAt(P, R.defaultDueWorkingDay.plan),
+      selfAssessment: nthWorkingDayAt(nextPeriod(P), R.defaultDueWorkingDay.selfAssessment),
+      review: nthWorkingDayAt(nextPeriod(P), R.defaultDueWorkingDay.review),
+      deliberation: nthWorkingDayAt(nextPeriod(P), R.defaultDueWorkingDay.deliberation),
     });
     const reviewers = Object.fromEntries(opened.view.members.map((m) => [m.personId, m.reviewerId]));
     expect(reviewers).toEqual({ an: null, binh: 'an', cuong: 'binh', dung: 'an', em: 'an', khanh: 'an' });
@@ -263,7 +314,7 @@ describe('a full month of hn on the time-skipping server: the plans', () => {
     );
 
     // HR records a reprimand for em in the month, before deliberation opens: em cannot be better than C.
-    await sql`insert into discipline (person_id, date, level, note) values ('em', '2032-03-15', 'reprimand', 'Khiển trách')`;
+    await sql`insert into discipline (person_id, date, level, note) values ('em', ${`${P}-15`}, 'reprimand', 'Khiển trách')`;
   });
 
   step(
@@ -286,30 +337,35 @@ describe('a full month of hn on the time-skipping server: the plans', () => {
   );
 
   step('reminds only the one who owes a plan, two working days before and on the morning of the deadline', async () => {
-    // Plan reminders go to dung only (the others have filed): 2 working days before (Mon 1 March) and that morning.
-    const planReminder1 = reminderKey(dungEval, 'plan', PLAN_DUE, hanoi('2032-03-01 08:00'));
-    const planReminder2 = reminderKey(dungEval, 'plan', PLAN_DUE, hanoi('2032-03-03 08:00'));
-    await justBefore(hanoi('2032-03-01 08:00'));
+    // Plan reminders go to dung only (the others have filed): 2 working days before and that morning.
+    const [at1, at2] = T.planReminders;
+    expect([at1, at2]).toEqual([
+      atLocal(addWorkingDays(localDate(T.deadlines.plan), -R.reminderWorkingDaysBefore, HOLIDAYS), R.reminderHour),
+      atLocal(localDate(T.deadlines.plan), R.reminderHour),
+    ]);
+    const planReminder1 = reminderKey(dungEval, 'plan', T.deadlines.plan, at1);
+    const planReminder2 = reminderKey(dungEval, 'plan', T.deadlines.plan, at2);
+    await justBefore(at1);
     expect(await hasRow(`%:reminder:%`)).toBe(false);
-    await justAfter(hanoi('2032-03-01 08:00'));
+    await justAfter(at1);
     const [r1] = await eventually(
       () => outbox(planReminder1).then((r) => (r.length ? r : null)),
       'the first plan reminder',
     );
     expect(r1.recipientId).toBe('dung');
     expect(await hasRow(planReminder2)).toBe(false);
-    await justBefore(hanoi('2032-03-03 08:00'));
+    await justBefore(at2);
     expect(await hasRow(planReminder2)).toBe(false);
-    await justAfter(hanoi('2032-03-03 08:00'));
+    await justAfter(at2);
     await eventually(() => hasRow(planReminder2), 'the plan reminder on the morning of the deadline');
     expect((await outbox('%:reminder:plan:%')).map((r) => r.recipientId)).toEqual(['dung', 'dung']);
   });
 
   step('tells the reviewer of a missed plan at its deadline, records the miss, and closes the plan step', async () => {
-    await justBefore(PLAN_DUE);
+    await justBefore(T.deadlines.plan);
     expect(await hasRow(`${dungEval}:plan-missed`)).toBe(false);
     expect((await evaluationRow('dung')).missed).toEqual([]);
-    await justAfter(PLAN_DUE);
+    await justAfter(T.deadlines.plan);
     const [notice] = await eventually(
       () => outbox(`${dungEval}:plan-missed`).then((r) => (r.length ? r : null)),
       'the plan-missed notice',
@@ -329,11 +385,11 @@ describe('a full month of hn on the time-skipping server: the self-assessments a
   step(
     'opens the self-assessment five working days before its deadline and takes those filed, refusing scores out of range',
     async () => {
-      await justBefore(SELF_OPENS);
+      await justBefore(T.selfOpens);
       expect(
         (await refusal(onEval('cuong', submitSelfAssessment, { actor: me('cuong'), scores: scores(18, 60, 5) }))).type,
       ).toBe('wrong_phase');
-      await justAfter(SELF_OPENS);
+      await justAfter(T.selfOpens);
       const self: Record<string, Scores> = {
         an: scores(19, 66, 8),
         binh: scores(18, 62, 5),
@@ -390,21 +446,24 @@ describe('a full month of hn on the time-skipping server: the self-assessments a
   );
 
   step('reminds of the self-assessment and of the review owed, at their instants', async () => {
-    // Self-assessment reminders to khanh (Wed 31 March and Fri 2 April); review reminders to binh for cuong (2 and 6 April).
-    const selfReminder1 = reminderKey(khanhEval, 'selfAssessment', SELF_DUE, hanoi('2032-03-31 08:00'));
-    const selfReminder2 = reminderKey(khanhEval, 'selfAssessment', SELF_DUE, hanoi('2032-04-02 08:00'));
-    await justBefore(hanoi('2032-03-31 08:00'));
+    // Self-assessment reminders to khanh, review reminders to binh for cuong. The review is due two working
+    // days after the self-assessment, so its first reminder comes on the morning the self-assessment is due.
+    const [self1, self2] = T.selfReminders;
+    expect(T.reviewReminders[0]).toBe(self2);
+    const selfReminder1 = reminderKey(khanhEval, 'selfAssessment', T.deadlines.selfAssessment, self1);
+    const selfReminder2 = reminderKey(khanhEval, 'selfAssessment', T.deadlines.selfAssessment, self2);
+    await justBefore(self1);
     expect(await hasRow('%:reminder:selfAssessment:%')).toBe(false);
-    await justAfter(hanoi('2032-03-31 08:00'));
+    await justAfter(self1);
     await eventually(() => hasRow(selfReminder1), 'the first self-assessment reminder');
     expect((await outbox('%:reminder:selfAssessment:%')).map((r) => r.recipientId)).toEqual(['khanh']);
-    await justBefore(hanoi('2032-04-02 08:00'));
+    await justBefore(self2);
     expect(await hasRow(selfReminder2)).toBe(false);
     expect(await hasRow('%:reminder:review:%')).toBe(false);
-    await justAfter(hanoi('2032-04-02 08:00'));
+    await justAfter(self2);
     await eventually(
       async () => (await hasRow(selfReminder2)) && (await hasRow(reviewReminder1)),
-      'reminders of 2 April',
+      'the reminders of the morning the self-assessment is due',
     );
     expect((await outbox(reviewReminder1))[0].recipientId).toBe('binh');
     // Reviews an already gave owe no reminder.
@@ -416,16 +475,16 @@ describe('a full month of hn on the time-skipping server: missed steps and their
   step(
     'escalates a missed self-assessment to the reviewer, who alone may extend it, within the review deadline',
     async () => {
-      await justBefore(SELF_DUE);
+      await justBefore(T.deadlines.selfAssessment);
       expect(await escalationsOf('khanh', 'self-assessment')).toHaveLength(0);
-      await justAfter(SELF_DUE);
+      await justAfter(T.deadlines.selfAssessment);
       const [selfEsc] = await eventually(
         () => escalationsOf('khanh', 'self-assessment').then((r) => (r.length ? r : null)),
         'the self-assessment escalation',
       );
       expect(selfEsc).toMatchObject({ level: 1, targetId: 'an', status: 'open' });
       // Undecided, "review without it" would apply at the review deadline.
-      expect(selfEsc.dueAt.getTime()).toBe(toMs(REVIEW_DUE));
+      expect(selfEsc.dueAt.getTime()).toBe(toMs(T.deadlines.review));
       expect((await outbox(`${khanhEval}:escalation:${selfEsc.id}:%`)).map((r) => r.recipientId)).toEqual(['an']);
       expect((await evaluationRow('khanh')).missed).toEqual(['self-assessment']);
       expect(
@@ -438,7 +497,7 @@ describe('a full month of hn on the time-skipping server: missed steps and their
               actor: me('binh'),
               escalationId: selfEsc.id,
               action: 'extend',
-              until: KHANH_EXTENDED,
+              until: T.khanhExtended,
             }),
           )
         ).type,
@@ -448,7 +507,7 @@ describe('a full month of hn on the time-skipping server: missed steps and their
           actor: me('an'),
           escalationId: selfEsc.id,
           action: 'extend',
-          until: hanoi('2032-04-12 17:00'),
+          until: T.tooLongExtension,
         }),
       );
       expect(tooLate.type).toBe('rule_refused');
@@ -456,11 +515,11 @@ describe('a full month of hn on the time-skipping server: missed steps and their
         actor: me('an'),
         escalationId: selfEsc.id,
         action: 'extend',
-        until: KHANH_EXTENDED,
+        until: T.khanhExtended,
         note: 'Đi công tác',
       });
       expect(extended.status).toBe('decided');
-      expect(extended.decision).toMatchObject({ action: 'extend', by: 'an', until: KHANH_EXTENDED });
+      expect(extended.decision).toMatchObject({ action: 'extend', by: 'an', until: T.khanhExtended });
       await eventually(
         async () => (await escalationsOf('khanh', 'self-assessment'))[0].status === 'decided',
         'the decision in Postgres',
@@ -471,9 +530,11 @@ describe('a full month of hn on the time-skipping server: missed steps and their
   step(
     'takes the self-assessment within the extension, reminded of its new deadline, and gives the reviewer two working days after it',
     async () => {
-      // The extended deadline gets its own reminders (Mon 5 April, 2 working days before Wed 7), and khanh files in time.
-      const extendedReminder = reminderKey(khanhEval, 'selfAssessment', KHANH_EXTENDED, hanoi('2032-04-05 08:00'));
-      await justAfter(hanoi('2032-04-05 08:00'));
+      // The extended deadline gets its own reminders (the first 2 working days before it), and khanh files in time.
+      const [extended1] = T.khanhExtendedReminders;
+      expect(toMs(extended1)).toBeLessThan(toMs(T.reviewReminders[1]));
+      const extendedReminder = reminderKey(khanhEval, 'selfAssessment', T.khanhExtended, extended1);
+      await justAfter(extended1);
       await eventually(() => hasRow(extendedReminder), 'the reminder of the extended deadline');
       const khanhLine = await onEval('khanh', submitSelfAssessment, {
         actor: me('khanh'),
@@ -489,35 +550,35 @@ describe('a full month of hn on the time-skipping server: missed steps and their
           { deadlines: Record<string, string> }[]
         >`select deadlines from evaluations where period = ${P} and person_id = 'khanh'`
       )[0].deadlines;
-      expect(khanhDeadlines.selfAssessment).toBe(KHANH_EXTENDED);
-      expect(khanhDeadlines.review).toBe(hanoi('2032-04-09 17:00'));
+      expect(khanhDeadlines.selfAssessment).toBe(T.khanhExtended);
+      expect(khanhDeadlines.review).toBe(T.khanhReviewDue);
     },
   );
 
   step('climbs a missed review to HR, level by level, and lets HR take it over', async () => {
-    await justBefore(hanoi('2032-04-06 08:00'));
+    await justBefore(T.reviewReminders[1]);
     expect(await hasRow(reviewReminder2)).toBe(false);
-    await justAfter(hanoi('2032-04-06 08:00'));
+    await justAfter(T.reviewReminders[1]);
     await eventually(() => hasRow(reviewReminder2), 'the review reminder on the morning of the deadline');
-    await justBefore(REVIEW_DUE);
+    await justBefore(T.deadlines.review);
     expect(await escalationsOf('cuong', 'review')).toHaveLength(0);
-    await justAfter(REVIEW_DUE);
+    await justAfter(T.deadlines.review);
     const [level1] = await eventually(
       () => escalationsOf('cuong', 'review').then((r) => (r.length ? r : null)),
       'the review escalation',
     );
     expect(level1).toMatchObject({ level: 1, targetId: 'an', status: 'open' });
-    expect(level1.dueAt.getTime()).toBe(toMs(hanoi('2032-04-08 17:00')));
+    expect(level1.dueAt.getTime()).toBe(toMs(T.reviewLevel1Due));
     expect((await evaluationRow('cuong')).missed).toEqual(['review']);
-    await justBefore(hanoi('2032-04-08 17:00'));
+    await justBefore(T.reviewLevel1Due);
     expect((await escalationsOf('cuong', 'review'))[0]).toMatchObject({ level: 1, targetId: 'an' });
-    await justAfter(hanoi('2032-04-08 17:00'));
+    await justAfter(T.reviewLevel1Due);
     const level2 = await eventually(async () => {
       const [e] = await escalationsOf('cuong', 'review');
       return e.level === 2 ? e : null;
     }, 'the climb to level 2');
     expect(level2).toMatchObject({ targetId: 'hr', status: 'open' });
-    expect(level2.dueAt.getTime()).toBe(toMs(hanoi('2032-04-12 17:00')));
+    expect(level2.dueAt.getTime()).toBe(toMs(T.reviewLevel2Due));
     expect(level2.trail.map((t) => [t.level, t.targetId])).toEqual([
       [1, 'an'],
       [2, 'hr'],
@@ -562,7 +623,7 @@ describe('a full month of hn on the time-skipping server: the deliberation', () 
       ['khanh', 'A'],
     ]);
     // Opened late, the head still gets 2 working days.
-    expect(deliberating.deadlines.deliberation).toBe(DELIBERATION_DUE);
+    expect(deliberating.deadlines.deliberation).toBe(T.deliberationDue);
     await eventually(() => hasRow(`${CYCLE_ID}:deliberation-open`), 'the deliberation notice');
   });
 
@@ -620,22 +681,24 @@ describe('a full month of hn on the time-skipping server: the deliberation', () 
     'reminds the head of the deliberation on the morning of its deadline and escalates it to HR when missed',
     async () => {
       // The deliberation reminder reaches the head on the morning of its deadline while no list is in.
-      const delibReminder = `${reminderKey(CYCLE_ID, 'deliberation', DELIBERATION_DUE, hanoi('2032-04-12 08:00'))}:an`;
-      await justBefore(hanoi('2032-04-12 08:00'));
+      const morning = T.deliberationReminders.at(-1)!;
+      expect(localDate(morning)).toBe(localDate(T.deliberationDue));
+      const delibReminder = `${reminderKey(CYCLE_ID, 'deliberation', T.deliberationDue, morning)}:an`;
+      await justBefore(morning);
       expect(await hasRow(delibReminder)).toBe(false);
-      await justAfter(hanoi('2032-04-12 08:00'));
+      await justAfter(morning);
       await eventually(() => hasRow(delibReminder), 'the deliberation reminder');
 
       // The head lets the deadline pass: the top unit has no superior head, so the escalation goes to HR.
-      await justBefore(DELIBERATION_DUE);
+      await justBefore(T.deliberationDue);
       expect(await escalationsOf('an', 'deliberation')).toHaveLength(0);
-      await justAfter(DELIBERATION_DUE);
+      await justAfter(T.deliberationDue);
       [delibEsc] = await eventually(
         () => escalationsOf('an', 'deliberation').then((r) => (r.length ? r : null)),
         'the deliberation escalation',
       );
       expect(delibEsc).toMatchObject({ level: 1, targetId: 'hr', status: 'open' });
-      expect(delibEsc.dueAt.getTime()).toBe(toMs(hanoi('2032-04-14 17:00')));
+      expect(delibEsc.dueAt.getTime()).toBe(toMs(T.deliberationEscalationDue));
       expect((await outbox(`${CYCLE_ID}:escalation:${delibEsc.id}:%`)).map((r) => r.recipientId)).toEqual(['hr']);
     },
   );
@@ -671,7 +734,7 @@ describe('a full month of hn on the time-skipping server: the deliberation', () 
     const approval = (await auditActions(CYCLE_ID)).find((a) => a.action === 'deliberation.approved');
     expect(approval).toMatchObject({ actor: 'binh', payload: { recusedOn: ['binh'] } });
     windowEndsAt = approved.complaintWindowEndsAt!;
-    expect(windowEndsAt).toBe(hanoi('2032-04-15 17:00'));
+    expect(windowEndsAt).toBe(T.windowEndsAt);
     // The list is decided, so the escalation about it is over: it neither climbs nor holds the cycle open.
     expect(approved.escalations.find((e) => e.id === delibEsc.id)?.status).toBe('closed');
     await eventually(
@@ -832,7 +895,7 @@ describe('a full month of hn on the time-skipping server: publication, complaint
 describe('cap facts of another month of the same directory', () => {
   it("ties a subordinate unit's head to the others of that unit, not to their own D", async () => {
     // Cap facts as the cycle reads them when deliberation opens, for another month of the same directory.
-    const period = '2032-02';
+    const period = prevPeriod(P);
     const proposeD = (personId: string, unitId: string) => sql`
       insert into evaluations (period, person_id, unit_id, workflow_id, status, proposed_grade, deadlines, version)
       values (${period}, ${personId}, ${unitId}, ${evaluationWorkflowId(period, personId)}, 'reviewed', 'D', ${sql.json({})}, 1)`;

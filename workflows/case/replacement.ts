@@ -2,10 +2,13 @@
  * A replacement of a leader: the leader's explanation, HR's proposal, the secret ballot of the
  * deciding collective, and the replacement in the directory.
  */
+import { patched } from '@temporalio/workflow';
 import { toMs } from '../../domain/calendar';
+import { voteExtensionRefusal } from '../../domain/votes';
 import type { CaseStep } from '../../contracts/case-messages';
 import { applyReplacement, readBallot } from './activities';
 import { runStep } from './run-step';
+import { now } from '../steps';
 import type { CaseState, Proposal } from './state';
 import { HR_ACTOR } from '../../domain/actors';
 
@@ -55,9 +58,14 @@ async function proposal(state: CaseState, { proposalDue }: { proposalDue: string
  * issues the rejection and closes the case).
  */
 async function secretBallot(state: CaseState): Promise<CaseStep | null> {
-  const { caseRules, parties } = state;
+  const { caseRules, parties, holidays, rules } = state;
+  const openedAt = now();
   const vote = state.open('vote', parties.collective, state.due(caseRules.replacementDecisionWorkingDays));
   const extraDays = caseRules.replacementDecisionExtendedWorkingDays - caseRules.replacementDecisionWorkingDays;
+  // However late HR decides, an extension reaches working day 15 from the opening at most.
+  const capExtension = patched('vote-extension-cap')
+    ? (until: string) => voteExtensionRefusal(openedAt, until, holidays, caseRules, rules)
+    : undefined;
   // Extendable once (10 → 15 working days by default); after that, HR may only close it undecided.
   await runStep(state, vote, {
     kind: 'vote',
@@ -66,6 +74,7 @@ async function secretBallot(state: CaseState): Promise<CaseStep | null> {
     maxExtensions: extraDays > 0 ? 1 : 0,
     afterExtensions: ['accept-default'],
     maxExtensionWorkingDays: extraDays,
+    ...(capExtension ? { capExtension } : {}),
     onMiss: () => closeFromBox(state, vote),
   });
   if (state.withdrawn()) return null;

@@ -2,7 +2,7 @@
 import { reminderTimes, workingDaysAfter } from '../../domain/calendar';
 import type { CaseStep } from '../../contracts/case-messages';
 import type { EscalationAction, EscalationKind } from '../../contracts/messages';
-import { awaitStep, now } from '../steps';
+import { awaitStep, now, type EscalationSpec } from '../steps';
 import type { CaseState } from './state';
 
 /** What a missed step may become: who is asked up the ladder, and what they may decide. */
@@ -14,6 +14,7 @@ export interface StepPolicy {
   maxExtensions?: number;
   afterExtensions?: EscalationAction[];
   maxExtensionWorkingDays?: number;
+  capExtension?: EscalationSpec['capExtension'];
   /** Called on a miss before escalating; true when the step turned out to be done. */
   onMiss?: () => Promise<boolean>;
 }
@@ -53,6 +54,7 @@ export async function runStep(state: CaseState, s: CaseStep, policy: StepPolicy)
       ...(policy.maxExtensionWorkingDays !== undefined
         ? { maxExtensionWorkingDays: policy.maxExtensionWorkingDays }
         : {}),
+      ...(policy.capExtension ? { capExtension: policy.capExtension } : {}),
       onOpened: (opened) => state.escalationOpened(s.name, opened.id),
     });
     if (done()) return;
