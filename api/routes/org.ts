@@ -46,11 +46,12 @@ export function orgRoutes(deps: ApiDeps) {
         const body = c.req.valid('json');
         // Referential rules are checked against the directory as it will be after the upsert,
         // read and written in one transaction so a concurrent upload cannot slip in between.
-        const result = await upsertCheckedDirectory(sql, body, (after) => [
-          ...reservedIdIssues(body.people),
-          ...validateDirectory(after),
-          ...duplicatesIn(body),
-        ]);
+        const result = await upsertCheckedDirectory(
+          sql,
+          body,
+          (after) => [...reservedIdIssues(body.people), ...validateDirectory(after), ...duplicatesIn(body)],
+          c.get('caller').id,
+        );
         if ('issues' in result)
           throw badRequest(`The directory has ${result.issues.length} problem(s); nothing was stored.`, result.issues);
         const counts = result.counts;
@@ -82,7 +83,11 @@ export function orgRoutes(deps: ApiDeps) {
         }
         const token = newToken();
         const hash = hashToken(token);
-        await insertToken(sql, { hash, personId: body.personId ?? null, roles: body.roles, label: body.label ?? null });
+        await insertToken(
+          sql,
+          { hash, personId: body.personId ?? null, roles: body.roles, label: body.label ?? null },
+          c.get('caller').id,
+        );
         // The same short hash names a person-less token as a caller, so the admin can match it in the audit trail.
         const issued = { tokenId: hash.slice(0, 12), personId: body.personId ?? null, roles: body.roles };
         // A repeat of this request answers without the token: the plain token is never stored, and minting another would leave two.
@@ -104,7 +109,7 @@ export function orgRoutes(deps: ApiDeps) {
       async (c) => {
         if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin manages holidays.');
         const { holidays } = c.req.valid('json');
-        await storeHolidays(sql, holidays);
+        await storeHolidays(sql, holidays, c.get('caller').id);
         return c.json({ holidays: await listHolidays(sql) }, 200);
       },
     )

@@ -3,8 +3,8 @@
  * entries and outbox notifications. Called inside the snapshot's transaction; every statement is
  * idempotent, so a retried activity leaves the same rows.
  */
-import { writeAudit } from '../db/audit';
-import type { Tx } from '../db/sql';
+import { writeAudit } from './audit';
+import type { Tx } from './sql';
 import type { SideRecords } from '../contracts/snapshots';
 
 export async function writeSideRecords(tx: Tx, side: SideRecords): Promise<void> {
