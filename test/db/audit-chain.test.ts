@@ -13,8 +13,18 @@ import { CHAIN_START, verifyAuditChain, writeAudit } from '../../db/audit';
 import { migrate } from '../../db/migrate';
 import { createSql, type Sql } from '../../db/sql';
 import { freshDatabase, type FreshDatabase } from '../support/db';
+import { runBash } from '../support/shell';
 
 const MIGRATIONS = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `npm run audit:verify` against `url`, as an operator runs it. */
+const auditVerify = (url: string) =>
+  runBash('npm run --silent audit:verify', {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    timeoutMs: 120_000,
+  });
 
 /** Changes one row as a superuser would: the append-only trigger switched off for the session. */
 async function tamper(sql: Sql, statement: (tx: postgres.TransactionSql) => Promise<unknown>): Promise<void> {
@@ -48,6 +58,8 @@ describe('the audit chain', () => {
     expect(rows[0].prevHash).toBe(CHAIN_START);
     for (let i = 1; i < rows.length; i += 1) expect(rows[i].prevHash).toBe(rows[i - 1].hash);
     expect(await verifyAuditChain(db.sql)).toEqual({ rows: 5, broken: null });
+    const run = await auditVerify(db.url);
+    expect(run).toMatchObject({ code: 0, stdout: 'audit chain holds: 5 rows checked\n' });
   });
 
   it('does not fork under concurrent writers, each in its own transaction', async () => {
@@ -91,6 +103,9 @@ describe('the audit chain', () => {
     const target = await rowAt(30);
     await tamper(db.sql, (tx) => tx`update audit set payload = payload || '{"n": -1}' where id = ${target.id}`);
     expect((await verifyAuditChain(db.sql)).broken).toEqual({ ...target, problem: 'content' });
+    const run = await auditVerify(db.url);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`audit chain broken at row ${target.id} (${target.dedupeKey}): its content`);
   });
 
   it("names the next row when the forger also recomputes the edited row's hash", async () => {
