@@ -59,6 +59,12 @@ const hrOrAdmin = (c: Caller) => isHr(c) || isAdmin(c);
  * caller without the right learns nothing from validation and costs nothing to parse.
  */
 const ROLE_GUARDS: Guard[] = [
+  {
+    method: 'GET',
+    path: /^\/v1\/audit(?:\/export)?$/,
+    allowed: hrOrAdmin,
+    message: 'Only HR or an admin reads the audit trail.',
+  },
   { method: 'PUT', path: /^\/v1\/org$/, allowed: hrOrAdmin, message: 'Only an admin or HR changes the directory.' },
   { method: 'POST', path: /^\/v1\/tokens$/, allowed: isAdmin, message: 'Only an admin issues tokens.' },
   { method: 'PUT', path: /^\/v1\/holidays$/, allowed: isAdmin, message: 'Only an admin manages holidays.' },

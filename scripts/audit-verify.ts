@@ -23,7 +23,9 @@ async function main(): Promise<number> {
       broken.problem === 'content'
         ? 'its content no longer gives its stored hash: the row was changed'
         : `it does not follow the row before it (expected previous hash ${broken.expectedPrev}, stored ${broken.storedPrev}): a row before it was removed, inserted or re-hashed`;
-    console.error(`audit chain broken at row ${broken.id} (${broken.dedupeKey}): ${why}; ${rows - 1} rows before it hold`);
+    console.error(
+      `audit chain broken at row ${broken.id} (${broken.dedupeKey}): ${why}; ${rows - 1} rows before it hold`,
+    );
     return 1;
   } catch (err) {
     console.error(`audit:verify could not check the chain: ${err instanceof Error ? err.message : String(err)}`);

@@ -106,6 +106,8 @@ const TABLE: Row[] = [
   row('PUT', '/v1/org', '/v1/org', HR, { units: [], people: [] }),
   row('POST', '/v1/tokens', '/v1/tokens', ['admin'], { personId: 'minh', roles: [] }),
   row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: '2031-01-23', name: 'Tết Nguyên đán' }] }),
+  row('GET', '/v1/audit', '/v1/audit?personId=ngoc&limit=5', HR),
+  row('GET', '/v1/audit/export', '/v1/audit/export?unitId=snv&from=2026-01-01', HR),
   row('GET', '/v1/people/{id}', '/v1/people/ngoc', ['person', 'reviewer', 'head', ...HR]),
   // A head's record: their reviewer is the superior head; their own deputies do not read it.
   row('GET', '/v1/people/{id}', '/v1/people/khanh', ['head', 'superiorHead', ...HR]),
