@@ -86,24 +86,21 @@ declare
   me text := current_user;
   super boolean;
   may_create boolean;
+  r text;
 begin
   select rolsuper, rolsuper or rolcreaterole into strict super, may_create from pg_roles where rolname = me;
   if not may_create then
     raise notice '% may not create roles: the audit table stays %''s until an operator hands it over (docs/operations.md)', me, me;
     return;
   end if;
-  if not exists (select 1 from pg_roles where rolname = 'audit_owner') then
-    begin
-      create role audit_owner nologin;
-    exception when duplicate_object or unique_violation then null;
-    end;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'audit_writer') then
-    begin
-      create role audit_writer nologin;
-    exception when duplicate_object or unique_violation then null;
-    end;
-  end if;
+  foreach r in array array['audit_owner', 'audit_writer'] loop
+    if not exists (select 1 from pg_roles where rolname = r) then
+      begin
+        execute format('create role %I nologin', r);
+      exception when duplicate_object or unique_violation then null;
+      end;
+    end if;
+  end loop;
   -- A role that is not a superuser must be a member of the new owner to hand it the table; it
   -- stops being one at the end of this block.
   if not super then

@@ -47,6 +47,10 @@ describe('audited writes', () => {
         select actor, subject, payload from audit where action = ${action} order by id desc limit 1`
     )[0];
 
+  const has = async (table: string, column: string, value: string) =>
+    (await db.sql`select 1 from ${db.sql(table)} where ${db.sql(column)} = ${value}`).length > 0;
+  /** Day n of a month of 2031 (month as MM), a date no other row of the test uses. */
+  const day = (month: string, n: number) => `2031-${month}-${String(n).padStart(2, '0')}`;
   const token = (n: number) => ({
     hash: `${'ab'.repeat(31)}${String(n).padStart(2, '0')}`,
     personId: 'ngoc',
@@ -63,22 +67,21 @@ describe('audited writes', () => {
       action: 'directory.upserted',
       table: 'units',
       write: (n: number) => upsertCheckedDirectory(db.sql, directory(`Sở Nội vụ ${n}`), () => [], 'dung'),
-      changed: async (n: number) => (await db.sql`select 1 from units where name = ${`Sở Nội vụ ${n}`}`).length > 0,
+      changed: (n: number) => has('units', 'name', `Sở Nội vụ ${n}`),
       expected: { actor: 'dung', subject: 'directory', payload: { units: ['snv'], people: ['ngoc'] } },
     },
     {
       action: 'directory.upserted',
       table: 'units',
       write: (n: number) => upsertDirectory(db.sql, directory(`Sở Nội vụ (script) ${n}`)),
-      changed: async (n: number) =>
-        (await db.sql`select 1 from units where name = ${`Sở Nội vụ (script) ${n}`}`).length > 0,
+      changed: (n: number) => has('units', 'name', `Sở Nội vụ (script) ${n}`),
       expected: { actor: 'system', subject: 'directory', payload: { units: ['snv'], people: ['ngoc'] } },
     },
     {
       action: 'token.issued',
       table: 'tokens',
       write: (n: number) => insertToken(db.sql, token(n), 'admin'),
-      changed: async (n: number) => (await db.sql`select 1 from tokens where hash = ${token(n).hash}`).length > 0,
+      changed: (n: number) => has('tokens', 'hash', token(n).hash),
       expected: {
         actor: 'admin',
         subject: `token:${'ab'.repeat(6)}`,
@@ -88,43 +91,29 @@ describe('audited writes', () => {
     {
       action: 'holidays.stored',
       table: 'holidays',
-      write: (n: number) =>
-        storeHolidays(db.sql, [{ date: `2031-02-${String(n).padStart(2, '0')}`, name: 'Tết' }], 'admin'),
-      changed: async (n: number) =>
-        (await db.sql`select 1 from holidays where date = ${`2031-02-${String(n).padStart(2, '0')}`}`).length > 0,
+      write: (n: number) => storeHolidays(db.sql, [{ date: day('02', n), name: 'Tết' }], 'admin'),
+      changed: (n: number) => has('holidays', 'date', day('02', n)),
       expected: { actor: 'admin', subject: 'holidays', payload: { holidays: [{ date: '2031-02-01', name: 'Tết' }] } },
     },
     {
       action: 'person.leave',
       table: 'leaves',
-      write: (n: number) =>
-        recordLeave(db.sql, 'ngoc', { from: `2031-03-${String(n).padStart(2, '0')}`, to: '2031-03-20' }, 'dung'),
-      changed: async (n: number) =>
-        (await db.sql`select 1 from leaves where from_date = ${`2031-03-${String(n).padStart(2, '0')}`}`).length > 0,
+      write: (n: number) => recordLeave(db.sql, 'ngoc', { from: day('03', n), to: '2031-03-20' }, 'dung'),
+      changed: (n: number) => has('leaves', 'from_date', day('03', n)),
       expected: { actor: 'dung', subject: 'person:ngoc', payload: { from: '2031-03-01', to: '2031-03-20' } },
     },
     {
       action: 'person.discipline',
       table: 'discipline',
-      write: (n: number) =>
-        recordDiscipline(db.sql, 'ngoc', { date: `2031-04-${String(n).padStart(2, '0')}`, level: 'reprimand' }, 'dung'),
-      changed: async (n: number) =>
-        (await db.sql`select 1 from discipline where date = ${`2031-04-${String(n).padStart(2, '0')}`}`).length > 0,
+      write: (n: number) => recordDiscipline(db.sql, 'ngoc', { date: day('04', n), level: 'reprimand' }, 'dung'),
+      changed: (n: number) => has('discipline', 'date', day('04', n)),
       expected: { actor: 'dung', subject: 'person:ngoc', payload: { date: '2031-04-01', level: 'reprimand' } },
     },
     {
       action: 'person.confidence-vote',
       table: 'confidence_votes',
-      write: (n: number) =>
-        recordConfidenceVote(
-          db.sql,
-          'ngoc',
-          { date: `2031-05-${String(n).padStart(2, '0')}`, low: 2, total: 9 },
-          'dung',
-        ),
-      changed: async (n: number) =>
-        (await db.sql`select 1 from confidence_votes where date = ${`2031-05-${String(n).padStart(2, '0')}`}`).length >
-        0,
+      write: (n: number) => recordConfidenceVote(db.sql, 'ngoc', { date: day('05', n), low: 2, total: 9 }, 'dung'),
+      changed: (n: number) => has('confidence_votes', 'date', day('05', n)),
       expected: { actor: 'dung', subject: 'person:ngoc', payload: { date: '2031-05-01', low: 2, total: 9 } },
     },
     {
@@ -133,7 +122,7 @@ describe('audited writes', () => {
       // The first call dismisses p-1; the refused one tries p-2.
       write: (n: number) => dismissProposal(db.sql, `p-${n}`, 'Không cần', 'dung'),
       changed: async (n: number) =>
-        (await db.sql`select 1 from proposals where id = ${`p-${n}`} and status = 'dismissed'`).length > 0,
+        (await db.sql`select status from proposals where id = ${`p-${n}`}`)[0].status === 'dismissed',
       expected: { actor: 'dung', subject: 'proposal:p-1', payload: { note: 'Không cần' } },
     },
   ];
