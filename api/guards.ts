@@ -56,7 +56,8 @@ const hrOrAdmin = (c: Caller) => isHr(c) || isAdmin(c);
 
 /**
  * Routes whose right depends on the caller's role alone: refused before the body is parsed, so a
- * caller without the right learns nothing from validation and costs nothing to parse.
+ * caller without the right learns nothing from validation and costs nothing to parse. This table
+ * is the only place those rights are checked; the handlers do not check them again.
  */
 const ROLE_GUARDS: Guard[] = [
   {
@@ -84,15 +85,10 @@ const ROLE_GUARDS: Guard[] = [
   },
   { method: 'POST', path: /^\/v1\/cases$/, allowed: isHr, message: 'Only HR opens cases.' },
   { method: 'POST', path: /^\/v1\/cases\/[^/]+\/proposal$/, allowed: isHr, message: 'Only HR puts the proposal.' },
+  { method: 'GET', path: /^\/v1\/proposals$/, allowed: isHr, message: 'Only HR sees and decides automatic proposals.' },
   {
     method: 'POST',
-    path: /^\/v1\/proposals\/[^/]+\/dismiss$/,
-    allowed: isHr,
-    message: 'Only HR sees and decides automatic proposals.',
-  },
-  {
-    method: 'POST',
-    path: /^\/v1\/proposals\/scan$/,
+    path: /^\/v1\/proposals\/(?:[^/]+\/dismiss|scan)$/,
     allowed: isHr,
     message: 'Only HR sees and decides automatic proposals.',
   },
