@@ -104,7 +104,12 @@ begin
   -- A role that is not a superuser must be a member of the new owner to hand it the table; it
   -- stops being one at the end of this block.
   if not super then
-    execute format('grant audit_owner to %I', me);
+    begin
+      execute format('grant audit_owner to %I', me);
+    exception when insufficient_privilege then
+      raise notice 'audit_owner was created by another role: the audit table stays %''s until an operator hands it over (docs/operations.md)', me;
+      return;
+    end;
   end if;
   alter table audit owner to audit_owner;
   alter function audit_chain() owner to audit_owner;
