@@ -94,13 +94,17 @@ export async function saveEvaluationSnapshot(sql: Sql, input: SaveEvaluationInpu
         proposed_grade = excluded.proposed_grade, missed = excluded.missed, history = excluded.history,
         deadlines = excluded.deadlines, version = excluded.version, updated_at = now()
       where evaluations.version < excluded.version`;
+    let closing: ClosingWrite | null = null;
+    if (input.closing) {
+      await tx`select pg_advisory_xact_lock(${CLOSING_LOCK_SPACE}, hashtext(${`${r.unitId}/${r.period}`}))`;
+      await tx`update evaluations set closed_at = now() where period = ${r.period} and person_id = ${r.personId} and closed_at is null`;
+      const [{ open }] = await tx<{ open: number }[]>`
+        select count(*)::int as open from evaluations where unit_id = ${r.unitId} and period = ${r.period} and closed_at is null`;
+      closing = { openInUnit: open };
+    }
+    // Last, so the audit chain's lock is held for the commit alone.
     await writeSideRecords(tx, input);
-    if (!input.closing) return null;
-    await tx`select pg_advisory_xact_lock(${CLOSING_LOCK_SPACE}, hashtext(${`${r.unitId}/${r.period}`}))`;
-    await tx`update evaluations set closed_at = now() where period = ${r.period} and person_id = ${r.personId} and closed_at is null`;
-    const [{ open }] = await tx<{ open: number }[]>`
-      select count(*)::int as open from evaluations where unit_id = ${r.unitId} and period = ${r.period} and closed_at is null`;
-    return { openInUnit: open };
+    return closing;
   });
 }
 
