@@ -236,3 +236,38 @@ describe("the API's user", () => {
     expect(await verifyAuditChain(db.sql)).toEqual({ rows: 2, broken: null });
   });
 });
+
+describe('a migrating user that may not create roles', () => {
+  const base = inject('databaseUrl');
+  const role = `t_mig_${process.pid}`;
+  const name = `t_audit_plain_${process.pid}`;
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  let sql: Sql;
+  beforeAll(async () => {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(`drop role if exists ${role}`);
+    await admin.unsafe(`create role ${role} login password 'mig-password'`);
+    await admin.unsafe(`create database "${name}" owner ${role}`);
+    const u = new URL(base);
+    u.pathname = `/${name}`;
+    u.username = role;
+    u.password = 'mig-password';
+    sql = createSql(u.toString(), { max: 1 });
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(`drop role if exists ${role}`);
+    await admin.end();
+  });
+
+  it('migrates, keeps the table (an operator hands it over later), and still chains', async () => {
+    expect(await migrate(sql)).toContain('010-audit-chain.sql');
+    const [owner] = await sql<{ owner: string }[]>`select tableowner as owner from pg_tables where tablename = 'audit'`;
+    expect(owner.owner).toBe(role);
+    for (let n = 1; n <= 3; n += 1) await writeAudit(sql, entry(n));
+    expect(await verifyAuditChain(sql)).toEqual({ rows: 3, broken: null });
+    // Even its owner cannot edit a row while the append-only trigger stands.
+    await expect(sql`update audit set actor = 'x'`).rejects.toThrow(/append-only/);
+  });
+});
