@@ -95,6 +95,7 @@ export function auditRoutes(deps: ApiDeps) {
         const first = await chunks.next();
         c.header('Content-Type', 'text/csv; charset=utf-8');
         c.header('Content-Disposition', 'attachment; filename="audit.csv"');
+        // A streamed answer is a plain Response, which the route's typed answers do not describe.
         return stream(c, async (out) => {
           if (!first.done) await out.write(first.value);
           for await (const chunk of chunks) await out.write(chunk);
