@@ -4,14 +4,20 @@
  * evaluations those changes touch).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { writeAudit } from '../db/audit';
-import { loadNeighbourhood, lockDirectory } from '../db/directory';
+import { ballotTotals, saveCaseSnapshot } from '../db/cases';
+import {
+  loadNeighbourhood,
+  movePerson,
+  replacePerson,
+  unitOfPerson,
+  type MoveInput,
+  type ReplacementInput,
+} from '../db/directory';
+import { openEvaluationsTouching } from '../db/evaluations';
 import type { Sql } from '../db/sql';
-import { roleOneLevelLower } from '../domain/triggers';
 import { collectiveOf, reviewerOf, settledBy } from '../domain/scope';
 import type { Role } from '../domain/types';
 import { rerouteEvaluation } from '../contracts/messages';
-import { writeSideRecords } from './records';
 import type { SaveCaseInput } from '../contracts/snapshots';
 
 /**
@@ -20,16 +26,12 @@ import type { SaveCaseInput } from '../contracts/snapshots';
  */
 async function reroute(sql: Sql, temporal: Client | undefined, caseId: string, personId: string): Promise<string[]> {
   if (!temporal) throw new Error('re-routing evaluations needs a Temporal client in the worker.');
-  const open = await sql<{ workflowId: string; personId: string }[]>`
-    select e.workflow_id, e.person_id from evaluations e
-    join cycles c on c.unit_id = e.unit_id and c.period = e.period
-    where c.phase in ('starting', 'open') and e.status in ('pending', 'planned', 'self-assessed')
-      and (e.person_id = ${personId} or e.reviewer_id = ${personId})`;
+  const open = await openEvaluationsTouching(sql, personId);
   const signalled: string[] = [];
   for (const e of open) {
-    const [person] = await sql<{ unitId: string }[]>`select unit_id from people where id = ${e.personId}`;
-    if (!person) continue;
-    const dir = await loadNeighbourhood(sql, person.unitId);
+    const unitId = await unitOfPerson(sql, e.personId);
+    if (!unitId) continue;
+    const dir = await loadNeighbourhood(sql, unitId);
     const chain: Record<string, string | null> = {};
     for (const p of dir.people.filter((x) => x.role !== 'staff')) chain[p.id] = reviewerOf(dir, p.id);
     try {
@@ -51,116 +53,27 @@ async function reroute(sql: Sql, temporal: Client | undefined, caseId: string, p
 export function caseActivities(sql: Sql, temporal: Client | undefined) {
   return {
     /** Upserts the case row (never with an older version) and its side records, in one transaction. */
-    async saveCase(input: SaveCaseInput): Promise<void> {
-      const r = input.row;
-      await sql.begin(async (tx) => {
-        await tx`
-          insert into cases (id, workflow_id, kind, person_id, status, step, request, parties, steps, votes, decision, actor_ids, proposal_id, version, created_at)
-          values (${r.id}, ${input.workflowId}, ${r.kind}, ${r.personId}, ${r.status}, ${r.step}, ${tx.json(r.request as never)}, ${tx.json(r.parties as never)},
-                  ${tx.json(r.steps as never)}, ${tx.json({ ...r.votes, ...(r.ballots ? { ballots: r.ballots } : {}) } as never)},
-                  ${r.decision ? tx.json(r.decision as never) : null}, ${r.actorIds}, ${r.proposalId}, ${input.version}, ${r.createdAt})
-          on conflict (id) do update set status = excluded.status, step = excluded.step, steps = excluded.steps, votes = excluded.votes,
-            decision = excluded.decision, actor_ids = excluded.actor_ids, version = excluded.version, updated_at = now()
-          where cases.version < excluded.version`;
-        if (r.proposalId) {
-          await tx`update proposals set status = 'opened', case_id = ${r.id}, updated_at = now() where id = ${r.proposalId} and status = 'open'`;
-        }
-        await writeSideRecords(tx, input);
-      });
-    },
+    saveCase: (input: SaveCaseInput): Promise<void> => saveCaseSnapshot(sql, input),
 
     /** The secret ballot's totals (never who voted how: nothing stores that). */
-    async readBallot({ caseId }: { caseId: string }): Promise<{ approve: number; reject: number }> {
-      const [row] = await sql<
-        { approve: number; reject: number }[]
-      >`select approve, reject from ballot_totals where case_id = ${caseId}`;
-      return row ?? { approve: 0, reject: 0 };
-    },
+    readBallot: ({ caseId }: { caseId: string }): Promise<{ approve: number; reject: number }> =>
+      ballotTotals(sql, caseId),
 
     /**
-     * Moves the person in the directory on the effective date: new unit and role, in the position
-     * since that date, reviewed by the new unit's default. Idempotent (a retry writes the same).
+     * Moves the person in the directory on the effective date (db/directory.ts movePerson), then
+     * re-routes the evaluations the move touches. Idempotent (a retry writes the same).
      */
-    async applyMove(input: {
-      caseId: string;
-      personId: string;
-      toUnitId: string;
-      toRole: Role;
-      effectiveDate: string;
-    }): Promise<{ rerouted: string[] }> {
-      await sql.begin(async (tx) => {
-        // Like every directory write, after any upload being checked has committed (db/directory.ts).
-        await lockDirectory(tx);
-        const [before] = await tx<
-          { unitId: string; role: Role }[]
-        >`select unit_id, role from people where id = ${input.personId} for update`;
-        await tx`
-          update people set unit_id = ${input.toUnitId}, role = ${input.toRole}, position_since = ${input.effectiveDate},
-            reviewer_id = null, updated_at = now()
-          where id = ${input.personId}`;
-        // Staff who named the leaver as their reviewer fall back to their unit's default.
-        await tx`update people set reviewer_id = null, updated_at = now() where reviewer_id = ${input.personId} and unit_id <> ${input.toUnitId}`;
-        await writeAudit(tx, {
-          dedupeKey: `case:${input.caseId}:moved`,
-          actor: 'system',
-          action: 'person.moved',
-          subject: `person:${input.personId}`,
-          payload: {
-            caseId: input.caseId,
-            from: before ?? null,
-            toUnitId: input.toUnitId,
-            toRole: input.toRole,
-            effectiveDate: input.effectiveDate,
-          },
-          onDuplicate: 'skip',
-        });
-      });
+    async applyMove(input: MoveInput): Promise<{ rerouted: string[] }> {
+      await movePerson(sql, input);
       return { rerouted: await reroute(sql, temporal, input.caseId, input.personId) };
     },
 
     /**
-     * A replacement decided "replace": the acting holder takes the post, the person drops one role
-     * in the placement unit. Idempotent: a retry finds the change made and repeats nothing.
+     * A replacement decided "replace" (db/directory.ts replacePerson), then the re-routing of both
+     * people's evaluations. Idempotent: a retry finds the change made and repeats nothing.
      */
-    async applyReplacement(input: {
-      caseId: string;
-      personId: string;
-      actingPersonId: string;
-      placementUnitId: string;
-      effectiveDate: string;
-    }): Promise<{ newRole: Role; vacatedRole: Role; rerouted: string[] }> {
-      const result = await sql.begin(async (tx) => {
-        const [done] = await tx<{ payload: { newRole: Role; vacatedRole: Role } }[]>`
-          select payload from audit where dedupe_key = ${`case:${input.caseId}:replaced`}`;
-        if (done) return done.payload;
-        await lockDirectory(tx);
-        const [person] = await tx<
-          { unitId: string; role: Role }[]
-        >`select unit_id, role from people where id = ${input.personId} for update`;
-        const newRole = roleOneLevelLower(person.role) ?? 'staff';
-        await tx`
-          update people set unit_id = ${input.placementUnitId}, role = ${newRole}, position_since = ${input.effectiveDate}, reviewer_id = null, updated_at = now()
-          where id = ${input.personId}`;
-        await tx`
-          update people set unit_id = ${person.unitId}, role = ${person.role}, position_since = ${input.effectiveDate}, reviewer_id = null, updated_at = now()
-          where id = ${input.actingPersonId}`;
-        const payload = {
-          caseId: input.caseId,
-          newRole,
-          vacatedRole: person.role,
-          unitId: person.unitId,
-          actingPersonId: input.actingPersonId,
-          placementUnitId: input.placementUnitId,
-        };
-        await writeAudit(tx, {
-          dedupeKey: `case:${input.caseId}:replaced`,
-          actor: 'system',
-          action: 'person.replaced',
-          subject: `person:${input.personId}`,
-          payload,
-        });
-        return payload;
-      });
+    async applyReplacement(input: ReplacementInput): Promise<{ newRole: Role; vacatedRole: Role; rerouted: string[] }> {
+      const result = await replacePerson(sql, input);
       const rerouted = [
         ...(await reroute(sql, temporal, input.caseId, input.personId)),
         ...(await reroute(sql, temporal, input.caseId, input.actingPersonId)),

@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { scanPositionChanges, scanReplacementTriggers } from '../db/proposals';
 import { loadCaseRules, loadRules } from '../db/settings';
 import type { Sql } from '../db/sql';
+import { activeUnitIds } from '../db/units';
 import { cycleWorkflowId } from '../contracts/messages';
 
 export function scheduleActivities(sql: Sql, temporal: Client | undefined, taskQueue: string) {
@@ -14,18 +15,18 @@ export function scheduleActivities(sql: Sql, temporal: Client | undefined, taskQ
       period: string;
     }): Promise<{ period: string; opened: number; existing: number }> {
       if (!temporal) throw new Error('openCyclesForPeriod needs a Temporal client in the worker.');
-      const units = await sql<{ id: string }[]>`select id from units where active order by id`;
+      const units = await activeUnitIds(sql);
       let opened = 0;
       let existing = 0;
-      for (const [i, unit] of units.entries()) {
+      for (const [i, unitId] of units.entries()) {
         try {
           await temporal.workflow.start('cycleWorkflow', {
-            workflowId: cycleWorkflowId(unit.id, period),
+            workflowId: cycleWorkflowId(unitId, period),
             taskQueue,
             // Running or finished, an existing cycle is left alone and counted.
             workflowIdConflictPolicy: 'FAIL',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            args: [{ unitId: unit.id, period, requestId: `schedule:${period}`, openedBy: 'schedule' }],
+            args: [{ unitId, period, requestId: `schedule:${period}`, openedBy: 'schedule' }],
           });
           opened += 1;
         } catch (err) {

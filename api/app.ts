@@ -21,6 +21,7 @@ import {
 } from './guards';
 import { idempotency } from './idempotency';
 import { annualRoutes } from './routes/annual';
+import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
 import { cycleRoutes } from './routes/cycles';
 import { escalationRoutes } from './routes/escalations';
@@ -80,6 +81,7 @@ export function createApp(
   app.route('/', annualRoutes(deps));
   app.route('/', caseRoutes(deps));
   app.route('/', proposalRoutes(deps));
+  app.route('/', auditRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -56,9 +56,16 @@ const hrOrAdmin = (c: Caller) => isHr(c) || isAdmin(c);
 
 /**
  * Routes whose right depends on the caller's role alone: refused before the body is parsed, so a
- * caller without the right learns nothing from validation and costs nothing to parse.
+ * caller without the right learns nothing from validation and costs nothing to parse. This table
+ * is the only place those rights are checked; the handlers do not check them again.
  */
 const ROLE_GUARDS: Guard[] = [
+  {
+    method: 'GET',
+    path: /^\/v1\/audit(?:\/export)?$/,
+    allowed: hrOrAdmin,
+    message: 'Only HR or an admin reads the audit trail.',
+  },
   { method: 'PUT', path: /^\/v1\/org$/, allowed: hrOrAdmin, message: 'Only an admin or HR changes the directory.' },
   { method: 'POST', path: /^\/v1\/tokens$/, allowed: isAdmin, message: 'Only an admin issues tokens.' },
   { method: 'PUT', path: /^\/v1\/holidays$/, allowed: isAdmin, message: 'Only an admin manages holidays.' },
@@ -78,15 +85,10 @@ const ROLE_GUARDS: Guard[] = [
   },
   { method: 'POST', path: /^\/v1\/cases$/, allowed: isHr, message: 'Only HR opens cases.' },
   { method: 'POST', path: /^\/v1\/cases\/[^/]+\/proposal$/, allowed: isHr, message: 'Only HR puts the proposal.' },
+  { method: 'GET', path: /^\/v1\/proposals$/, allowed: isHr, message: 'Only HR sees and decides automatic proposals.' },
   {
     method: 'POST',
-    path: /^\/v1\/proposals\/[^/]+\/dismiss$/,
-    allowed: isHr,
-    message: 'Only HR sees and decides automatic proposals.',
-  },
-  {
-    method: 'POST',
-    path: /^\/v1\/proposals\/scan$/,
+    path: /^\/v1\/proposals\/(?:[^/]+\/dismiss|scan)$/,
     allowed: isHr,
     message: 'Only HR sees and decides automatic proposals.',
   },

@@ -1,8 +1,10 @@
 /** Reads and writes of cases outside their workflow: the directory they start from, the read model, the secret ballot box. */
 import { caseWorkflowId, type CaseView } from '../contracts/case-messages';
+import type { SaveCaseInput } from '../contracts/snapshots';
 import type { Directory } from '../domain/types';
 import { loadNeighbourhood } from './directory';
 import { decodeCursor, KEY_INSTANT, pageOf, type Page, type PageRequest } from './pagination';
+import { writeSideRecords } from './side-records';
 import type { Sql, Tx } from './sql';
 
 /** The neighbourhoods of several units merged: enough for the parties of a case between them. */
@@ -133,16 +135,44 @@ export async function castSecretBallot(
   });
 }
 
+/** A secret ballot's totals (never who voted how: nothing stores that). */
+export async function ballotTotals(sql: Sql, caseId: string): Promise<{ approve: number; reject: number }> {
+  const [totals] = await sql<
+    { approve: number; reject: number }[]
+  >`select approve, reject from ballot_totals where case_id = ${caseId}`;
+  return totals ?? { approve: 0, reject: 0 };
+}
+
 /** The ballot box of a case: its totals and how many have voted (never who voted how). */
 export async function ballotBox(
   sql: Sql,
   caseId: string,
 ): Promise<{ approve: number; reject: number; voters: string[] }> {
-  const [totals] = await sql<
-    { approve: number; reject: number }[]
-  >`select approve, reject from ballot_totals where case_id = ${caseId}`;
+  const totals = await ballotTotals(sql, caseId);
   const voters = await sql<
     { voterId: string }[]
   >`select voter_id from ballot_voters where case_id = ${caseId} order by voter_id`;
-  return { approve: totals?.approve ?? 0, reject: totals?.reject ?? 0, voters: voters.map((v) => v.voterId) };
+  return { ...totals, voters: voters.map((v) => v.voterId) };
+}
+
+/**
+ * Upserts the case row (never with an older version), marks the proposal it came from opened,
+ * and writes its side records, in one transaction.
+ */
+export async function saveCaseSnapshot(sql: Sql, input: SaveCaseInput): Promise<void> {
+  const r = input.row;
+  await sql.begin(async (tx) => {
+    await tx`
+      insert into cases (id, workflow_id, kind, person_id, status, step, request, parties, steps, votes, decision, actor_ids, proposal_id, version, created_at)
+      values (${r.id}, ${input.workflowId}, ${r.kind}, ${r.personId}, ${r.status}, ${r.step}, ${tx.json(r.request as never)}, ${tx.json(r.parties as never)},
+              ${tx.json(r.steps as never)}, ${tx.json({ ...r.votes, ...(r.ballots ? { ballots: r.ballots } : {}) } as never)},
+              ${r.decision ? tx.json(r.decision as never) : null}, ${r.actorIds}, ${r.proposalId}, ${input.version}, ${r.createdAt})
+      on conflict (id) do update set status = excluded.status, step = excluded.step, steps = excluded.steps, votes = excluded.votes,
+        decision = excluded.decision, actor_ids = excluded.actor_ids, version = excluded.version, updated_at = now()
+      where cases.version < excluded.version`;
+    if (r.proposalId) {
+      await tx`update proposals set status = 'opened', case_id = ${r.id}, updated_at = now() where id = ${r.proposalId} and status = 'open'`;
+    }
+    await writeSideRecords(tx, input);
+  });
 }

@@ -1,8 +1,11 @@
 /** Writes of the directory (units, people) and of the records HR keeps beside it. */
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { writeAudit } from './audit';
 import type { Sql, Tx } from './sql';
 import type { ConfidenceVote, Deferral, DisciplineRecord, PersonRecord } from '../domain/cases';
 import { mergeDirectory } from '../domain/scope';
+import { roleOneLevelLower } from '../domain/triggers';
 import type { Directory, Issue, Person, Role, Unit } from '../domain/types';
 
 /** The case fields a person may carry in `PUT /v1/org`; an omitted field keeps what is stored. */
@@ -41,7 +44,7 @@ async function loadDirectory(tx: Tx): Promise<Directory> {
  * stored, null clears it. A new row takes the defaults for the rest. Bulk: a few statements per
  * {@link CHUNK} rows, the named keys told apart with `?` on each row's JSON.
  */
-async function writeDirectory(tx: Tx, dir: DirectoryWithCaseFields): Promise<void> {
+async function writeDirectory(tx: Tx, dir: DirectoryWithCaseFields, actor: string): Promise<void> {
   for (let i = 0; i < dir.units.length; i += CHUNK) {
     const rows = tx.json(dir.units.slice(i, i + CHUNK) as never);
     await tx`
@@ -81,16 +84,25 @@ async function writeDirectory(tx: Tx, dir: DirectoryWithCaseFields): Promise<voi
       from jsonb_array_elements(${rows}::jsonb) as f
       on conflict (id) do nothing`;
   }
+  await writeAudit(tx, {
+    dedupeKey: `directory:${randomUUID()}`,
+    actor,
+    action: 'directory.upserted',
+    subject: 'directory',
+    // The ids written, not the rows: a city's upload would otherwise be copied whole into the trail.
+    payload: { units: dir.units.map((u) => u.id), people: dir.people.map((p) => p.id) },
+  });
 }
 
 /** Upserts `dir` in one transaction, unchecked: for loading a directory known to be sound (scripts, tests). */
 export async function upsertDirectory(
   sql: Sql,
   dir: DirectoryWithCaseFields,
+  actor = 'system',
 ): Promise<{ units: number; people: number }> {
   await sql.begin(async (tx) => {
     await lockDirectory(tx);
-    await writeDirectory(tx, dir);
+    await writeDirectory(tx, dir, actor);
   });
   return { units: dir.units.length, people: dir.people.length };
 }
@@ -104,13 +116,14 @@ export async function upsertCheckedDirectory(
   sql: Sql,
   dir: DirectoryWithCaseFields,
   check: (after: Directory) => Issue[],
+  actor: string,
 ): Promise<{ issues: Issue[] } | { counts: { units: number; people: number } }> {
   try {
     return await sql.begin(async (tx) => {
       await lockDirectory(tx);
       const issues = check(mergeDirectory(await loadDirectory(tx), dir));
       if (issues.length > 0) return { issues };
-      await writeDirectory(tx, dir);
+      await writeDirectory(tx, dir, actor);
       return { counts: { units: dir.units.length, people: dir.people.length } };
     });
   } catch (err) {
@@ -195,4 +208,102 @@ export async function findPerson(sql: Sql, id: string): Promise<PersonDetails | 
     discipline: discipline.map((d) => ({ date: d.date, level: d.level, ...(d.note ? { note: d.note } : {}) })),
     confidenceVotes: [...confidenceVotes],
   };
+}
+
+/** The unit a person is in now, if the directory holds them. */
+export async function unitOfPerson(sql: Sql, id: string): Promise<string | undefined> {
+  const [row] = await sql<{ unitId: string }[]>`select unit_id from people where id = ${id}`;
+  return row?.unitId;
+}
+
+/** A move decided by a case, as it reaches the directory on its effective date. */
+export interface MoveInput {
+  caseId: string;
+  personId: string;
+  toUnitId: string;
+  toRole: Role;
+  effectiveDate: string;
+}
+
+/**
+ * Moves the person to the new unit and role, in the position since the effective date, reviewed
+ * by the new unit's default, and audits it as `person.moved`, in one transaction. Idempotent: a
+ * retry writes the same and finds its audit row.
+ */
+export async function movePerson(sql: Sql, input: MoveInput): Promise<void> {
+  await sql.begin(async (tx) => {
+    await lockDirectory(tx);
+    const [before] = await tx<
+      { unitId: string; role: Role }[]
+    >`select unit_id, role from people where id = ${input.personId} for update`;
+    await tx`
+      update people set unit_id = ${input.toUnitId}, role = ${input.toRole}, position_since = ${input.effectiveDate},
+        reviewer_id = null, updated_at = now()
+      where id = ${input.personId}`;
+    // Staff who named the leaver as their reviewer fall back to their unit's default.
+    await tx`update people set reviewer_id = null, updated_at = now() where reviewer_id = ${input.personId} and unit_id <> ${input.toUnitId}`;
+    await writeAudit(tx, {
+      dedupeKey: `case:${input.caseId}:moved`,
+      actor: 'system',
+      action: 'person.moved',
+      subject: `person:${input.personId}`,
+      payload: {
+        caseId: input.caseId,
+        from: before ?? null,
+        toUnitId: input.toUnitId,
+        toRole: input.toRole,
+        effectiveDate: input.effectiveDate,
+      },
+      onDuplicate: 'skip',
+    });
+  });
+}
+
+/** A replacement decided "replace", as it reaches the directory. */
+export interface ReplacementInput {
+  caseId: string;
+  personId: string;
+  actingPersonId: string;
+  placementUnitId: string;
+  effectiveDate: string;
+}
+
+/**
+ * The acting holder takes the post, the person drops one role in the placement unit, audited as
+ * `person.replaced`, in one transaction. Idempotent: a retry finds the audit row and repeats
+ * nothing. Returns the roles the change gave and vacated.
+ */
+export async function replacePerson(sql: Sql, input: ReplacementInput): Promise<{ newRole: Role; vacatedRole: Role }> {
+  return sql.begin(async (tx) => {
+    const [done] = await tx<{ payload: { newRole: Role; vacatedRole: Role } }[]>`
+      select payload from audit where dedupe_key = ${`case:${input.caseId}:replaced`}`;
+    if (done) return done.payload;
+    await lockDirectory(tx);
+    const [person] = await tx<
+      { unitId: string; role: Role }[]
+    >`select unit_id, role from people where id = ${input.personId} for update`;
+    const newRole = roleOneLevelLower(person.role) ?? 'staff';
+    await tx`
+      update people set unit_id = ${input.placementUnitId}, role = ${newRole}, position_since = ${input.effectiveDate}, reviewer_id = null, updated_at = now()
+      where id = ${input.personId}`;
+    await tx`
+      update people set unit_id = ${person.unitId}, role = ${person.role}, position_since = ${input.effectiveDate}, reviewer_id = null, updated_at = now()
+      where id = ${input.actingPersonId}`;
+    const payload = {
+      caseId: input.caseId,
+      newRole,
+      vacatedRole: person.role,
+      unitId: person.unitId,
+      actingPersonId: input.actingPersonId,
+      placementUnitId: input.placementUnitId,
+    };
+    await writeAudit(tx, {
+      dedupeKey: `case:${input.caseId}:replaced`,
+      actor: 'system',
+      action: 'person.replaced',
+      subject: `person:${input.personId}`,
+      payload,
+    });
+    return payload;
+  });
 }

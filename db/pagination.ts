@@ -11,8 +11,9 @@
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
 
-/** The shape of each list's key: `instant` a timestamp as `KEY_INSTANT` writes it, `text` anything. */
+/** The shape of each list's key: `instant` a timestamp as `KEY_INSTANT` writes it, `int` a row id, `text` anything. */
 const KEYS = {
+  audit: ['int'],
   cases: ['instant', 'text'],
   proposals: ['instant', 'text'],
   escalations: ['instant', 'text'],
@@ -51,6 +52,13 @@ function isKeyInstant(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString() === ms;
 }
 
+function keyFits(shape: 'instant' | 'int' | 'text', value: string): boolean {
+  if (shape === 'text') return true;
+  // A bigint id, kept under 2^63 so the query's cast cannot fail.
+  if (shape === 'int') return /^\d{1,18}$/.test(value);
+  return isKeyInstant(value);
+}
+
 export function encodeCursor(list: ListName, key: string[]): string {
   return Buffer.from(JSON.stringify({ l: list, k: key })).toString('base64url');
 }
@@ -70,7 +78,7 @@ export function decodeCursor(list: ListName, cursor: string): string[] {
     l === list &&
     Array.isArray(k) &&
     k.length === shape.length &&
-    k.every((v, i) => typeof v === 'string' && v.length <= 1000 && (shape[i] === 'text' || isKeyInstant(v)));
+    k.every((v, i) => typeof v === 'string' && v.length <= 1000 && keyFits(shape[i], v));
   if (!ok) throw new InvalidCursor(`not a cursor of ${list}`);
   return k as string[];
 }

@@ -83,6 +83,28 @@ export async function recordConfidenceVote(
   });
 }
 
+/** Those of `personIds` disciplined between two dates (inclusive, YYYY-MM-DD). */
+export async function disciplinedAmong(sql: Sql, personIds: string[], from: string, to: string): Promise<Set<string>> {
+  if (personIds.length === 0) return new Set();
+  const rows = await sql<{ personId: string }[]>`
+    select distinct person_id from discipline where person_id in ${sql(personIds)} and date between ${from} and ${to}`;
+  return new Set(rows.map((r) => r.personId));
+}
+
+/** The leave of `personIds` that overlaps two dates (inclusive), each clipped to them. */
+export async function leaveWithin(
+  sql: Sql,
+  personIds: string[],
+  from: string,
+  to: string,
+): Promise<{ personId: string; fromDate: string; toDate: string }[]> {
+  if (personIds.length === 0) return [];
+  return sql<{ personId: string; fromDate: string; toDate: string }[]>`
+    select person_id, to_char(greatest(from_date, ${from}::date), 'YYYY-MM-DD') as from_date,
+           to_char(least(to_date, ${to}::date), 'YYYY-MM-DD') as to_date
+    from leaves where person_id in ${sql(personIds)} and from_date <= ${to} and to_date >= ${from}`;
+}
+
 /** The people disciplined between two dates (inclusive, YYYY-MM-DD). */
 export async function disciplinedBetween(sql: Sql, from: string, to: string): Promise<Set<string>> {
   const rows = await sql<

@@ -1,4 +1,6 @@
 /** Reads of the installation's settings: admin-added holidays, rule overrides, the profile schedule. */
+import { randomUUID } from 'node:crypto';
+import { writeAudit } from './audit';
 import type { Sql } from './sql';
 import { caseRulesWith } from '../domain/case-schemas';
 import { DEFAULT_CASE_RULES, type CaseRules } from '../domain/cases';
@@ -31,12 +33,23 @@ export async function loadCaseRules(sql: Sql): Promise<CaseRules> {
   return row ? caseRulesWith(row.value) : DEFAULT_CASE_RULES;
 }
 
-/** Adds admin holidays, renaming a date already there, in one transaction. */
-export async function storeHolidays(sql: Sql, holidays: { date: string; name: string }[]): Promise<void> {
+/** Adds admin holidays, renaming a date already there, audited by `actor` as `holidays.stored`, in one transaction. */
+export async function storeHolidays(
+  sql: Sql,
+  holidays: { date: string; name: string }[],
+  actor: string,
+): Promise<void> {
   await sql.begin(async (tx) => {
     for (const h of holidays) {
       await tx`insert into holidays (date, name) values (${h.date}, ${h.name}) on conflict (date) do update set name = excluded.name`;
     }
+    await writeAudit(tx, {
+      dedupeKey: `holidays:${randomUUID()}`,
+      actor,
+      action: 'holidays.stored',
+      subject: 'holidays',
+      payload: { holidays },
+    });
   });
 }
 

@@ -23,3 +23,15 @@ export async function leadsUnit(sql: Sql, unitId: string, personId: string): Pro
     await sql`select 1 from people where unit_id = ${unitId} and id = ${personId} and role in ('head', 'deputy')`;
   return rows.length > 0;
 }
+
+/** The ids of the active units, in order. */
+export async function activeUnitIds(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`select id from units where active order by id`;
+  return rows.map((r) => r.id);
+}
+
+/** Whether the directory holds no unit yet (a fresh installation). */
+export async function directoryIsEmpty(sql: Sql): Promise<boolean> {
+  const rows = await sql`select 1 from units limit 1`;
+  return rows.length === 0;
+}

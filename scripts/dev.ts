@@ -13,6 +13,8 @@ import { serveApi } from '../api/serve';
 import { upsertDirectory } from '../db/directory';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
+import { insertToken } from '../db/tokens';
+import { directoryIsEmpty } from '../db/units';
 import { createSql } from '../db/sql';
 import { loadWorkerConfig } from '../worker/config';
 import { runWorker } from '../worker/run';
@@ -77,8 +79,7 @@ async function main(): Promise<void> {
   const sql = createSql(databaseUrl, { max: 4 });
   stops.unshift(() => sql.end({ timeout: 5 }));
   await migrate(sql);
-  const [{ count }] = await sql<{ count: number }[]>`select count(*)::int as count from units`;
-  if (count === 0) {
+  if (await directoryIsEmpty(sql)) {
     await upsertDirectory(sql, DEMO_DIRECTORY);
     log(`loaded the demo directory: ${DEMO_DIRECTORY.units.length} units, ${DEMO_DIRECTORY.people.length} people`);
   }
@@ -86,8 +87,9 @@ async function main(): Promise<void> {
   for (const p of DEMO_DIRECTORY.people) {
     people[p.id] ??= randomBytes(18).toString('base64url');
     const roles = p.id === 'dung' ? ['hr'] : [];
-    await sql`insert into tokens (hash, person_id, roles, label) values (${hashToken(people[p.id])}, ${p.id}, ${roles}, 'dev')
-      on conflict (hash) do nothing`;
+    await insertToken(sql, { hash: hashToken(people[p.id]), personId: p.id, roles, label: 'dev' }, 'system', {
+      ifAbsent: true,
+    });
   }
   writeFileSync(tokensFile, JSON.stringify({ admin: adminToken, people }, null, 2), { mode: 0o600 });
 

@@ -5,6 +5,7 @@
  * the rare resend after a crash mid-send is recognisable as the same message by mail clients.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
+import { claimDueMessages, markNoAddress, markSendFailed, markSent } from '../db/outbox';
 import type { Sql } from '../db/sql';
 
 export interface OutboxOptions {
@@ -18,16 +19,6 @@ export interface OutboxOptions {
   log?: (msg: string) => void;
 }
 
-interface Claimed {
-  id: number;
-  key: string;
-  recipientId: string;
-  email: string | null;
-  subject: string;
-  body: string;
-  attempts: number;
-}
-
 export function smtpTransport(url: string): Transporter {
   return nodemailer.createTransport(url);
 }
@@ -36,17 +27,12 @@ export function smtpTransport(url: string): Transporter {
 export async function deliverDue(opts: OutboxOptions): Promise<number> {
   const { sql } = opts;
   const maxAttempts = opts.maxAttempts ?? 8;
-  // A claim older than ten minutes belongs to a worker that died mid-send.
-  await sql`update outbox set status = 'pending' where status = 'sending' and claimed_at < now() - interval '10 minutes'`;
-  const rows = await sql<Claimed[]>`
-    update outbox set status = 'sending', claimed_at = now(), attempts = attempts + 1
-    where id in (select id from outbox where status = 'pending' and next_attempt_at <= now() order by id limit ${opts.batch ?? 50} for update skip locked)
-    returning id, key, recipient_id, email, subject, body, attempts`;
+  const rows = await claimDueMessages(sql, opts.batch ?? 50);
   let sent = 0;
   for (const row of rows) {
     const to = row.recipientId === 'hr' ? opts.hrEmail : row.email;
     if (!to) {
-      await sql`update outbox set status = 'no-address', last_error = 'the recipient has no e-mail address' where id = ${row.id}`;
+      await markNoAddress(sql, row.id);
       continue;
     }
     try {
@@ -57,14 +43,13 @@ export async function deliverDue(opts: OutboxOptions): Promise<number> {
         text: row.body,
         messageId: `<${Buffer.from(row.key).toString('base64url').slice(0, 180)}@evaluation.local>`,
       });
-      await sql`update outbox set status = 'sent', sent_at = now(), last_error = null where id = ${row.id}`;
+      await markSent(sql, row.id);
       sent += 1;
     } catch (err) {
-      const failed = row.attempts >= maxAttempts;
-      await sql`
-        update outbox set status = ${failed ? 'failed' : 'pending'}, last_error = ${String(err).slice(0, 1000)},
-          next_attempt_at = now() + make_interval(secs => ${Math.min(3600, 2 ** row.attempts * 5)})
-        where id = ${row.id}`;
+      await markSendFailed(sql, row.id, String(err), {
+        final: row.attempts >= maxAttempts,
+        retryInSeconds: Math.min(3600, 2 ** row.attempts * 5),
+      });
       opts.log?.(`mail to ${to} failed (attempt ${row.attempts}): ${String(err)}`);
     }
   }

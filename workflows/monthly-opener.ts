@@ -4,7 +4,7 @@
  * due or overdue, replacement triggers). Both are idempotent, so a retried or duplicated run is
  * harmless.
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { deprecatePatch, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { fromMs } from '../domain/calendar';
 
@@ -21,7 +21,8 @@ export async function monthlyOpenerWorkflow(
   const today = fromMs(Date.now()).slice(0, 10);
   const period = input.period ?? today.slice(0, 7);
   const opened = await openCyclesForPeriod({ period });
-  // Added after the first release: runs already recorded without the scan replay unchanged.
-  if (patched('monthly-proposal-scan')) await scanProposals({ onDate: today });
+  // Step 1 of retiring the patch (docs/patches.md): no run without the scan is open any more.
+  deprecatePatch('monthly-proposal-scan');
+  await scanProposals({ onDate: today });
   return opened;
 }

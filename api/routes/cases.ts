@@ -1,6 +1,7 @@
 /** Move and replacement cases: open one (eligibility checked), read them, and act on each step. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { Context } from 'hono';
 import { randomUUID } from 'node:crypto';
 import {
   ballotBox,
@@ -132,6 +133,21 @@ export function caseRoutes(deps: ApiDeps) {
 
   const actor = (caller: Caller): Actor => ({ id: caller.id, roles: caller.roles });
 
+  /** A step that is one command: the caller as its actor, the body's fields, the request's Idempotency-Key. */
+  const sendStep = <Arg extends { actor: Actor }>(
+    c: Context<AppEnv>,
+    id: string,
+    def: UpdateDefinition<Versioned, [Arg]>,
+    fields: Omit<Arg, 'actor'>,
+  ) =>
+    command(
+      id,
+      c.get('caller'),
+      def,
+      { ...fields, actor: actor(c.get('caller')) } as Arg,
+      c.req.header('idempotency-key'),
+    );
+
   return new OpenAPIHono<AppEnv>()
     .openapi(
       createRoute({
@@ -144,7 +160,6 @@ export function caseRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const caller = c.get('caller');
-        if (!isHr(caller)) throw forbidden('Only HR opens cases.');
         const body = c.req.valid('json');
         const person = await findPerson(sql, body.personId);
         if (!person) throw notFound(`There is no person ${body.personId}.`);
@@ -296,19 +311,7 @@ export function caseRoutes(deps: ApiDeps) {
         request: { params: IdParam, ...json(OpinionBodySchema) },
         responses: { 200: ok('The case'), ...errors },
       }),
-      async (c) => {
-        const caller = c.get('caller');
-        return c.json(
-          await command(
-            c.req.valid('param').id,
-            caller,
-            submitOpinion,
-            { actor: actor(caller), ...c.req.valid('json') },
-            c.req.header('idempotency-key'),
-          ),
-          200,
-        );
-      },
+      async (c) => c.json(await sendStep(c, c.req.valid('param').id, submitOpinion, c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
@@ -394,14 +397,9 @@ export function caseRoutes(deps: ApiDeps) {
             of: step.actorIds.length,
           });
         }
+        const castingVote = c.req.valid('json').vote;
         return c.json(
-          await command(
-            id,
-            caller,
-            closeBallot,
-            { actor: actor(caller), approve: box.approve, reject: box.reject, castingVote: c.req.valid('json').vote },
-            c.req.header('idempotency-key'),
-          ),
+          await sendStep(c, id, closeBallot, { approve: box.approve, reject: box.reject, castingVote }),
           200,
         );
       },
@@ -414,17 +412,7 @@ export function caseRoutes(deps: ApiDeps) {
         request: { params: IdParam, ...json(Empty) },
         responses: { 200: ok('The case'), ...errors },
       }),
-      async (c) =>
-        c.json(
-          await command(
-            c.req.valid('param').id,
-            c.get('caller'),
-            confirmHandover,
-            { actor: actor(c.get('caller')) },
-            c.req.header('idempotency-key'),
-          ),
-          200,
-        ),
+      async (c) => c.json(await sendStep(c, c.req.valid('param').id, confirmHandover, {}), 200),
     )
     .openapi(
       createRoute({
@@ -434,17 +422,7 @@ export function caseRoutes(deps: ApiDeps) {
         request: { params: IdParam, ...json(Empty) },
         responses: { 200: ok('The case'), ...errors },
       }),
-      async (c) =>
-        c.json(
-          await command(
-            c.req.valid('param').id,
-            c.get('caller'),
-            confirmReceipt,
-            { actor: actor(c.get('caller')) },
-            c.req.header('idempotency-key'),
-          ),
-          200,
-        ),
+      async (c) => c.json(await sendStep(c, c.req.valid('param').id, confirmReceipt, {}), 200),
     )
     .openapi(
       createRoute({
@@ -454,17 +432,7 @@ export function caseRoutes(deps: ApiDeps) {
         request: { params: IdParam, ...json(ExplanationBodySchema) },
         responses: { 200: ok('The case'), ...errors },
       }),
-      async (c) =>
-        c.json(
-          await command(
-            c.req.valid('param').id,
-            c.get('caller'),
-            submitExplanation,
-            { actor: actor(c.get('caller')), ...c.req.valid('json') },
-            c.req.header('idempotency-key'),
-          ),
-          200,
-        ),
+      async (c) => c.json(await sendStep(c, c.req.valid('param').id, submitExplanation, c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
@@ -476,8 +444,6 @@ export function caseRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const body = c.req.valid('json');
-        const caller = c.get('caller');
-        if (!isHr(caller)) throw forbidden('Only HR puts the proposal.');
         const missing: { field: string; rule: string; message: string }[] = [];
         if (body.actingPersonId && !(await findPerson(sql, body.actingPersonId)))
           missing.push({
@@ -493,16 +459,7 @@ export function caseRoutes(deps: ApiDeps) {
           });
         }
         if (missing.length > 0) throw badRequest(missing.map((m) => m.message).join(' '), missing);
-        return c.json(
-          await command(
-            c.req.valid('param').id,
-            caller,
-            submitProposal,
-            { actor: actor(caller), ...body },
-            c.req.header('idempotency-key'),
-          ),
-          200,
-        );
+        return c.json(await sendStep(c, c.req.valid('param').id, submitProposal, body), 200);
       },
     )
     .openapi(
@@ -513,17 +470,7 @@ export function caseRoutes(deps: ApiDeps) {
         request: { params: IdParam, ...json(TermReviewBody) },
         responses: { 200: ok('The case'), ...errors },
       }),
-      async (c) =>
-        c.json(
-          await command(
-            c.req.valid('param').id,
-            c.get('caller'),
-            submitTermReview,
-            { actor: actor(c.get('caller')), ...c.req.valid('json') },
-            c.req.header('idempotency-key'),
-          ),
-          200,
-        ),
+      async (c) => c.json(await sendStep(c, c.req.valid('param').id, submitTermReview, c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
@@ -533,16 +480,6 @@ export function caseRoutes(deps: ApiDeps) {
         request: { params: IdParam, ...json(WithdrawBody) },
         responses: { 200: ok('The case'), ...errors },
       }),
-      async (c) =>
-        c.json(
-          await command(
-            c.req.valid('param').id,
-            c.get('caller'),
-            withdrawCase,
-            { actor: actor(c.get('caller')), ...c.req.valid('json') },
-            c.req.header('idempotency-key'),
-          ),
-          200,
-        ),
+      async (c) => c.json(await sendStep(c, c.req.valid('param').id, withdrawCase, c.req.valid('json')), 200),
     );
 }

@@ -10,9 +10,9 @@ import {
 } from '../../db/proposals';
 import { loadCaseRules, loadRules } from '../../db/settings';
 import { fromMs, localDate } from '../../domain/calendar';
-import { isHr, type AppEnv, type Caller } from '../auth';
+import type { AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
-import { conflict, forbidden, notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { pagedOk, pageQuery, pageRequest } from '../pagination';
 import { commandErrors, json, ok } from '../route-docs';
 import { DateSchema } from '../../domain/schemas';
@@ -31,9 +31,7 @@ const view = (p: ProposalRow) => ({ ...p, createdAt: iso(p.createdAt) });
 
 export function proposalRoutes(deps: ApiDeps) {
   const { sql } = deps;
-  const hrOnly = (caller: Caller): void => {
-    if (!isHr(caller)) throw forbidden('Only HR sees and decides automatic proposals.');
-  };
+  // Only HR sees and decides them: the role guard's (api/guards.ts).
   return new OpenAPIHono<AppEnv>()
     .openapi(
       createRoute({
@@ -44,7 +42,6 @@ export function proposalRoutes(deps: ApiDeps) {
         responses: { 200: pagedOk('Proposals', 'proposals'), 400: errors[400], 403: errors[403] },
       }),
       async (c) => {
-        hrOnly(c.get('caller'));
         const query = c.req.valid('query');
         const { items, next } = await listProposals(sql, query.status, pageRequest(query));
         return c.json({ proposals: items.map(view), next }, 200);
@@ -59,7 +56,6 @@ export function proposalRoutes(deps: ApiDeps) {
         responses: { 200: ok('The proposal'), ...errors },
       }),
       async (c) => {
-        hrOnly(c.get('caller'));
         const { id } = c.req.valid('param');
         if (!(await dismissProposal(sql, id, c.req.valid('json').note, c.get('caller').id))) {
           // Read after the refused write, so the answer names the state that refused it.
@@ -79,7 +75,6 @@ export function proposalRoutes(deps: ApiDeps) {
         responses: { 200: ok('What the scan added'), ...errors },
       }),
       async (c) => {
-        hrOnly(c.get('caller'));
         const onDate = c.req.valid('json').onDate ?? localDate(fromMs(Date.now()));
         const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
         const positions = await scanPositionChanges(sql, onDate, caseRules);

@@ -114,6 +114,8 @@ const TABLE: Row[] = [
   row('POST', '/v1/tokens', '/v1/tokens', ['admin'], { personId: 'minh', roles: [] }),
   row('GET', '/v1/holidays/suggested', `/v1/holidays/suggested?year=${new Date().getUTCFullYear()}`, ['admin']),
   row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: FAR_DAY, name: 'Tết Nguyên đán' }] }),
+  row('GET', '/v1/audit', '/v1/audit?personId=ngoc&limit=5', HR),
+  row('GET', '/v1/audit/export', '/v1/audit/export?unitId=snv&from=2026-01-01', HR),
   row('GET', '/v1/people/{id}', '/v1/people/ngoc', ['person', 'reviewer', 'head', ...HR]),
   // A head's record: their reviewer is the superior head; their own deputies do not read it.
   row('GET', '/v1/people/{id}', '/v1/people/khanh', ['head', 'superiorHead', ...HR]),

@@ -2,8 +2,7 @@
  * Replays every recorded history in test/replay/histories against the current workflow code, so
  * a change that would break running workflows (a non-determinism) fails CI. The histories come
  * from test/workflows/month.test.ts and cases.test.ts run with RECORD_HISTORIES=1; `v1/` keeps
- * those of the first release (and a monthly opener run recorded before its proposal scan was
- * added behind `patched`), with two read-model writes where a command also changes the phase;
+ * those of the first release, with two read-model writes where a command also changes the phase;
  * `v2/` the month recorded after `read-model-one-write-per-activation`; `v3/` the month recorded
  * after `evaluation-phase-in-read-model-only`; the month's histories at the top level were recorded
  * after `cycle-learns-reviews-from-read-model` (evaluations that stay open after their review,
@@ -12,8 +11,8 @@
  * naming the voter who tipped the ballot; it now reads `ballot-close:…` as the API sends it (the
  * ID is matched between the update's events only, so replay is unchanged).
  * The rotation, the re-routed evaluations and their transfer, the chair's tie, the casting vote,
- * the monthly opener on its `monthly-proposal-scan` branch, a replacement's vote extended late on its
- * `vote-extension-cap` branch and the bench floor at the top level
+ * the monthly opener with its proposal scan (`monthly-proposal-scan`, now deprecated), a replacement's vote
+ * extended late on its `vote-extension-cap` branch and the bench floor at the top level
  * come from test/replay/record-histories.ts (`npx vitest run --config test/replay/record.config.ts`);
  * the re-routed evaluations are still open when recorded, so their replay covers the history so far.
  * A file is named after its workflow ID with ':' written as '__' (workflow code reads its ID, so

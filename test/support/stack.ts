@@ -109,7 +109,9 @@ export async function startStack(
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    // A CSV export comes back as its text; everything else the API answers is JSON.
+    const isJson = !/^text\/csv/.test(res.headers.get('content-type') ?? '');
+    return { status: res.status, body: text ? (isJson ? JSON.parse(text) : text) : null };
   };
 
   return {

@@ -21,6 +21,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJson } from '../support/histories';
 import { startTimeSkippingStack, type TimeSkippingStack } from '../support/temporal';
+import { verifyAuditChain } from '../../db/audit';
 import type { Sql } from '../../db/sql';
 import {
   addWorkingDays,
@@ -888,6 +889,13 @@ describe('a full month of hn on the time-skipping server: publication, complaint
 
   step('leaves nobody owing anything once the month is locked', async () => {
     expect(await sql`select workflow_id, step_key, owner_id from open_steps`).toEqual([]);
+  });
+
+  step("keeps the month's whole audit trail in one unbroken hash chain", async () => {
+    const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from audit`;
+    // Every plan, review, escalation, deliberation and complaint of the month, and the directory.
+    expect(n).toBeGreaterThan(40);
+    expect(await verifyAuditChain(sql)).toEqual({ rows: n, broken: null });
     monthDone = true;
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Writes the records that travel with every workflow snapshot: escalations, open steps, audit
- * entries and outbox notifications. Called inside the snapshot's transaction; every statement is
- * idempotent, so a retried activity leaves the same rows.
+ * entries and outbox notifications. Called inside the snapshot's transaction, as its last writes;
+ * every statement is idempotent, so a retried activity leaves the same rows.
  */
-import { writeAudit } from '../db/audit';
-import type { Tx } from '../db/sql';
+import { writeAudit } from './audit';
+import type { Tx } from './sql';
 import type { SideRecords } from '../contracts/snapshots';
 
 export async function writeSideRecords(tx: Tx, side: SideRecords): Promise<void> {
@@ -39,6 +39,13 @@ export async function writeSideRecords(tx: Tx, side: SideRecords): Promise<void>
       insert into open_step_versions (workflow_id, version) values (${side.workflowId}, ${side.version})
       on conflict (workflow_id) do update set version = excluded.version`;
   }
+  for (const n of side.notifications) {
+    await tx`
+      insert into outbox (key, recipient_id, email, subject, body)
+      values (${n.key}, ${n.recipientId}, (select email from people where id = ${n.recipientId}), ${n.subject}, ${n.body})
+      on conflict (key) do nothing`;
+  }
+  // Last: an audit row takes the chain's lock, held until the transaction commits.
   for (const [i, a] of side.audit.entries()) {
     await writeAudit(tx, {
       dedupeKey: `${side.workflowId}:${side.version}:${i}`,
@@ -49,11 +56,5 @@ export async function writeSideRecords(tx: Tx, side: SideRecords): Promise<void>
       payload: a.payload,
       onDuplicate: 'skip',
     });
-  }
-  for (const n of side.notifications) {
-    await tx`
-      insert into outbox (key, recipient_id, email, subject, body)
-      values (${n.key}, ${n.recipientId}, (select email from people where id = ${n.recipientId}), ${n.subject}, ${n.body})
-      on conflict (key) do nothing`;
   }
 }

@@ -3,13 +3,22 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// Every query lives in db/ behind a named function; api/ only calls them. Checked on the source,
-// so a query written into a route handler fails here, naming the file and the line.
+// Every query lives in db/ behind a named function; the API, the activities, the worker and the
+// scripts only call them. Checked on the source, so a query written anywhere else fails here,
+// naming the file and the line. test/ is the one exception: a test sets up and inspects the
+// database directly, to check db/'s functions rather than trust them. A new top-level folder is
+// checked without being listed.
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const apiDir = join(root, 'api');
-const files = (readdirSync(apiDir, { recursive: true }) as string[])
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => join(apiDir, f));
+const EXEMPT = new Set(['db', 'test', 'node_modules', 'docs', 'patches', 'reports', 'dist', 'coverage']);
+const SOURCE = /\.(?:ts|mts|js|mjs)$/;
+const files = readdirSync(root, { withFileTypes: true })
+  .filter((e) => !e.name.startsWith('.') && !EXEMPT.has(e.name))
+  .flatMap((e) =>
+    e.isDirectory()
+      ? (readdirSync(join(root, e.name), { recursive: true }) as string[]).map((f) => join(root, e.name, f))
+      : [join(root, e.name)],
+  )
+  .filter((f) => SOURCE.test(f));
 
 const banned: [string, RegExp][] = [
   // sql`…`, sql<Row[]>`…`, tx`…`, deps.sql`…`
@@ -27,10 +36,15 @@ function offendingLines(path: string, source: string, pattern: RegExp): string[]
     .map(({ at }) => at);
 }
 
-describe('api/ holds no SQL', () => {
-  it('finds the api sources', () => {
-    expect(files.length).toBeGreaterThan(10);
-    expect(files.some((f) => f.endsWith(join('routes', 'cases.ts')))).toBe(true);
+describe('SQL only in db/', () => {
+  it('finds the sources outside db/ and test/', () => {
+    const folders = new Set(files.map((f) => relative(root, f).split('/')[0]));
+    for (const folder of ['activities', 'api', 'contracts', 'domain', 'scripts', 'worker', 'workflows']) {
+      expect(folders).toContain(folder);
+    }
+    expect(files.some((f) => f.endsWith(join('api', 'routes', 'cases.ts')))).toBe(true);
+    expect(files.some((f) => f.endsWith(join('activities', 'cycles.ts')))).toBe(true);
+    expect(files.some((f) => relative(root, f).startsWith('db/') || relative(root, f).startsWith('test/'))).toBe(false);
   });
 
   it('recognizes a query when it sees one', () => {
@@ -47,6 +61,6 @@ describe('api/ holds no SQL', () => {
 
   it.each(banned)('uses no %s', (what, pattern) => {
     const found = files.flatMap((f) => offendingLines(f, readFileSync(f, 'utf8'), pattern));
-    expect(found, `api/ must call a function of db/ instead of ${what}: ${found.join(', ')}`).toEqual([]);
+    expect(found, `only db/ may hold ${what}; call a function of db/ instead: ${found.join(', ')}`).toEqual([]);
   });
 });
