@@ -25,8 +25,10 @@ import { caseRoutes } from './routes/cases';
 import { cycleRoutes } from './routes/cycles';
 import { escalationRoutes } from './routes/escalations';
 import { evaluationRoutes } from './routes/evaluations';
+import { exportRoutes } from './routes/exports';
 import { orgRoutes } from './routes/org';
 import { proposalRoutes } from './routes/proposals';
+import { reportRoutes } from './routes/reports';
 
 export interface AppOptions {
   authFailureLimit?: AuthFailureLimit;
@@ -71,6 +73,9 @@ export function createApp(
   app.use('/v1/*', requireJson());
   app.use('/v1/*', limitBody());
   app.use('/v1/*', idempotency(deps.sql));
+  // Downloads first: their paths end in `.pdf`/`.xlsx` where the JSON routes take an id or a period.
+  app.route('/', exportRoutes(deps));
+  app.route('/', reportRoutes(deps));
   app.route('/', orgRoutes(deps));
   app.route('/', cycleRoutes(deps));
   app.route('/', evaluationRoutes(deps));
