@@ -77,7 +77,7 @@ export async function subtreeMonth(sql: Sql, unitId: string, period: string): Pr
     select s.id as unit_id, s.name, s.parent_id, c.phase, coalesce(c.outstanding, false) as outstanding,
            c.deadlines->>'deliberation' as deliberation_due, c.published_at,
            ${sql.unsafe(COUNT_COLUMNS.map((k) => `coalesce(n.${k}, 0)::int as ${k}`).join(', '))}
-    from sub
+    from sub s
     left join cycles c on c.unit_id = s.id and c.period = ${period}
     left join unit_month_counts n on n.unit_id = s.id and n.period = ${period}
     order by s.path`;

@@ -109,7 +109,9 @@ export async function startStack(
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    // Downloads (XLSX, CSV, PDF) come back as their text; tests that read them fetch the bytes themselves.
+    const isJson = /json/.test(res.headers.get('content-type') ?? '');
+    return { status: res.status, body: text ? (isJson ? JSON.parse(text) : text) : null };
   };
 
   return {
