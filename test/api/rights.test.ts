@@ -81,6 +81,8 @@ const HR: readonly Authed[] = ['hr', 'admin'];
 const COLLECTIVE: readonly Authed[] = ['reviewer', 'deputy', 'head'];
 /** Who reads the snv cycle: its collective and members (their own line), HR. */
 const CYCLE_READERS: readonly Authed[] = ['person', 'peer', ...COLLECTIVE, ...HR];
+/** Who reads snv's oversight report: its head and deputies, the head of hn above it, HR. */
+const OVERSEERS: readonly Authed[] = [...COLLECTIVE, 'superiorHead', ...HR];
 const later = (ms: number) => () => fromMs(Date.now() + ms);
 const DAY = 86_400_000;
 
@@ -143,6 +145,23 @@ const TABLE: Row[] = [
   ),
   row('GET', '/v1/cycles/{unitId}/{period}/results', `/v1/cycles/snv/${PUBLISHED}/results`, CYCLE_READERS),
   row('GET', '/v1/annual/{unitId}/{year}', '/v1/annual/snv/2027', [...COLLECTIVE, ...HR]),
+  row('GET', '/v1/annual/{unitId}/{year}.xlsx', '/v1/annual/snv/2027.xlsx', [...COLLECTIVE, ...HR]),
+  ...(['xlsx', 'csv', 'pdf'] as const).map((ext) =>
+    row(
+      'GET',
+      `/v1/cycles/{unitId}/{period}/results.${ext}`,
+      `/v1/cycles/snv/${PUBLISHED}/results.${ext}`,
+      CYCLE_READERS,
+    ),
+  ),
+  row('GET', '/v1/reports/{unitId}/{period}', `/v1/reports/snv/${PUBLISHED}`, OVERSEERS),
+  row('GET', '/v1/reports/{unitId}/{period}.xlsx', `/v1/reports/snv/${PUBLISHED}.xlsx`, OVERSEERS),
+  row('GET', '/v1/reports/{unitId}/trend', `/v1/reports/snv/trend?from=${OPEN}&to=${MISSED}`, OVERSEERS),
+  row('GET', '/v1/evaluations/{period}/{personId}.pdf', `/v1/evaluations/${OPEN}/ngoc.pdf`, [
+    'person',
+    ...COLLECTIVE,
+    ...HR,
+  ]),
   row('PUT', '/v1/evaluations/{period}/{personId}/plan', `/v1/evaluations/${OPEN}/ngoc/plan`, ['person'], {
     tasks: [{ title: 'Rà soát hồ sơ', target: '100 hồ sơ' }],
   }),
