@@ -127,7 +127,8 @@ async function load(sql: Sql, dir: Directory, concurrency: number) {
   console.log(`directory: ${dir.units.length} units, ${dir.people.length} people in ${s(t0)} s`);
   const reviewing = new Set(dir.units.filter((u, i) => stillReviewing(u.id, i)).map((u) => u.id));
   const evaluations = evaluationActivities(sql);
-  const people = dir.people.map((p, i) => ({ p, i }));
+  // Units interleaved, as a city's units file their months side by side (one unit's writes take turns on its counts row).
+  const people = dir.people.map((p, i) => ({ p, i })).sort((a, b) => (a.i % 997) - (b.i % 997) || a.i - b.i);
   const t1 = performance.now();
   const evals = await runPool(people, concurrency, async ({ p, i }) => {
     const m = month(i, p, reviewing.has(p.unitId));
@@ -143,7 +144,11 @@ async function load(sql: Sql, dir: Directory, concurrency: number) {
   });
   console.log(`evaluations: ${figures('saveEvaluation', evals.latenciesMs, evals.failed, evals.seconds).perSecond}/s`);
   const byUnit = new Map<string, { p: Person; i: number }[]>();
-  for (const x of people) byUnit.set(x.p.unitId, [...(byUnit.get(x.p.unitId) ?? []), x]);
+  for (const x of people) {
+    const list = byUnit.get(x.p.unitId) ?? [];
+    list.push(x);
+    byUnit.set(x.p.unitId, list);
+  }
   const cycles = cycleActivities(sql);
   const cyc = await runPool(dir.units, Math.min(concurrency, 4), async (u) => {
     const members = byUnit.get(u.id) ?? [];
