@@ -25,12 +25,15 @@ const TREND_MONTHS = 36;
 
 const TrendQuery = z.object({ from: Period, to: Period });
 
-/** The unit's head and deputies, those of any unit above it, HR and admins read its subtree. */
+const OVERSEERS_ONLY = "Only the unit's head and deputies, those of the units above it, HR and admins read its report.";
+
+/** Whether the caller oversees the unit: its head and deputies, those of any unit above it, HR and admins. */
+const oversees = async (sql: Sql, caller: Caller, unitId: string): Promise<boolean> =>
+  isHr(caller) || isAdmin(caller) || (await leadsUnitOrAbove(sql, unitId, caller.id));
+
 async function requireOverseer(sql: Sql, caller: Caller, unitId: string): Promise<void> {
   if (!(await unitExists(sql, unitId))) throw notFound(`There is no unit ${unitId}.`);
-  if (isHr(caller) || isAdmin(caller)) return;
-  if (await leadsUnitOrAbove(sql, unitId, caller.id)) return;
-  throw forbidden("Only the unit's head and deputies, those of the units above it, HR and admins read its report.");
+  if (!(await oversees(sql, caller, unitId))) throw forbidden(OVERSEERS_ONLY);
 }
 
 const factsOf = (u: {
@@ -45,9 +48,19 @@ const factsOf = (u: {
   publishedAt: u.publishedAt === null ? null : new Date(u.publishedAt).getTime(),
 });
 
-/** The subtree report of `period` as GET /v1/reports/{unitId}/{period} answers it. */
-export async function subtreeReport(sql: Sql, unitId: string, period: string, now = Date.now()) {
-  const [units, rules] = await Promise.all([subtreeMonth(sql, unitId, period), loadRules(sql)]);
+/**
+ * The subtree report of `period` as GET /v1/reports/{unitId}/{period} answers it, for a caller who
+ * oversees the unit. The rights, the counts and the rules are read side by side (one round trip of
+ * latency), and nothing is answered before the rights are known.
+ */
+async function subtreeReport(sql: Sql, caller: Caller, unitId: string, period: string, now = Date.now()) {
+  const [units, rules, allowed] = await Promise.all([
+    subtreeMonth(sql, unitId, period),
+    loadRules(sql),
+    oversees(sql, caller, unitId),
+  ]);
+  if (units.length === 0) throw notFound(`There is no unit ${unitId}.`);
+  if (!allowed) throw forbidden(OVERSEERS_ONLY);
   const lines = units.map((u) => ({
     unitId: u.unitId,
     name: u.name,
@@ -152,8 +165,7 @@ export function reportRoutes(deps: ApiDeps) {
     '/v1/reports/:unitId/:file{[^/]+\\.xlsx}',
     (m) => ({ unitId: m.unitId, period: m.file.slice(0, -'.xlsx'.length) }),
     async (c, { unitId, period }) => {
-      await requireOverseer(sql, c.get('caller'), unitId);
-      const report = await subtreeReport(sql, unitId, period);
+      const report = await subtreeReport(sql, c.get('caller'), unitId, period);
       const root = report.units[0];
       return xlsxResponse(`bao-cao-${unitId}-${period}.xlsx`, {
         name: period,
@@ -181,8 +193,7 @@ export function reportRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { unitId, period } = c.req.valid('param');
-      await requireOverseer(sql, c.get('caller'), unitId);
-      return c.json(await subtreeReport(sql, unitId, period), 200);
+      return c.json(await subtreeReport(sql, c.get('caller'), unitId, period), 200);
     },
   );
   return app;

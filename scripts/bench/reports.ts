@@ -6,6 +6,7 @@
  *
  *   npm run bench:reports -- [--people 200000] [--departments 30] [--wards 10] [--runs 200] [--concurrency 8]
  *                            [--database-url URL]   # an existing, empty database instead of an embedded one
+ *                            [--reuse DIR]          # the embedded cluster of an earlier run (its `pg` folder): no load
  */
 import type { Client } from '@temporalio/client';
 import { join } from 'node:path';
@@ -214,13 +215,17 @@ async function main() {
       runs: { type: 'string', default: '200' },
       concurrency: { type: 'string', default: '8' },
       'database-url': { type: 'string' },
+      reuse: { type: 'string' },
     },
   });
+  const reuse = values.reuse;
   let url = values['database-url'];
   let stop = async () => {};
   if (!url) {
+    const dataDir = reuse ?? join(freshDataDir('bench-reports-'), 'pg');
+    console.log(`PostgreSQL cluster: ${dataDir}`);
     const pg = await startEmbeddedPostgres({
-      dataDir: join(freshDataDir('bench-reports-'), 'pg'),
+      dataDir,
       port: await freePort(),
       database: 'evaluations',
       quiet: true,
@@ -232,7 +237,7 @@ async function main() {
   try {
     await migrate(sql);
     const dir = city(Number(values.people), Number(values.departments), Number(values.wards));
-    await load(sql, dir, Number(values.concurrency));
+    if (!reuse) await load(sql, dir, Number(values.concurrency));
     const token = 'bench-reports-admin-token';
     const app = createApp({
       sql,
