@@ -78,12 +78,22 @@ export function xlsxResponse<T>(
   return fileResponse(out, XLSX_TYPE, filename);
 }
 
+/**
+ * A CSV cell: text that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
+ * carriage return) is prefixed with an apostrophe, so a name or a rationale can never run as one.
+ */
+export function csvCell(value: string | number | null): string | number {
+  if (value === null) return '';
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** A CSV with a byte-order mark and a header line. */
 export function csvResponse<T>(filename: string, columns: Column<T>[], rows: Iterable<T>): Response {
   const out = stringify({ bom: true, header: true, columns: columns.map((c) => c.header) });
   void (async () => {
     for (const r of rows) {
-      if (!out.write(columns.map((c) => c.value(r) ?? ''))) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(columns.map((c) => csvCell(c.value(r)))))
+        await new Promise((resolve) => out.once('drain', resolve));
     }
     out.end();
   })();

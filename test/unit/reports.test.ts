@@ -12,6 +12,7 @@ import {
   type MonthCounts,
 } from '../../domain/reports';
 import type { Grade } from '../../domain/types';
+import { csvCell } from '../../api/exports';
 
 const NOW = 1_000_000;
 const cycle = (
@@ -148,5 +149,22 @@ describe('monthsBetween', () => {
     ['2026-01', '2027-01', 12, /at most 12 months, got 13/],
   ])('refuses %s to %s', (from, to, max, message) => {
     expect(() => monthsBetween(from, to, max)).toThrow(message);
+  });
+});
+
+describe('csvCell', () => {
+  it.each<[string | number | null, string | number]>([
+    ['Nguyễn Văn An', 'Nguyễn Văn An'],
+    ['=HYPERLINK("x")', `'=HYPERLINK("x")`],
+    ['+1', `'+1`],
+    ['-1', `'-1`],
+    ['@SUM(A1)', `'@SUM(A1)`],
+    ['\tx', `'\tx`],
+    ['a=b', 'a=b'],
+    [-5, -5],
+    [88.5, 88.5],
+    [null, ''],
+  ])('%j is written as %j', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
   });
 });
