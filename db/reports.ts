@@ -72,7 +72,9 @@ export async function subtreeMonth(sql: Sql, unitId: string, period: string): Pr
     with recursive sub as (
       select id, name, parent_id, array[id] as path from units where id = ${unitId}
       union all
+      -- The directory refuses a loop of units; the walk stops at one all the same rather than run forever.
       select u.id, u.name, u.parent_id, sub.path || u.id from units u join sub on u.parent_id = sub.id
+      where u.id <> all (sub.path)
     )
     select s.id as unit_id, s.name, s.parent_id, c.phase, coalesce(c.outstanding, false) as outstanding,
            c.deadlines->>'deliberation' as deliberation_due, c.published_at,
@@ -106,7 +108,7 @@ export async function subtreeTrend(sql: Sql, unitId: string, from: string, to: s
   const sub = sql`
     with recursive sub as (
       select id from units where id = ${unitId}
-      union all
+      union
       select u.id from units u join sub on u.parent_id = sub.id
     ) select id from sub`;
   const [counts, complaints, cycles] = await Promise.all([
