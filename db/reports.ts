@@ -2,8 +2,10 @@
  * The oversight reads: a subtree's units with their month's counts (kept per unit and month by
  * the triggers of migration 009), the same over a range of months, and the lines an export files.
  */
+import type { RulesConfig } from '../domain/config';
 import type { Grade } from '../domain/types';
 import type { MonthCounts } from '../domain/reports';
+import { rulesFromSetting } from './settings';
 import type { Sql } from './sql';
 
 /** A unit of the subtree, depth first from its root, with its month's cycle facts and counts. */
@@ -66,10 +68,24 @@ const COUNT_COLUMNS = [
   'escalations_open',
 ];
 
-/** The unit and every unit below it (depth first), each with its month; empty when the unit is unknown. */
-export async function subtreeMonth(sql: Sql, unitId: string, period: string): Promise<SubtreeUnitMonth[]> {
-  const rows = await sql<(CountsRow & Omit<SubtreeUnitMonth, 'counts'>)[]>`
-    with recursive sub as (
+/**
+ * The unit and every unit below it (depth first), each with its month (empty when the unit is
+ * unknown); whether `readerId` is the head or a deputy of the unit or of a unit above it; and the
+ * rules in force. One statement, so a report waits on one backend, not three.
+ */
+export async function subtreeMonth(
+  sql: Sql,
+  unitId: string,
+  period: string,
+  readerId: string,
+): Promise<{ units: SubtreeUnitMonth[]; readerLeads: boolean; rules: RulesConfig }> {
+  const rows = await sql<(CountsRow & Omit<SubtreeUnitMonth, 'counts'> & { readerLeads: boolean; rules: unknown })[]>`
+    with recursive up as (
+      select id, parent_id, 1 as depth from units where id = ${unitId}
+      union all
+      select u.id, u.parent_id, up.depth + 1 from units u join up on u.id = up.parent_id where up.depth < 100
+    ),
+    sub as (
       select id, name, parent_id, array[id] as path from units where id = ${unitId}
       union all
       -- The directory refuses a loop of units; the walk stops at one all the same rather than run forever.
@@ -78,21 +94,30 @@ export async function subtreeMonth(sql: Sql, unitId: string, period: string): Pr
     )
     select s.id as unit_id, s.name, s.parent_id, c.phase, coalesce(c.outstanding, false) as outstanding,
            c.deadlines->>'deliberation' as deliberation_due, c.published_at,
+           -- Asked on the root's row only: the same answer for every unit of the walk.
+           case when s.id = ${unitId} then exists (
+             select 1 from people p join up on p.unit_id = up.id where p.id = ${readerId} and p.role in ('head', 'deputy')
+           ) end as reader_leads,
+           case when s.id = ${unitId} then (select value from settings where key = 'rules') end as rules,
            ${sql.unsafe(COUNT_COLUMNS.map((k) => `coalesce(n.${k}, 0)::int as ${k}`).join(', '))}
     from sub s
     left join cycles c on c.unit_id = s.id and c.period = ${period}
     left join unit_month_counts n on n.unit_id = s.id and n.period = ${period}
     order by s.path`;
-  return rows.map((r) => ({
-    unitId: r.unitId,
-    name: r.name,
-    parentId: r.parentId,
-    phase: r.phase,
-    outstanding: r.outstanding,
-    deliberationDue: r.deliberationDue,
-    publishedAt: r.publishedAt,
-    counts: countsOf(r),
-  }));
+  return {
+    units: rows.map((r) => ({
+      unitId: r.unitId,
+      name: r.name,
+      parentId: r.parentId,
+      phase: r.phase,
+      outstanding: r.outstanding,
+      deliberationDue: r.deliberationDue,
+      publishedAt: r.publishedAt,
+      counts: countsOf(r),
+    })),
+    readerLeads: rows[0]?.readerLeads ?? false,
+    rules: rulesFromSetting(rows[0]?.rules),
+  };
 }
 
 /** One month of a subtree, summed over its units, with each unit's cycle facts for the deliberation's lateness. */
