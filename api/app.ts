@@ -27,8 +27,10 @@ import { cycleRoutes } from './routes/cycles';
 import { escalationRoutes } from './routes/escalations';
 import { evaluationRoutes } from './routes/evaluations';
 import { holidayRoutes } from './routes/holidays';
+import { exportRoutes } from './routes/exports';
 import { orgRoutes } from './routes/org';
 import { proposalRoutes } from './routes/proposals';
+import { reportRoutes } from './routes/reports';
 
 export interface AppOptions {
   authFailureLimit?: AuthFailureLimit;
@@ -73,6 +75,9 @@ export function createApp(
   app.use('/v1/*', requireJson());
   app.use('/v1/*', limitBody());
   app.use('/v1/*', idempotency(deps.sql));
+  // Downloads first: their paths end in `.pdf`/`.xlsx` where the JSON routes take an id or a period.
+  app.route('/', exportRoutes(deps));
+  app.route('/', reportRoutes(deps));
   app.route('/', orgRoutes(deps));
   app.route('/', holidayRoutes(deps));
   app.route('/', cycleRoutes(deps));

@@ -17,8 +17,12 @@ export async function loadHolidays(sql: Sql): Promise<string[]> {
 /** The rules in force: defaults with the admin's overrides from `settings`. */
 export async function loadRules(sql: Sql): Promise<RulesConfig> {
   const [row] = await sql<{ value: Record<string, unknown> }[]>`select value from settings where key = 'rules'`;
-  return rulesWith((row?.value ?? {}) as Parameters<typeof rulesWith>[0]);
+  return rulesFromSetting(row?.value);
 }
+
+/** The rules from the stored `rules` setting (the admin's overrides), or the defaults without one. */
+export const rulesFromSetting = (value: unknown): RulesConfig =>
+  rulesWith((value ?? {}) as Parameters<typeof rulesWith>[0]);
 
 export async function loadProfileSchedule(sql: Sql): Promise<ProfileSchedule> {
   const [row] = await sql<{ value: ProfileSchedule }[]>`select value from settings where key = 'profiles'`;

@@ -1,14 +1,18 @@
-/** The annual roll-up of a unit from its locked and published months, and of one person wherever they were settled. */
+/**
+ * The annual roll-up of a unit from its locked and published months, with each person's proposed
+ * emulation title, and one person's roll-up wherever their months were settled.
+ */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { annualQuotaCheck, annualRollup, monthResultOf } from '../../domain/annual';
 import type { RulesConfig } from '../../domain/config';
+import { emulationTitle } from '../../domain/reports';
 import { findPerson } from '../../db/directory';
 import { settledMonthsOfPerson, settledMonthsOfYear, type SettledMonth } from '../../db/evaluations';
 import { disciplinedBetween } from '../../db/people-records';
 import { scanReplacementTriggers } from '../../db/proposals';
 import { loadCaseRules, loadRules } from '../../db/settings';
-import { leadsUnit, unitExists } from '../../db/units';
 import type { Sql } from '../../db/sql';
+import { leadsUnit, unitExists } from '../../db/units';
 import { isHr, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
@@ -16,17 +20,19 @@ import { mayReadPerson } from '../person-rights';
 import { err } from '../route-docs';
 import { AnnualParams, AnyJson, PersonAnnualParams } from '../schemas';
 
-/** Each person's months and roll-up, from their settled months in `rows` (ordered by person, then period). */
+/** Each person's months, roll-up and title, from their settled months in `rows` (ordered by person, then period). */
 async function annualLines(sql: Sql, rows: SettledMonth[], year: string, rules: RulesConfig) {
   const disciplined = await disciplinedBetween(sql, `${year}-01-01`, `${year}-12-31`);
   const byPerson = new Map<string, SettledMonth[]>();
   for (const r of rows) byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), r]);
   return [...byPerson].map(([personId, settled]) => {
     const months = settled.map(monthResultOf);
+    const rollup = annualRollup(months, disciplined.has(personId), rules);
     return {
       personId,
       months: months.map((m) => ({ period: m.period, total: m.total, grade: m.grade })),
-      ...annualRollup(months, disciplined.has(personId), rules),
+      ...rollup,
+      title: emulationTitle(rollup.grade),
     };
   });
 }
@@ -39,6 +45,31 @@ async function annualView(sql: Sql, caller: Caller, unitId: string): Promise<'al
   return me?.unitId === unitId ? 'own' : 'none';
 }
 
+/** The unit's collective, HR and admins read its whole annual roll-up (and download it). */
+export async function requireAnnualReader(sql: Sql, caller: Caller, unitId: string): Promise<void> {
+  if (!(await unitExists(sql, unitId))) throw notFound(`There is no unit ${unitId}.`);
+  if ((await annualView(sql, caller, unitId)) !== 'all')
+    throw forbidden("Only the unit's collective, HR and admins read the whole annual roll-up.");
+}
+
+/** The whole roll-up as GET /v1/annual/{unitId}/{year} answers it to the unit's collective. */
+export async function annualOf(sql: Sql, unitId: string, year: string) {
+  const rules = await loadRules(sql);
+  const people = await annualLines(sql, await settledMonthsOfYear(sql, unitId, year), year, rules);
+  // An annual D may fire a leader's replacement trigger (two years running): HR sees the proposal.
+  await scanReplacementTriggers(
+    sql,
+    await loadCaseRules(sql),
+    rules,
+    people.map((p) => p.personId),
+  );
+  const quota = annualQuotaCheck(
+    people.map((p) => p.grade),
+    rules,
+  );
+  return { unitId, year, people, quota };
+}
+
 export function annualRoutes(deps: ApiDeps) {
   const { sql } = deps;
   return new OpenAPIHono<AppEnv>()
@@ -47,7 +78,7 @@ export function annualRoutes(deps: ApiDeps) {
         method: 'get',
         path: '/v1/annual/{unitId}/{year}',
         summary:
-          "Per person: rated months, mean score, annual grade and caps; the unit's annual quota check. A member reads only their own line",
+          "Per person: rated months, mean score, annual grade, caps and proposed emulation title; the unit's annual quota check. A member reads only their own line",
         request: { params: AnnualParams },
         responses: {
           200: { description: 'Roll-up', content: { 'application/json': { schema: AnyJson } } },
@@ -63,22 +94,9 @@ export function annualRoutes(deps: ApiDeps) {
         const view = await annualView(sql, caller, unitId);
         if (view === 'none')
           throw forbidden("Only the unit's members, its collective, HR and admins read the annual roll-up.");
-        const rules = await loadRules(sql);
-        const people = await annualLines(sql, await settledMonthsOfYear(sql, unitId, year), year, rules);
-        if (view === 'own')
-          return c.json({ unitId, year, people: people.filter((p) => p.personId === caller.id) }, 200);
-        // An annual D may fire a leader's replacement trigger (two years running): HR sees the proposal.
-        await scanReplacementTriggers(
-          sql,
-          await loadCaseRules(sql),
-          rules,
-          people.map((p) => p.personId),
-        );
-        const quota = annualQuotaCheck(
-          people.map((p) => p.grade),
-          rules,
-        );
-        return c.json({ unitId, year, people, quota }, 200);
+        if (view === 'all') return c.json(await annualOf(sql, unitId, year), 200);
+        const people = await annualLines(sql, await settledMonthsOfYear(sql, unitId, year), year, await loadRules(sql));
+        return c.json({ unitId, year, people: people.filter((p) => p.personId === caller.id) }, 200);
       },
     )
     .openapi(
@@ -103,7 +121,11 @@ export function annualRoutes(deps: ApiDeps) {
           throw forbidden("Only HR, the person, their reviewer and their unit's head read this record.");
         const rules = await loadRules(sql);
         const [line] = await annualLines(sql, await settledMonthsOfPerson(sql, id, year), year, rules);
-        return c.json({ year, ...(line ?? { personId: id, months: [], ...annualRollup([], false, rules) }) }, 200);
+        const none = annualRollup([], false, rules);
+        return c.json(
+          { year, ...(line ?? { personId: id, months: [], ...none, title: emulationTitle(none.grade) }) },
+          200,
+        );
       },
     );
 }

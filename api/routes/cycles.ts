@@ -34,7 +34,7 @@ const errors = commandErrors('cycle');
  * Who reads a whole cycle: HR, the unit's collective, and whoever an escalation of the cycle has
  * asked to act (a superior head who took the deliberation over); a member sees only their own line.
  */
-async function readScope(sql: Sql, caller: Caller, cycle: CycleRow): Promise<'all' | 'own'> {
+export async function readScope(sql: Sql, caller: Caller, cycle: CycleRow): Promise<'all' | 'own'> {
   if (isHr(caller) || cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id)))
     return 'all';
   if (cycle.members.some((m) => m.personId === caller.id)) return 'own';

@@ -18,12 +18,22 @@ import { updateIdFor } from '../idempotency';
 import { findComplaint } from '../../db/complaints';
 import { findCycle } from '../../db/cycles';
 import { escalationNames } from '../../db/escalations';
-import { findEvaluation } from '../../db/evaluations';
+import { findEvaluation, type StoredEvaluation } from '../../db/evaluations';
+import type { Sql } from '../../db/sql';
 import { complaintVersion, evaluationVersion, evaluationView, memberLine, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
 import { ComplaintBody, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
 
 const errors = commandErrors('evaluation');
+
+/** Who reads an evaluation: the person, their reviewer, the settling collective, escalation targets on it, HR and admins. */
+export async function mayReadEvaluation(sql: Sql, caller: Caller, e: StoredEvaluation): Promise<boolean> {
+  if (isHr(caller) || caller.id === e.personId || caller.id === e.reviewerId) return true;
+  const cycle = await findCycle(sql, e.unitId, e.period);
+  if (cycle && (cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id))))
+    return true;
+  return escalationNames(sql, e.workflowId, caller.id);
+}
 
 export function evaluationRoutes(deps: ApiDeps) {
   const { sql, temporal } = deps;
@@ -49,18 +59,6 @@ export function evaluationRoutes(deps: ApiDeps) {
     const answer = await sendUpdate(deps, e.workflowId, def, arg, { updateId, closedMessage, closedPhase });
     await readYourWrite(evaluationVersion(sql, period, personId), answer.readModelVersion);
     return memberLine(e, await load(period, personId));
-  };
-
-  /** The person, their reviewer, the settling collective, escalation targets on it, HR and admins. */
-  const mayRead = async (
-    caller: Caller,
-    e: NonNullable<Awaited<ReturnType<typeof findEvaluation>>>,
-  ): Promise<boolean> => {
-    if (isHr(caller) || caller.id === e.personId || caller.id === e.reviewerId) return true;
-    const cycle = await findCycle(sql, e.unitId, e.period);
-    if (cycle && (cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id))))
-      return true;
-    return escalationNames(sql, e.workflowId, caller.id);
   };
 
   const plan = createRoute({
@@ -145,7 +143,7 @@ export function evaluationRoutes(deps: ApiDeps) {
       async (c) => {
         const { period, personId } = c.req.valid('param');
         const e = await load(period, personId);
-        if (!(await mayRead(c.get('caller'), e))) throw forbidden('You may not read this evaluation.');
+        if (!(await mayReadEvaluation(sql, c.get('caller'), e))) throw forbidden('You may not read this evaluation.');
         return c.json(await evaluationView(sql, e), 200);
       },
     )

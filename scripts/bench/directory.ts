@@ -44,7 +44,7 @@ const GIVEN = [
   'Yến',
 ];
 
-const nameOf = (i: number) =>
+export const nameOf = (i: number) =>
   `${FAMILY[i % FAMILY.length]} ${MIDDLE[(i >> 4) % MIDDLE.length]} ${GIVEN[(i * 7) % GIVEN.length]}`;
 
 export function benchDirectory(people: number, units: number): Directory {

@@ -88,6 +88,8 @@ const HR: readonly Authed[] = ['hr', 'admin'];
 const COLLECTIVE: readonly Authed[] = ['reviewer', 'deputy', 'head'];
 /** Who reads the snv cycle: its collective and members (their own line), HR. */
 const CYCLE_READERS: readonly Authed[] = ['person', 'peer', ...COLLECTIVE, ...HR];
+/** Who reads snv's oversight report: its head and deputies, the head of hn above it, HR. */
+const OVERSEERS: readonly Authed[] = [...COLLECTIVE, 'superiorHead', ...HR];
 const later = (ms: number) => () => fromMs(Date.now() + ms);
 const DAY = 86_400_000;
 
@@ -155,8 +157,9 @@ const TABLE: Row[] = [
     { outstanding: true, rationale: 'Hoàn thành xuất sắc' },
   ),
   row('GET', '/v1/cycles/{unitId}/{period}/results', `/v1/cycles/snv/${PUBLISHED}/results`, CYCLE_READERS),
-  // Members read their own line of the unit's roll-up; the collective and HR every line.
+  // Members read their own line of the unit's roll-up; the collective and HR every line, and download it.
   row('GET', '/v1/annual/{unitId}/{year}', `/v1/annual/snv/${PUBLISHED.slice(0, 4)}`, CYCLE_READERS),
+  row('GET', '/v1/annual/{unitId}/{year}.xlsx', `/v1/annual/snv/${PUBLISHED.slice(0, 4)}.xlsx`, [...COLLECTIVE, ...HR]),
   row('GET', '/v1/people/{id}/annual/{year}', `/v1/people/ngoc/annual/${PUBLISHED.slice(0, 4)}`, [
     'person',
     'reviewer',
@@ -166,6 +169,22 @@ const TABLE: Row[] = [
   row('GET', '/v1/people/{id}/annual/{year}', `/v1/people/khanh/annual/${PUBLISHED.slice(0, 4)}`, [
     'head',
     'superiorHead',
+    ...HR,
+  ]),
+  ...(['xlsx', 'csv', 'pdf'] as const).map((ext) =>
+    row(
+      'GET',
+      `/v1/cycles/{unitId}/{period}/results.${ext}`,
+      `/v1/cycles/snv/${PUBLISHED}/results.${ext}`,
+      CYCLE_READERS,
+    ),
+  ),
+  row('GET', '/v1/reports/{unitId}/{period}', `/v1/reports/snv/${PUBLISHED}`, OVERSEERS),
+  row('GET', '/v1/reports/{unitId}/{period}.xlsx', `/v1/reports/snv/${PUBLISHED}.xlsx`, OVERSEERS),
+  row('GET', '/v1/reports/{unitId}/trend', `/v1/reports/snv/trend?from=${OPEN}&to=${MISSED}`, OVERSEERS),
+  row('GET', '/v1/evaluations/{period}/{personId}.pdf', `/v1/evaluations/${OPEN}/ngoc.pdf`, [
+    'person',
+    ...COLLECTIVE,
     ...HR,
   ]),
   row('PUT', '/v1/evaluations/{period}/{personId}/plan', `/v1/evaluations/${OPEN}/ngoc/plan`, ['person'], {

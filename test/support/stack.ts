@@ -109,8 +109,8 @@ export async function startStack(
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    // A CSV export comes back as its text; everything else the API answers is JSON.
-    const isJson = !/^text\/csv/.test(res.headers.get('content-type') ?? '');
+    // Downloads (XLSX, CSV, PDF) come back as their text; tests that read them fetch the bytes themselves.
+    const isJson = /json/.test(res.headers.get('content-type') ?? '');
     return { status: res.status, body: text ? (isJson ? JSON.parse(text) : text) : null };
   };
 
