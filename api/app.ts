@@ -27,6 +27,8 @@ import { escalationRoutes } from './routes/escalations';
 import { evaluationRoutes } from './routes/evaluations';
 import { orgRoutes } from './routes/org';
 import { proposalRoutes } from './routes/proposals';
+import { DEFAULT_WEB } from '../web/config';
+import { webRoutes } from '../web/routes';
 
 export interface AppOptions {
   authFailureLimit?: AuthFailureLimit;
@@ -90,6 +92,8 @@ export function createApp(
     security: [{ bearer: [] }],
   });
   mountDocsPage(app);
+  // The web pages come last: their middleware then never runs for a route the API answers.
+  app.route('/', webRoutes(deps, deps.web ?? DEFAULT_WEB));
 
   app.notFound((c) => c.json(errorBody(new HttpError(404, `No route ${c.req.method} ${c.req.path}.`)), 404));
   app.onError((err, c) => {

@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
 import { findTokenHolder, type TokenHolder } from '../db/tokens';
-import { ADMIN_ACTOR, ADMIN_ROLE, HR_ROLE, TOKEN_ACTOR_PREFIX } from '../domain/actors';
+import { ADMIN_ACTOR, ADMIN_ROLE, HR_ACTOR, HR_ROLE, TOKEN_ACTOR_PREFIX } from '../domain/actors';
 import type { Role } from '../domain/types';
 import type { Actor } from '../contracts/messages';
 import { HttpError } from './errors';
@@ -52,3 +52,6 @@ export function callerFor(row: TokenHolder, hash: string): Caller {
 export const isAdmin = (c: Caller): boolean => c.roles.includes(ADMIN_ROLE);
 /** HR rights come from the `hr` role alone; an admin token is for configuration (the bootstrap admin holds both). */
 export const isHr = (c: Caller): boolean => c.roles.includes(HR_ROLE);
+
+/** Whom the caller answers for in to-do lists and escalations: HR role holders for the `hr` rung of every ladder too. */
+export const identities = (caller: Caller): string[] => (isHr(caller) ? [caller.id, HR_ACTOR] : [caller.id]);
