@@ -61,8 +61,13 @@ export function oidcClient(oidc: NonNullable<WebOptions['oidc']>): OidcClient {
       });
       const claims = tokens.claims();
       if (!claims) throw new Error('no ID token');
+      // Many providers put the e-mail in the UserInfo answer only; it must name the same subject.
+      const info =
+        typeof claims.email === 'string'
+          ? claims
+          : await client.fetchUserInfo(cfg, tokens.access_token, claims.sub).catch(() => claims);
       // An e-mail the provider has not verified could be anyone's: only a verified one maps to a person.
-      const email = claims.email_verified === true && typeof claims.email === 'string' ? claims.email : undefined;
+      const email = info.email_verified === true && typeof info.email === 'string' ? info.email : undefined;
       return { sub: claims.sub, ...(email ? { email } : {}) };
     },
   };

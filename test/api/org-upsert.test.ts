@@ -80,7 +80,9 @@ describe('directory upsert of named fields only', () => {
       people: [{ ...base('p-sub2'), fullName: 'Người khác', oidcSubject: 'sub-shared' }],
     });
     expect(clash.status).toBe(400);
-    expect(clash.body.error.details).toEqual([expect.objectContaining({ field: 'people.oidcSubject', rule: 'unique' })]);
+    expect(clash.body.error.details).toEqual([
+      expect.objectContaining({ field: 'people.oidcSubject', rule: 'unique' }),
+    ]);
     expect((await s.call('dung', 'GET', '/v1/people/p-sub2')).status).toBe(404);
   });
 

@@ -64,7 +64,8 @@ export function planRoutes(deps: ApiDeps) {
   const render = async (c: Context<WebEnv>, session: WebSession, state: PlanFormState, status: 200 | 422 = 200) => {
     const frame = await frameFor(c, deps, session);
     const now = new Date();
-    if (c.req.header('hx-request')) return c.html(<PlanForm frame={frame} state={state} now={now} />, status);
+    // htmx swaps only a 2xx answer: the refused form comes back as one, its errors inside.
+    if (c.req.header('hx-request')) return c.html(<PlanForm frame={frame} state={state} now={now} />, 200);
     return c.html(<PlanPage frame={frame} state={state} now={now} />, status);
   };
 
