@@ -50,6 +50,8 @@ export interface Speech {
   /** How far `at` lies from `now`, e.g. "sau 3 ngày" / "in 3 days", or "2 giờ trước". */
   relative: (at: Date, now: Date) => string;
   number: (n: number) => string;
+  /** An evaluation period (`YYYY-MM`) as words, e.g. "tháng 10 năm 2026" / "October 2026". */
+  month: (period: string) => string;
 }
 
 export function speech(lang: Lang): Speech {
@@ -57,6 +59,7 @@ export function speech(lang: Lang): Speech {
   const dt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE });
   const rt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const nf = new Intl.NumberFormat(locale);
+  const mf = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
   return {
     lang,
     t: i18n.getFixedT(lang),
@@ -69,5 +72,9 @@ export function speech(lang: Lang): Speech {
       return rt.format(Math.round(hours / 24), 'day');
     },
     number: (n) => nf.format(n),
+    month: (period) => {
+      const [y, m] = period.split('-').map(Number);
+      return Number.isInteger(y) && Number.isInteger(m) ? mf.format(Date.UTC(y, m - 1, 1)) : period;
+    },
   };
 }

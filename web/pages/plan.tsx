@@ -127,21 +127,23 @@ export function PlanForm(props: { frame: Frame & { session: WebSession }; state:
 }
 
 export function PlanPage(props: { frame: Frame & { session: WebSession }; state: PlanFormState; now: Date }) {
-  const { t } = props.frame.speech;
+  const { t, month } = props.frame.speech;
+  const title = t('plan.title', { month: month(props.state.period) });
   return (
-    <Layout frame={props.frame} title={t('plan.title', { period: props.state.period })}>
-      <h1>{t('plan.title', { period: props.state.period })}</h1>
+    <Layout frame={props.frame} title={title}>
+      <h1>{title}</h1>
       <PlanForm {...props} />
     </Layout>
   );
 }
 
 export function NoEvaluationPage(props: { frame: Frame; period: string }) {
-  const { t } = props.frame.speech;
+  const { t, month } = props.frame.speech;
+  const title = t('plan.title', { month: month(props.period) });
   return (
-    <Layout frame={props.frame} title={t('plan.title', { period: props.period })}>
-      <h1>{t('plan.title', { period: props.period })}</h1>
-      <p>{t('plan.none', { period: props.period })}</p>
+    <Layout frame={props.frame} title={title}>
+      <h1>{title}</h1>
+      <p>{t('plan.none', { month: month(props.period) })}</p>
     </Layout>
   );
 }
