@@ -3,13 +3,14 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// Every query lives in db/ behind a named function; api/ only calls them. Checked on the source,
+// Every query lives in db/ behind a named function; api/ and the web pages (web/) only call them. Checked on the source,
 // so a query written into a route handler fails here, naming the file and the line.
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const apiDir = join(root, 'api');
-const files = (readdirSync(apiDir, { recursive: true }) as string[])
-  .filter((f) => f.endsWith('.ts'))
-  .map((f) => join(apiDir, f));
+const files = ['api', 'web'].flatMap((folder) =>
+  (readdirSync(join(root, folder), { recursive: true }) as string[])
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => join(root, folder, f)),
+);
 
 const banned: [string, RegExp][] = [
   // sql`…`, sql<Row[]>`…`, tx`…`, deps.sql`…`
