@@ -51,6 +51,8 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
     if (c.req.path.startsWith('/v1/')) return next();
     c.set('speech', speech(pickLang(getCookie(c, 'lang'), c.req.header('accept-language'))));
     await next();
+    // A page shows one person's data: no shared cache keeps it, and the back button after sign-out asks again.
+    if (!c.req.path.startsWith('/assets/')) c.header('cache-control', 'no-store');
   });
   app.get('/assets/:name', (c) => {
     const asset = ASSETS[c.req.param('name')];
