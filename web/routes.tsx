@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { ApiDeps } from '../api/deps';
 import { createSession, endSession, findPersonForSignIn, startSignIn, takeSignIn } from '../db/web-sessions';
@@ -65,6 +66,9 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
     return c.redirect(localPath(c.req.query('back')), 303);
   });
 
+  // A page's form is a few kilobytes; anything far larger is refused before it is read.
+  const formLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('The form is too large.', 413) });
+  app.use('*', (c, next) => (c.req.path.startsWith('/v1/') ? next() : formLimit(c, next)));
   app.use('*', (c, next) => (c.req.path.startsWith('/v1/') ? next() : loadSession(deps.sql, web.idleSeconds)(c, next)));
   // Every write of a page carries its session's CSRF token; without it nothing is done.
   app.use('*', async (c, next) => {

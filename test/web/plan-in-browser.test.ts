@@ -166,7 +166,7 @@ describe('web pages in the browser', () => {
     await page.close();
   });
 
-  it('refuses a form without its CSRF token, and one sent after the session expired, changing nothing', async () => {
+  it('refuses a form without its CSRF token, one too large, and one sent after the session expired, changing nothing', async () => {
     const page = await signIn('ngoc', `/plan/${PERIOD}`);
     const { csrf, key } = await formFields(page);
     const lines = { title: 'Nhiệm vụ', target: 'Chỉ tiêu', action: 'submit', key };
@@ -177,6 +177,11 @@ describe('web pages in the browser', () => {
       maxRedirects: 0,
     });
     expect(wrong.status()).toBe(403);
+    const huge = await page.request.post(`${s.url}/plan/${PERIOD}`, {
+      form: { ...lines, _csrf: csrf, title: 'x'.repeat(100_000) },
+      maxRedirects: 0,
+    });
+    expect(huge.status()).toBe(413);
     expect((await evaluation('ngoc')).status).toBe('pending');
 
     // Idle past the limit: the session is over, whatever the browser still holds.
