@@ -198,6 +198,31 @@ describe('web pages in the browser', () => {
     await page.close();
   });
 
+  it('finds the person by the subject first, by a verified e-mail only for people without one', async () => {
+    const lan = { id: 'lan', fullName: 'Ngô Thị Lan', unitId: 'snv', role: 'deputy' };
+    const linked = await s.call('admin', 'PUT', '/v1/org', { units: [], people: [{ ...lan, oidcSubject: 'lan@idp' }] });
+    expect(linked.status).toBe(200);
+    // The provider's account `lan` (subject "lan") now names nobody: lan is found by "lan@idp" only.
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.goto(`${s.url}/sign-in`);
+    await page.getByRole('link', { name: 'Đăng nhập' }).click();
+    await page.getByLabel('Tên đăng nhập').fill('lan');
+    await page.getByLabel('Mật khẩu').fill(s.provider!.password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(/\/auth\/callback\?/);
+    expect(await page.getByRole('alert').innerText()).toContain('không gắn với ai trong danh bạ');
+    expect(await sessions('lan')).toBe(0);
+    await page.close();
+
+    const khanh = { id: 'khanh', fullName: 'Đỗ Văn Khánh', unitId: 'snv', role: 'head', oidcSubject: 'lan' };
+    expect((await s.call('admin', 'PUT', '/v1/org', { units: [], people: [khanh] })).status).toBe(200);
+    const asKhanh = await signIn('lan');
+    expect(await asKhanh.locator('.who').innerText()).toBe('Đang đăng nhập: Đỗ Văn Khánh');
+    expect(await sessions('khanh')).toBe(1);
+    await asKhanh.close();
+  });
+
   it('refuses a sign-in answered by another issuer, opening no session', async () => {
     const client = { clientId: 'eval-web', clientSecret: 'other-secret', redirectUris: [`${s.url}/auth/callback`] };
     other = await startDevProvider({ people: DEMO_DIRECTORY.people, client, password: 'other-pw', port: 0 });
