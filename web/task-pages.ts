@@ -18,6 +18,11 @@ export const TASK_PAGES: Record<string, PageRule> = {
   },
 };
 
+/** The period a task of an evaluation belongs to (its link names it), else null. */
+export function taskPeriod(task: TaskLink): string | null {
+  return evaluation.exec(task.link)?.[1] ?? null;
+}
+
 export function pageForTask(task: TaskLink): string | null {
   return TASK_PAGES[task.kind]?.(task) ?? null;
 }

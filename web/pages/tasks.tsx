@@ -1,6 +1,6 @@
 /** Việc của tôi: everything waiting for me, overdue first, each with its deadline and the time left. */
 import { Layout, type Frame } from '../layout';
-import { pageForTask, taskKindKey } from '../task-pages';
+import { pageForTask, taskKindKey, taskPeriod } from '../task-pages';
 
 export interface TaskRow {
   kind: string;
@@ -31,6 +31,7 @@ export function TasksPage(props: { frame: Frame; tasks: TaskRow[]; now: Date }) 
                   {page ? <a href={page}>{t(taskKindKey(task.kind))}</a> : t(taskKindKey(task.kind))}{' '}
                   {overdue && <span class="badge">{t('tasks.overdue')}</span>}
                 </h2>
+                {taskPeriod(task) && <p>{speech.month(taskPeriod(task)!)}</p>}
                 <p>
                   {t('tasks.dueHeader')}: {at ? speech.dateTime(at) : t('tasks.noDeadline')}
                   {at && (
