@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'bench/results/**', '.stryker-tmp/**', 'reports/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['domain/**/*.ts', 'api/**/*.ts', 'workflows/**/*.ts'],
+    files: ['domain/**/*.ts', 'api/**/*.ts', 'workflows/**/*.ts', 'web/**/*.ts', 'web/**/*.tsx'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
   {

@@ -31,6 +31,8 @@ import { exportRoutes } from './routes/exports';
 import { orgRoutes } from './routes/org';
 import { proposalRoutes } from './routes/proposals';
 import { reportRoutes } from './routes/reports';
+import { DEFAULT_WEB } from '../web/config';
+import { webRoutes } from '../web/routes';
 
 export interface AppOptions {
   authFailureLimit?: AuthFailureLimit;
@@ -99,6 +101,8 @@ export function createApp(
     security: [{ bearer: [] }],
   });
   mountDocsPage(app);
+  // The web pages come last: their middleware then never runs for a route the API answers.
+  app.route('/', webRoutes(deps, deps.web ?? DEFAULT_WEB));
 
   app.notFound((c) => c.json(errorBody(new HttpError(404, `No route ${c.req.method} ${c.req.path}.`)), 404));
   app.onError((err, c) => {

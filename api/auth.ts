@@ -5,8 +5,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
-import { findTokenHolder } from '../db/tokens';
-import { ADMIN_ACTOR, ADMIN_ROLE, HR_ROLE, TOKEN_ACTOR_PREFIX } from '../domain/actors';
+import { findTokenHolder, type TokenHolder } from '../db/tokens';
+import { ADMIN_ACTOR, ADMIN_ROLE, HR_ACTOR, HR_ROLE, TOKEN_ACTOR_PREFIX } from '../domain/actors';
 import type { Role } from '../domain/types';
 import type { Actor } from '../contracts/messages';
 import { HttpError } from './errors';
@@ -34,14 +34,24 @@ export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler
     }
     const row = await findTokenHolder(sql, hash);
     if (!row) throw new HttpError(401, 'This token is not known.');
-    const person =
-      row.personId && row.unitId && row.role ? { id: row.personId, unitId: row.unitId, role: row.role } : null;
-    // A token without a person acts under its own id, so its audit trail and idempotency keys are its own.
-    c.set('caller', { id: row.personId ?? `${TOKEN_ACTOR_PREFIX}${hash.slice(0, 12)}`, roles: row.roles, person });
+    c.set('caller', callerFor(row, hash));
     return next();
   };
+}
+
+/**
+ * The caller a token (or a web session, which carries the same facts) acts as. A holder without a
+ * person acts under an id made from `hash`, so its audit trail and idempotency keys are its own.
+ */
+export function callerFor(row: TokenHolder, hash: string): Caller {
+  const person =
+    row.personId && row.unitId && row.role ? { id: row.personId, unitId: row.unitId, role: row.role } : null;
+  return { id: row.personId ?? `${TOKEN_ACTOR_PREFIX}${hash.slice(0, 12)}`, roles: row.roles, person };
 }
 
 export const isAdmin = (c: Caller): boolean => c.roles.includes(ADMIN_ROLE);
 /** HR rights come from the `hr` role alone; an admin token is for configuration (the bootstrap admin holds both). */
 export const isHr = (c: Caller): boolean => c.roles.includes(HR_ROLE);
+
+/** Whom the caller answers for in to-do lists and escalations: HR role holders for the `hr` rung of every ladder too. */
+export const identities = (caller: Caller): string[] => (isHr(caller) ? [caller.id, HR_ACTOR] : [caller.id]);

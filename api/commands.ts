@@ -1,7 +1,17 @@
-/** Sends a command to a workflow as an Update, within a bound, and turns a refusal into the API's error. */
+/**
+ * Commands as the API and the web pages send them: a workflow Update within a bound, a refusal
+ * turned into the API's error, and the answer once the read model shows it. A page calls these
+ * same functions, so every rule and right is checked in one place.
+ */
 import type { UpdateDefinition } from '@temporalio/common';
+import { submitPlan, type Actor, type PlanTask, type Versioned } from '../contracts/messages';
+import { findCycle } from '../db/cycles';
+import { findEvaluation } from '../db/evaluations';
+import type { Sql } from '../db/sql';
 import type { ApiDeps } from './deps';
-import { fromTemporal } from './errors';
+import { fromTemporal, notFound } from './errors';
+import { updateIdFor } from './idempotency';
+import { evaluationVersion, memberLine, readYourWrite } from './read-model';
 
 /** How long a request waits on a workflow before answering 503: a workflow that cannot move never holds a request forever. */
 export const COMMAND_TIMEOUT_MS = 60_000;
@@ -29,4 +39,47 @@ export async function sendUpdate<Ret, Arg>(
     const phase = (await opts.closedPhase?.()) ?? 'closed';
     throw fromTemporal(err, opts.closedMessage, phase) ?? err;
   }
+}
+
+export async function loadEvaluation(sql: Sql, period: string, personId: string) {
+  const e = await findEvaluation(sql, period, personId);
+  if (!e) throw notFound(`There is no evaluation of ${personId} for ${period}.`);
+  return e;
+}
+
+/** Sends one step to the member's evaluation and answers with their line as the read model now shows it. */
+export async function evaluationStep<Arg>(
+  deps: ApiDeps,
+  at: { period: string; personId: string },
+  def: UpdateDefinition<Versioned, [Arg]>,
+  arg: Arg,
+  opts: { updateId: string | undefined; closedMessage: string },
+) {
+  const { period, personId } = at;
+  const e = await loadEvaluation(deps.sql, period, personId);
+  // Once an evaluation has ended, what a caller needs to know is where its cycle stands.
+  const closedPhase = async () => (await findCycle(deps.sql, e.unitId, e.period))?.phase ?? 'closed';
+  const answer = await sendUpdate(deps, e.workflowId, def, arg, { ...opts, closedPhase });
+  await readYourWrite(evaluationVersion(deps.sql, period, personId), answer.readModelVersion);
+  return memberLine(e, await loadEvaluation(deps.sql, period, personId));
+}
+
+/** Files the month's plan; `idempotencyKey` makes a repeat answer as the first did without acting twice. */
+export function filePlan(
+  deps: ApiDeps,
+  caller: Actor,
+  at: { period: string; personId: string },
+  tasks: PlanTask[],
+  idempotencyKey: string | undefined,
+) {
+  return evaluationStep(
+    deps,
+    at,
+    submitPlan,
+    { actor: caller, tasks },
+    {
+      updateId: updateIdFor(caller.id, idempotencyKey),
+      closedMessage: 'The plan step is closed.',
+    },
+  );
 }

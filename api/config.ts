@@ -1,6 +1,7 @@
 /** The API's configuration, validated at start-up (see worker/config.ts for the shared parts). */
 import { z } from 'zod';
 import { parseEnv, TemporalEnv } from '../worker/config';
+import { WebEnv } from '../web/config';
 
 export const ApiEnv = TemporalEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -8,7 +9,7 @@ export const ApiEnv = TemporalEnv.extend({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
   ADMIN_TOKEN: z.string().min(16, 'the bootstrap admin token must be at least 16 characters'),
-});
+}).extend(WebEnv.shape);
 export type ApiConfig = z.infer<typeof ApiEnv>;
 
 export const loadApiConfig = (env: NodeJS.ProcessEnv = process.env): ApiConfig => parseEnv(ApiEnv, env, 'API');

@@ -1,6 +1,7 @@
 /** What every router needs, handed in by createApp so tests and entry points wire their own. */
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/sql';
+import type { WebOptions } from '../web/config';
 
 export interface ApiDeps {
   sql: Sql;
@@ -10,4 +11,6 @@ export interface ApiDeps {
   adminTokenHash: string;
   /** How long a request waits on a workflow; `COMMAND_TIMEOUT_MS` when absent. */
   commandTimeoutMs?: number;
+  /** The web pages' sign-in and sessions; without it the pages run with sign-in not configured. */
+  web?: WebOptions;
 }

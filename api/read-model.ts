@@ -12,7 +12,7 @@ import {
   type EscalationRow,
 } from '../db/escalations';
 import { evaluationsOfCycle, evaluationVersionOf, type StoredEvaluation } from '../db/evaluations';
-import { openStepsOf } from '../db/open-steps';
+import { countOpenSteps, openStepsOf } from '../db/open-steps';
 import type { PageRequest } from '../db/pagination';
 import type { Sql } from '../db/sql';
 import { fromMs } from '../domain/calendar';
@@ -107,6 +107,8 @@ export async function tasksFor(sql: Sql, owners: string[], page: PageRequest) {
   const { items, next } = await openStepsOf(sql, owners, page);
   return { items: items.map((r) => ({ kind: r.kind, dueAt: iso(r.dueAt), link: r.link })), next };
 }
+
+export const taskCountFor = (sql: Sql, owners: string[]) => countOpenSteps(sql, owners);
 
 /** Where to look for a workflow's snapshot version, and which workflow wrote it. */
 export interface VersionCheck {

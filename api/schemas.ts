@@ -50,6 +50,8 @@ export const Directory = z
           role: RoleSchema,
           email: z.email().max(254).nullable().optional(),
           reviewerId: Id.nullable().optional(),
+          /** The subject (`sub`) the person's OpenID provider gives them, for signing in to the web pages. */
+          oidcSubject: Line(255).nullable().optional(),
           // Omitted case fields keep what the directory holds; null clears a date.
           ...PersonCaseFieldsSchema.shape,
         }),

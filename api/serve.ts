@@ -6,6 +6,7 @@ import { createSql } from '../db/sql';
 import { createApp } from './app';
 import { hashToken } from './auth';
 import type { ApiConfig } from './config';
+import { webOptions } from '../web/config';
 
 export async function serveApi(
   config: ApiConfig,
@@ -20,6 +21,7 @@ export async function serveApi(
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     adminTokenHash: hashToken(config.ADMIN_TOKEN),
+    web: webOptions(config),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));

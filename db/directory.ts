@@ -16,9 +16,14 @@ export interface PersonCaseFields {
   deferrals?: Deferral[];
 }
 
-/** A directory upsert whose people may carry {@link PersonCaseFields}. */
+/** How a person signs in to the web pages: the subject their OpenID provider gives them (else their e-mail is matched). */
+export interface PersonSignInFields {
+  oidcSubject?: string | null;
+}
+
+/** A directory upsert whose people may carry {@link PersonCaseFields} and {@link PersonSignInFields}. */
 export interface DirectoryWithCaseFields extends Directory {
-  people: (Person & PersonCaseFields)[];
+  people: (Person & PersonCaseFields & PersonSignInFields)[];
 }
 
 /** Every write of units or people takes this lock first, so a check of the whole directory holds until its write commits. */
@@ -74,13 +79,15 @@ async function writeDirectory(tx: Tx, dir: DirectoryWithCaseFields, actor: strin
         position_since = case when f ? 'positionSince' then (f->>'positionSince')::date else p.position_since end,
         sensitive_position = case when f ? 'sensitivePosition' then (f->>'sensitivePosition')::boolean else p.sensitive_position end,
         deferrals = case when f ? 'deferrals' then f->'deferrals' else p.deferrals end,
+        oidc_subject = case when f ? 'oidcSubject' then f->>'oidcSubject' else p.oidc_subject end,
         updated_at = now()
       from jsonb_array_elements(${rows}::jsonb) as f
       where p.id = f->>'id'`;
     await tx`
-      insert into people (id, full_name, unit_id, role, email, reviewer_id, retirement_date, position_since, sensitive_position, deferrals)
+      insert into people (id, full_name, unit_id, role, email, reviewer_id, retirement_date, position_since, sensitive_position, deferrals, oidc_subject)
       select f->>'id', f->>'fullName', f->>'unitId', f->>'role', f->>'email', f->>'reviewerId', (f->>'retirementDate')::date,
-             (f->>'positionSince')::date, coalesce((f->>'sensitivePosition')::boolean, false), coalesce(f->'deferrals', '[]'::jsonb)
+             (f->>'positionSince')::date, coalesce((f->>'sensitivePosition')::boolean, false), coalesce(f->'deferrals', '[]'::jsonb),
+             f->>'oidcSubject'
       from jsonb_array_elements(${rows}::jsonb) as f
       on conflict (id) do nothing`;
   }
@@ -131,6 +138,13 @@ export async function upsertCheckedDirectory(
     if (err instanceof postgres.PostgresError && err.constraint_name === 'people_one_head_per_unit') {
       return {
         issues: [{ field: 'people', rule: 'two-heads', message: `${err.detail ?? 'a unit would have two heads'}` }],
+      };
+    }
+    if (err instanceof postgres.PostgresError && err.constraint_name === 'people_oidc_subject') {
+      return {
+        issues: [
+          { field: 'people.oidcSubject', rule: 'unique', message: `${err.detail ?? 'two people share a subject'}` },
+        ],
       };
     }
     throw err;
@@ -189,6 +203,7 @@ export interface PersonDetails extends PersonRecord {
   fullName: string;
   email: string | null;
   reviewerId: string | null;
+  oidcSubject: string | null;
   discipline: DisciplineRecord[];
   confidenceVotes: ConfidenceVote[];
 }
@@ -196,7 +211,7 @@ export interface PersonDetails extends PersonRecord {
 export async function findPerson(sql: Sql, id: string): Promise<PersonDetails | undefined> {
   const [p] = await sql<Omit<PersonDetails, 'discipline' | 'confidenceVotes'>[]>`
     select id, full_name, unit_id, role, email, reviewer_id, to_char(retirement_date, 'YYYY-MM-DD') as retirement_date,
-           to_char(position_since, 'YYYY-MM-DD') as position_since, sensitive_position, deferrals
+           to_char(position_since, 'YYYY-MM-DD') as position_since, sensitive_position, deferrals, oidc_subject
     from people where id = ${id}`;
   if (!p) return undefined;
   const discipline = await sql<DisciplineRecord[]>`

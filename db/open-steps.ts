@@ -25,3 +25,9 @@ export async function openStepsOf(sql: Sql, owners: string[], page: PageRequest)
     limit ${page.limit + 1}`;
   return pageOf('tasks', rows, page.limit);
 }
+
+/** How many open steps any of `owners` owes: the count in the web pages' header. */
+export async function countOpenSteps(sql: Sql, owners: string[]): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from open_steps where owner_id in ${sql(owners)}`;
+  return row.n;
+}

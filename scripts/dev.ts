@@ -23,6 +23,7 @@ import { startMailSink } from './mail-sink';
 import { ensureMonthlySchedule } from './schedule';
 import { startTemporalDevServer } from './temporal-dev';
 import { ensureTools, PROJECT_ROOT } from './tools';
+import { startDevProvider } from '../web/dev-provider';
 
 const DATA = join(PROJECT_ROOT, '.data');
 const log = (line: string) => console.log(`[dev] ${line}`);
@@ -71,9 +72,8 @@ async function main(): Promise<void> {
   }
 
   const tokensFile = join(DATA, 'dev-tokens.json');
-  const saved: { admin?: string; people?: Record<string, string> } = existsSync(tokensFile)
-    ? JSON.parse(readFileSync(tokensFile, 'utf8'))
-    : {};
+  const saved: { admin?: string; people?: Record<string, string>; signIn?: { password: string; secret: string } } =
+    existsSync(tokensFile) ? JSON.parse(readFileSync(tokensFile, 'utf8')) : {};
   const adminToken = process.env.ADMIN_TOKEN ?? saved.admin ?? randomBytes(24).toString('base64url');
 
   const sql = createSql(databaseUrl, { max: 4 });
@@ -91,9 +91,13 @@ async function main(): Promise<void> {
       ifAbsent: true,
     });
   }
-  writeFileSync(tokensFile, JSON.stringify({ admin: adminToken, people }, null, 2), { mode: 0o600 });
+  const signIn = saved.signIn ?? {
+    password: randomBytes(9).toString('base64url'),
+    secret: randomBytes(24).toString('base64url'),
+  };
+  writeFileSync(tokensFile, JSON.stringify({ admin: adminToken, people, signIn }, null, 2), { mode: 0o600 });
 
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     LOG_LEVEL: 'WARN',
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -101,6 +105,24 @@ async function main(): Promise<void> {
     SMTP_URL: smtpUrl,
     ADMIN_TOKEN: adminToken,
   };
+  // Without a provider of its own, the pages sign in through a local one that knows the demo people.
+  let provider: string | null = null;
+  if (!process.env.OIDC_ISSUER) {
+    const port = Number(process.env.PORT ?? 3000);
+    const dev = await startDevProvider({
+      people: DEMO_DIRECTORY.people,
+      client: {
+        clientId: 'eval-web',
+        clientSecret: signIn.secret,
+        redirectUris: [`http://127.0.0.1:${port}/auth/callback`, `http://localhost:${port}/auth/callback`],
+      },
+      password: signIn.password,
+      port: Number(process.env.OIDC_DEV_PORT ?? 3001),
+    });
+    stops.unshift(dev.stop);
+    Object.assign(env, { OIDC_ISSUER: dev.issuer, OIDC_CLIENT_ID: 'eval-web', OIDC_CLIENT_SECRET: signIn.secret });
+    provider = dev.issuer;
+  }
   const worker = await runWorker(loadWorkerConfig(env), (l) => console.log(`[worker] ${l}`));
   stops.unshift(worker.stop);
   const apiConfig = loadApiConfig(env);
@@ -117,6 +139,8 @@ async function main(): Promise<void> {
   Temporal UI    ${temporalUi ?? '(external server at ' + temporalAddress + ')'}
   PostgreSQL     ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
   Mail           ${smtpUrl}${process.env.SMTP_URL ? '' : ' (local sink; messages in .data/mail/)'}
+
+  Pages          ${api.url}   (sign in${provider ? ` through the local provider ${provider}: log-in name = a person's id below, password ${signIn.password}` : ` through ${process.env.OIDC_ISSUER}`})
 
   Tokens (also in .data/dev-tokens.json):
     admin   ${adminToken}

@@ -1,8 +1,7 @@
 /** The caller's inbox: what they owe now, and the escalations waiting for their decision. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { HR_ACTOR } from '../../domain/actors';
 import { decideEscalation } from '../../contracts/messages';
-import { isHr, type AppEnv, type Caller } from '../auth';
+import { identities, type AppEnv } from '../auth';
 import { sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../errors';
@@ -15,9 +14,6 @@ import { DecisionBody, EscalationQuery, IdParam } from '../schemas';
 
 const TasksQuery = z.object(pageQuery('tasks'));
 const EscalationListQuery = EscalationQuery.extend(pageQuery('escalations'));
-
-/** HR role holders answer for the `hr` rung of every ladder. */
-const identities = (caller: Caller): string[] => (isHr(caller) ? [caller.id, HR_ACTOR] : [caller.id]);
 
 export function escalationRoutes(deps: ApiDeps) {
   const { sql, temporal } = deps;

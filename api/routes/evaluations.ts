@@ -5,13 +5,12 @@ import {
   cycleWorkflowId,
   fileComplaint,
   resolveComplaint,
-  submitPlan,
   submitReview,
   submitSelfAssessment,
   type Versioned,
 } from '../../contracts/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
-import { sendUpdate } from '../commands';
+import { evaluationStep, filePlan, loadEvaluation, sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
@@ -20,7 +19,7 @@ import { findCycle } from '../../db/cycles';
 import { escalationNames } from '../../db/escalations';
 import { findEvaluation, type StoredEvaluation } from '../../db/evaluations';
 import type { Sql } from '../../db/sql';
-import { complaintVersion, evaluationVersion, evaluationView, memberLine, readYourWrite } from '../read-model';
+import { complaintVersion, evaluationView, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
 import { ComplaintBody, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
 
@@ -38,28 +37,15 @@ export async function mayReadEvaluation(sql: Sql, caller: Caller, e: StoredEvalu
 export function evaluationRoutes(deps: ApiDeps) {
   const { sql, temporal } = deps;
 
-  const load = async (period: string, personId: string) => {
-    const e = await findEvaluation(sql, period, personId);
-    if (!e) throw notFound(`There is no evaluation of ${personId} for ${period}.`);
-    return e;
-  };
-
-  /** Sends one step to the member's evaluation and answers with their line as the read model now shows it. */
-  const step = async <Arg>(
+  const load = (period: string, personId: string) => loadEvaluation(sql, period, personId);
+  const step = <Arg>(
     period: string,
     personId: string,
     def: UpdateDefinition<Versioned, [Arg]>,
     arg: Arg,
     updateId: string | undefined,
     closedMessage: string,
-  ) => {
-    const e = await load(period, personId);
-    // Once an evaluation has ended, what a caller needs to know is where its cycle stands.
-    const closedPhase = async () => (await findCycle(sql, e.unitId, e.period))?.phase ?? 'closed';
-    const answer = await sendUpdate(deps, e.workflowId, def, arg, { updateId, closedMessage, closedPhase });
-    await readYourWrite(evaluationVersion(sql, period, personId), answer.readModelVersion);
-    return memberLine(e, await load(period, personId));
-  };
+  ) => evaluationStep(deps, { period, personId }, def, arg, { updateId, closedMessage });
 
   const plan = createRoute({
     method: 'put',
@@ -87,16 +73,8 @@ export function evaluationRoutes(deps: ApiDeps) {
     .openapi(plan, async (c) => {
       const { period, personId } = c.req.valid('param');
       const caller = c.get('caller');
-      const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
       return c.json(
-        await step(
-          period,
-          personId,
-          submitPlan,
-          { actor: caller, tasks: c.req.valid('json').tasks },
-          key,
-          'The plan step is closed.',
-        ),
+        await filePlan(deps, caller, { period, personId }, c.req.valid('json').tasks, c.req.header('idempotency-key')),
         200,
       );
     })

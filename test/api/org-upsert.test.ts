@@ -45,6 +45,7 @@ describe('directory upsert of named fields only', () => {
     ['positionSince', '2025-02-01', null],
     ['sensitivePosition', true, false],
     ['deferrals', [{ reason: 'pregnancy', until: '2025-12-31' }], []],
+    ['oidcSubject', 'sub-0001', null],
   ])('keeps %s when an upsert omits it, and replaces it when one names it', async (field, value, cleared) => {
     const id = `p-${field.toLowerCase()}`;
     await put({ units: [], people: [{ ...base(id), [field]: value }] });
@@ -70,6 +71,19 @@ describe('directory upsert of named fields only', () => {
     await put({ units: [], people: [base('p-all')] });
     const { id: _id, fullName: _name, unitId: _unit, role: _role, ...kept } = full;
     expect(await person('p-all')).toMatchObject(kept);
+  });
+
+  it('refuses a sign-in subject another person already carries, storing nothing', async () => {
+    await put({ units: [], people: [{ ...base('p-sub1'), oidcSubject: 'sub-shared' }] });
+    const clash = await s.call('dung', 'PUT', '/v1/org', {
+      units: [],
+      people: [{ ...base('p-sub2'), fullName: 'Người khác', oidcSubject: 'sub-shared' }],
+    });
+    expect(clash.status).toBe(400);
+    expect(clash.body.error.details).toEqual([
+      expect.objectContaining({ field: 'people.oidcSubject', rule: 'unique' }),
+    ]);
+    expect((await s.call('dung', 'GET', '/v1/people/p-sub2')).status).toBe(404);
   });
 
   it('validates an omitted field as it is stored, not as null', async () => {

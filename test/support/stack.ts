@@ -20,6 +20,8 @@ import { createWorker } from '../../worker/create-worker';
 import { TASK_QUEUE } from '../../contracts/messages';
 import { freshDatabase } from './db';
 import { installQuietRuntime } from './temporal';
+import { startDevProvider, type DevProvider } from '../../web/dev-provider';
+import type { WebOptions } from '../../web/config';
 
 export { freePort };
 
@@ -38,6 +40,8 @@ export interface Stack {
     body?: unknown,
     headers?: Record<string, string>,
   ) => Promise<{ status: number; body: any }>;
+  /** With `signIn`: the local OpenID provider the pages sign in through, and its one password. */
+  provider: (DevProvider & { password: string }) | null;
   startWorker: () => Promise<void>;
   stopWorker: () => Promise<void>;
   stop: () => Promise<void>;
@@ -45,7 +49,13 @@ export interface Stack {
 
 export async function startStack(
   name: string,
-  opts: { directory?: Directory; hr?: string[]; commandTimeoutMs?: number } = {},
+  opts: {
+    directory?: Directory;
+    hr?: string[];
+    commandTimeoutMs?: number;
+    /** Start the local OpenID provider and configure the pages' sign-in against it. */
+    signIn?: { idleSeconds?: number };
+  } = {},
 ): Promise<Stack> {
   installQuietRuntime();
   const dir = mkdtempSync(join(tmpdir(), `eval-${name}-`));
@@ -67,6 +77,20 @@ export async function startStack(
   const adminToken = `admin-token-${name}-0123456789`;
   const connection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let provider: Stack['provider'] = null;
+  let web: WebOptions | undefined;
+  if (opts.signIn) {
+    const client = { clientId: 'eval-web', clientSecret: `secret-${name}`, redirectUris: [`${url}/auth/callback`] };
+    const password = `pw-${name}`;
+    provider = { ...(await startDevProvider({ people: directory.people, client, password, port: 0 })), password };
+    web = {
+      oidc: { issuer: provider.issuer, clientId: client.clientId, clientSecret: client.clientSecret },
+      publicUrl: null,
+      idleSeconds: opts.signIn.idleSeconds ?? 1800,
+    };
+  }
   const app = createApp(
     {
       sql: db.sql,
@@ -74,14 +98,13 @@ export async function startStack(
       taskQueue: TASK_QUEUE,
       adminTokenHash: hashToken(adminToken),
       commandTimeoutMs: opts.commandTimeoutMs,
+      web,
     },
     () => {},
   );
-  const port = await freePort();
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
   });
-  const url = `http://127.0.0.1:${port}`;
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -122,6 +145,7 @@ export async function startStack(
     adminToken,
     tokens,
     call,
+    provider,
     startWorker,
     stopWorker,
     stop: async () => {
@@ -129,6 +153,7 @@ export async function startStack(
       await stopWorker();
       await connection.close();
       await server.stop();
+      await provider?.stop();
       await db.drop();
       rmSync(dir, { recursive: true, force: true });
     },

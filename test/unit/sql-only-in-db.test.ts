@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 // checked without being listed.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const EXEMPT = new Set(['db', 'test', 'node_modules', 'docs', 'patches', 'reports', 'dist', 'coverage']);
-const SOURCE = /\.(?:ts|mts|js|mjs)$/;
+const SOURCE = /\.(?:ts|tsx|mts|js|mjs)$/;
 const files = readdirSync(root, { withFileTypes: true })
   .filter((e) => !e.name.startsWith('.') && !EXEMPT.has(e.name))
   .flatMap((e) =>

@@ -1,0 +1,13 @@
+/**
+ * The header's navigation. A new page adds its entry here: `labelKey` in the catalogue, and
+ * `shows` to list it only for those who may use it (the page itself still checks the right).
+ */
+import type { Caller } from '../api/auth';
+
+export interface NavItem {
+  href: string;
+  labelKey: string;
+  shows: (caller: Caller) => boolean;
+}
+
+export const NAV: NavItem[] = [{ href: '/tasks', labelKey: 'nav.tasks', shows: () => true }];
