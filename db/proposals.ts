@@ -9,6 +9,7 @@ import type { CaseRules, PersonRecord } from '../domain/cases';
 import type { RulesConfig } from '../domain/config';
 import { positionChangeStatus, replacementTriggers, type AnnualGrade, type MonthlyGrade } from '../domain/triggers';
 import type { Grade } from '../domain/types';
+import { SYSTEM_ACTOR } from '../domain/actors';
 import { writeAudit } from './audit';
 import { decodeCursor, KEY_INSTANT, pageOf, type Page, type PageRequest } from './pagination';
 import type { Sql } from './sql';
@@ -25,7 +26,11 @@ export interface ProposalRow {
   createdAt: Date;
 }
 
-/** Adds the proposal, or refreshes its evidence while it is still open. */
+/**
+ * Adds the proposal, or refreshes its evidence while it is still open, in one transaction with
+ * the audit row of a proposal raised (`proposal.raised`, by the system) and of the one it
+ * supersedes, if any (`proposal.superseded`). Returns whether the proposal is new.
+ */
 async function upsertProposal(
   sql: Sql,
   p: {
@@ -35,12 +40,40 @@ async function upsertProposal(
     level: string | null;
     evidence: Record<string, unknown>;
   },
+  supersedes?: { id: string; note: string },
 ): Promise<boolean> {
-  const rows = await sql<{ inserted: boolean }[]>`
-    insert into proposals (id, kind, person_id, level, evidence) values (${p.id}, ${p.kind}, ${p.personId}, ${p.level}, ${sql.json(p.evidence as never)})
-    on conflict (id) do update set evidence = excluded.evidence, updated_at = now() where proposals.status = 'open'
-    returning (xmax = 0) as inserted`;
-  return rows[0]?.inserted ?? false;
+  return sql.begin(async (tx) => {
+    const superseded = supersedes
+      ? await tx`update proposals set status = 'dismissed', note = ${supersedes.note}, updated_at = now()
+                 where id = ${supersedes.id} and status = 'open' returning id`
+      : [];
+    const rows = await tx<{ inserted: boolean }[]>`
+      insert into proposals (id, kind, person_id, level, evidence) values (${p.id}, ${p.kind}, ${p.personId}, ${p.level}, ${tx.json(p.evidence as never)})
+      on conflict (id) do update set evidence = excluded.evidence, updated_at = now() where proposals.status = 'open'
+      returning (xmax = 0) as inserted`;
+    const inserted = rows[0]?.inserted ?? false;
+    if (superseded.length > 0 && supersedes) {
+      await writeAudit(tx, {
+        dedupeKey: `proposal:${supersedes.id}:superseded`,
+        actor: SYSTEM_ACTOR,
+        action: 'proposal.superseded',
+        subject: `proposal:${supersedes.id}`,
+        payload: { note: supersedes.note, by: p.id },
+        onDuplicate: 'skip',
+      });
+    }
+    if (inserted) {
+      await writeAudit(tx, {
+        dedupeKey: `proposal:${p.id}:raised`,
+        actor: SYSTEM_ACTOR,
+        action: 'proposal.raised',
+        subject: `proposal:${p.id}`,
+        payload: { kind: p.kind, personId: p.personId, level: p.level, evidence: p.evidence },
+        onDuplicate: 'skip',
+      });
+    }
+    return inserted;
+  });
 }
 
 /**
@@ -66,9 +99,6 @@ export async function scanPositionChanges(
     if (!status) continue;
     found += 1;
     const posting = `position-change:${person.id}:${person.positionSince}`;
-    if (status.status === 'overdue') {
-      await sql`update proposals set status = 'dismissed', note = 'superseded: now overdue', updated_at = now() where id = ${`${posting}:due`} and status = 'open'`;
-    }
     const evidence = {
       unitId: person.unitId,
       role: person.role,
@@ -78,13 +108,17 @@ export async function scanPositionChanges(
       threshold: status.status === 'overdue' ? rules.positionChangeOverdueMonths : rules.positionChangeDueMonths,
     };
     if (
-      await upsertProposal(sql, {
-        id: `${posting}:${status.status}`,
-        kind: 'position-change',
-        personId: person.id,
-        level: status.status,
-        evidence,
-      })
+      await upsertProposal(
+        sql,
+        {
+          id: `${posting}:${status.status}`,
+          kind: 'position-change',
+          personId: person.id,
+          level: status.status,
+          evidence,
+        },
+        status.status === 'overdue' ? { id: `${posting}:due`, note: 'superseded: now overdue' } : undefined,
+      )
     )
       added += 1;
   }

@@ -55,8 +55,13 @@ describe('proposal scans', () => {
   }
 
   const replacementProposals = () =>
-    db.sql<{ personId: string; level: string; evidence: { periods: string[] } }[]>`
-      select person_id, level, evidence from proposals where kind = 'replacement' order by id`;
+    db.sql<{ id: string; personId: string; level: string; evidence: { periods: string[] } }[]>`
+      select id, person_id, level, evidence from proposals where kind = 'replacement' order by id`;
+
+  const proposalTrail = () =>
+    db.sql<{ action: string; actor: string; subject: string; personId: string | null }[]>`
+      select action, actor, subject, payload->>'personId' as person_id from audit
+      where subject like 'proposal:%' order by id`;
 
   it('proposes replacing a leader once a publication makes two D months in a row, and only then', async () => {
     await activities.saveCycle(published('2025-01', 1, { em: 'D', khanh: 'B', hai: 'D' }));
@@ -74,6 +79,10 @@ describe('proposal scans', () => {
     // A retried snapshot finds the same proposal.
     await activities.saveCycle(published('2025-02', 2, { em: 'D', khanh: 'D', hai: 'D' }));
     expect(await replacementProposals()).toHaveLength(1);
+    // Raised once, by the system, in the trail.
+    expect(await proposalTrail()).toEqual([
+      { action: 'proposal.raised', actor: 'system', subject: `proposal:${found[0].id}`, personId: 'em' },
+    ]);
   });
 
   it('lists position changes due at 24 months and overdue at 60, superseding the due one', async () => {
@@ -89,6 +98,12 @@ describe('proposal scans', () => {
     expect(await db.sql`select level, status from proposals where kind = 'position-change' order by level`).toEqual([
       { level: 'due', status: 'dismissed' },
       { level: 'overdue', status: 'open' },
+    ]);
+    const minh = (await proposalTrail()).filter((a) => a.personId === 'minh' || a.subject.includes(':minh:'));
+    expect(minh.map((a) => [a.action, a.subject])).toEqual([
+      ['proposal.raised', 'proposal:position-change:minh:2029-01-01:due'],
+      ['proposal.superseded', 'proposal:position-change:minh:2029-01-01:due'],
+      ['proposal.raised', 'proposal:position-change:minh:2029-01-01:overdue'],
     ]);
   });
 

@@ -153,7 +153,7 @@ describe('concurrent requests', () => {
       expect(row).toMatchObject({ status: 'dismissed', note: won.body.note });
       // The trail names the one who dismissed it, once.
       expect(
-        await s.sql`select actor, payload->>'note' as note from audit where subject = ${`proposal:${proposal.id}`}`,
+        await s.sql`select actor, payload->>'note' as note from audit where subject = ${`proposal:${proposal.id}`} and action = 'proposal.dismissed'`,
       ).toEqual([{ actor: row.decidedBy, note: won.body.note }]);
     }
   });
