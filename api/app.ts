@@ -27,6 +27,7 @@ import { escalationRoutes } from './routes/escalations';
 import { evaluationRoutes } from './routes/evaluations';
 import { orgRoutes } from './routes/org';
 import { proposalRoutes } from './routes/proposals';
+import { tokenRoutes } from './routes/tokens';
 
 export interface AppOptions {
   authFailureLimit?: AuthFailureLimit;
@@ -72,6 +73,7 @@ export function createApp(
   app.use('/v1/*', limitBody());
   app.use('/v1/*', idempotency(deps.sql));
   app.route('/', orgRoutes(deps));
+  app.route('/', tokenRoutes(deps));
   app.route('/', cycleRoutes(deps));
   app.route('/', evaluationRoutes(deps));
   app.route('/', escalationRoutes(deps));

@@ -1,15 +1,19 @@
 /**
  * Bearer-token authentication. Tokens are stored as SHA-256 hashes; the bootstrap admin token
- * comes from ADMIN_TOKEN and is compared by hash too, so no plain token is ever kept.
+ * comes from ADMIN_TOKEN and is compared by hash too, so no plain token is ever kept. An expired
+ * or revoked token is refused like an unknown one (401), before anything runs; the bootstrap admin
+ * token does not expire (it is replaced by changing ADMIN_TOKEN).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Sql } from '../db/sql';
 import { findTokenHolder } from '../db/tokens';
 import { ADMIN_ACTOR, ADMIN_ROLE, HR_ROLE, TOKEN_ACTOR_PREFIX } from '../domain/actors';
+import { tokenStatus } from '../domain/tokens';
 import type { Role } from '../domain/types';
 import type { Actor } from '../contracts/messages';
 import { HttpError } from './errors';
+import { iso } from './read-model';
 
 export interface Caller extends Actor {
   /** The directory person behind the token; null for the bootstrap admin. */
@@ -34,10 +38,16 @@ export function requireAuth(sql: Sql, adminTokenHash: string): MiddlewareHandler
     }
     const row = await findTokenHolder(sql, hash);
     if (!row) throw new HttpError(401, 'This token is not known.');
+    const status = tokenStatus(Date.now(), { expiresAt: iso(row.expiresAt), revokedAt: iso(row.revokedAt) });
+    if (status !== 'active')
+      throw new HttpError(
+        401,
+        `Token ${row.id} ${status === 'revoked' ? 'was revoked' : 'has expired'}; ask for a new one.`,
+      );
     const person =
       row.personId && row.unitId && row.role ? { id: row.personId, unitId: row.unitId, role: row.role } : null;
     // A token without a person acts under its own id, so its audit trail and idempotency keys are its own.
-    c.set('caller', { id: row.personId ?? `${TOKEN_ACTOR_PREFIX}${hash.slice(0, 12)}`, roles: row.roles, person });
+    c.set('caller', { id: row.personId ?? `${TOKEN_ACTOR_PREFIX}${row.id}`, roles: row.roles, person });
     return next();
   };
 }

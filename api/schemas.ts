@@ -14,6 +14,7 @@ import {
   ScoresSchema,
   textSchema,
 } from '../domain/schemas';
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from '../domain/tokens';
 
 // The domain's schemas are plain zod (built before the OpenAPI extension may load), so they are used as they are.
 export const Period = PeriodSchema;
@@ -63,8 +64,34 @@ export const TokenRequest = z
     personId: Id.nullable().optional(),
     roles: z.array(z.enum(['hr', 'admin'])).default([]),
     label: Line(200).optional(),
+    expiresAt: Instant.optional().openapi({
+      description: `When the token stops working: after now and at most ${TOKEN_MAX_DAYS} days away; ${TOKEN_DEFAULT_DAYS} days from now when absent.`,
+    }),
   })
   .openapi('TokenRequest');
+
+/** A token's short id: the first 12 hex digits of its hash. */
+export const TokenIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/, 'the 12 hex digits a token is listed under')
+    .openapi({ param: { name: 'id', in: 'path' }, example: '0123456789ab' }),
+});
+
+/** A token as it is listed: never the token itself. */
+export const TokenView = z
+  .object({
+    id: z.string(),
+    personId: z.string().nullable(),
+    roles: z.array(z.string()),
+    label: z.string().nullable(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable().openapi({ description: 'Null for a token that never expires.' }),
+    revokedAt: z.string().nullable(),
+    revokedBy: z.string().nullable(),
+    status: z.enum(['active', 'expired', 'revoked']),
+  })
+  .openapi('Token');
 
 export const Deadlines = z
   .object({ plan: Instant, selfAssessment: Instant, review: Instant, deliberation: Instant })

@@ -1,21 +1,19 @@
-/** The directory, tokens, holidays and the HR records beside the directory. */
+/** The directory, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { findPerson, loadUnitAndAbove, personExists, upsertCheckedDirectory } from '../../db/directory';
 import { recordConfidenceVote, recordDiscipline, recordLeave } from '../../db/people-records';
 import { scanPositionChanges } from '../../db/proposals';
 import { listHolidays, loadCaseRules, storeHolidays } from '../../db/settings';
-import { insertToken } from '../../db/tokens';
 import type { Sql } from '../../db/sql';
 import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
 import { reservedIdIssues } from '../../domain/actors';
 import { duplicatesIn, readsPersonRecord, validateDirectory } from '../../domain/scope';
-import { isAdmin, isHr, newToken, hashToken, type AppEnv, type Caller } from '../auth';
+import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
-import { storeInstead } from '../idempotency';
 import { err, ok } from '../route-docs';
-import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody, TokenRequest } from '../schemas';
+import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody } from '../schemas';
 
 const errors = { 400: err('Invalid input') };
 
@@ -62,35 +60,6 @@ export function orgRoutes(deps: ApiDeps) {
           body.people.map((p) => p.id),
         );
         return c.json(counts, 200);
-      },
-    )
-    .openapi(
-      createRoute({
-        method: 'post',
-        path: '/v1/tokens',
-        summary: 'Issue a token for a person (admin)',
-        request: { body: { content: { 'application/json': { schema: TokenRequest } }, required: true } },
-        responses: { 201: ok('The token, shown once'), ...errors },
-      }),
-      async (c) => {
-        if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin issues tokens.');
-        const body = c.req.valid('json');
-        if (body.personId) {
-          if (!(await personExists(sql, body.personId))) throw notFound(`There is no person ${body.personId}.`);
-        } else if (body.roles.length === 0) {
-          throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
-        }
-        const token = newToken();
-        const hash = hashToken(token);
-        await insertToken(sql, { hash, personId: body.personId ?? null, roles: body.roles, label: body.label ?? null });
-        // The same short hash names a person-less token as a caller, so the admin can match it in the audit trail.
-        const issued = { tokenId: hash.slice(0, 12), personId: body.personId ?? null, roles: body.roles };
-        // A repeat of this request answers without the token: the plain token is never stored, and minting another would leave two.
-        storeInstead(c, {
-          ...issued,
-          message: `Token ${issued.tokenId} was issued by the first request with this Idempotency-Key; a token is shown only once.`,
-        });
-        return c.json({ token, ...issued }, 201);
       },
     )
     .openapi(

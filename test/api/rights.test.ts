@@ -55,10 +55,10 @@ const PUBLISHED = '2027-02';
 const MISSED = '2027-03';
 
 /** What beforeAll creates for the rows to act on. */
-const ids = { complaint: '', escalation: '', proposal: '', transfer: '', replacement: '' };
+const ids = { complaint: '', escalation: '', proposal: '', transfer: '', replacement: '', token: '' };
 
 interface Row {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** The route as the OpenAPI document names it. */
   route: string;
   url: () => string;
@@ -105,6 +105,9 @@ const TABLE: Row[] = [
   row('GET', '/v1/cases', '/v1/cases', EVERYONE),
   row('PUT', '/v1/org', '/v1/org', HR, { units: [], people: [] }),
   row('POST', '/v1/tokens', '/v1/tokens', ['admin'], { personId: 'minh', roles: [] }),
+  row('GET', '/v1/tokens', '/v1/tokens', EVERYONE),
+  // A second token of minh's (not the one the matrix calls with): he and an admin revoke it, the second time a no-op.
+  row('DELETE', '/v1/tokens/{id}', () => `/v1/tokens/${ids.token}`, ['peer', 'admin']),
   row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: '2031-01-23', name: 'Tết Nguyên đán' }] }),
   row('GET', '/v1/people/{id}', '/v1/people/ngoc', ['person', 'reviewer', 'head', ...HR]),
   // A head's record: their reviewer is the superior head; their own deputies do not read it.
@@ -333,6 +336,7 @@ describe('rights matrix', () => {
         },
       ],
     });
+    ids.token = (await expectOk('admin', 'POST', '/v1/tokens', { personId: 'minh', label: 'rights' })).tokenId;
     const [proposal] = await s.sql<
       { id: string }[]
     >`select id from proposals where person_id = 'ngoc' and status = 'open'`;
