@@ -89,6 +89,8 @@ export function createApp(
       version: '1.0.0',
       description: 'See api.md: errors are {"error": {"code", "message", "details"}}.',
     },
+    // Relative: the API is wherever this document was fetched from, behind whatever proxy.
+    servers: [{ url: '/', description: 'The server that serves this document' }],
     security: [{ bearer: [] }],
   });
   mountDocsPage(app);

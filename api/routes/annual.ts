@@ -18,6 +18,7 @@ export function annualRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/v1/annual/{unitId}/{year}',
+      operationId: 'getAnnualResults',
       summary: "Per person: rated months, mean score, annual grade and caps; the unit's annual quota check",
       request: { params: AnnualParams },
       responses: {

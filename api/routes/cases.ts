@@ -137,6 +137,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases',
+        operationId: 'openCase',
         summary:
           'Open a move (rotation, transfer, position change) or a replacement case (HR); eligibility is checked now',
         request: json(CaseBodySchema),
@@ -267,6 +268,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/cases',
+        operationId: 'listCases',
         summary: 'Cases, newest first: HR sees all, others the cases that ask them to act',
         request: { query: CaseQuery },
         responses: { 200: pagedOk('Cases', 'cases'), 400: errors[400] },
@@ -282,6 +284,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/cases/{id}',
+        operationId: 'getCase',
         summary: 'A case with its steps, votes, decision and escalations',
         request: { params: IdParam },
         responses: { 200: ok('The case'), 403: errors[403], 404: errors[404] },
@@ -292,6 +295,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/opinions',
+        operationId: 'giveCaseOpinion',
         summary: 'Opinion of the sending head, the receiving head or the person (each once)',
         request: { params: IdParam, ...json(OpinionBodySchema) },
         responses: { 200: ok('The case'), ...errors },
@@ -314,6 +318,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/votes',
+        operationId: 'castCaseVote',
         summary: 'A vote of a member of the deciding collective; secret for a replacement (only totals are kept)',
         request: { params: IdParam, ...json(CaseVoteBodySchema) },
         responses: { 200: ok('The case'), ...errors },
@@ -370,6 +375,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/casting-vote',
+        operationId: 'castCastingVote',
         summary: "The chair's open casting vote after a secret ballot split exactly in half",
         request: { params: IdParam, ...json(CastingVoteBody) },
         responses: { 200: ok('The case'), ...errors },
@@ -410,6 +416,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/handover',
+        operationId: 'confirmHandover',
         summary: 'The person confirms handover',
         request: { params: IdParam, ...json(Empty) },
         responses: { 200: ok('The case'), ...errors },
@@ -430,6 +437,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/receipt',
+        operationId: 'confirmReceipt',
         summary: 'The receiving head confirms receipt',
         request: { params: IdParam, ...json(Empty) },
         responses: { 200: ok('The case'), ...errors },
@@ -450,6 +458,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/explanation',
+        operationId: 'submitExplanation',
         summary: "The leader's written explanation (giải trình)",
         request: { params: IdParam, ...json(ExplanationBodySchema) },
         responses: { 200: ok('The case'), ...errors },
@@ -470,6 +479,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/proposal',
+        operationId: 'putCaseProposal',
         summary: "HR's proposal: replace (naming the acting holder) or keep (with the rationale)",
         request: { params: IdParam, ...json(ProposalBodySchema) },
         responses: { 200: ok('The case'), ...errors },
@@ -509,6 +519,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/review',
+        operationId: 'reviewRotation',
         summary: 'The end-of-term review of a rotation (HR): return, extend or appoint',
         request: { params: IdParam, ...json(TermReviewBody) },
         responses: { 200: ok('The case'), ...errors },
@@ -529,6 +540,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/withdraw',
+        operationId: 'withdrawCase',
         summary: 'Withdraw a case before the directory changes (HR)',
         request: { params: IdParam, ...json(WithdrawBody) },
         responses: { 200: ok('The case'), ...errors },

@@ -89,6 +89,7 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cycles',
+        operationId: 'openCycle',
         summary: "Open a unit's monthly cycle (admin, HR or the unit's head)",
         request: json(OpenCycleRequest),
         responses: { 201: ok('Opened'), 200: ok('Already open'), ...errors },
@@ -147,6 +148,7 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/cycles/{unitId}/{period}',
+        operationId: 'getCycle',
         summary: "A unit's cycle with its members",
         request: { params: CycleParams },
         responses: { 200: ok('The cycle'), ...errors },
@@ -162,6 +164,7 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/cycles/{unitId}/{period}/deadlines',
+        operationId: 'overrideDeadlines',
         summary: 'Override deadlines of one cycle (admin); `complaints` moves the complaint window once published',
         request: { params: CycleParams, ...json(RunningDeadlines) },
         responses: { 200: ok('The cycle'), ...errors },
@@ -181,6 +184,7 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/cycles/{unitId}/{period}/deliberation',
+        operationId: 'putFinalList',
         summary: 'Put the final list (the head)',
         request: { params: CycleParams, ...json(DeliberationBody) },
         responses: { 200: ok('The cycle'), ...errors },
@@ -205,6 +209,7 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cycles/{unitId}/{period}/deliberation/approvals',
+        operationId: 'approveFinalList',
         summary: 'Approve the list (a collective member)',
         request: { params: CycleParams, ...json(Empty) },
         responses: { 200: ok('The cycle'), ...errors },
@@ -220,6 +225,7 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/cycles/{unitId}/{period}/outstanding',
+        operationId: 'setOutstanding',
         summary: 'Flag the unit outstanding for the month (superior head or admin)',
         request: { params: CycleParams, ...json(OutstandingBody) },
         responses: { 200: ok('The cycle'), ...errors },
@@ -238,6 +244,7 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/cycles/{unitId}/{period}/results',
+        operationId: 'getResults',
         summary: "Published grades, readable by the unit's members",
         request: { params: CycleParams },
         responses: { 200: ok('Results'), ...errors },

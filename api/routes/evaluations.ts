@@ -66,6 +66,7 @@ export function evaluationRoutes(deps: ApiDeps) {
   const plan = createRoute({
     method: 'put',
     path: '/v1/evaluations/{period}/{personId}/plan',
+    operationId: 'filePlan',
     summary: "File the month's work plan (the person)",
     request: { params: EvaluationParams, ...json(Plan) },
     responses: { 200: ok('The member line'), ...errors },
@@ -73,6 +74,7 @@ export function evaluationRoutes(deps: ApiDeps) {
   const self = createRoute({
     method: 'put',
     path: '/v1/evaluations/{period}/{personId}/self-assessment',
+    operationId: 'fileSelfAssessment',
     summary: 'File the self-assessment (the person)',
     request: { params: EvaluationParams, ...json(ScoresBody) },
     responses: { 200: ok('The member line'), ...errors },
@@ -80,6 +82,7 @@ export function evaluationRoutes(deps: ApiDeps) {
   const review = createRoute({
     method: 'put',
     path: '/v1/evaluations/{period}/{personId}/review',
+    operationId: 'fileReview',
     summary: 'Review and score (the assigned reviewer, or whoever took it over)',
     request: { params: EvaluationParams, ...json(ScoresBody) },
     responses: { 200: ok('The member line'), ...errors },
@@ -138,6 +141,7 @@ export function evaluationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/evaluations/{period}/{personId}',
+        operationId: 'getEvaluation',
         summary: 'One evaluation with plan, history and escalations',
         request: { params: EvaluationParams },
         responses: { 200: ok('The evaluation'), ...errors },
@@ -153,6 +157,7 @@ export function evaluationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/evaluations/{period}/{personId}/complaints',
+        operationId: 'fileComplaint',
         summary: 'Complain about a published grade (the person, inside the window)',
         request: { params: EvaluationParams, ...json(ComplaintBody) },
         responses: { 201: ok('The complaint id'), ...errors },
@@ -183,6 +188,7 @@ export function evaluationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/complaints/{id}/resolution',
+        operationId: 'resolveComplaint',
         summary: 'Resolve a complaint (the head)',
         request: { params: IdParam, ...json(ResolutionBody) },
         responses: { 200: ok('The complaint'), ...errors },

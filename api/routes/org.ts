@@ -34,6 +34,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/org',
+        operationId: 'upsertDirectory',
         summary: 'Upsert the directory (admin or HR)',
         request: { body: { content: { 'application/json': { schema: Directory } }, required: true } },
         responses: { 200: ok('Counts stored'), ...errors },
@@ -66,6 +67,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/holidays',
+        operationId: 'addHolidays',
         summary: 'Add holidays such as Tết (admin); fixed public holidays are built in',
         request: { body: { content: { 'application/json': { schema: HolidaysBody } }, required: true } },
         responses: { 200: ok('Holidays stored'), ...errors },
@@ -81,6 +83,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/people/{id}/discipline',
+        operationId: 'recordDiscipline',
         summary: 'Record a discipline decision (HR)',
         request: {
           params: IdParam,
@@ -101,6 +104,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/people/{id}/leave',
+        operationId: 'recordLeave',
         summary: "Record approved leave (HR); more than half the month's working days means not rated",
         request: { params: IdParam, body: { content: { 'application/json': { schema: LeaveBody } }, required: true } },
         responses: { 201: ok('Recorded'), ...errors },
@@ -119,6 +123,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/people/{id}',
+        operationId: 'getPerson',
         summary: 'A person as the directory holds them now, with the case fields, discipline and confidence votes',
         request: { params: IdParam },
         responses: { 200: ok('The person'), 403: err('Not allowed'), 404: err('Unknown person') },
@@ -136,6 +141,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/people/{id}/confidence-votes',
+        operationId: 'recordConfidenceVote',
         summary: 'Record a confidence vote on a leader (HR): `low` of `total` ballots were low confidence',
         request: {
           params: IdParam,

@@ -44,6 +44,7 @@ export function tokenRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/tokens',
+        operationId: 'issueToken',
         summary: 'Issue a token for a person or for roles (admin), with an expiry',
         request: { body: { content: { 'application/json': { schema: TokenRequest } }, required: true } },
         responses: {
@@ -81,6 +82,7 @@ export function tokenRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/tokens',
+        operationId: 'listTokens',
         summary: "Tokens, newest first: an admin sees all, anyone else their own (never the token's secret)",
         request: { query: TokenQuery },
         responses: { 200: pagedOk('Tokens', 'tokens'), 400: err('Invalid input') },
@@ -94,6 +96,7 @@ export function tokenRoutes(deps: ApiDeps) {
       createRoute({
         method: 'delete',
         path: '/v1/tokens/{id}',
+        operationId: 'revokeToken',
         summary: 'Revoke a token (an admin any, anyone else their own); revoking it again changes nothing',
         request: { params: TokenIdParam },
         responses: {
