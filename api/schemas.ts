@@ -78,6 +78,18 @@ export const TokenIdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: '0123456789ab' }),
 });
 
+/** A token just issued: the token itself only in the first answer, `message` in a repeat's. */
+export const TokenIssued = z
+  .object({
+    token: z.string().optional(),
+    tokenId: z.string(),
+    personId: z.string().nullable(),
+    roles: z.array(z.string()),
+    expiresAt: z.string(),
+    message: z.string().optional(),
+  })
+  .openapi('TokenIssued');
+
 /** A token as it is listed: never the token itself. */
 export const TokenView = z
   .object({
@@ -191,3 +203,73 @@ export const AnnualParams = z.object({
 
 /** Responses are documented loosely: their shapes are the read model's, spelled out in api.md. */
 export const AnyJson = z.unknown().openapi({ type: 'object' });
+
+const Scores = z.record(z.string(), z.number());
+
+/** A member's line of a cycle: their evaluation's state, scores and grades. */
+export const MemberLine = z
+  .object({
+    personId: z.string(),
+    status: z.string(),
+    reviewerId: z.string().nullable(),
+    selfScores: Scores.nullable(),
+    reviewScores: Scores.nullable(),
+    total: z.number().nullable(),
+    proposedGrade: z.string().nullable(),
+    finalGrade: z.string().nullable(),
+    caps: z.array(z.unknown()),
+  })
+  .openapi('MemberLine');
+
+/** A unit's cycle as the read model shows it; a member who reads it sees their own line only, and no deliberation. */
+export const CycleView = z
+  .object({
+    unitId: z.string(),
+    period: z.string(),
+    phase: z.string(),
+    profileId: z.string(),
+    deadlines: z.record(z.string(), z.string()),
+    outstanding: z.boolean(),
+    headId: z.string().nullable(),
+    collective: z.array(z.string()),
+    deliberation: z.unknown().optional(),
+    publishedAt: z.string().nullable(),
+    complaintWindowEndsAt: z.string().nullable(),
+    members: z.array(MemberLine),
+  })
+  .openapi('Cycle');
+
+/** One evaluation with its plan, history and escalations. */
+export const EvaluationView = MemberLine.extend({
+  period: z.string(),
+  unitId: z.string(),
+  plan: z.unknown(),
+  selfComment: z.string().nullable(),
+  reviewComment: z.string().nullable(),
+  deadlines: z.record(z.string(), z.string()),
+  missed: z.array(z.string()),
+  history: z.array(z.unknown()),
+  escalations: z.array(z.unknown()),
+}).openapi('Evaluation');
+
+/** A cycle's published grades. */
+export const CycleResults = z
+  .object({
+    unitId: z.string(),
+    period: z.string(),
+    phase: z.string(),
+    results: z.array(
+      z.object({
+        personId: z.string(),
+        fullName: z.string().nullable(),
+        finalGrade: z.string().nullable(),
+        total: z.number().nullable(),
+      }),
+    ),
+  })
+  .openapi('CycleResults');
+
+/** A complaint as it was filed. */
+export const ComplaintFiled = z
+  .object({ id: z.string(), status: z.string(), dueAt: z.string().nullable() })
+  .openapi('ComplaintFiled');

@@ -21,7 +21,17 @@ import { escalationNames } from '../../db/escalations';
 import { findEvaluation } from '../../db/evaluations';
 import { complaintVersion, evaluationVersion, evaluationView, memberLine, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
-import { ComplaintBody, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
+import {
+  ComplaintBody,
+  ComplaintFiled,
+  EvaluationParams,
+  EvaluationView,
+  IdParam,
+  MemberLine,
+  Plan,
+  ResolutionBody,
+  ScoresBody,
+} from '../schemas';
 
 const errors = commandErrors('evaluation');
 
@@ -69,7 +79,7 @@ export function evaluationRoutes(deps: ApiDeps) {
     operationId: 'filePlan',
     summary: "File the month's work plan (the person)",
     request: { params: EvaluationParams, ...json(Plan) },
-    responses: { 200: ok('The member line'), ...errors },
+    responses: { 200: ok('The member line', MemberLine), ...errors },
   });
   const self = createRoute({
     method: 'put',
@@ -77,7 +87,7 @@ export function evaluationRoutes(deps: ApiDeps) {
     operationId: 'fileSelfAssessment',
     summary: 'File the self-assessment (the person)',
     request: { params: EvaluationParams, ...json(ScoresBody) },
-    responses: { 200: ok('The member line'), ...errors },
+    responses: { 200: ok('The member line', MemberLine), ...errors },
   });
   const review = createRoute({
     method: 'put',
@@ -85,7 +95,7 @@ export function evaluationRoutes(deps: ApiDeps) {
     operationId: 'fileReview',
     summary: 'Review and score (the assigned reviewer, or whoever took it over)',
     request: { params: EvaluationParams, ...json(ScoresBody) },
-    responses: { 200: ok('The member line'), ...errors },
+    responses: { 200: ok('The member line', MemberLine), ...errors },
   });
 
   return new OpenAPIHono<AppEnv>()
@@ -144,7 +154,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         operationId: 'getEvaluation',
         summary: 'One evaluation with plan, history and escalations',
         request: { params: EvaluationParams },
-        responses: { 200: ok('The evaluation'), ...errors },
+        responses: { 200: ok('The evaluation', EvaluationView), ...errors },
       }),
       async (c) => {
         const { period, personId } = c.req.valid('param');
@@ -160,7 +170,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         operationId: 'fileComplaint',
         summary: 'Complain about a published grade (the person, inside the window)',
         request: { params: EvaluationParams, ...json(ComplaintBody) },
-        responses: { 201: ok('The complaint id'), ...errors },
+        responses: { 201: ok('The complaint as filed', ComplaintFiled), ...errors },
       }),
       async (c) => {
         const { period, personId } = c.req.valid('param');

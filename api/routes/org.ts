@@ -37,7 +37,7 @@ export function orgRoutes(deps: ApiDeps) {
         operationId: 'upsertDirectory',
         summary: 'Upsert the directory (admin or HR)',
         request: { body: { content: { 'application/json': { schema: Directory } }, required: true } },
-        responses: { 200: ok('Counts stored'), ...errors },
+        responses: { 200: ok('Counts stored'), ...errors, 403: err('Not an admin or HR') },
       }),
       async (c) => {
         if (!isHr(c.get('caller')) && !isAdmin(c.get('caller')))
@@ -70,7 +70,7 @@ export function orgRoutes(deps: ApiDeps) {
         operationId: 'addHolidays',
         summary: 'Add holidays such as Tết (admin); fixed public holidays are built in',
         request: { body: { content: { 'application/json': { schema: HolidaysBody } }, required: true } },
-        responses: { 200: ok('Holidays stored'), ...errors },
+        responses: { 200: ok('Holidays stored'), ...errors, 403: err('Not an admin') },
       }),
       async (c) => {
         if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin manages holidays.');
@@ -89,7 +89,7 @@ export function orgRoutes(deps: ApiDeps) {
           params: IdParam,
           body: { content: { 'application/json': { schema: DisciplineBody } }, required: true },
         },
-        responses: { 201: ok('Recorded'), ...errors },
+        responses: { 201: ok('Recorded'), ...errors, 403: err('Not HR'), 404: err('Unknown person') },
       }),
       async (c) => {
         if (!isHr(c.get('caller'))) throw forbidden('Only HR records discipline.');
@@ -107,7 +107,7 @@ export function orgRoutes(deps: ApiDeps) {
         operationId: 'recordLeave',
         summary: "Record approved leave (HR); more than half the month's working days means not rated",
         request: { params: IdParam, body: { content: { 'application/json': { schema: LeaveBody } }, required: true } },
-        responses: { 201: ok('Recorded'), ...errors },
+        responses: { 201: ok('Recorded'), ...errors, 403: err('Not HR'), 404: err('Unknown person') },
       }),
       async (c) => {
         if (!isHr(c.get('caller'))) throw forbidden('Only HR records leave.');

@@ -15,7 +15,7 @@ import { storeInstead } from '../idempotency';
 import { pagedOk, pageQuery, pageRequest } from '../pagination';
 import { iso } from '../read-model';
 import { err, ok } from '../route-docs';
-import { TokenIdParam, TokenRequest, TokenView } from '../schemas';
+import { TokenIdParam, TokenIssued, TokenRequest, TokenView } from '../schemas';
 
 const TokenQuery = z.object({ ...pageQuery('tokens') });
 
@@ -48,7 +48,7 @@ export function tokenRoutes(deps: ApiDeps) {
         summary: 'Issue a token for a person or for roles (admin), with an expiry',
         request: { body: { content: { 'application/json': { schema: TokenRequest } }, required: true } },
         responses: {
-          201: ok('The token, shown once'),
+          201: ok('The token, shown once', TokenIssued),
           400: err('Invalid input'),
           403: err('Not an admin'),
           404: err('Unknown person'),
@@ -85,7 +85,7 @@ export function tokenRoutes(deps: ApiDeps) {
         operationId: 'listTokens',
         summary: "Tokens, newest first: an admin sees all, anyone else their own (never the token's secret)",
         request: { query: TokenQuery },
-        responses: { 200: pagedOk('Tokens', 'tokens'), 400: err('Invalid input') },
+        responses: { 200: pagedOk('Tokens', 'tokens', TokenView), 400: err('Invalid input') },
       }),
       async (c) => {
         const { items, next } = await listTokens(sql, scopeOf(c.get('caller')), pageRequest(c.req.valid('query')));
@@ -100,7 +100,7 @@ export function tokenRoutes(deps: ApiDeps) {
         summary: 'Revoke a token (an admin any, anyone else their own); revoking it again changes nothing',
         request: { params: TokenIdParam },
         responses: {
-          200: { description: 'The token, revoked', content: { 'application/json': { schema: TokenView } } },
+          200: ok('The token, revoked', TokenView),
           400: err('Invalid input'),
           403: err('Not your token'),
           404: err('Unknown token'),

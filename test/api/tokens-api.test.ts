@@ -184,6 +184,17 @@ describe('tokens under Idempotency-Key', () => {
       expect([await count(), await holidays()]).toEqual([tokensBefore, holidaysBefore]);
     });
 
+    it('answers 405 naming the methods for a method a known path does not take, 404 for an unknown path', async () => {
+      const put = await fetch(`${s.url}/v1/tokens/0123456789ab`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${s.adminToken}` },
+      });
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('DELETE');
+      expect(((await put.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+      expect((await s.call('admin', 'GET', '/v1/no-such-thing')).status).toBe(404);
+    });
+
     it('refuses an expired token with 401 and lists it as expired', async () => {
       const robot = await mint({ roles: ['admin'], label: 'expiring' });
       expect((await as(robot.token, 'GET', '/v1/tokens')).status).toBe(200);

@@ -19,10 +19,14 @@ import { startStack, type Stack } from '../support/stack';
  * to about four minutes at most.
  */
 const RUNS = [
-  { who: 'minh', role: 'staff member', maxTimeS: 50, seed: 20261 },
-  { who: 'admin', role: 'admin', maxTimeS: 70, seed: 20262 },
+  // A staff member's run leaves out revoking a token: it would find and revoke its own, and every
+  // later request would be a 401. The admin's run (its token is ADMIN_TOKEN, never revoked) covers it.
+  { who: 'minh', role: 'staff member', maxTimeS: 50, seed: 20261, exclude: ['revokeToken'] },
+  { who: 'admin', role: 'admin', maxTimeS: 70, seed: 20262, exclude: [] },
 ] as const;
 const KILL_GRACE_MS = 40_000;
+/** What departs from Schemathesis's defaults, and why. */
+const CONFIG = join(import.meta.dirname, 'schemathesis.toml');
 /** Ten seconds of no answer is a hang for an API whose slowest command is one Temporal update. */
 const REQUEST_TIMEOUT_S = 10;
 const EXAMPLES_PER_OPERATION = 25;
@@ -125,6 +129,8 @@ describe('schemathesis finds no server error', () => {
         const cwd = mkdtempSync(join(tmpdir(), `fuzz-${run.who}-`));
         dirs.push(cwd);
         const args = [
+          '--config-file',
+          CONFIG,
           'run',
           `${stack.url}/openapi.json`,
           // The document has no `servers`; the base URL is given here rather than added to it.
@@ -132,8 +138,7 @@ describe('schemathesis finds no server error', () => {
           stack.url,
           '--header',
           `Authorization: Bearer ${token}`,
-          '--checks',
-          'not_a_server_error',
+          ...run.exclude.flatMap((id) => ['--exclude-operation-id', id]),
           '--max-examples',
           String(EXAMPLES_PER_OPERATION),
           '--max-time',
