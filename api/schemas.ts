@@ -68,7 +68,13 @@ export const TokenRequest = z
       description: `When the token stops working: after now and at most ${TOKEN_MAX_DAYS} days away; ${TOKEN_DEFAULT_DAYS} days from now when absent.`,
     }),
   })
-  .openapi('TokenRequest');
+  // A token needs a person or at least one role (checked by the route; stated here for a client or a fuzzer).
+  .openapi('TokenRequest', {
+    anyOf: [
+      { properties: { personId: { type: 'string' } }, required: ['personId'] },
+      { properties: { roles: { minItems: 1 } }, required: ['roles'] },
+    ],
+  });
 
 /** A token's short id: the first 12 hex digits of its hash. */
 export const TokenIdParam = z.object({

@@ -734,6 +734,10 @@ export interface components {
             label?: string;
             /** @description When the token stops working: after now and at most 365 days away; 90 days from now when absent. */
             expiresAt?: string;
+        } | {
+            personId: string;
+        } | {
+            roles: unknown;
         };
         Token: {
             id: string;
@@ -1681,6 +1685,15 @@ export interface operations {
             };
             /** @description The body is not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The expiry is not after now, or past the longest life (`details.rule`: future, max-life) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,7 +10,7 @@ import { TOKEN_ACTOR_PREFIX } from '../../domain/actors';
 import { tokenExpiry, tokenStatus } from '../../domain/tokens';
 import { hashToken, isAdmin, newToken, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, forbidden, notFound } from '../errors';
+import { badRequest, forbidden, notFound, ruleRefused } from '../errors';
 import { storeInstead } from '../idempotency';
 import { pagedOk, pageQuery, pageRequest } from '../pagination';
 import { iso } from '../read-model';
@@ -52,6 +52,7 @@ export function tokenRoutes(deps: ApiDeps) {
           400: err('Invalid input'),
           403: err('Not an admin'),
           404: err('Unknown person'),
+          422: err('The expiry is not after now, or past the longest life (`details.rule`: future, max-life)'),
         },
       }),
       async (c) => {
@@ -63,7 +64,9 @@ export function tokenRoutes(deps: ApiDeps) {
           throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
         }
         const expiry = tokenExpiry(Date.now(), body.expiresAt);
-        if ('issue' in expiry) throw badRequest(expiry.issue.message, [expiry.issue]);
+        // Like a deadline in the past, an expiry the clock refuses is a rule's answer (422), not malformed input.
+        if ('issue' in expiry)
+          throw ruleRefused(expiry.issue.message, { rule: expiry.issue.rule, field: expiry.issue.field });
         const token = newToken();
         const hash = hashToken(token);
         const personId = body.personId ?? null;
