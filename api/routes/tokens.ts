@@ -24,11 +24,14 @@ function view(t: TokenRow): z.infer<typeof TokenView> {
   return { ...shown, status: tokenStatus(Date.now(), shown) };
 }
 
-/** The tokens a caller sees: all for an admin, else their person's, or for a person-less token itself. */
+/**
+ * The tokens a caller sees: all for an admin, else their person's (by the caller's id, so a person
+ * who has left the directory still sees theirs), or for a person-less token itself.
+ */
 function scopeOf(caller: Caller): { personId: string } | { tokenId: string } | 'all' {
   if (isAdmin(caller)) return 'all';
-  if (caller.person !== null) return { personId: caller.person.id };
-  return { tokenId: caller.id.slice(TOKEN_ACTOR_PREFIX.length) };
+  if (caller.id.startsWith(TOKEN_ACTOR_PREFIX)) return { tokenId: caller.id.slice(TOKEN_ACTOR_PREFIX.length) };
+  return { personId: caller.id };
 }
 
 const mayRevoke = (caller: Caller, token: TokenRow): boolean => {
