@@ -20,6 +20,7 @@ import {
   type AuthFailureLimit,
 } from './guards';
 import { idempotency } from './idempotency';
+import { methodAllowed, methodsByPath, withCommonAnswers } from './openapi';
 import { annualRoutes } from './routes/annual';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
@@ -33,6 +34,7 @@ import { proposalRoutes } from './routes/proposals';
 import { reportRoutes } from './routes/reports';
 import { DEFAULT_WEB } from '../web/config';
 import { webRoutes } from '../web/routes';
+import { tokenRoutes } from './routes/tokens';
 
 export interface AppOptions {
   authFailureLimit?: AuthFailureLimit;
@@ -56,6 +58,18 @@ export function createApp(
     },
   });
 
+  const documentConfig = {
+    openapi: '3.1.0' as const,
+    info: {
+      title: 'Monthly evaluation engine (Hanoi model)',
+      version: '1.0.0',
+      description: 'See docs/api-guide.md: errors are {"error": {"code", "message", "details"}}.',
+    },
+    // Relative: the API is wherever this document was fetched from, behind whatever proxy.
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    security: [{ bearer: [] }],
+  };
+
   app.use('*', secureHeaders());
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -73,6 +87,8 @@ export function createApp(
 
   app.use('/v1/*', authFailureLimit(opts.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT));
   app.use('/v1/*', requireAuth(deps.sql, deps.adminTokenHash));
+  // Before the guards that read the body: a method the path does not take is a 405, whatever it sends.
+  app.use('/v1/*', methodAllowed(methodsByPath(() => app.getOpenAPI31Document(documentConfig))));
   app.use('/v1/*', roleGuard());
   app.use('/v1/*', requireJson());
   app.use('/v1/*', limitBody());
@@ -82,6 +98,7 @@ export function createApp(
   app.route('/', reportRoutes(deps));
   app.route('/', orgRoutes(deps));
   app.route('/', holidayRoutes(deps));
+  app.route('/', tokenRoutes(deps));
   app.route('/', cycleRoutes(deps));
   app.route('/', evaluationRoutes(deps));
   app.route('/', escalationRoutes(deps));
@@ -91,15 +108,7 @@ export function createApp(
   app.route('/', auditRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Monthly evaluation engine (Hanoi model)',
-      version: '1.0.0',
-      description: 'See api.md: errors are {"error": {"code", "message", "details"}}.',
-    },
-    security: [{ bearer: [] }],
-  });
+  app.get('/openapi.json', (c) => c.json(withCommonAnswers(app.getOpenAPI31Document(documentConfig))));
   mountDocsPage(app);
   // The web pages come last: their middleware then never runs for a route the API answers.
   app.route('/', webRoutes(deps, deps.web ?? DEFAULT_WEB));

@@ -12,6 +12,7 @@ const CODES: Record<number, string> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
+  405: 'method_not_allowed',
   409: 'wrong_phase',
   413: 'too_large',
   415: 'unsupported_media_type',
@@ -23,7 +24,7 @@ const CODES: Record<number, string> = {
 
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
     message: string,
     readonly details?: unknown,
   ) {

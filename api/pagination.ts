@@ -42,15 +42,15 @@ export const pageRequest = (query: { cursor?: string; limit: number }): PageRequ
   ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
 });
 
-/** A 200 answer `{ <field>: [...], next }`. */
-export const pagedOk = <K extends string>(description: string, field: K) => ({
+/** A 200 answer `{ <field>: [...], next }`, its items of `item` where the route describes them. */
+export const pagedOk = <K extends string>(description: string, field: K, item: z.ZodType = AnyJson) => ({
   description: `${description}, one page; \`next\` is the cursor of the next page (null on the last).`,
   content: {
     'application/json': {
       schema: z.object({
-        [field]: z.array(AnyJson),
+        [field]: z.array(item),
         next: z.string().nullable().openapi({ description: NEXT_DESCRIPTION }),
-      } as Record<K, z.ZodArray<typeof AnyJson>> & {
+      } as Record<K, z.ZodArray<z.ZodType>> & {
         next: z.ZodNullable<z.ZodString>;
       }),
     },

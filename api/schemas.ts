@@ -14,6 +14,7 @@ import {
   ScoresSchema,
   textSchema,
 } from '../domain/schemas';
+import { TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS } from '../domain/tokens';
 
 // The domain's schemas are plain zod (built before the OpenAPI extension may load), so they are used as they are.
 export const Period = PeriodSchema;
@@ -65,8 +66,52 @@ export const TokenRequest = z
     personId: Id.nullable().optional(),
     roles: z.array(z.enum(['hr', 'admin'])).default([]),
     label: Line(200).optional(),
+    expiresAt: Instant.optional().openapi({
+      description: `When the token stops working: after now and at most ${TOKEN_MAX_DAYS} days away; ${TOKEN_DEFAULT_DAYS} days from now when absent.`,
+    }),
   })
-  .openapi('TokenRequest');
+  // A token needs a person or at least one role (checked by the route; stated here for a client or a fuzzer).
+  .openapi('TokenRequest', {
+    anyOf: [
+      { properties: { personId: { type: 'string' } }, required: ['personId'] },
+      { properties: { roles: { minItems: 1 } }, required: ['roles'] },
+    ],
+  });
+
+/** A token's short id: the first 12 hex digits of its hash. */
+export const TokenIdParam = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/, 'the 12 hex digits a token is listed under')
+    .openapi({ param: { name: 'id', in: 'path' }, example: '0123456789ab' }),
+});
+
+/** A token just issued: the token itself only in the first answer, `message` in a repeat's. */
+export const TokenIssued = z
+  .object({
+    token: z.string().optional(),
+    tokenId: z.string(),
+    personId: z.string().nullable(),
+    roles: z.array(z.string()),
+    expiresAt: z.string(),
+    message: z.string().optional(),
+  })
+  .openapi('TokenIssued');
+
+/** A token as it is listed: never the token itself. */
+export const TokenView = z
+  .object({
+    id: z.string(),
+    personId: z.string().nullable(),
+    roles: z.array(z.string()),
+    label: z.string().nullable(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable().openapi({ description: 'Null for a token that never expires.' }),
+    revokedAt: z.string().nullable(),
+    revokedBy: z.string().nullable(),
+    status: z.enum(['active', 'expired', 'revoked']),
+  })
+  .openapi('Token');
 
 export const Deadlines = z
   .object({ plan: Instant, selfAssessment: Instant, review: Instant, deliberation: Instant })
@@ -166,3 +211,73 @@ export const YearQuery = z.object({ year: Year }).strict();
 
 /** Responses are documented loosely: their shapes are the read model's, spelled out in api.md. */
 export const AnyJson = z.unknown().openapi({ type: 'object' });
+
+const Scores = z.record(z.string(), z.number());
+
+/** A member's line of a cycle: their evaluation's state, scores and grades. */
+export const MemberLine = z
+  .object({
+    personId: z.string(),
+    status: z.string(),
+    reviewerId: z.string().nullable(),
+    selfScores: Scores.nullable(),
+    reviewScores: Scores.nullable(),
+    total: z.number().nullable(),
+    proposedGrade: z.string().nullable(),
+    finalGrade: z.string().nullable(),
+    caps: z.array(z.unknown()),
+  })
+  .openapi('MemberLine');
+
+/** A unit's cycle as the read model shows it; a member who reads it sees their own line only, and no deliberation. */
+export const CycleView = z
+  .object({
+    unitId: z.string(),
+    period: z.string(),
+    phase: z.string(),
+    profileId: z.string(),
+    deadlines: z.record(z.string(), z.string()),
+    outstanding: z.boolean(),
+    headId: z.string().nullable(),
+    collective: z.array(z.string()),
+    deliberation: z.unknown().optional(),
+    publishedAt: z.string().nullable(),
+    complaintWindowEndsAt: z.string().nullable(),
+    members: z.array(MemberLine),
+  })
+  .openapi('Cycle');
+
+/** One evaluation with its plan, history and escalations. */
+export const EvaluationView = MemberLine.extend({
+  period: z.string(),
+  unitId: z.string(),
+  plan: z.unknown(),
+  selfComment: z.string().nullable(),
+  reviewComment: z.string().nullable(),
+  deadlines: z.record(z.string(), z.string()),
+  missed: z.array(z.string()),
+  history: z.array(z.unknown()),
+  escalations: z.array(z.unknown()),
+}).openapi('Evaluation');
+
+/** A cycle's published grades. */
+export const CycleResults = z
+  .object({
+    unitId: z.string(),
+    period: z.string(),
+    phase: z.string(),
+    results: z.array(
+      z.object({
+        personId: z.string(),
+        fullName: z.string().nullable(),
+        finalGrade: z.string().nullable(),
+        total: z.number().nullable(),
+      }),
+    ),
+  })
+  .openapi('CycleResults');
+
+/** A complaint as it was filed. */
+export const ComplaintFiled = z
+  .object({ id: z.string(), status: z.string(), dueAt: z.string().nullable() })
+  .openapi('ComplaintFiled');

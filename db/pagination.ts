@@ -17,6 +17,7 @@ const KEYS = {
   cases: ['instant', 'text'],
   proposals: ['instant', 'text'],
   escalations: ['instant', 'text'],
+  tokens: ['instant', 'text'],
   // Undated steps come last: their instant is `infinity`.
   tasks: ['instant', 'text', 'text', 'text', 'text'],
 } as const;

@@ -64,8 +64,8 @@ export async function createSession(
 
 /**
  * The session behind `idHash` if it has been used within `idleSeconds` (and its person is still
- * in the directory), marked as used now. A person's roles are those their bearer tokens carry, so
- * a page grants exactly what the API grants them.
+ * in the directory), marked as used now. A person's roles are those their live bearer tokens carry
+ * (neither revoked nor expired), so a page grants exactly what the API grants them.
  */
 export async function touchSession(sql: Sql, idHash: string, idleSeconds: number): Promise<SessionHolder | undefined> {
   const [row] = await sql<SessionHolder[]>`
@@ -74,7 +74,8 @@ export async function touchSession(sql: Sql, idHash: string, idleSeconds: number
     where s.id_hash = ${idHash} and p.id = s.person_id
       and s.last_seen_at > now() - make_interval(secs => ${idleSeconds})
     returning s.person_id, s.csrf, p.unit_id, p.role,
-      coalesce((select array_agg(distinct r order by r) from tokens t, unnest(t.roles) r where t.person_id = p.id), '{}') as roles`;
+      coalesce((select array_agg(distinct r order by r) from tokens t, unnest(t.roles) r
+                where t.person_id = p.id and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())), '{}') as roles`;
   return row;
 }
 

@@ -139,6 +139,11 @@ export const MoveCaseBodySchema = z
     if (body.kind === 'rotation' && (body.termMonths === undefined || body.termMonths === null)) {
       ctx.addIssue({ code: 'custom', path: ['termMonths'], message: 'a rotation needs a term in months' });
     }
+  })
+  // The same rule in the OpenAPI document, for a client or a fuzzer.
+  .meta({
+    if: { properties: { kind: { const: 'rotation' } } },
+    then: { properties: { termMonths: { type: 'integer' } }, required: ['termMonths'] },
   });
 
 /** Zod schema for the body of a replacement in `POST /v1/cases`; HR must give the reason. */

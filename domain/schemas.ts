@@ -34,6 +34,23 @@ export const PERIOD_YEARS = { min: 2000, max: 2100 } as const;
 
 /** Control characters PostgreSQL and the read model must never see; tab, CR and LF are kept for multi-line text. */
 const MULTILINE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/*
+ * The same rules as patterns of the OpenAPI document (zod's refinements do not reach it), so a
+ * client or a fuzzer knows what the API accepts: control characters, the years and the calendar.
+ */
+const MULTILINE_CONTROL_CLASS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F';
+const LINE_CONTROL_CLASS = '\\u0000-\\u001F\\u007F-\\u009F';
+/** A day that exists in month `MM` of any year (29 February apart). */
+const MONTH_DAY = '((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)';
+const dayPattern = (years: { all: string; leap: string }) => `(${years.all}-${MONTH_DAY}|${years.leap}-02-29)`;
+/** {@link DATE_YEARS}, and its leap years (2000 is one; 2100 is not). */
+const DATE_YEARS_PATTERN = {
+  all: '(19[5-9][0-9]|20[0-9]{2}|2100)',
+  leap: '(19([68][048]|[579][26])|20([02468][048]|[13579][26]))',
+};
+/** {@link PERIOD_YEARS}, and its leap years. */
+const PERIOD_YEARS_PATTERN = { all: '(20[0-9]{2}|2100)', leap: '20([02468][048]|[13579][26])' };
 const LINE_CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 /** A UTF-16 surrogate without its pair cannot be encoded as UTF-8, so PostgreSQL refuses it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -55,6 +72,7 @@ export function textProblem(text: string, multiline: boolean): string | null {
  */
 export function textSchema(max: number, opts: { min?: number; multiline?: boolean } = {}) {
   const multiline = opts.multiline ?? false;
+  const control = multiline ? MULTILINE_CONTROL_CLASS : LINE_CONTROL_CLASS;
   return z
     .string()
     .trim()
@@ -63,6 +81,9 @@ export function textSchema(max: number, opts: { min?: number; multiline?: boolea
     .superRefine((value, ctx) => {
       const problem = textProblem(value, multiline);
       if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { rule: 'text' } });
+    })
+    .meta({
+      pattern: opts.min === 0 ? `^[^${control}]*$` : `^[^${control}]*[^\\s${control}][^${control}]*$`,
     });
 }
 
@@ -82,7 +103,8 @@ export const PeriodSchema = z
   .refine(
     (p) => !/^\d{4}-/.test(p) || inYears(Number(p.slice(0, 4)), PERIOD_YEARS),
     `the year must be between ${PERIOD_YEARS.min} and ${PERIOD_YEARS.max}`,
-  );
+  )
+  .meta({ pattern: `^${PERIOD_YEARS_PATTERN.all}-(0[1-9]|1[0-2])$` });
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -96,7 +118,8 @@ export const DateSchema = z
     if (!isCalendarDate(y, m, d)) ctx.addIssue({ code: 'custom', message: `${value} is not a day of the calendar` });
     else if (!inYears(y, DATE_YEARS))
       ctx.addIssue({ code: 'custom', message: `the year must be between ${DATE_YEARS.min} and ${DATE_YEARS.max}` });
-  });
+  })
+  .meta({ pattern: `^${dayPattern(DATE_YEARS_PATTERN)}$` });
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
@@ -126,6 +149,11 @@ export const InstantSchema = z
   .superRefine((value, ctx) => {
     const problem = INSTANT.test(value) ? instantProblem(value) : null;
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({
+    pattern:
+      `^${dayPattern(PERIOD_YEARS_PATTERN)}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?` +
+      '(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$',
   });
 
 /** Zod schema for {@link Unit}. */
@@ -158,4 +186,5 @@ export const ScoresSchema = z
     z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,49}$/, 'a criterion key: a letter, then letters, digits, "_" or "-"'),
     z.number().min(-1000).max(1000),
   )
-  .refine((scores) => Object.keys(scores).length <= 50, 'at most 50 criteria');
+  .refine((scores) => Object.keys(scores).length <= 50, 'at most 50 criteria')
+  .meta({ propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]{0,49}$' }, maxProperties: 50 });

@@ -87,9 +87,14 @@ async function main(): Promise<void> {
   for (const p of DEMO_DIRECTORY.people) {
     people[p.id] ??= randomBytes(18).toString('base64url');
     const roles = p.id === 'dung' ? ['hr'] : [];
-    await insertToken(sql, { hash: hashToken(people[p.id]), personId: p.id, roles, label: 'dev' }, 'system', {
-      ifAbsent: true,
-    });
+    await insertToken(
+      sql,
+      { hash: hashToken(people[p.id]), personId: p.id, roles, label: 'dev', expiresAt: null },
+      'system',
+      {
+        ifAbsent: true,
+      },
+    );
   }
   const signIn = saved.signIn ?? {
     password: randomBytes(9).toString('base64url'),

@@ -77,6 +77,7 @@ export function annualRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/annual/{unitId}/{year}',
+        operationId: 'getAnnualResults',
         summary:
           "Per person: rated months, mean score, annual grade, caps and proposed emulation title; the unit's annual quota check. A member reads only their own line",
         request: { params: AnnualParams },
@@ -103,6 +104,7 @@ export function annualRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/people/{id}/annual/{year}',
+        operationId: 'getPersonAnnualResult',
         summary:
           "One person's annual line from every month settled for them, in whichever unit's collective settled it (a head's months are settled above)",
         request: { params: PersonAnnualParams },

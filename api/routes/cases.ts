@@ -153,6 +153,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases',
+        operationId: 'openCase',
         summary:
           'Open a move (rotation, transfer, position change) or a replacement case (HR); eligibility is checked now',
         request: json(CaseBodySchema),
@@ -282,6 +283,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/cases',
+        operationId: 'listCases',
         summary: 'Cases, newest first: HR sees all, others the cases that ask them to act',
         request: { query: CaseQuery },
         responses: { 200: pagedOk('Cases', 'cases'), 400: errors[400] },
@@ -297,6 +299,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/cases/{id}',
+        operationId: 'getCase',
         summary: 'A case with its steps, votes, decision and escalations',
         request: { params: IdParam },
         responses: { 200: ok('The case'), 403: errors[403], 404: errors[404] },
@@ -307,6 +310,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/opinions',
+        operationId: 'giveCaseOpinion',
         summary: 'Opinion of the sending head, the receiving head or the person (each once)',
         request: { params: IdParam, ...json(OpinionBodySchema) },
         responses: { 200: ok('The case'), ...errors },
@@ -317,6 +321,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/votes',
+        operationId: 'castCaseVote',
         summary: 'A vote of a member of the deciding collective; secret for a replacement (only totals are kept)',
         request: { params: IdParam, ...json(CaseVoteBodySchema) },
         responses: { 200: ok('The case'), ...errors },
@@ -373,6 +378,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/casting-vote',
+        operationId: 'castCastingVote',
         summary: "The chair's open casting vote after a secret ballot split exactly in half",
         request: { params: IdParam, ...json(CastingVoteBody) },
         responses: { 200: ok('The case'), ...errors },
@@ -408,6 +414,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/handover',
+        operationId: 'confirmHandover',
         summary: 'The person confirms handover',
         request: { params: IdParam, ...json(Empty) },
         responses: { 200: ok('The case'), ...errors },
@@ -418,6 +425,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/receipt',
+        operationId: 'confirmReceipt',
         summary: 'The receiving head confirms receipt',
         request: { params: IdParam, ...json(Empty) },
         responses: { 200: ok('The case'), ...errors },
@@ -428,6 +436,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/explanation',
+        operationId: 'submitExplanation',
         summary: "The leader's written explanation (giải trình)",
         request: { params: IdParam, ...json(ExplanationBodySchema) },
         responses: { 200: ok('The case'), ...errors },
@@ -438,6 +447,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/proposal',
+        operationId: 'putCaseProposal',
         summary: "HR's proposal: replace (naming the acting holder) or keep (with the rationale)",
         request: { params: IdParam, ...json(ProposalBodySchema) },
         responses: { 200: ok('The case'), ...errors },
@@ -466,6 +476,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/review',
+        operationId: 'reviewRotation',
         summary: 'The end-of-term review of a rotation (HR): return, extend or appoint',
         request: { params: IdParam, ...json(TermReviewBody) },
         responses: { 200: ok('The case'), ...errors },
@@ -476,6 +487,7 @@ export function caseRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cases/{id}/withdraw',
+        operationId: 'withdrawCase',
         summary: 'Withdraw a case before the directory changes (HR)',
         request: { params: IdParam, ...json(WithdrawBody) },
         responses: { 200: ok('The case'), ...errors },

@@ -26,7 +26,16 @@ import { loadProfileSchedule } from '../../db/settings';
 import type { Sql } from '../../db/sql';
 import { profileFor } from '../../domain/scoring';
 import { commandErrors, json, ok } from '../route-docs';
-import { CycleParams, DeliberationBody, Empty, OpenCycleRequest, OutstandingBody, RunningDeadlines } from '../schemas';
+import {
+  CycleParams,
+  DeliberationBody,
+  Empty,
+  OpenCycleRequest,
+  OutstandingBody,
+  RunningDeadlines,
+  CycleView,
+  CycleResults,
+} from '../schemas';
 
 const errors = commandErrors('cycle');
 
@@ -89,9 +98,10 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cycles',
+        operationId: 'openCycle',
         summary: "Open a unit's monthly cycle (admin, HR or the unit's head)",
         request: json(OpenCycleRequest),
-        responses: { 201: ok('Opened'), 200: ok('Already open'), ...errors },
+        responses: { 201: ok('Opened', CycleView), 200: ok('Already open', CycleView), ...errors },
       }),
       async (c) => {
         const caller = c.get('caller');
@@ -147,9 +157,10 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/cycles/{unitId}/{period}',
+        operationId: 'getCycle',
         summary: "A unit's cycle with its members",
         request: { params: CycleParams },
-        responses: { 200: ok('The cycle'), ...errors },
+        responses: { 200: ok('The cycle', CycleView), ...errors },
       }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
@@ -162,9 +173,10 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/cycles/{unitId}/{period}/deadlines',
+        operationId: 'overrideDeadlines',
         summary: 'Override deadlines of one cycle (admin); `complaints` moves the complaint window once published',
         request: { params: CycleParams, ...json(RunningDeadlines) },
-        responses: { 200: ok('The cycle'), ...errors },
+        responses: { 200: ok('The cycle', CycleView), ...errors },
       }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
@@ -180,9 +192,10 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/cycles/{unitId}/{period}/deliberation',
+        operationId: 'putFinalList',
         summary: 'Put the final list (the head)',
         request: { params: CycleParams, ...json(DeliberationBody) },
-        responses: { 200: ok('The cycle'), ...errors },
+        responses: { 200: ok('The cycle', CycleView), ...errors },
       }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
@@ -204,9 +217,10 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/cycles/{unitId}/{period}/deliberation/approvals',
+        operationId: 'approveFinalList',
         summary: 'Approve the list (a collective member)',
         request: { params: CycleParams, ...json(Empty) },
-        responses: { 200: ok('The cycle'), ...errors },
+        responses: { 200: ok('The cycle', CycleView), ...errors },
       }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
@@ -219,9 +233,10 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/cycles/{unitId}/{period}/outstanding',
+        operationId: 'setOutstanding',
         summary: 'Flag the unit outstanding for the month (superior head or admin)',
         request: { params: CycleParams, ...json(OutstandingBody) },
-        responses: { 200: ok('The cycle'), ...errors },
+        responses: { 200: ok('The cycle', CycleView), ...errors },
       }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
@@ -237,9 +252,10 @@ export function cycleRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/cycles/{unitId}/{period}/results',
+        operationId: 'getResults',
         summary: "Published grades, readable by the unit's members",
         request: { params: CycleParams },
-        responses: { 200: ok('Results'), ...errors },
+        responses: { 200: ok('Results', CycleResults), ...errors },
       }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');

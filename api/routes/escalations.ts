@@ -22,6 +22,7 @@ export function escalationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/me/tasks',
+        operationId: 'listMyTasks',
         summary: 'What the caller owes now, soonest due first',
         request: { query: TasksQuery },
         responses: { 200: pagedArrayOk('Tasks'), 400: err('Invalid input') },
@@ -36,6 +37,7 @@ export function escalationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/escalations',
+        operationId: 'listEscalations',
         summary: 'Escalations whose current target is the caller, soonest due first',
         request: { query: EscalationListQuery },
         responses: { 200: pagedArrayOk('Escalations'), 400: err('Invalid input') },
@@ -56,6 +58,7 @@ export function escalationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/escalations/{id}/decision',
+        operationId: 'decideEscalation',
         summary: 'Decide an escalation (its current target): extend, take over, reassign or accept the default',
         request: {
           params: IdParam,

@@ -21,7 +21,17 @@ import { findEvaluation, type StoredEvaluation } from '../../db/evaluations';
 import type { Sql } from '../../db/sql';
 import { complaintVersion, evaluationView, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
-import { ComplaintBody, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
+import {
+  ComplaintBody,
+  ComplaintFiled,
+  EvaluationParams,
+  EvaluationView,
+  IdParam,
+  MemberLine,
+  Plan,
+  ResolutionBody,
+  ScoresBody,
+} from '../schemas';
 
 const errors = commandErrors('evaluation');
 
@@ -50,23 +60,26 @@ export function evaluationRoutes(deps: ApiDeps) {
   const plan = createRoute({
     method: 'put',
     path: '/v1/evaluations/{period}/{personId}/plan',
+    operationId: 'filePlan',
     summary: "File the month's work plan (the person)",
     request: { params: EvaluationParams, ...json(Plan) },
-    responses: { 200: ok('The member line'), ...errors },
+    responses: { 200: ok('The member line', MemberLine), ...errors },
   });
   const self = createRoute({
     method: 'put',
     path: '/v1/evaluations/{period}/{personId}/self-assessment',
+    operationId: 'fileSelfAssessment',
     summary: 'File the self-assessment (the person)',
     request: { params: EvaluationParams, ...json(ScoresBody) },
-    responses: { 200: ok('The member line'), ...errors },
+    responses: { 200: ok('The member line', MemberLine), ...errors },
   });
   const review = createRoute({
     method: 'put',
     path: '/v1/evaluations/{period}/{personId}/review',
+    operationId: 'fileReview',
     summary: 'Review and score (the assigned reviewer, or whoever took it over)',
     request: { params: EvaluationParams, ...json(ScoresBody) },
-    responses: { 200: ok('The member line'), ...errors },
+    responses: { 200: ok('The member line', MemberLine), ...errors },
   });
 
   return new OpenAPIHono<AppEnv>()
@@ -114,9 +127,10 @@ export function evaluationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/evaluations/{period}/{personId}',
+        operationId: 'getEvaluation',
         summary: 'One evaluation with plan, history and escalations',
         request: { params: EvaluationParams },
-        responses: { 200: ok('The evaluation'), ...errors },
+        responses: { 200: ok('The evaluation', EvaluationView), ...errors },
       }),
       async (c) => {
         const { period, personId } = c.req.valid('param');
@@ -129,9 +143,10 @@ export function evaluationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/evaluations/{period}/{personId}/complaints',
+        operationId: 'fileComplaint',
         summary: 'Complain about a published grade (the person, inside the window)',
         request: { params: EvaluationParams, ...json(ComplaintBody) },
-        responses: { 201: ok('The complaint id'), ...errors },
+        responses: { 201: ok('The complaint as filed', ComplaintFiled), ...errors },
       }),
       async (c) => {
         const { period, personId } = c.req.valid('param');
@@ -159,6 +174,7 @@ export function evaluationRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/complaints/{id}/resolution',
+        operationId: 'resolveComplaint',
         summary: 'Resolve a complaint (the head)',
         request: { params: IdParam, ...json(ResolutionBody) },
         responses: { 200: ok('The complaint'), ...errors },

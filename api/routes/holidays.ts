@@ -22,6 +22,7 @@ export function holidayRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/v1/holidays/suggested',
+      operationId: 'suggestHolidays',
       summary:
         "A year's Tết, Giỗ Tổ Hùng Vương, second Quốc khánh day and weekend substitutes, computed from the Vietnamese lunar calendar, for an admin to confirm with PUT /v1/holidays",
       request: { query: YearQuery },

@@ -1,21 +1,19 @@
-/** The directory, tokens, holidays and the HR records beside the directory. */
+/** The directory, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { findPerson, personExists, upsertCheckedDirectory } from '../../db/directory';
 import { recordConfidenceVote, recordDiscipline, recordLeave } from '../../db/people-records';
 import { scanPositionChanges } from '../../db/proposals';
 import { listHolidays, loadCaseRules, storeHolidays } from '../../db/settings';
-import { insertToken } from '../../db/tokens';
 import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
 import { reservedIdIssues } from '../../domain/actors';
 import { duplicatesIn, validateDirectory } from '../../domain/scope';
-import { isAdmin, isHr, newToken, hashToken, type AppEnv } from '../auth';
+import { isAdmin, isHr, type AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
-import { storeInstead } from '../idempotency';
 import { mayReadPerson } from '../person-rights';
 import { err, ok } from '../route-docs';
-import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody, TokenRequest } from '../schemas';
+import { Directory, DisciplineBody, HolidaysBody, IdParam, LeaveBody } from '../schemas';
 
 const errors = { 400: err('Invalid input') };
 
@@ -26,9 +24,10 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'put',
         path: '/v1/org',
+        operationId: 'upsertDirectory',
         summary: 'Upsert the directory (admin or HR)',
         request: { body: { content: { 'application/json': { schema: Directory } }, required: true } },
-        responses: { 200: ok('Counts stored'), ...errors },
+        responses: { 200: ok('Counts stored'), ...errors, 403: err('Not an admin or HR') },
       }),
       async (c) => {
         const body = c.req.valid('json');
@@ -55,43 +54,12 @@ export function orgRoutes(deps: ApiDeps) {
     )
     .openapi(
       createRoute({
-        method: 'post',
-        path: '/v1/tokens',
-        summary: 'Issue a token for a person (admin)',
-        request: { body: { content: { 'application/json': { schema: TokenRequest } }, required: true } },
-        responses: { 201: ok('The token, shown once'), ...errors },
-      }),
-      async (c) => {
-        const body = c.req.valid('json');
-        if (body.personId) {
-          if (!(await personExists(sql, body.personId))) throw notFound(`There is no person ${body.personId}.`);
-        } else if (body.roles.length === 0) {
-          throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
-        }
-        const token = newToken();
-        const hash = hashToken(token);
-        await insertToken(
-          sql,
-          { hash, personId: body.personId ?? null, roles: body.roles, label: body.label ?? null },
-          c.get('caller').id,
-        );
-        // The same short hash names a person-less token as a caller, so the admin can match it in the audit trail.
-        const issued = { tokenId: hash.slice(0, 12), personId: body.personId ?? null, roles: body.roles };
-        // A repeat of this request answers without the token: the plain token is never stored, and minting another would leave two.
-        storeInstead(c, {
-          ...issued,
-          message: `Token ${issued.tokenId} was issued by the first request with this Idempotency-Key; a token is shown only once.`,
-        });
-        return c.json({ token, ...issued }, 201);
-      },
-    )
-    .openapi(
-      createRoute({
         method: 'put',
         path: '/v1/holidays',
+        operationId: 'addHolidays',
         summary: 'Add holidays such as Tết (admin); fixed public holidays are built in',
         request: { body: { content: { 'application/json': { schema: HolidaysBody } }, required: true } },
-        responses: { 200: ok('Holidays stored'), ...errors },
+        responses: { 200: ok('Holidays stored'), ...errors, 403: err('Not an admin') },
       }),
       async (c) => {
         const { holidays } = c.req.valid('json');
@@ -103,12 +71,13 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/people/{id}/discipline',
+        operationId: 'recordDiscipline',
         summary: 'Record a discipline decision (HR)',
         request: {
           params: IdParam,
           body: { content: { 'application/json': { schema: DisciplineBody } }, required: true },
         },
-        responses: { 201: ok('Recorded'), ...errors },
+        responses: { 201: ok('Recorded'), ...errors, 403: err('Not HR'), 404: err('Unknown person') },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -122,9 +91,10 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/people/{id}/leave',
+        operationId: 'recordLeave',
         summary: "Record approved leave (HR); more than half the month's working days means not rated",
         request: { params: IdParam, body: { content: { 'application/json': { schema: LeaveBody } }, required: true } },
-        responses: { 201: ok('Recorded'), ...errors },
+        responses: { 201: ok('Recorded'), ...errors, 403: err('Not HR'), 404: err('Unknown person') },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -139,6 +109,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/people/{id}',
+        operationId: 'getPerson',
         summary: 'A person as the directory holds them now, with the case fields, discipline and confidence votes',
         request: { params: IdParam },
         responses: { 200: ok('The person'), 403: err('Not allowed'), 404: err('Unknown person') },
@@ -156,6 +127,7 @@ export function orgRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/people/{id}/confidence-votes',
+        operationId: 'recordConfidenceVote',
         summary: 'Record a confidence vote on a leader (HR): `low` of `total` ballots were low confidence',
         request: {
           params: IdParam,

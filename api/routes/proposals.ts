@@ -37,6 +37,7 @@ export function proposalRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/proposals',
+        operationId: 'listProposals',
         summary: 'Automatic proposals with their evidence (HR), newest first',
         request: { query: ProposalQuery },
         responses: { 200: pagedOk('Proposals', 'proposals'), 400: errors[400], 403: errors[403] },
@@ -51,6 +52,7 @@ export function proposalRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/proposals/{id}/dismiss',
+        operationId: 'dismissProposal',
         summary: 'Dismiss a proposal, with the reason (HR)',
         request: { params: IdParam, ...json(DismissBody) },
         responses: { 200: ok('The proposal'), ...errors },
@@ -70,6 +72,7 @@ export function proposalRoutes(deps: ApiDeps) {
       createRoute({
         method: 'post',
         path: '/v1/proposals/scan',
+        operationId: 'scanProposals',
         summary: 'Run the monthly proposal scan now (HR); `onDate` defaults to today',
         request: json(ScanBody),
         responses: { 200: ok('What the scan added'), ...errors },

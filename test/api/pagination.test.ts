@@ -210,6 +210,7 @@ describe('cursor pagination of the list routes', () => {
     const doc = (await (await app.request('/openapi.json')).json()) as any;
     for (const [path, field] of [
       ['/v1/proposals', 'proposals'],
+      ['/v1/tokens', 'tokens'],
       ['/v1/cases', 'cases'],
       ['/v1/escalations', null],
       ['/v1/me/tasks', null],

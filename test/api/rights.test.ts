@@ -62,10 +62,10 @@ const MOVES_ON = `${nextPeriod(nextPeriod(nextPeriod(MISSED)))}-01`;
 const FAR_DAY = nthWorkingDay(`${Number(OPEN.slice(0, 4)) + 2}-01`, 5, []);
 
 /** What beforeAll creates for the rows to act on. */
-const ids = { complaint: '', escalation: '', proposal: '', transfer: '', replacement: '' };
+const ids = { complaint: '', escalation: '', proposal: '', transfer: '', replacement: '', token: '' };
 
 interface Row {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** The route as the OpenAPI document names it. */
   route: string;
   url: () => string;
@@ -118,6 +118,9 @@ const TABLE: Row[] = [
   row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: FAR_DAY, name: 'Tết Nguyên đán' }] }),
   row('GET', '/v1/audit', '/v1/audit?personId=ngoc&limit=5', HR),
   row('GET', '/v1/audit/export', '/v1/audit/export?unitId=snv&from=2026-01-01', HR),
+  row('GET', '/v1/tokens', '/v1/tokens', EVERYONE),
+  // A second token of minh's (not the one the matrix calls with): he and an admin revoke it, the second time a no-op.
+  row('DELETE', '/v1/tokens/{id}', () => `/v1/tokens/${ids.token}`, ['peer', 'admin']),
   row('GET', '/v1/people/{id}', '/v1/people/ngoc', ['person', 'reviewer', 'head', ...HR]),
   // A head's record: their reviewer is the superior head; their own deputies do not read it.
   row('GET', '/v1/people/{id}', '/v1/people/khanh', ['head', 'superiorHead', ...HR]),
@@ -377,6 +380,7 @@ describe('rights matrix', () => {
         },
       ],
     });
+    ids.token = (await expectOk('admin', 'POST', '/v1/tokens', { personId: 'minh', label: 'rights' })).tokenId;
     const [proposal] = await s.sql<
       { id: string }[]
     >`select id from proposals where person_id = 'ngoc' and status = 'open'`;

@@ -56,6 +56,7 @@ describe('audited writes', () => {
     personId: 'ngoc',
     roles: [],
     label: 'test',
+    expiresAt: null,
   });
   const directory = (name: string) => ({
     units: [{ id: 'snv', name, parentId: 'hn' }],

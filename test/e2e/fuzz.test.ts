@@ -1,9 +1,13 @@
 /**
  * Schemathesis against the real stack (Temporal dev server, PostgreSQL, worker, API): every
- * operation of the API's own /openapi.json, with inputs generated from it and the coverage phase's
- * edge cases (wrong media types, boundary values), must never answer 5xx, and never hang past the
- * per-request timeout. Run once as a staff member and once as the admin, because most of the API's
- * code sits behind a role check and a 403 stops a request before it reaches it.
+ * operation of the API's own /openapi.json, with inputs generated from it, the coverage phase's
+ * edge cases (wrong media types, boundary values) and the stateful phase's chains, must pass every
+ * check: no 5xx, every status, content type, header and body as the document says, valid input
+ * accepted and invalid input refused, a missing token refused, an undeclared method a 405; and never
+ * hang past the per-request timeout. The few departures from Schemathesis's defaults, each with its
+ * reason, are in schemathesis.toml beside this file. Run once as a staff member and once as the
+ * admin, because most of the API's code sits behind a role check and a 403 stops a request before
+ * it reaches it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,10 +23,14 @@ import { startStack, type Stack } from '../support/stack';
  * to about four minutes at most.
  */
 const RUNS = [
-  { who: 'minh', role: 'staff member', maxTimeS: 50, seed: 20261 },
-  { who: 'admin', role: 'admin', maxTimeS: 70, seed: 20262 },
+  // A staff member's run leaves out revoking a token: it would find and revoke its own, and every
+  // later request would be a 401. The admin's run (its token is ADMIN_TOKEN, never revoked) covers it.
+  { who: 'minh', role: 'staff member', maxTimeS: 50, seed: 20261, exclude: ['revokeToken'] },
+  { who: 'admin', role: 'admin', maxTimeS: 70, seed: 20262, exclude: [] },
 ] as const;
 const KILL_GRACE_MS = 40_000;
+/** What departs from Schemathesis's defaults, and why. */
+const CONFIG = join(import.meta.dirname, 'schemathesis.toml');
 /** Ten seconds of no answer is a hang for an API whose slowest command is one Temporal update. */
 const REQUEST_TIMEOUT_S = 10;
 const EXAMPLES_PER_OPERATION = 25;
@@ -103,7 +111,7 @@ function explain(result: RunResult, who: string): string {
     : text;
 }
 
-describe('schemathesis finds no server error', () => {
+describe('schemathesis finds nothing the document does not say', () => {
   let stack: Stack;
   const binary = inject('schemathesis');
   const dirs: string[] = [];
@@ -118,13 +126,15 @@ describe('schemathesis finds no server error', () => {
 
   for (const run of RUNS) {
     it(
-      `answers no 5xx and never hangs, called as ${run.role === 'admin' ? 'the admin' : `a ${run.role}`} (${run.who})`,
+      `passes every check and never hangs, called as ${run.role === 'admin' ? 'the admin' : `a ${run.role}`} (${run.who})`,
       async () => {
         const token = run.who === 'admin' ? stack.adminToken : stack.tokens[run.who];
         expect(token, `no token for ${run.who}`).toBeTruthy();
         const cwd = mkdtempSync(join(tmpdir(), `fuzz-${run.who}-`));
         dirs.push(cwd);
         const args = [
+          '--config-file',
+          CONFIG,
           'run',
           `${stack.url}/openapi.json`,
           // The document has no `servers`; the base URL is given here rather than added to it.
@@ -132,8 +142,7 @@ describe('schemathesis finds no server error', () => {
           stack.url,
           '--header',
           `Authorization: Bearer ${token}`,
-          '--checks',
-          'not_a_server_error',
+          ...run.exclude.flatMap((id) => ['--exclude-operation-id', id]),
           '--max-examples',
           String(EXAMPLES_PER_OPERATION),
           '--max-time',
