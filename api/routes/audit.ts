@@ -64,6 +64,7 @@ export function auditRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/audit',
+        operationId: 'listAudit',
         summary: 'The audit trail (HR, admin), oldest first, with each row’s place in the hash chain',
         request: { query: AuditQuery },
         responses: { 200: pagedOk('Audit rows', 'audit'), ...errors },
@@ -78,6 +79,7 @@ export function auditRoutes(deps: ApiDeps) {
       createRoute({
         method: 'get',
         path: '/v1/audit/export',
+        operationId: 'exportAuditCsv',
         summary: 'The audit rows the filters select, all of them, as CSV (HR, admin)',
         request: { query: ExportQuery },
         responses: {

@@ -72,6 +72,7 @@ const resultsRoute = (ext: string, type: string) =>
   createRoute({
     method: 'get',
     path: `/v1/cycles/{unitId}/{period}/results.${ext}`,
+    operationId: `downloadResults${ext[0].toUpperCase()}${ext.slice(1)}`,
     summary: `The published results as ${ext.toUpperCase()}, as the unit files them (readers of the results)`,
     request: { params: CycleParams },
     responses: fileResponses(type, 'The results'),
@@ -136,6 +137,7 @@ export function exportRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/v1/annual/{unitId}/{year}.xlsx',
+      operationId: 'downloadAnnualXlsx',
       summary: 'The annual roll-up with proposed emulation titles as XLSX (readers of the roll-up)',
       request: { params: AnnualParams },
       responses: fileResponses(XLSX_TYPE, 'The roll-up'),
@@ -177,6 +179,7 @@ export function exportRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/v1/evaluations/{period}/{personId}.pdf',
+      operationId: 'downloadEvaluationPdf',
       summary: "One person's evaluation sheet as PDF, for their file (readers of the evaluation)",
       request: { params: EvaluationParams },
       responses: fileResponses(PDF_TYPE, 'The sheet'),

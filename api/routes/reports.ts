@@ -137,6 +137,7 @@ export function reportRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/v1/reports/{unitId}/trend',
+      operationId: 'getReportTrend',
       summary: 'Month by month for a subtree: grades, late steps, escalations and complaints',
       request: { params: z.object({ unitId: CycleParams.shape.unitId }), query: TrendQuery },
       responses: { 200: ok('The trend'), 400: err('Invalid input'), 403: err('Not allowed'), 404: err('Unknown unit') },
@@ -153,6 +154,7 @@ export function reportRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/v1/reports/{unitId}/{period}.xlsx',
+      operationId: 'downloadReportXlsx',
       summary: 'The subtree report as XLSX, one row per unit',
       request: { params: CycleParams },
       responses: fileResponses(XLSX_TYPE, 'The report'),
@@ -177,6 +179,7 @@ export function reportRoutes(deps: ApiDeps) {
     createRoute({
       method: 'get',
       path: '/v1/reports/{unitId}/{period}',
+      operationId: 'getReport',
       summary: 'A month of the unit and every unit below it: completion, lateness, escalations, grades, quota',
       request: { params: CycleParams },
       responses: {
