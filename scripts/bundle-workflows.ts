@@ -17,7 +17,9 @@ export async function writeWorkflowBundle(
   code?: string,
   workflowsPath?: string,
 ): Promise<number> {
-  const text = code ?? (await bundleWorkflows({ workflowsPath })).code;
+  // A worker that will trace needs OpenTelemetry's workflow interceptors in its bundle (telemetry/tracing.ts).
+  const tracing = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const text = code ?? (await bundleWorkflows({ workflowsPath, tracing })).code;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return text.length;

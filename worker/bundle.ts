@@ -3,6 +3,7 @@
  * bundle (`npm run bundle:workflows`), the replay tests and the benchmarks all bundle it this way.
  */
 import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -35,6 +36,16 @@ export const SHARED_DOMAIN_MODULES = [
 const sharedModulePaths = (): string[] =>
   SHARED_DOMAIN_MODULES.map((m) => fileURLToPath(new URL(`../domain/${m}.ts`, import.meta.url)));
 
+/** The workflow interceptors every worker runs: the request ID's (workflows/interceptors.ts). */
+export const workflowInterceptorModules = (): string[] => [
+  fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url)),
+];
+
+/** OpenTelemetry's workflow interceptors, which a bundle carries only when the worker will trace. */
+export const TRACING_WORKFLOW_INTERCEPTORS = createRequire(import.meta.url).resolve(
+  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
+
 /** The bundler options every worker uses. */
 export const workflowBundlerOptions = (): Pick<BundleOptions, 'preloadModules'> => ({
   preloadModules: sharedModulePaths(),
@@ -50,10 +61,17 @@ export const quietBundlerLogger = {
   error: console.error,
 };
 
-/** The workflows bundled as the worker runs them (`preload: false` loads every module per workflow, for comparison). */
-export function bundleWorkflows(opts: { preload?: boolean; workflowsPath?: string } = {}) {
+/**
+ * The workflows bundled as the worker runs them (`preload: false` loads every module per workflow, for comparison;
+ * `tracing` adds OpenTelemetry's workflow interceptors, for a worker started with OTEL_EXPORTER_OTLP_ENDPOINT).
+ */
+export function bundleWorkflows(opts: { preload?: boolean; workflowsPath?: string; tracing?: boolean } = {}) {
   return bundleWorkflowCode({
     workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH,
+    workflowInterceptorModules: [
+      ...workflowInterceptorModules(),
+      ...(opts.tracing ? [TRACING_WORKFLOW_INTERCEPTORS] : []),
+    ],
     logger: quietBundlerLogger,
     ...(opts.preload === false ? {} : workflowBundlerOptions()),
   });

@@ -1,6 +1,7 @@
 /** The API in-process (no HTTP server) over a given Postgres and Temporal client, with a token per person. */
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
+import { silentLogger } from '../../telemetry/log';
 import { hashToken } from '../../api/auth';
 import type { Sql } from '../../db/sql';
 import { TASK_QUEUE } from '../../contracts/messages';
@@ -29,7 +30,7 @@ export async function inProcessApi(
       on conflict (hash) do nothing`;
   }
   const adminToken = `admin-${opts.name}-0123456789abcdef`;
-  const app = createApp({ sql, temporal, taskQueue: TASK_QUEUE, adminTokenHash: hashToken(adminToken) }, () => {});
+  const app = createApp({ sql, temporal, taskQueue: TASK_QUEUE, adminTokenHash: hashToken(adminToken) }, silentLogger);
   return {
     call: async (who, method, path, body, headers = {}) => {
       const res = await app.request(path, {

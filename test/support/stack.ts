@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../api/app';
+import { silentLogger } from '../../telemetry/log';
 import { hashToken } from '../../api/auth';
 import { upsertDirectory } from '../../db/directory';
 import type { Sql } from '../../db/sql';
@@ -75,7 +76,7 @@ export async function startStack(
       adminTokenHash: hashToken(adminToken),
       commandTimeoutMs: opts.commandTimeoutMs,
     },
-    () => {},
+    silentLogger,
   );
   const port = await freePort();
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
