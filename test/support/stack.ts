@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../api/app';
-import { silentLogger } from '../../telemetry/log';
+import { silentLogger, type Logger } from '../../telemetry/log';
+import { RequestIdClientInterceptor } from '../../telemetry/request-id';
 import { hashToken } from '../../api/auth';
 import { upsertDirectory } from '../../db/directory';
 import type { Sql } from '../../db/sql';
@@ -27,6 +28,7 @@ export { freePort };
 export interface Stack {
   url: string;
   sql: Sql;
+  databaseUrl: string;
   temporal: Client;
   server: DevServer;
   adminToken: string;
@@ -46,7 +48,13 @@ export interface Stack {
 
 export async function startStack(
   name: string,
-  opts: { directory?: Directory; hr?: string[]; commandTimeoutMs?: number } = {},
+  opts: {
+    directory?: Directory;
+    hr?: string[];
+    commandTimeoutMs?: number;
+    /** The API's and the worker's logger (silent when absent). */
+    logger?: Logger;
+  } = {},
 ): Promise<Stack> {
   installQuietRuntime();
   const dir = mkdtempSync(join(tmpdir(), `eval-${name}-`));
@@ -67,7 +75,7 @@ export async function startStack(
   }
   const adminToken = `admin-token-${name}-0123456789`;
   const connection = await Connection.connect({ address: server.address });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, interceptors: { workflow: [new RequestIdClientInterceptor()] } });
   const app = createApp(
     {
       sql: db.sql,
@@ -76,7 +84,7 @@ export async function startStack(
       adminTokenHash: hashToken(adminToken),
       commandTimeoutMs: opts.commandTimeoutMs,
     },
-    silentLogger,
+    opts.logger ?? silentLogger,
   );
   const port = await freePort();
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -89,13 +97,15 @@ export async function startStack(
   let nativeConnection: NativeConnection | undefined;
   const startWorker = async () => {
     nativeConnection = await NativeConnection.connect({ address: server.address });
-    worker = await createWorker({ connection: nativeConnection, sql: db.sql, temporal });
+    worker = await createWorker({ connection: nativeConnection, sql: db.sql, temporal, logger: opts.logger });
     workerRun = worker.run();
   };
   const stopWorker = async () => {
     worker?.shutdown();
     await workerRun;
     await nativeConnection?.close();
+    // Stopped once: a later stop() has nothing left to close.
+    nativeConnection = undefined;
     worker = undefined;
   };
   await startWorker();
@@ -116,6 +126,7 @@ export async function startStack(
   return {
     url,
     sql: db.sql,
+    databaseUrl: db.url,
     temporal,
     server,
     adminToken,
