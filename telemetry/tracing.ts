@@ -5,11 +5,13 @@
  * @temporalio/interceptors-opentelemetry carry it through Temporal's headers). Off, nothing is
  * registered, no span is made and the workflow bundle carries no tracing code.
  */
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
+import type { Sql } from '../db/sql';
 
 export interface Tracing {
   /** Hands the spans to their exporter; the worker gives it the workflows' spans too. */
@@ -40,3 +42,33 @@ export function startTracing(
 /** The Temporal plugin that traces client calls, workflows and activities into `tracing`. */
 export const temporalTracingPlugin = (tracing: Tracing) =>
   new OpenTelemetryPlugin({ spanProcessor: tracing.spanProcessor, resource: tracing.resource });
+
+/**
+ * `sql` with a span around each transaction (`sql.begin`), a child of the activity's span: the
+ * activities write every snapshot in one transaction, so the trace shows the time in PostgreSQL.
+ * Single queries outside a transaction are not traced: postgres.js builds them lazily and reuses
+ * the same call for fragments, so there is no one place where a query starts and ends.
+ */
+export function tracedSql(sql: Sql): Sql {
+  const tracer = trace.getTracer('hanoi-eval-db');
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      if (prop !== 'begin') return Reflect.get(target, prop, receiver);
+      return (...args: unknown[]) =>
+        tracer.startActiveSpan(
+          'postgres transaction',
+          { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.operation': 'transaction' } },
+          async (span) => {
+            try {
+              return await (target.begin as (...a: unknown[]) => Promise<unknown>)(...args);
+            } catch (err) {
+              span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+              throw err;
+            } finally {
+              span.end();
+            }
+          },
+        );
+    },
+  });
+}

@@ -9,7 +9,7 @@ import type { Sql } from '../db/sql';
 import { TASK_QUEUE } from '../contracts/messages';
 import { silentLogger, type Logger } from '../telemetry/log';
 import { activityLogging } from '../telemetry/request-id';
-import { temporalTracingPlugin, type Tracing } from '../telemetry/tracing';
+import { temporalTracingPlugin, tracedSql, type Tracing } from '../telemetry/tracing';
 import { WORKFLOWS_PATH, workflowBundlerOptions, workflowInterceptorModules } from './bundle';
 
 export interface CreateWorkerOptions {
@@ -58,7 +58,11 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }),
-    activities: createActivities({ sql: opts.sql, temporal: opts.temporal, taskQueue: opts.taskQueue ?? TASK_QUEUE }),
+    activities: createActivities({
+      sql: opts.tracing ? tracedSql(opts.sql) : opts.sql,
+      temporal: opts.temporal,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    }),
     interceptors: {
       activity: [activityLogging(opts.logger ?? silentLogger)],
       // With a prebuilt bundle the SDK takes the interceptor modules from the bundle (worker/bundle.ts).
