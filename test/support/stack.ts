@@ -31,6 +31,8 @@ export interface Stack {
   databaseUrl: string;
   temporal: Client;
   server: DevServer;
+  /** The Temporal dev server's SQLite file. */
+  temporalDbFile: string;
   adminToken: string;
   tokens: Record<string, string>;
   /** fetch against the API as `who` (a person id, 'admin', or null for no token). */
@@ -129,6 +131,7 @@ export async function startStack(
     databaseUrl: db.url,
     temporal,
     server,
+    temporalDbFile: join(dir, 'temporal.db'),
     adminToken,
     tokens,
     call,
