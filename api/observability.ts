@@ -26,6 +26,8 @@ export function routeOf(c: Context): string {
 export const requestIdFor = (incoming: string | undefined): string =>
   incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 export interface ObservabilityOptions {
   logger: Logger;
   metrics: ApiMetrics;
@@ -65,7 +67,9 @@ export function observe(opts: ObservabilityOptions): MiddlewareHandler {
     const route = routeOf(c);
     const seconds = (performance.now() - started) / 1000;
     opts.metrics.observeRequest(c.req.method, route, c.res.status, seconds);
-    log.info(
+    // Probes and scrapes come every few seconds: their lines only at debug, unless they fail.
+    const routine = PROBES.has(route) && c.res.status < 400;
+    log[routine ? 'debug' : 'info'](
       { method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) },
       `${c.req.method} ${route} ${c.res.status}`,
     );

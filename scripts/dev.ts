@@ -40,6 +40,7 @@ const root = createLogger({
   destination: pretty({
     colorize: true,
     translateTime: 'HH:MM:ss',
+    singleLine: true,
     ignore: 'pid,hostname,service',
     messageFormat: '[{service}] {msg}',
   }),
@@ -78,8 +79,9 @@ async function startServices(): Promise<{
       port: Number(process.env.TEMPORAL_PORT ?? 7233),
       uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
       // While stopping, its lines are the worker's and the API's connections closing: expected, not news.
-      onOutput: (line) => {
-        if (!stopping) temporalLog.warn(line);
+      // Its banner comes on stdout, its warnings on stderr.
+      onOutput: (line, stream) => {
+        if (!stopping && line.trim()) temporalLog[stream === 'stdout' ? 'info' : 'warn'](line);
       },
     });
     stops.unshift(server.stop);

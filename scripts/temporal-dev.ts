@@ -65,7 +65,7 @@ export async function startTemporalDevServer(opts: {
   uiPort?: number | null;
   quiet?: boolean;
   /** Each line the server writes, instead of the terminal (`npm run dev` drops them once stopping). */
-  onOutput?: (line: string) => void;
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }): Promise<DevServer> {
   const cli = resolveTool(TEMPORAL_CLI);
   mkdirSync(dirname(opts.dbFile), { recursive: true });
@@ -97,9 +97,13 @@ export async function startTemporalDevServer(opts: {
     // the server first, which would log the worker's and the API's lost connections as warnings.
     detached: Boolean(opts.onOutput),
   });
-  if (opts.onOutput) {
-    for (const stream of [child.stdout, child.stderr])
-      if (stream) createInterface({ input: stream }).on('line', opts.onOutput);
+  const onOutput = opts.onOutput;
+  if (onOutput) {
+    for (const [name, stream] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ] as const)
+      if (stream) createInterface({ input: stream }).on('line', (line) => onOutput(line, name));
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const address = `127.0.0.1:${opts.port}`;
