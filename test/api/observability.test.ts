@@ -5,6 +5,8 @@
  * the metrics token).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import parsePrometheus, { type PromFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +32,16 @@ const logger = createLogger({
   }),
 });
 const entries = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** Every family either scrape served, for the dashboard's check at the end. */
+const scraped = new Map<string, PromFamily>();
+let scrapedText = '';
+const remember = (text: string) => {
+  scrapedText += text;
+  const families = parsePrometheus(text);
+  for (const f of families) scraped.set(f.name, f);
+  return families;
+};
 
 const family = (families: PromFamily[], name: string) => {
   const f = families.find((x) => x.name === name);
@@ -83,7 +95,7 @@ describe('logs and metrics on the real servers', () => {
   it('serves the request and business series to a scraper on the loopback address', async () => {
     const res = await fetch(`${s.url}/metrics`);
     expect(res.status).toBe(200);
-    const families = parsePrometheus(await res.text());
+    const families = remember(await res.text());
     const requests = family(families, 'http_requests_total');
     expect(requests.metrics).toContainEqual(
       expect.objectContaining({ labels: { method: 'POST', route: '/v1/cycles', status: '201' } }),
@@ -150,16 +162,15 @@ describe('the worker’s metrics', () => {
     });
     worker.stdout!.on('data', (d) => output.push(String(d)));
     worker.stderr!.on('data', (d) => output.push(String(d)));
-    const scrape = async () =>
-      parsePrometheus(
-        await fetch(`http://${address}/metrics`).then(
-          (r) => r.text(),
-          () => '',
-        ),
+    const scrapeText = () =>
+      fetch(`http://${address}/metrics`).then(
+        (r) => r.text(),
+        () => '',
       );
+    const scrape = async () => parsePrometheus(await scrapeText());
     await eventually('the worker to serve its metrics', async () => (await scrape()).length > 0, 90_000);
     expect((await s.call('admin', 'POST', '/v1/cycles', { unitId: 'snv', period: PERIOD })).status).toBe(201);
-    const names = (await scrape()).map((f) => f.name);
+    const names = remember(await scrapeText()).map((f) => f.name);
     for (const name of [
       'temporal_workflow_task_schedule_to_start_latency',
       'temporal_workflow_task_execution_latency',
@@ -179,5 +190,25 @@ describe('the worker’s metrics', () => {
       .map((l) => JSON.parse(l))
       .find((e) => e.msg === 'worker polling');
     expect(started).toMatchObject({ service: 'worker', metrics: `http://${address}/metrics` });
+  });
+});
+
+describe('the Grafana dashboard (docs/grafana-dashboard.json)', () => {
+  it('asks only for series, and labels, that the scrapes above served', () => {
+    const dashboard = JSON.parse(readFileSync(join(PROJECT_ROOT, 'docs', 'grafana-dashboard.json'), 'utf8'));
+    const exprs: string[] = dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr));
+    expect(exprs.length).toBeGreaterThan(10);
+    for (const expr of exprs) {
+      for (const [series] of expr.matchAll(/\b(?:http|evaluation|temporal)_[a-z_]+/g)) {
+        const name = series.replace(/_(bucket|sum|count)$/, '');
+        expect(scraped.get(name), `${series} in ${expr}`).toBeDefined();
+        // Labels from the text itself: the parser keeps none of a histogram's.
+        for (const [, list] of expr.matchAll(/by \(([^)]*)\)/g))
+          for (const label of list.split(',').map((l) => l.trim()))
+            expect(scrapedText, `label ${label} of ${name} in ${expr}`).toMatch(
+              new RegExp(`^${name}(_bucket|_sum|_count)?\\{[^}]*\\b${label}="`, 'm'),
+            );
+      }
+    }
   });
 });
