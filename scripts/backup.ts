@@ -51,6 +51,8 @@ const portAnswers = (port: number) =>
   });
 
 async function withStoppedDevStack<T>(run: (databaseUrl: string) => Promise<T>): Promise<T> {
+  if (process.env.DATABASE_URL)
+    throw new Error('DATABASE_URL is set: back up that database with pg_dump (docs/operations.md, Backup and restore)');
   const pgDir = join(DATA, 'pg');
   const holder = livePostmaster(clusterDir(pgDir));
   if (holder || (await portAnswers(Number(process.env.TEMPORAL_PORT ?? 7233))))
