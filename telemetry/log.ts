@@ -59,8 +59,10 @@ export interface LogOptions {
 
 /** A logger with the project's redaction; `level` in either spelling. */
 export function createLogger(opts: LogOptions = {}): Logger {
+  const wanted = (opts.level ?? process.env.LOG_LEVEL ?? 'info').toLowerCase();
   const options: LoggerOptions = {
-    level: (opts.level ?? process.env.LOG_LEVEL ?? 'info').toLowerCase(),
+    // A bad LOG_LEVEL is the configuration's to report (with every other bad variable), not pino's to throw on.
+    level: wanted in pino.levels.values || wanted === 'silent' ? wanted : 'info',
     base: opts.base ?? null,
     redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,

@@ -5,6 +5,7 @@
 import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '../telemetry/log';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -51,14 +52,16 @@ export const workflowBundlerOptions = (): Pick<BundleOptions, 'preloadModules'> 
   preloadModules: sharedModulePaths(),
 });
 
+const bundlerLog = createLogger({ base: { service: 'bundler' } });
+
 /** Webpack's progress lines are noise here; its warnings and errors are not. */
 export const quietBundlerLogger = {
   log() {},
   trace() {},
   debug() {},
   info() {},
-  warn: console.warn,
-  error: console.error,
+  warn: (message: string, meta?: Record<string, unknown>) => bundlerLog.warn(meta ?? {}, message),
+  error: (message: string, meta?: Record<string, unknown>) => bundlerLog.error(meta ?? {}, message),
 };
 
 /**
