@@ -21,22 +21,29 @@ export interface Tracing {
   shutdown: () => Promise<void>;
 }
 
+/** The process's tracing once started: the provider is global, so `npm run dev`'s worker and API share one. */
+let started: Tracing | null = null;
+
 /**
  * Starts tracing for `service` when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (or a test hands in its
- * own span processor), registering the provider as the process's; null when tracing is off.
+ * own span processor), registering the provider as the process's; null when tracing is off. A
+ * second call in the same process returns the first one's.
  */
 export function startTracing(
   service: string,
   opts: { env?: NodeJS.ProcessEnv; spanProcessor?: SpanProcessor } = {},
 ): Tracing | null {
   const env = opts.env ?? process.env;
+  if (started) return started;
   if (!opts.spanProcessor && !env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
   // The OTLP exporter reads the endpoint, headers and timeout from the standard OTEL_* variables.
   const spanProcessor = opts.spanProcessor ?? new BatchSpanProcessor(new OTLPTraceExporter());
   const resource = new Resource({ 'service.name': env.OTEL_SERVICE_NAME ?? service });
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register();
-  return { spanProcessor, resource, shutdown: () => provider.shutdown() };
+  let stopping: Promise<void> | undefined;
+  started = { spanProcessor, resource, shutdown: () => (stopping ??= provider.shutdown()) };
+  return started;
 }
 
 /** The Temporal plugin that traces client calls, workflows and activities into `tracing`. */
