@@ -44,8 +44,9 @@ export function observe(opts: ObservabilityOptions): MiddlewareHandler {
     const handle = () => requestIdContext.run(requestId, () => logContext.run(log, next));
     if (opts.tracing) {
       const parent = propagation.extract(context.active(), Object.fromEntries(c.req.raw.headers));
+      // Named by its route pattern once it is known; the raw path would make every ID a span name.
       await tracer.startActiveSpan(
-        `${c.req.method} ${c.req.path}`,
+        c.req.method,
         { kind: SpanKind.SERVER, attributes: { 'http.request.method': c.req.method, 'request.id': requestId } },
         parent,
         async (span) => {

@@ -46,7 +46,8 @@ export async function runWorker(
   config: WorkerConfig,
   logger: Logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'worker' } }),
 ): Promise<{ stop: () => Promise<void>; done: Promise<void>; maxCachedWorkflows: number }> {
-  const log = (line: string) => logger.info(line);
+  // Waiting for the database and mail left undelivered are what an operator must see at any level but ERROR.
+  const log = (line: string) => logger.warn(line);
   installRuntime(config, logger);
   const tracing = startTracing('hanoi-eval-worker');
   const sql = createSql(config.DATABASE_URL, { max: 20 });
