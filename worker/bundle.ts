@@ -66,13 +66,16 @@ export const quietBundlerLogger = {
 
 /**
  * The workflows bundled as the worker runs them (`preload: false` loads every module per workflow, for comparison;
- * `tracing` adds OpenTelemetry's workflow interceptors, for a worker started with OTEL_EXPORTER_OTLP_ENDPOINT).
+ * `tracing` adds OpenTelemetry's workflow interceptors, for a worker started with OTEL_EXPORTER_OTLP_ENDPOINT;
+ * `interceptors: false` leaves out even the request ID's, for the benchmark's SDK-only baseline).
  */
-export function bundleWorkflows(opts: { preload?: boolean; workflowsPath?: string; tracing?: boolean } = {}) {
+export function bundleWorkflows(
+  opts: { preload?: boolean; workflowsPath?: string; tracing?: boolean; interceptors?: boolean } = {},
+) {
   return bundleWorkflowCode({
     workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH,
     workflowInterceptorModules: [
-      ...workflowInterceptorModules(),
+      ...(opts.interceptors === false ? [] : workflowInterceptorModules()),
       ...(opts.tracing ? [TRACING_WORKFLOW_INTERCEPTORS] : []),
     ],
     logger: quietBundlerLogger,
