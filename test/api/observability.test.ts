@@ -193,6 +193,7 @@ describe('the worker’s metrics', () => {
   });
 });
 
+// Reads what the two suites above scraped: run with them, not alone (-t).
 describe('the Grafana dashboard (docs/grafana-dashboard.json)', () => {
   it('asks only for series, and labels, that the scrapes above served', () => {
     const dashboard = JSON.parse(readFileSync(join(PROJECT_ROOT, 'docs', 'grafana-dashboard.json'), 'utf8'));
