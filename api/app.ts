@@ -7,6 +7,7 @@ import { ServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { databaseAnswers } from '../db/reachable';
+import { createLogger, currentLogger, type Logger } from '../telemetry/log';
 import { requireAuth, type AppEnv } from './auth';
 import type { ApiDeps } from './deps';
 import { mountDocsPage } from './docs-page';
@@ -21,6 +22,8 @@ import {
 } from './guards';
 import { idempotency } from './idempotency';
 import { methodAllowed, methodsByPath, withCommonAnswers } from './openapi';
+import { createApiMetrics } from './metrics';
+import { metricsAllowed, observe, remoteAddressOf } from './observability';
 import { annualRoutes } from './routes/annual';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
@@ -38,11 +41,17 @@ import { tokenRoutes } from './routes/tokens';
 
 export interface AppOptions {
   authFailureLimit?: AuthFailureLimit;
+  /** The bearer token that lets a scraper off this host read `/metrics` (METRICS_TOKEN). */
+  metricsToken?: string;
+  /** Whether to make a server span per request: tracing is on in this process (telemetry/tracing.ts). */
+  tracing?: boolean;
+  /** Node's process metrics (heap, event loop, CPU) in `/metrics` too: once per process, not per test app. */
+  processMetrics?: boolean;
 }
 
 export function createApp(
   deps: ApiDeps,
-  log: (msg: string, err: unknown) => void = (m, e) => console.error(m, e),
+  logger: Logger = createLogger({ base: { service: 'api' } }),
   opts: AppOptions = {},
 ) {
   const app = new OpenAPIHono<AppEnv>({
@@ -70,7 +79,17 @@ export function createApp(
     security: [{ bearer: [] }],
   };
 
+  const metrics = createApiMetrics(deps.sql, { processMetrics: opts.processMetrics });
+  app.use('*', observe({ logger, metrics, tracing: opts.tracing ?? false }));
   app.use('*', secureHeaders());
+  app.get('/metrics', async (c) => {
+    if (!metricsAllowed(remoteAddressOf(c), c.req.header('authorization'), opts.metricsToken))
+      throw new HttpError(
+        403,
+        'Metrics are served to the loopback address, or with the metrics token (METRICS_TOKEN).',
+      );
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const checks = { postgres: false, temporal: false };
@@ -122,14 +141,15 @@ export function createApp(
         400,
       );
     }
+    const log = currentLogger(logger);
     if (err instanceof ServiceError) {
-      log(`Temporal unavailable on ${c.req.method} ${c.req.path}`, err);
+      log.warn({ err }, `Temporal unavailable on ${c.req.method} ${c.req.path}`);
       return c.json(
         errorBody(new HttpError(503, 'The workflow service is not reachable; nothing was changed. Try again shortly.')),
         503,
       );
     }
-    log(`unhandled error on ${c.req.method} ${c.req.path}`, err);
+    log.error({ err }, `unhandled error on ${c.req.method} ${c.req.path}`);
     return c.json(
       errorBody(
         new HttpError(

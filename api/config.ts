@@ -9,6 +9,9 @@ export const ApiEnv = TemporalEnv.extend({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
   ADMIN_TOKEN: z.string().min(16, 'the bootstrap admin token must be at least 16 characters'),
+  /** Lets a scraper off this host read /metrics (`Authorization: Bearer …`); unset, only the loopback address may. */
+  METRICS_TOKEN: z.string().min(16, 'the metrics token must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
 }).extend(WebEnv.shape);
 export type ApiConfig = z.infer<typeof ApiEnv>;
 

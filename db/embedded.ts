@@ -111,7 +111,10 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   database: string;
   quiet?: boolean;
+  /** Where the server's lines go when not quiet; stdout when absent. */
+  log?: (line: string) => void;
 }): Promise<EmbeddedDb> {
+  const log = opts.quiet ? () => {} : (opts.log ?? ((line: string) => process.stdout.write(`[postgres] ${line}\n`)));
   const dataDir = clusterDir(opts.dataDir);
   if (dataDir !== opts.dataDir) reachableBinaries();
   // initdb runs as the `postgres` user when we are root, so every parent must be traversable by it.
@@ -127,10 +130,8 @@ export async function startEmbeddedPostgres(opts: {
     persistent: true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: opts.quiet ? () => {} : (m) => console.log(`[postgres] ${String(m).trimEnd()}`),
-    onError: (m) => {
-      if (!opts.quiet) console.error(`[postgres] ${String(m).trimEnd()}`);
-    },
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(String(m).trimEnd()),
   });
   if (fresh) await pg.initialise();
   else clearStalePid(dataDir);

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createLogger } from '../telemetry/log';
 import { bundleWorkflows } from '../worker/bundle';
 import { PROJECT_ROOT } from './tools';
 
@@ -17,7 +18,9 @@ export async function writeWorkflowBundle(
   code?: string,
   workflowsPath?: string,
 ): Promise<number> {
-  const text = code ?? (await bundleWorkflows({ workflowsPath })).code;
+  // A worker that will trace needs OpenTelemetry's workflow interceptors in its bundle (telemetry/tracing.ts).
+  const tracing = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const text = code ?? (await bundleWorkflows({ workflowsPath, tracing })).code;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return text.length;
@@ -26,7 +29,8 @@ export async function writeWorkflowBundle(
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
   const path = resolve(process.argv[2] ?? DEFAULT_BUNDLE_PATH);
   const bytes = await writeWorkflowBundle(path);
-  console.log(
-    `workflow bundle written to ${path} (${Math.round(bytes / 1024)} KiB); start workers with WORKFLOW_BUNDLE=${path}`,
+  createLogger({ base: { service: 'bundler' } }).info(
+    { path, kib: Math.round(bytes / 1024), tracing: Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT) },
+    `workflow bundle written to ${path}; start workers with WORKFLOW_BUNDLE=${path}`,
   );
 }

@@ -9,11 +9,12 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
 import type { Sql } from '../db/sql';
 import { TASK_QUEUE } from '../contracts/messages';
+import { silentLogger } from '../telemetry/log';
 
 export async function openApiDocument(): Promise<string> {
   const app = createApp(
     { sql: {} as Sql, temporal: {} as Client, taskQueue: TASK_QUEUE, adminTokenHash: '00' },
-    () => {},
+    silentLogger,
   );
   const res = await app.request('/openapi.json');
   return `${JSON.stringify(await res.json(), null, 2)}\n`;

@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
 import { resolveTool, TEMPORAL_CLI } from './tools';
 
 export const SEARCH_ATTRIBUTES = ['UnitId', 'Period', 'Phase', 'PersonId', 'CaseKind'] as const;
@@ -63,6 +64,8 @@ export async function startTemporalDevServer(opts: {
   port: number;
   uiPort?: number | null;
   quiet?: boolean;
+  /** Each line the server writes, instead of the terminal (`npm run dev` drops them once stopping). */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }): Promise<DevServer> {
   const cli = resolveTool(TEMPORAL_CLI);
   mkdirSync(dirname(opts.dbFile), { recursive: true });
@@ -88,7 +91,20 @@ export async function startTemporalDevServer(opts: {
     ...SEARCH_ATTRIBUTES.flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
   ];
-  const child = spawn(cli, args, { stdio: opts.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(cli, args, {
+    stdio: opts.quiet ? 'ignore' : opts.onOutput ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    // Its own process group: Ctrl-C reaches the caller, which stops the server in its turn, not
+    // the server first, which would log the worker's and the API's lost connections as warnings.
+    detached: Boolean(opts.onOutput),
+  });
+  const onOutput = opts.onOutput;
+  if (onOutput) {
+    for (const [name, stream] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ] as const)
+      if (stream) createInterface({ input: stream }).on('line', (line) => onOutput(line, name));
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const address = `127.0.0.1:${opts.port}`;
   try {

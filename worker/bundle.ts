@@ -3,7 +3,9 @@
  * bundle (`npm run bundle:workflows`), the replay tests and the benchmarks all bundle it this way.
  */
 import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '../telemetry/log';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -35,10 +37,22 @@ export const SHARED_DOMAIN_MODULES = [
 const sharedModulePaths = (): string[] =>
   SHARED_DOMAIN_MODULES.map((m) => fileURLToPath(new URL(`../domain/${m}.ts`, import.meta.url)));
 
+/** The workflow interceptors every worker runs: the request ID's (workflows/interceptors.ts). */
+export const workflowInterceptorModules = (): string[] => [
+  fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url)),
+];
+
+/** OpenTelemetry's workflow interceptors, which a bundle carries only when the worker will trace. */
+export const TRACING_WORKFLOW_INTERCEPTORS = createRequire(import.meta.url).resolve(
+  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
+
 /** The bundler options every worker uses. */
 export const workflowBundlerOptions = (): Pick<BundleOptions, 'preloadModules'> => ({
   preloadModules: sharedModulePaths(),
 });
+
+const bundlerLog = createLogger({ base: { service: 'bundler' } });
 
 /** Webpack's progress lines are noise here; its warnings and errors are not. */
 export const quietBundlerLogger = {
@@ -46,14 +60,24 @@ export const quietBundlerLogger = {
   trace() {},
   debug() {},
   info() {},
-  warn: console.warn,
-  error: console.error,
+  warn: (message: string, meta?: Record<string, unknown>) => bundlerLog.warn(meta ?? {}, message),
+  error: (message: string, meta?: Record<string, unknown>) => bundlerLog.error(meta ?? {}, message),
 };
 
-/** The workflows bundled as the worker runs them (`preload: false` loads every module per workflow, for comparison). */
-export function bundleWorkflows(opts: { preload?: boolean; workflowsPath?: string } = {}) {
+/**
+ * The workflows bundled as the worker runs them (`preload: false` loads every module per workflow, for comparison;
+ * `tracing` adds OpenTelemetry's workflow interceptors, for a worker started with OTEL_EXPORTER_OTLP_ENDPOINT;
+ * `interceptors: false` leaves out even the request ID's, for the benchmark's SDK-only baseline).
+ */
+export function bundleWorkflows(
+  opts: { preload?: boolean; workflowsPath?: string; tracing?: boolean; interceptors?: boolean } = {},
+) {
   return bundleWorkflowCode({
     workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH,
+    workflowInterceptorModules: [
+      ...(opts.interceptors === false ? [] : workflowInterceptorModules()),
+      ...(opts.tracing ? [TRACING_WORKFLOW_INTERCEPTORS] : []),
+    ],
     logger: quietBundlerLogger,
     ...(opts.preload === false ? {} : workflowBundlerOptions()),
   });

@@ -46,6 +46,11 @@ export const WorkerEnv = TemporalEnv.extend({
   // Off: workflows keep no stack trace per promise, which saves about a third of a replay's CPU (docs/benchmarks.md);
   // on: the Temporal UI's stack-trace view works, for debugging where a workflow waits.
   WORKER_STACK_TRACES: z.enum(['on', 'off']).default('off'),
+  // Where the Temporal SDK serves its metrics for Prometheus; unset, it serves none (`npm run dev` sets 127.0.0.1:9464).
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'expected host:port, e.g. 0.0.0.0:9464')
+    .optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;
 

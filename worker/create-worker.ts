@@ -7,7 +7,10 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import type { Sql } from '../db/sql';
 import { TASK_QUEUE } from '../contracts/messages';
-import { WORKFLOWS_PATH, workflowBundlerOptions } from './bundle';
+import { silentLogger, type Logger } from '../telemetry/log';
+import { activityLogging } from '../telemetry/request-id';
+import { temporalTracingPlugin, tracedSql, type Tracing } from '../telemetry/tracing';
+import { WORKFLOWS_PATH, workflowBundlerOptions, workflowInterceptorModules } from './bundle';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -30,6 +33,10 @@ export interface CreateWorkerOptions {
    * replay costs (docs/benchmarks.md).
    */
   stackTraces?: boolean;
+  /** The activities' logger (each activity's lines carry its request ID, workflow and type); silent when absent. */
+  logger?: Logger;
+  /** Traces workflows and activities into this (telemetry/tracing.ts); no tracing when absent. */
+  tracing?: Tracing | null;
 }
 
 /**
@@ -51,7 +58,17 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() }),
-    activities: createActivities({ sql: opts.sql, temporal: opts.temporal, taskQueue: opts.taskQueue ?? TASK_QUEUE }),
+    activities: createActivities({
+      sql: opts.tracing ? tracedSql(opts.sql) : opts.sql,
+      temporal: opts.temporal,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    }),
+    interceptors: {
+      activity: [activityLogging(opts.logger ?? silentLogger)],
+      // With a prebuilt bundle the SDK takes the interceptor modules from the bundle (worker/bundle.ts).
+      ...(opts.workflowBundle ? {} : { workflowModules: workflowInterceptorModules() }),
+    },
+    plugins: opts.tracing ? [temporalTracingPlugin(opts.tracing)] : [],
     ...opts.tuning,
   });
 }

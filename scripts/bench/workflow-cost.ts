@@ -129,6 +129,7 @@ async function main(): Promise<void> {
     const sdkOnly = await bundleWorkflows({
       workflowsPath: join(PROJECT_ROOT, 'scripts', 'bench', 'floor-workflow.ts'),
       preload: false,
+      interceptors: false,
     });
     const common = { address: temporal.address, activities };
     // As the worker runs by default (WORKER_STACK_TRACES=off); debugMode installs the SDK's hooks

@@ -8,6 +8,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
+import { silentLogger } from '../../telemetry/log';
 import { hashToken } from '../../api/auth';
 import { NEXT_CURSOR_HEADER } from '../../api/pagination';
 import { encodeCursor } from '../../db/pagination';
@@ -36,7 +37,7 @@ describe('cursor pagination of the list routes', () => {
     await sql`insert into tokens (hash, person_id, roles) values (${hashToken('tok-hr')}, 'dung', ${['hr']}), (${hashToken('tok-khanh')}, 'khanh', ${[]})`;
     const app = createApp(
       { sql, temporal: {} as Client, taskQueue: TASK_QUEUE, adminTokenHash: hashToken('admin-pagination-0123456789') },
-      () => {},
+      silentLogger,
     );
     call = async (who, path) => {
       const res = await app.request(path, { headers: { authorization: `Bearer tok-${who}` } });
@@ -205,7 +206,7 @@ describe('cursor pagination of the list routes', () => {
   it('documents the paging in the OpenAPI document', async () => {
     const app = createApp(
       { sql: db.sql, temporal: {} as Client, taskQueue: TASK_QUEUE, adminTokenHash: hashToken('x') },
-      () => {},
+      silentLogger,
     );
     const doc = (await (await app.request('/openapi.json')).json()) as any;
     for (const [path, field] of [

@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { historyFromJson } from '../support/histories';
 import { installQuietRuntime } from '../support/temporal';
-import { WORKFLOWS_PATH, workflowBundlerOptions } from '../../worker/bundle';
+import { WORKFLOWS_PATH, workflowBundlerOptions, workflowInterceptorModules } from '../../worker/bundle';
 import * as registered from '../../workflows/index';
 
 const DIR = fileURLToPath(new URL('./histories/', import.meta.url));
@@ -167,7 +167,12 @@ describe('replay of recorded histories', () => {
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of Worker.runReplayHistories(
-      { workflowsPath: WORKFLOWS_PATH, bundlerOptions: workflowBundlerOptions() },
+      {
+        workflowsPath: WORKFLOWS_PATH,
+        bundlerOptions: workflowBundlerOptions(),
+        // With the interceptors production runs: they must not change a single command.
+        interceptors: { workflowModules: workflowInterceptorModules() },
+      },
       recorded,
     )) {
       replayed += 1;

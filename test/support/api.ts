@@ -1,6 +1,7 @@
 /** The API in-process (no HTTP server) over a given Postgres and Temporal client, with a token per person. */
 import type { Client } from '@temporalio/client';
-import { createApp } from '../../api/app';
+import { createApp, type AppOptions } from '../../api/app';
+import { silentLogger } from '../../telemetry/log';
 import { hashToken } from '../../api/auth';
 import type { Sql } from '../../db/sql';
 import { TASK_QUEUE } from '../../contracts/messages';
@@ -20,7 +21,7 @@ export async function inProcessApi(
   sql: Sql,
   temporal: Client,
   people: string[],
-  opts: { hr?: string[]; name: string },
+  opts: { hr?: string[]; name: string; app?: AppOptions },
 ): Promise<InProcessApi> {
   const tokens: Record<string, string> = {};
   for (const id of people) {
@@ -29,7 +30,11 @@ export async function inProcessApi(
       on conflict (hash) do nothing`;
   }
   const adminToken = `admin-${opts.name}-0123456789abcdef`;
-  const app = createApp({ sql, temporal, taskQueue: TASK_QUEUE, adminTokenHash: hashToken(adminToken) }, () => {});
+  const app = createApp(
+    { sql, temporal, taskQueue: TASK_QUEUE, adminTokenHash: hashToken(adminToken) },
+    silentLogger,
+    opts.app,
+  );
   return {
     call: async (who, method, path, body, headers = {}) => {
       const res = await app.request(path, {

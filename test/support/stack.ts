@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../api/app';
+import { silentLogger, type Logger } from '../../telemetry/log';
+import { RequestIdClientInterceptor } from '../../telemetry/request-id';
 import { hashToken } from '../../api/auth';
 import { upsertDirectory } from '../../db/directory';
 import type { Sql } from '../../db/sql';
@@ -28,8 +30,11 @@ export { freePort };
 export interface Stack {
   url: string;
   sql: Sql;
+  databaseUrl: string;
   temporal: Client;
   server: DevServer;
+  /** The Temporal dev server's SQLite file. */
+  temporalDbFile: string;
   adminToken: string;
   tokens: Record<string, string>;
   /** fetch against the API as `who` (a person id, 'admin', or null for no token). */
@@ -55,6 +60,8 @@ export async function startStack(
     commandTimeoutMs?: number;
     /** Start the local OpenID provider and configure the pages' sign-in against it. */
     signIn?: { idleSeconds?: number };
+    /** The API's and the worker's logger (silent when absent). */
+    logger?: Logger;
   } = {},
 ): Promise<Stack> {
   installQuietRuntime();
@@ -76,7 +83,7 @@ export async function startStack(
   }
   const adminToken = `admin-token-${name}-0123456789`;
   const connection = await Connection.connect({ address: server.address });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, interceptors: { workflow: [new RequestIdClientInterceptor()] } });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let provider: Stack['provider'] = null;
@@ -100,7 +107,7 @@ export async function startStack(
       commandTimeoutMs: opts.commandTimeoutMs,
       web,
     },
-    () => {},
+    opts.logger ?? silentLogger,
   );
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
@@ -111,13 +118,15 @@ export async function startStack(
   let nativeConnection: NativeConnection | undefined;
   const startWorker = async () => {
     nativeConnection = await NativeConnection.connect({ address: server.address });
-    worker = await createWorker({ connection: nativeConnection, sql: db.sql, temporal });
+    worker = await createWorker({ connection: nativeConnection, sql: db.sql, temporal, logger: opts.logger });
     workerRun = worker.run();
   };
   const stopWorker = async () => {
     worker?.shutdown();
     await workerRun;
     await nativeConnection?.close();
+    // Stopped once: a later stop() has nothing left to close.
+    nativeConnection = undefined;
     worker = undefined;
   };
   await startWorker();
@@ -140,8 +149,10 @@ export async function startStack(
   return {
     url,
     sql: db.sql,
+    databaseUrl: db.url,
     temporal,
     server,
+    temporalDbFile: join(dir, 'temporal.db'),
     adminToken,
     tokens,
     call,

@@ -1,10 +1,11 @@
 /** The try-it page works offline: its HTML names only our own assets, and each one is served. */
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
+import { silentLogger } from '../../telemetry/log';
 
 const app = createApp(
   { sql: undefined as never, temporal: undefined as never, taskQueue: 'q', adminTokenHash: '00'.repeat(32) },
-  () => {},
+  silentLogger,
 );
 
 describe('/docs', () => {

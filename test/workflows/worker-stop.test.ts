@@ -5,6 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../worker/config';
+import { silentLogger } from '../../telemetry/log';
 import { runWorker } from '../../worker/run';
 import { freshDatabase, type FreshDatabase } from '../support/db';
 import { timeSkippingEnv } from '../support/temporal';
@@ -28,7 +29,7 @@ describe('stopping the worker', () => {
       TEMPORAL_TASK_QUEUE: 'stop-twice',
       LOG_LEVEL: 'WARN',
     });
-    const worker = await runWorker(config, () => {});
+    const worker = await runWorker(config, silentLogger);
     // Both callers wait for the same shutdown, and neither sees the SDK's error for a second shutdown().
     await expect(Promise.all([worker.stop(), worker.stop()])).resolves.toEqual([undefined, undefined]);
     await expect(worker.stop()).resolves.toBeUndefined();
