@@ -495,7 +495,13 @@ describe('faults mid-month', () => {
       // How many times it says so depends on how long its start takes on this machine; that it says so does not.
       expect(databaseWaits, 'the restarted worker said it was waiting for PostgreSQL').toBeGreaterThan(0);
       const hit = faultEvidence(log);
-      expect(hit.failed.length, 'plans that failed while PostgreSQL was away, and were retried').toBeGreaterThan(0);
+      // With the worker gone too, a plan's update may wait for the restarted worker and be answered
+      // once PostgreSQL is back (held), or outlast the API's bound and be retried (failed): which one
+      // depends on the machine's speed; that plans were caught by the outage does not.
+      expect(
+        [...hit.heldThrough, ...hit.failed].filter((a) => a.path.endsWith('/plan')).length,
+        `plans held or failed while PostgreSQL and the worker were away; the requests around it:\n${around(log)}`,
+      ).toBeGreaterThan(0);
     },
     TEST_TIMEOUT_MS,
   );
