@@ -124,7 +124,7 @@ export async function startDevProvider(opts: DevProviderOptions): Promise<DevPro
     const path = new URL(req.url ?? '/', issuer).pathname;
     const m = /^\/interaction\/([\w-]+)(\/login)?$/.exec(path);
     if (!m) {
-      callback(req, res);
+      void callback(req, res);
       return;
     }
     interact(req, res, m[1], req.method === 'POST' && !!m[2]).catch((err: unknown) => {
