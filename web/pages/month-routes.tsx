@@ -71,11 +71,23 @@ export function monthRoutes(deps: ApiDeps) {
       period: e.period,
       personId: e.personId,
     });
+    const steps = monthSteps(e, cycle, audit);
+    const ids = new Set([
+      ...steps.map((x) => x.by),
+      ...audit.map((a) => a.actor),
+      ...escalations.map((x) => x.targetId),
+    ]);
+    const names: Record<string, string> = {};
+    for (const id of ids) {
+      const known = id ? await personName(deps.sql, id) : undefined;
+      if (id && known) names[id] = known;
+    }
     const view = {
       period: e.period,
+      names,
       personId: e.personId,
       name: name ?? e.personId,
-      steps: monthSteps(e, cycle, audit),
+      steps,
       escalations: escalations.map((x) => ({
         kind: x.kind,
         level: x.level,

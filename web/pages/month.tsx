@@ -31,6 +31,8 @@ export interface MonthView {
   steps: MonthStep[];
   escalations: MonthEscalation[];
   audit: AuditRow[];
+  /** The directory's name of each person the page mentions, by id. */
+  names: Record<string, string>;
 }
 
 function stepState(s: MonthStep, now: Date): 'done' | 'missed' | 'overdue' | 'waiting' {
@@ -44,6 +46,7 @@ export function MonthPage(props: { frame: Frame; view: MonthView; now: Date }) {
   const { speech } = props.frame;
   const { t } = speech;
   const v = props.view;
+  const who = (id: string) => v.names[id] ?? t(`month.actor.${id}`, { defaultValue: id });
   const when = (d: Date | null) => (d ? speech.dateTime(d) : t('month.never'));
   const title = t('month.title', { name: v.name, period: v.period });
   return (
@@ -65,7 +68,7 @@ export function MonthPage(props: { frame: Frame; view: MonthView; now: Date }) {
                   <dt>{t('month.happened')}</dt>
                   <dd>
                     {when(s.doneAt)}
-                    {s.by && ` · ${t('month.by', { who: s.by })}`}
+                    {s.by && ` · ${t('month.by', { who: who(s.by) })}`}
                   </dd>
                 </dl>
               </li>
@@ -86,7 +89,7 @@ export function MonthPage(props: { frame: Frame; view: MonthView; now: Date }) {
                 </h3>
                 <p>
                   {t('month.escalationFacts', {
-                    target: e.targetId,
+                    target: who(e.targetId),
                     status: t(`month.escalationStatus.${e.status}`, { defaultValue: e.status }),
                     created: when(e.createdAt),
                     due: when(e.dueAt),
@@ -116,7 +119,7 @@ export function MonthPage(props: { frame: Frame; view: MonthView; now: Date }) {
                 {v.audit.map((a) => (
                   <tr>
                     <td>{speech.dateTime(new Date(a.at))}</td>
-                    <td>{a.actor}</td>
+                    <td>{who(a.actor)}</td>
                     <td>{t(`month.action.${a.action.replace(/\./g, '_')}`, { defaultValue: a.action })}</td>
                   </tr>
                 ))}

@@ -144,7 +144,7 @@ export function ReviewPage(props: Props) {
       <div class="two">
         <PlanShown frame={props.frame} evaluation={e} heading={t('review.plan')} />
         <section aria-labelledby="review-heading" class="panel">
-          <h2 id="review-heading">{t('review.scores')}</h2>
+          <h2 id="review-heading">{t('review.form')}</h2>
           <ReviewForm {...props} />
         </section>
       </div>

@@ -164,7 +164,7 @@ export function SelfAssessmentPage(props: Props) {
       <div class="two">
         <PlanShown frame={props.frame} evaluation={e} heading={t('selfAssessment.plan')} />
         <section aria-labelledby="self-heading" class="panel">
-          <h2 id="self-heading">{t('selfAssessment.scores')}</h2>
+          <h2 id="self-heading">{t('selfAssessment.form')}</h2>
           <SelfAssessmentForm {...props} />
         </section>
       </div>
