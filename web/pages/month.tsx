@@ -94,7 +94,8 @@ export function MonthPage(props: { frame: Frame; view: MonthView; now: Date }) {
                     created: when(e.createdAt),
                     due: when(e.dueAt),
                   })}
-                  {e.decision && ` · ${t('month.decision', { action: e.decision })}`}
+                  {e.decision &&
+                    ` · ${t('month.decision', { action: t(`month.decisionAction.${e.decision}`, { defaultValue: e.decision }) })}`}
                 </p>
               </li>
             ))}
