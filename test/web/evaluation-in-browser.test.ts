@@ -172,6 +172,15 @@ describe('evaluation pages in the browser', () => {
     await page.close();
   });
 
+  it("shows the unit's head a member's missed plan in his month, with the miss in the audit trail", async () => {
+    const page = await signIn('khanh', `/month/${PERIOD}/minh`);
+    expect(await page.locator('h1').innerText()).toBe(`Tháng ${PERIOD} của Dương Văn Minh`);
+    expect(await page.locator('.timeline h3').first().innerText()).toContain('Bị lỡ');
+    expect(await page.locator('table.audit td:nth-child(3)').allInnerTexts()).toContain('Không nộp kế hoạch đúng hạn');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
   it("refuses a colleague the other's review and month pages, as the API refuses him the evaluation", async () => {
     expect((await s.call('minh', 'GET', `/v1/evaluations/${PERIOD}/ngoc`)).status).toBe(403);
     const page = await signIn('minh');
