@@ -106,6 +106,7 @@ describe('evaluation pages in the browser', () => {
     // The refused form comes back with the field marked and the workflow's refusal beside it.
     await expect.poll(() => page.locator('#score-bonus').getAttribute('aria-invalid'), POLL).toBe('true');
     expect(await page.locator('#score-bonus-error').innerText()).toBe('Điểm phải từ 0 đến 10.');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), POLL).toBe('score-bonus');
     expect(await page.getByRole('alert').innerText()).toContain('hãy sửa các ô được đánh dấu');
     expect((await evaluation('ngoc')).status).toBe('planned');
     expect(await seriousViolations(page)).toEqual([]);

@@ -14,6 +14,7 @@ import { findEvaluation, type StoredEvaluation } from '../../db/evaluations';
 import type { ScoringProfile } from '../../domain/scoring';
 import type { Scores } from '../../domain/types';
 import { frameFor, requireSession } from '../frame';
+import type { Speech } from '../i18n';
 import type { WebEnv, WebSession } from '../session';
 import { MessagePage } from './message';
 import { refusalText } from './plan-routes';
@@ -79,10 +80,15 @@ export function scoredState(
   found: Readable,
   filed: { scores: Scores | null; comment: string | null },
   open: boolean,
-  t: TFunction,
+  speech: Speech,
 ): ScoredFormState {
+  const { t } = speech;
   const values: Record<string, string> = {};
-  for (const c of found.profile.criteria) values[c.key] = filed.scores?.[c.key]?.toString() ?? '';
+  // Shown in the reader's number format (a decimal comma in Vietnamese), which `readScores` reads back.
+  for (const c of found.profile.criteria) {
+    const v = filed.scores?.[c.key];
+    values[c.key] = v === undefined ? '' : speech.number(v);
+  }
   const live = filed.scores
     ? liveResult(t, found.profile, { values, errors: {}, scores: filed.scores })
     : { total: null, grade: null };

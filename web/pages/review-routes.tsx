@@ -42,7 +42,7 @@ export function reviewRoutes(deps: ApiDeps) {
     if (found instanceof Response) return found;
     const e = found.evaluation;
     const open = e.reviewScores === null && e.status !== 'decided';
-    return scoredState(found, { scores: e.reviewScores, comment: e.reviewComment }, open, c.get('speech').t);
+    return scoredState(found, { scores: e.reviewScores, comment: e.reviewComment }, open, c.get('speech'));
   };
 
   return new Hono<WebEnv>()

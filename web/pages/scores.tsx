@@ -159,6 +159,8 @@ export function ScoreFields(props: {
 }) {
   const { t, number } = props.speech;
   const { entry, beside } = props;
+  // A refused form comes back with the keyboard on its first marked field (htmx honours autofocus on a swap).
+  const firstInvalid = props.profile.criteria.find((c) => entry.errors[c.key])?.key;
   return (
     <div
       class="scores"
@@ -197,6 +199,7 @@ export function ScoreFields(props: {
               maxlength={20}
               aria-invalid={error ? 'true' : undefined}
               aria-describedby={`${hint} ${errorId(c.key)}`}
+              autofocus={c.key === firstInvalid}
             />
             <p class="error" id={errorId(c.key)}>
               {error ?? ''}

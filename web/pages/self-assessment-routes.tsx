@@ -27,7 +27,7 @@ export function selfAssessmentRoutes(deps: ApiDeps) {
     if (found instanceof Response) return found;
     const e = found.evaluation;
     const open = e.selfScores === null && (e.status === 'pending' || e.status === 'planned');
-    return scoredState(found, { scores: e.selfScores, comment: e.selfComment }, open, c.get('speech').t);
+    return scoredState(found, { scores: e.selfScores, comment: e.selfComment }, open, c.get('speech'));
   };
 
   return new Hono<WebEnv>()
