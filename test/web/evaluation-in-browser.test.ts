@@ -25,9 +25,15 @@ describe('evaluation pages in the browser', () => {
   const evaluation = async (personId: string) =>
     (
       await s.sql<
-        { status: string; total: number | null; proposedGrade: string | null; history: { step: string }[] }[]
+        {
+          status: string;
+          total: number | null;
+          proposedGrade: string | null;
+          selfScores: Record<string, number> | null;
+          history: { step: string }[];
+        }[]
       >`
-        select status, total, proposed_grade, history from evaluations where period = ${PERIOD} and person_id = ${personId}`
+        select status, total, proposed_grade, self_scores, history from evaluations where period = ${PERIOD} and person_id = ${personId}`
     )[0];
 
   /** Signs `who` in through the local provider in a fresh page, landing on `path`. */
@@ -113,6 +119,10 @@ describe('evaluation pages in the browser', () => {
     await screenshots(page, 'self-assessment-refused');
 
     await page.getByLabel('Điểm thưởng').fill('5');
+    const sent = await page.evaluate(() => ({
+      _csrf: (document.querySelector('input[name=_csrf]') as HTMLInputElement).value,
+      key: (document.querySelector('input[name=key]') as HTMLInputElement).value,
+    }));
     await page.getByRole('button', { name: 'Nộp tự đánh giá' }).click();
     await page.waitForURL(`${s.url}/self-assessment/${PERIOD}?filed=1`);
     expect(await page.locator('.notice').innerText()).toBe('Bản tự đánh giá đã được tiếp nhận.');
@@ -120,6 +130,17 @@ describe('evaluation pages in the browser', () => {
     expect(filed.status).toBe('self-assessed');
     expect(filed.history.filter((h) => h.step === 'self-assessment')).toHaveLength(1);
     expect(await summary(page, 'filed-summary')).toContain('90,5 / 100');
+
+    // The same form again (a double submit, other scores): answered as the first, filed once.
+    const again = await page.request.post(`${s.url}/self-assessment/${PERIOD}`, {
+      form: { ...sent, 'score.discipline': '1', 'score.tasks': '1', 'score.bonus': '1' },
+      maxRedirects: 0,
+    });
+    expect(again.status()).toBe(303);
+    expect(again.headers().location).toBe(`/self-assessment/${PERIOD}?filed=1`);
+    const after = await evaluation('ngoc');
+    expect(after.history.filter((h) => h.step === 'self-assessment')).toHaveLength(1);
+    expect(after.selfScores).toEqual({ discipline: 18, tasks: 67.5, bonus: 5 });
     await page.close();
   });
 
