@@ -143,3 +143,42 @@ export async function listAudit(sql: Sql, filter: AuditFilter, page: PageRequest
     limit ${page.limit + 1}`;
   return pageOf('audit', rows, page.limit);
 }
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+}
+
+/** What the unit's cycle records for every member at once: a person's month shows these too. */
+const UNIT_WIDE_ACTIONS = [
+  'cycle.opened',
+  'cycle.deadlines-overridden',
+  'deliberation.opened',
+  'deliberation.put',
+  'deliberation.approved',
+  'cycle.published',
+  'cycle.locked',
+];
+
+/**
+ * A person's month in the audit trail, oldest first: everything their evaluation recorded, and
+ * what their unit's cycle recorded about them (their complaints, escalations) or about every
+ * member. Payloads stay out: the cycle's carry other members' grades.
+ */
+export async function auditOfMonth(
+  sql: Sql,
+  at: { evaluationWorkflowId: string; cycleWorkflowId: string; period: string; personId: string },
+): Promise<AuditRow[]> {
+  return sql<AuditRow[]>`
+    select id::text, at, actor, action from audit
+    where subject = ${at.evaluationWorkflowId}
+       or (subject = ${at.cycleWorkflowId} and (
+             action in ${sql(UNIT_WIDE_ACTIONS)}
+             or payload->>'personId' = ${at.personId}
+             or payload->'escalation'->>'personId' = ${at.personId}
+             or payload->>'complaintId' in (
+               select id from complaints where period = ${at.period} and person_id = ${at.personId})))
+    order by at, id`;
+}

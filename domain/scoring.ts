@@ -105,6 +105,15 @@ export function profileFor(
 }
 
 /**
+ * The profile a cycle scores by: the one it recorded when it opened (`profileId`), else the
+ * default schedule's for its period, so a reader and the evaluation's workflow never disagree.
+ */
+export function cycleProfile(profileId: string | undefined, period: string): ScoringProfile {
+  if (profileId !== undefined && Object.prototype.hasOwnProperty.call(PROFILES, profileId)) return PROFILES[profileId];
+  return profileFor(period);
+}
+
+/**
  * Rounds to one decimal without float noise (0.1 + 0.2 → 0.3; 11.25 → 11.3, half away from 0
  * for positives): the product is first cleaned to 12 significant digits so an intended .x5 is
  * not seen as .x4999….

@@ -17,6 +17,10 @@ import { MessagePage } from './pages/message';
 import { SignInPage } from './pages/sign-in';
 import { planRoutes } from './pages/plan-routes';
 import { tasksRoutes } from './pages/tasks-routes';
+import { liveScoreRoutes } from './pages/evaluation-routes';
+import { monthRoutes } from './pages/month-routes';
+import { reviewRoutes } from './pages/review-routes';
+import { selfAssessmentRoutes } from './pages/self-assessment-routes';
 import {
   clearCookie,
   CSRF_FIELD,
@@ -150,6 +154,10 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
 
   app.route('/', tasksRoutes(deps));
   app.route('/', planRoutes(deps));
+  app.route('/', selfAssessmentRoutes(deps));
+  app.route('/', reviewRoutes(deps));
+  app.route('/', liveScoreRoutes(deps));
+  app.route('/', monthRoutes(deps));
   return app;
 }
 

@@ -11,11 +11,23 @@ type PageRule = (task: TaskLink) => string | null;
 
 const evaluation = /^\/v1\/evaluations\/(\d{4}-\d{2})\/([^/]+)$/;
 
+/** The evaluation a task's link names, if it names one. */
+export function evaluationOfTask(task: TaskLink): { period: string; personId: string } | null {
+  const m = evaluation.exec(task.link);
+  return m ? { period: m[1], personId: decodeURIComponent(m[2]) } : null;
+}
+
+const onEvaluation =
+  (page: (at: { period: string; personId: string }) => string): PageRule =>
+  (task) => {
+    const at = evaluationOfTask(task);
+    return at ? page(at) : null;
+  };
+
 export const TASK_PAGES: Record<string, PageRule> = {
-  plan: (task) => {
-    const m = evaluation.exec(task.link);
-    return m ? `/plan/${m[1]}` : null;
-  },
+  plan: onEvaluation((at) => `/plan/${at.period}`),
+  'self-assessment': onEvaluation((at) => `/self-assessment/${at.period}`),
+  review: onEvaluation((at) => `/review/${at.period}/${encodeURIComponent(at.personId)}`),
 };
 
 /** The period a task of an evaluation belongs to (its link names it), else null. */

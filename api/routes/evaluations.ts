@@ -1,24 +1,14 @@
 /** One member's evaluation: plan, self-assessment, review, reading it, and complaints about its grade. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import type { UpdateDefinition } from '@temporalio/common';
-import {
-  cycleWorkflowId,
-  fileComplaint,
-  resolveComplaint,
-  submitReview,
-  submitSelfAssessment,
-  type Versioned,
-} from '../../contracts/messages';
-import { isHr, type AppEnv, type Caller } from '../auth';
-import { evaluationStep, filePlan, loadEvaluation, sendUpdate } from '../commands';
+import { cycleWorkflowId, fileComplaint, resolveComplaint } from '../../contracts/messages';
+import type { AppEnv } from '../auth';
+import { filePlan, loadEvaluation, sendUpdate } from '../commands';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
 import { findComplaint } from '../../db/complaints';
 import { findCycle } from '../../db/cycles';
-import { escalationNames } from '../../db/escalations';
-import { findEvaluation, type StoredEvaluation } from '../../db/evaluations';
-import type { Sql } from '../../db/sql';
+import { fileReview, fileSelfAssessment, mayReadEvaluation } from '../evaluation-steps';
 import { complaintVersion, evaluationView, readYourWrite } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
 import {
@@ -35,28 +25,10 @@ import {
 
 const errors = commandErrors('evaluation');
 
-/** Who reads an evaluation: the person, their reviewer, the settling collective, escalation targets on it, HR and admins. */
-export async function mayReadEvaluation(sql: Sql, caller: Caller, e: StoredEvaluation): Promise<boolean> {
-  if (isHr(caller) || caller.id === e.personId || caller.id === e.reviewerId) return true;
-  const cycle = await findCycle(sql, e.unitId, e.period);
-  if (cycle && (cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id))))
-    return true;
-  return escalationNames(sql, e.workflowId, caller.id);
-}
-
 export function evaluationRoutes(deps: ApiDeps) {
-  const { sql, temporal } = deps;
+  const { sql } = deps;
 
   const load = (period: string, personId: string) => loadEvaluation(sql, period, personId);
-  const step = <Arg>(
-    period: string,
-    personId: string,
-    def: UpdateDefinition<Versioned, [Arg]>,
-    arg: Arg,
-    updateId: string | undefined,
-    closedMessage: string,
-  ) => evaluationStep(deps, { period, personId }, def, arg, { updateId, closedMessage });
-
   const plan = createRoute({
     method: 'put',
     path: '/v1/evaluations/{period}/{personId}/plan',
@@ -93,33 +65,17 @@ export function evaluationRoutes(deps: ApiDeps) {
     })
     .openapi(self, async (c) => {
       const { period, personId } = c.req.valid('param');
-      const caller = c.get('caller');
-      const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+      const body = c.req.valid('json');
       return c.json(
-        await step(
-          period,
-          personId,
-          submitSelfAssessment,
-          { actor: caller, ...c.req.valid('json') },
-          key,
-          'The self-assessment step is closed.',
-        ),
+        await fileSelfAssessment(deps, c.get('caller'), { period, personId }, body, c.req.header('idempotency-key')),
         200,
       );
     })
     .openapi(review, async (c) => {
       const { period, personId } = c.req.valid('param');
-      const caller = c.get('caller');
-      const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
+      const body = c.req.valid('json');
       return c.json(
-        await step(
-          period,
-          personId,
-          submitReview,
-          { actor: caller, ...c.req.valid('json') },
-          key,
-          'The review step is closed.',
-        ),
+        await fileReview(deps, c.get('caller'), { period, personId }, body, c.req.header('idempotency-key')),
         200,
       );
     })

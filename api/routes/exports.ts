@@ -28,7 +28,7 @@ import {
 import { AnnualParams, CycleParams, EvaluationParams } from '../schemas';
 import { annualOf, requireAnnualReader } from './annual';
 import { readScope } from './cycles';
-import { mayReadEvaluation } from './evaluations';
+import { mayReadEvaluation } from '../evaluation-steps';
 
 interface Decision {
   putBy: string;

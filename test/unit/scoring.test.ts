@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cycleProfile,
   DEFAULT_PROFILE_SCHEDULE,
   GRADE_ORDER,
   HN_2023,
@@ -170,6 +171,22 @@ describe('profileFor', () => {
       ['general', 0, 30],
       ['tasks', 0, 70],
     ]);
+  });
+});
+
+describe('cycleProfile', () => {
+  it.each<[string, string | undefined, string, string]>([
+    ['the profile the cycle recorded', 'ND335-2025', '2026-09', 'ND335-2025'],
+    ['the recorded one even where the schedule says otherwise', 'HN-2023', '2030-01', 'HN-2023'],
+    ["none recorded: the default schedule's", undefined, '2026-09', 'HN-2023'],
+    ["an unknown id: the default schedule's", 'nope', '2026-09', 'HN-2023'],
+    ["an inherited property name is no profile: the default schedule's", 'constructor', '2026-09', 'HN-2023'],
+  ])('%s', (_name, profileId, period, expected) => {
+    expect(cycleProfile(profileId, period).id).toBe(expected);
+  });
+
+  it('throws where nothing is in force, as profileFor does', () => {
+    expect(() => cycleProfile(undefined, '2017-12')).toThrow(RangeError);
   });
 });
 

@@ -8,7 +8,7 @@ import type { AuditEntry, Notification } from '../../contracts/snapshots';
 import { reminderTimes, selfAssessmentOpensAt, type Deadlines } from '../../domain/calendar';
 import type { RulesConfig } from '../../domain/config';
 import { ErrorType } from '../../domain/errors';
-import { profileFor, PROFILES, validateScores, type ScoringProfile } from '../../domain/scoring';
+import { cycleProfile, validateScores, type ScoringProfile } from '../../domain/scoring';
 import type { Grade, Role, Scores } from '../../domain/types';
 import { SEARCH, type Actor, type HistoryEntry, type MemberStatus, type PlanTask } from '../../contracts/messages';
 import { Escalations, escalationNotice, now, ReadModelWriter, refuse, saveEvaluation } from '../steps';
@@ -75,7 +75,7 @@ export class Evaluation {
     readonly input: EvaluationInput,
     readonly workflowId: string,
   ) {
-    this.profile = PROFILES[input.profileId] ?? profileFor(input.period);
+    this.profile = cycleProfile(input.profileId, input.period);
     this.link = `/v1/evaluations/${input.period}/${input.personId}`;
     this.deadlines = {
       plan: input.deadlines.plan,
