@@ -1,16 +1,12 @@
 /** The directory, tokens, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { findPerson, loadUnitAndAbove, personExists, upsertCheckedDirectory } from '../../db/directory';
+import { findPerson, loadUnitAndAbove, personExists } from '../../db/directory';
+import { addHolidays, applyDirectory, issueToken } from '../admin-commands';
 import { recordConfidenceVote, recordDiscipline, recordLeave } from '../../db/people-records';
-import { scanPositionChanges } from '../../db/proposals';
-import { listHolidays, loadCaseRules, storeHolidays } from '../../db/settings';
-import { insertToken } from '../../db/tokens';
 import type { Sql } from '../../db/sql';
-import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
-import { reservedIdIssues } from '../../domain/actors';
-import { duplicatesIn, readsPersonRecord, validateDirectory } from '../../domain/scope';
-import { isAdmin, isHr, newToken, hashToken, type AppEnv, type Caller } from '../auth';
+import { readsPersonRecord } from '../../domain/scope';
+import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
 import { storeInstead } from '../idempotency';
@@ -40,29 +36,7 @@ export function orgRoutes(deps: ApiDeps) {
         request: { body: { content: { 'application/json': { schema: Directory } }, required: true } },
         responses: { 200: ok('Counts stored'), ...errors },
       }),
-      async (c) => {
-        if (!isHr(c.get('caller')) && !isAdmin(c.get('caller')))
-          throw forbidden('Only an admin or HR changes the directory.');
-        const body = c.req.valid('json');
-        // Referential rules are checked against the directory as it will be after the upsert,
-        // read and written in one transaction so a concurrent upload cannot slip in between.
-        const result = await upsertCheckedDirectory(sql, body, (after) => [
-          ...reservedIdIssues(body.people),
-          ...validateDirectory(after),
-          ...duplicatesIn(body),
-        ]);
-        if ('issues' in result)
-          throw badRequest(`The directory has ${result.issues.length} problem(s); nothing was stored.`, result.issues);
-        const counts = result.counts;
-        // A directory change can make a position change due: the people it touched are scanned again.
-        await scanPositionChanges(
-          sql,
-          localDate(fromMs(Date.now())),
-          await loadCaseRules(sql),
-          body.people.map((p) => p.id),
-        );
-        return c.json(counts, 200);
-      },
+      async (c) => c.json(await applyDirectory(sql, c.get('caller'), c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
@@ -73,18 +47,7 @@ export function orgRoutes(deps: ApiDeps) {
         responses: { 201: ok('The token, shown once'), ...errors },
       }),
       async (c) => {
-        if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin issues tokens.');
-        const body = c.req.valid('json');
-        if (body.personId) {
-          if (!(await personExists(sql, body.personId))) throw notFound(`There is no person ${body.personId}.`);
-        } else if (body.roles.length === 0) {
-          throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
-        }
-        const token = newToken();
-        const hash = hashToken(token);
-        await insertToken(sql, { hash, personId: body.personId ?? null, roles: body.roles, label: body.label ?? null });
-        // The same short hash names a person-less token as a caller, so the admin can match it in the audit trail.
-        const issued = { tokenId: hash.slice(0, 12), personId: body.personId ?? null, roles: body.roles };
+        const { token, ...issued } = await issueToken(sql, c.get('caller'), c.req.valid('json'));
         // A repeat of this request answers without the token: the plain token is never stored, and minting another would leave two.
         storeInstead(c, {
           ...issued,
@@ -102,10 +65,7 @@ export function orgRoutes(deps: ApiDeps) {
         responses: { 200: ok('Holidays stored'), ...errors },
       }),
       async (c) => {
-        if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin manages holidays.');
-        const { holidays } = c.req.valid('json');
-        await storeHolidays(sql, holidays);
-        return c.json({ holidays: await listHolidays(sql) }, 200);
+        return c.json({ holidays: await addHolidays(sql, c.get('caller'), c.req.valid('json').holidays) }, 200);
       },
     )
     .openapi(

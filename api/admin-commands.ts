@@ -1,0 +1,86 @@
+/**
+ * The directory, holiday, token and deadline commands as the API and the admin and import pages
+ * send them, so a page checks rights and rules exactly as the API route does.
+ */
+import type { z } from 'zod';
+import { overrideDeadlines } from '../contracts/messages';
+import { personExists, readDirectory, upsertCheckedDirectory } from '../db/directory';
+import { scanPositionChanges } from '../db/proposals';
+import { listHolidays, loadCaseRules, storeHolidays } from '../db/settings';
+import { insertToken } from '../db/tokens';
+import type { Sql } from '../db/sql';
+import { reservedIdIssues } from '../domain/actors';
+import { fromMs, localDate } from '../domain/calendar';
+import { duplicatesIn, mergeDirectory, validateDirectory } from '../domain/scope';
+import type { Directory as DirectoryShape, Issue } from '../domain/types';
+import { hashToken, isAdmin, isHr, newToken, type Caller } from './auth';
+import { cycleCommand } from './commands';
+import type { ApiDeps } from './deps';
+import { badRequest, forbidden, notFound } from './errors';
+import type { Directory, HolidaysBody, RunningDeadlines, TokenRequest } from './schemas';
+
+type DirectoryBody = z.infer<typeof Directory>;
+
+export const mayChangeDirectory = (caller: Caller): boolean => isHr(caller) || isAdmin(caller);
+
+/** Every rule a directory upload must pass, checked against the directory as it will be after it. */
+function directoryIssues(body: DirectoryBody, after: DirectoryShape): Issue[] {
+  return [...reservedIdIssues(body.people), ...validateDirectory(after), ...duplicatesIn(body)];
+}
+
+/** What an upload would break, without writing anything (for a preview). */
+export async function directoryUploadIssues(sql: Sql, body: DirectoryBody): Promise<Issue[]> {
+  return directoryIssues(body, mergeDirectory(await readDirectory(sql), body));
+}
+
+/** Upserts the directory (HR or admin); a directory with problems stores nothing and answers 400 naming them. */
+export async function applyDirectory(sql: Sql, caller: Caller, body: DirectoryBody) {
+  if (!mayChangeDirectory(caller)) throw forbidden('Only an admin or HR changes the directory.');
+  // Referential rules are checked against the directory as it will be after the upsert,
+  // read and written in one transaction so a concurrent upload cannot slip in between.
+  const result = await upsertCheckedDirectory(sql, body, (after) => directoryIssues(body, after));
+  if ('issues' in result)
+    throw badRequest(`The directory has ${result.issues.length} problem(s); nothing was stored.`, result.issues);
+  // A directory change can make a position change due: the people it touched are scanned again.
+  await scanPositionChanges(
+    sql,
+    localDate(fromMs(Date.now())),
+    await loadCaseRules(sql),
+    body.people.map((p) => p.id),
+  );
+  return result.counts;
+}
+
+/** Stores holidays (admin) and answers with every stored one. */
+export async function addHolidays(sql: Sql, caller: Caller, holidays: z.infer<typeof HolidaysBody>['holidays']) {
+  if (!isAdmin(caller)) throw forbidden('Only an admin manages holidays.');
+  await storeHolidays(sql, holidays);
+  return listHolidays(sql);
+}
+
+/** Issues a token (admin); the plain token is in this answer only. */
+export async function issueToken(sql: Sql, caller: Caller, body: z.infer<typeof TokenRequest>) {
+  if (!isAdmin(caller)) throw forbidden('Only an admin issues tokens.');
+  if (body.personId) {
+    if (!(await personExists(sql, body.personId))) throw notFound(`There is no person ${body.personId}.`);
+  } else if (body.roles.length === 0) {
+    throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
+  }
+  const token = newToken();
+  const hash = hashToken(token);
+  await insertToken(sql, { hash, personId: body.personId ?? null, roles: body.roles, label: body.label ?? null });
+  // The same short hash names a person-less token as a caller, so the admin can match it in the audit trail.
+  return { token, tokenId: hash.slice(0, 12), personId: body.personId ?? null, roles: body.roles };
+}
+
+/** Moves deadlines of one cycle (admin); the cycle's workflow refuses a date it cannot take. */
+export function moveDeadlines(
+  deps: ApiDeps,
+  caller: Caller,
+  at: { unitId: string; period: string },
+  deadlines: z.infer<typeof RunningDeadlines>,
+  updateId: string | undefined,
+) {
+  if (!isAdmin(caller)) throw forbidden('Only an admin overrides deadlines.');
+  return cycleCommand(deps, at, overrideDeadlines, { actor: caller, deadlines }, updateId);
+}
