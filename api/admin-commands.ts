@@ -28,9 +28,28 @@ function directoryIssues(body: DirectoryBody, after: DirectoryShape): Issue[] {
   return [...reservedIdIssues(body.people), ...validateDirectory(after), ...duplicatesIn(body)];
 }
 
-/** What an upload would break, without writing anything (for a preview). */
-export async function directoryUploadIssues(sql: Sql, body: DirectoryBody): Promise<Issue[]> {
-  return directoryIssues(body, mergeDirectory(await readDirectory(sql), body));
+/** An issue with the unit or person it concerns, when its field names one. */
+export type LocatedIssue = Issue & { subject?: { kind: 'units' | 'people'; id: string } };
+
+/** Names the row an issue's field points at (`people[3].role`, `people.3.id`) in the directory it was found in. */
+function locate(issues: Issue[], dir: DirectoryShape): LocatedIssue[] {
+  return issues.map((issue) => {
+    const m = /^(units|people)[.[](\d+)/.exec(issue.field);
+    if (!m) return issue;
+    const kind = m[1] as 'units' | 'people';
+    const row = dir[kind][Number(m[2])];
+    return row ? { ...issue, subject: { kind, id: row.id } } : issue;
+  });
+}
+
+/** What an upload would break, without writing anything (for a preview), each issue with its row's id. */
+export async function directoryUploadIssues(sql: Sql, body: DirectoryBody): Promise<LocatedIssue[]> {
+  const after = mergeDirectory(await readDirectory(sql), body);
+  return [
+    ...locate(reservedIdIssues(body.people), body),
+    ...locate(validateDirectory(after), after),
+    ...duplicatesIn(body),
+  ];
 }
 
 /** Upserts the directory (HR or admin); a directory with problems stores nothing and answers 400 naming them. */

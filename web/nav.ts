@@ -2,7 +2,8 @@
  * The header's navigation. A new page adds its entry here: `labelKey` in the catalogue, and
  * `shows` to list it only for those who may use it (the page itself still checks the right).
  */
-import type { Caller } from '../api/auth';
+import { mayChangeDirectory } from '../api/admin-commands';
+import { isAdmin, type Caller } from '../api/auth';
 
 export interface NavItem {
   href: string;
@@ -10,4 +11,8 @@ export interface NavItem {
   shows: (caller: Caller) => boolean;
 }
 
-export const NAV: NavItem[] = [{ href: '/tasks', labelKey: 'nav.tasks', shows: () => true }];
+export const NAV: NavItem[] = [
+  { href: '/tasks', labelKey: 'nav.tasks', shows: () => true },
+  { href: '/directory/import', labelKey: 'import.nav', shows: mayChangeDirectory },
+  { href: '/admin', labelKey: 'admin.nav', shows: isAdmin },
+];
