@@ -138,6 +138,17 @@ describe('directory import and admin pages in the browser', () => {
     expect((await s.call('admin', 'GET', '/v1/people/quang')).status).toBe(404);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'import-errors');
+
+    // A file over the bound is refused before it is read.
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    const huge = await page.request.post(`${s.url}/directory/import/preview`, {
+      multipart: {
+        _csrf: csrf,
+        file: { name: 'x.csv', mimeType: 'text/csv', buffer: Buffer.alloc(2 * 1024 * 1024, 97) },
+      },
+      maxRedirects: 0,
+    });
+    expect(huge.status()).toBe(413);
     await page.close();
   });
 
