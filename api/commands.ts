@@ -11,7 +11,7 @@ import type { Sql } from '../db/sql';
 import type { ApiDeps } from './deps';
 import { fromTemporal, notFound } from './errors';
 import { updateIdFor } from './idempotency';
-import { evaluationVersion, memberLine, readYourWrite } from './read-model';
+import { cycleVersion, cycleView, evaluationVersion, memberLine, readYourWrite } from './read-model';
 
 /** How long a request waits on a workflow before answering 503: a workflow that cannot move never holds a request forever. */
 export const COMMAND_TIMEOUT_MS = 60_000;
@@ -82,4 +82,29 @@ export function filePlan(
       closedMessage: 'The plan step is closed.',
     },
   );
+}
+
+/** Sends one command to the unit's cycle and answers with the cycle as the read model now shows it. */
+export async function cycleCommand<Arg>(
+  deps: ApiDeps,
+  at: { unitId: string; period: string },
+  def: UpdateDefinition<Versioned, [Arg]>,
+  arg: Arg,
+  updateId: string | undefined,
+) {
+  const { unitId, period } = at;
+  const load = async () => {
+    const cycle = await findCycle(deps.sql, unitId, period);
+    if (!cycle) throw notFound(`There is no cycle for ${unitId} in ${period}.`);
+    return cycle;
+  };
+  const cycle = await load();
+  const closedPhase = async () => (await findCycle(deps.sql, unitId, period))?.phase ?? 'locked';
+  const answer = await sendUpdate(deps, cycle.workflowId, def, arg, {
+    updateId,
+    closedMessage: `The cycle of ${cycle.unitId} for ${cycle.period} is ${cycle.phase}.`,
+    closedPhase,
+  });
+  await readYourWrite(cycleVersion(deps.sql, unitId, period), answer.readModelVersion);
+  return cycleView(deps.sql, await load());
 }

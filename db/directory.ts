@@ -31,13 +31,18 @@ const DIRECTORY_LOCK = 727_2027;
 /** Rows per statement: one JSON parameter each, bounded for a city-sized upload. */
 const CHUNK = 5000;
 
+/** The whole directory as it stands, for a preview of an upload (nothing locked, nothing written). */
+export function readDirectory(sql: Sql): Promise<Directory> {
+  return loadDirectory(sql);
+}
+
 /** Serializes directory writes until the end of `tx`. */
 export async function lockDirectory(tx: Tx): Promise<void> {
   await tx`select pg_advisory_xact_lock(${DIRECTORY_LOCK})`;
 }
 
 /** The whole directory as validation needs it. */
-async function loadDirectory(tx: Tx): Promise<Directory> {
+async function loadDirectory(tx: Tx | Sql): Promise<Directory> {
   const units = await tx<Unit[]>`select id, name, parent_id, active from units`;
   const people = await tx<Person[]>`select id, full_name, unit_id, role, email, reviewer_id from people`;
   return { units: [...units], people: [...people] };

@@ -52,6 +52,8 @@ export interface Speech {
   number: (n: number) => string;
   /** An evaluation period (`YYYY-MM`) as words, e.g. "tháng 10 năm 2026" / "October 2026". */
   month: (period: string) => string;
+  /** A calendar day (YYYY-MM-DD), e.g. "17 thg 2, 2026". */
+  date: (day: string) => string;
 }
 
 export function speech(lang: Lang): Speech {
@@ -60,6 +62,7 @@ export function speech(lang: Lang): Speech {
   const rt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const nf = new Intl.NumberFormat(locale);
   const mf = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const df = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   return {
     lang,
     t: i18n.getFixedT(lang),
@@ -75,6 +78,10 @@ export function speech(lang: Lang): Speech {
     month: (period) => {
       const [y, m] = period.split('-').map(Number);
       return Number.isInteger(y) && Number.isInteger(m) ? mf.format(Date.UTC(y, m - 1, 1)) : period;
+    },
+    date: (day) => {
+      const at = Date.parse(`${day}T00:00:00Z`);
+      return Number.isNaN(at) ? day : df.format(at);
     },
   };
 }

@@ -2,7 +2,8 @@
  * The header's navigation. A new page adds its entry here: `labelKey` in the catalogue, and
  * `shows` to list it only for those who may use it (the page itself still checks the right).
  */
-import { isHr, type Caller } from '../api/auth';
+import { mayChangeDirectory } from '../api/admin-commands';
+import { isAdmin, isHr, type Caller } from '../api/auth';
 
 export interface NavItem {
   href: string;
@@ -18,4 +19,6 @@ export const NAV: NavItem[] = [
     labelKey: 'review.nav',
     shows: (c) => isHr(c) || (c.person !== null && c.person.role !== 'staff'),
   },
+  { href: '/directory/import', labelKey: 'import.nav', shows: mayChangeDirectory },
+  { href: '/admin', labelKey: 'admin.nav', shows: isAdmin },
 ];

@@ -16,6 +16,9 @@ import { oidcClient } from './oidc';
 import { MessagePage } from './pages/message';
 import { SignInPage } from './pages/sign-in';
 import { planRoutes } from './pages/plan-routes';
+import { importRoutes } from './pages/import-routes';
+import { adminRoutes } from './pages/admin-routes';
+import { MAX_FILE_BYTES } from './directory-file';
 import { tasksRoutes } from './pages/tasks-routes';
 import { liveScoreRoutes } from './pages/evaluation-routes';
 import { monthRoutes } from './pages/month-routes';
@@ -72,7 +75,18 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
 
   // A page's form is a few kilobytes; anything far larger is refused before it is read.
   const formLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('The form is too large.', 413) });
-  app.use('*', (c, next) => (c.req.path.startsWith('/v1/') ? next() : formLimit(c, next)));
+  // The directory file is the one upload: its own bound, a little over the file's for the form around it.
+  const uploadLimit = bodyLimit({
+    maxSize: MAX_FILE_BYTES + 64 * 1024,
+    onError: (c) => c.text('The file is too large.', 413),
+  });
+  app.use('*', (c, next) =>
+    c.req.path.startsWith('/v1/')
+      ? next()
+      : c.req.path === '/directory/import/preview'
+        ? uploadLimit(c, next)
+        : formLimit(c, next),
+  );
   app.use('*', (c, next) => (c.req.path.startsWith('/v1/') ? next() : loadSession(deps.sql, web.idleSeconds)(c, next)));
   // Every write of a page carries its session's CSRF token; without it nothing is done.
   app.use('*', async (c, next) => {
@@ -158,6 +172,8 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
   app.route('/', reviewRoutes(deps));
   app.route('/', liveScoreRoutes(deps));
   app.route('/', monthRoutes(deps));
+  app.route('/', importRoutes(deps));
+  app.route('/', adminRoutes(deps));
   return app;
 }
 

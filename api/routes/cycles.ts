@@ -8,13 +8,13 @@ import {
   approveDeliberation,
   cycleWorkflowId,
   openCycle,
-  overrideDeadlines,
   putDeliberation,
   setOutstanding,
   type Versioned,
 } from '../../contracts/messages';
 import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
-import { sendUpdate, withinBound } from '../commands';
+import { cycleCommand, withinBound } from '../commands';
+import { moveDeadlines } from '../admin-commands';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, fromTemporal, notFound, ruleRefused } from '../errors';
 import { updateIdFor } from '../idempotency';
@@ -72,26 +72,13 @@ export function cycleRoutes(deps: ApiDeps) {
     return cycle;
   };
 
-  const closed = (cycle: CycleRow) => `The cycle of ${cycle.unitId} for ${cycle.period} is ${cycle.phase}.`;
-
-  /** Sends one command to the unit's cycle and answers with the cycle as the read model now shows it. */
-  const command = async <Arg>(
+  const command = <Arg>(
     unitId: string,
     period: string,
     def: UpdateDefinition<Versioned, [Arg]>,
     arg: Arg,
     updateId: string | undefined,
-  ) => {
-    const cycle = await loadCycle(unitId, period);
-    const closedPhase = async () => (await findCycle(sql, unitId, period))?.phase ?? 'locked';
-    const answer = await sendUpdate(deps, cycle.workflowId, def, arg, {
-      updateId,
-      closedMessage: closed(cycle),
-      closedPhase,
-    });
-    await readYourWrite(cycleVersion(sql, unitId, period), answer.readModelVersion);
-    return cycleView(sql, await loadCycle(unitId, period));
-  };
+  ) => cycleCommand(deps, { unitId, period }, def, arg, updateId);
 
   return new OpenAPIHono<AppEnv>()
     .openapi(
@@ -182,10 +169,7 @@ export function cycleRoutes(deps: ApiDeps) {
         const { unitId, period } = c.req.valid('param');
         const caller = c.get('caller');
         const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
-        return c.json(
-          await command(unitId, period, overrideDeadlines, { actor: caller, deadlines: c.req.valid('json') }, key),
-          200,
-        );
+        return c.json(await moveDeadlines(deps, caller, { unitId, period }, c.req.valid('json'), key), 200);
       },
     )
     .openapi(

@@ -1,14 +1,10 @@
 /** The directory, holidays and the HR records beside the directory. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { findPerson, personExists, upsertCheckedDirectory } from '../../db/directory';
+import { findPerson, personExists } from '../../db/directory';
+import { addHolidays, applyDirectory } from '../admin-commands';
 import { recordConfidenceVote, recordDiscipline, recordLeave } from '../../db/people-records';
-import { scanPositionChanges } from '../../db/proposals';
-import { listHolidays, loadCaseRules, storeHolidays } from '../../db/settings';
-import { fromMs, localDate } from '../../domain/calendar';
 import { ConfidenceVoteBodySchema } from '../../domain/case-schemas';
-import { reservedIdIssues } from '../../domain/actors';
-import { duplicatesIn, validateDirectory } from '../../domain/scope';
-import { isAdmin, isHr, type AppEnv } from '../auth';
+import { type AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { badRequest, forbidden, notFound } from '../errors';
 import { mayReadPerson } from '../person-rights';
@@ -29,28 +25,7 @@ export function orgRoutes(deps: ApiDeps) {
         request: { body: { content: { 'application/json': { schema: Directory } }, required: true } },
         responses: { 200: ok('Counts stored'), ...errors, 403: err('Not an admin or HR') },
       }),
-      async (c) => {
-        const body = c.req.valid('json');
-        // Referential rules are checked against the directory as it will be after the upsert,
-        // read and written in one transaction so a concurrent upload cannot slip in between.
-        const result = await upsertCheckedDirectory(
-          sql,
-          body,
-          (after) => [...reservedIdIssues(body.people), ...validateDirectory(after), ...duplicatesIn(body)],
-          c.get('caller').id,
-        );
-        if ('issues' in result)
-          throw badRequest(`The directory has ${result.issues.length} problem(s); nothing was stored.`, result.issues);
-        const counts = result.counts;
-        // A directory change can make a position change due: the people it touched are scanned again.
-        await scanPositionChanges(
-          sql,
-          localDate(fromMs(Date.now())),
-          await loadCaseRules(sql),
-          body.people.map((p) => p.id),
-        );
-        return c.json(counts, 200);
-      },
+      async (c) => c.json(await applyDirectory(sql, c.get('caller'), c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
@@ -62,9 +37,7 @@ export function orgRoutes(deps: ApiDeps) {
         responses: { 200: ok('Holidays stored'), ...errors, 403: err('Not an admin') },
       }),
       async (c) => {
-        const { holidays } = c.req.valid('json');
-        await storeHolidays(sql, holidays, c.get('caller').id);
-        return c.json({ holidays: await listHolidays(sql) }, 200);
+        return c.json({ holidays: await addHolidays(sql, c.get('caller'), c.req.valid('json').holidays) }, 200);
       },
     )
     .openapi(

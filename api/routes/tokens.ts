@@ -4,14 +4,14 @@
  * list shows its short id, never the token.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { personExists } from '../../db/directory';
-import { findToken, insertToken, listTokens, revokeToken, type TokenRow } from '../../db/tokens';
+import { findToken, listTokens, revokeToken, type TokenRow } from '../../db/tokens';
 import { TOKEN_ACTOR_PREFIX } from '../../domain/actors';
-import { tokenExpiry, tokenStatus } from '../../domain/tokens';
-import { hashToken, isAdmin, newToken, type AppEnv, type Caller } from '../auth';
+import { tokenStatus } from '../../domain/tokens';
+import { isAdmin, type AppEnv, type Caller } from '../auth';
 import type { ApiDeps } from '../deps';
-import { badRequest, forbidden, notFound, ruleRefused } from '../errors';
+import { forbidden, notFound } from '../errors';
 import { storeInstead } from '../idempotency';
+import { issueToken } from '../admin-commands';
 import { pagedOk, pageQuery, pageRequest } from '../pagination';
 import { iso } from '../read-model';
 import { err, ok } from '../route-docs';
@@ -59,27 +59,7 @@ export function tokenRoutes(deps: ApiDeps) {
         },
       }),
       async (c) => {
-        if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin issues tokens.');
-        const body = c.req.valid('json');
-        if (body.personId) {
-          if (!(await personExists(sql, body.personId))) throw notFound(`There is no person ${body.personId}.`);
-        } else if (body.roles.length === 0) {
-          throw badRequest('A token needs a person or at least one role.', [{ field: 'personId', rule: 'required' }]);
-        }
-        const expiry = tokenExpiry(Date.now(), body.expiresAt);
-        // Like a deadline in the past, an expiry the clock refuses is a rule's answer (422), not malformed input.
-        if ('issue' in expiry)
-          throw ruleRefused(expiry.issue.message, { rule: expiry.issue.rule, field: expiry.issue.field });
-        const token = newToken();
-        const hash = hashToken(token);
-        const personId = body.personId ?? null;
-        await insertToken(
-          sql,
-          { hash, personId, roles: body.roles, label: body.label ?? null, ...expiry },
-          c.get('caller').id,
-        );
-        // The same short id names a person-less token as a caller, so the admin can match it in the audit trail.
-        const issued = { tokenId: hash.slice(0, 12), personId, roles: body.roles, expiresAt: expiry.expiresAt };
+        const { token, ...issued } = await issueToken(sql, c.get('caller'), c.req.valid('json'));
         // A repeat of this request answers without the token: the plain token is never stored, and minting another would leave two.
         storeInstead(c, {
           ...issued,
