@@ -29,7 +29,7 @@ import { createSql } from '../../db/sql';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { historyFromJson } from '../../test/support/histories';
 import { installQuietRuntime, openCycleWith } from '../../test/support/temporal';
-import { bundleWorkflows } from '../../worker/bundle';
+import { BENCH_WORKFLOWS_PATH, bundleWorkflows } from '../../worker/bundle';
 import { setWorkflowStackTraces } from '../../worker/create-worker';
 import { writeWorkflowBundle } from '../bundle-workflows';
 import { TASK_QUEUE } from '../../contracts/messages';
@@ -124,8 +124,9 @@ async function main(): Promise<void> {
         await client.workflow.start('benchFloorWorkflow', { taskQueue: queue, workflowId: `${queue}-${i}` });
     };
     // Ours as every worker runs it, and the same with the domain modules per workflow, for comparison.
-    const ours = await bundleWorkflows();
-    const oursUnshared = await bundleWorkflows({ preload: false });
+    // The production workflows with the floor beside them (BENCH_WORKFLOWS_PATH): the floor runs under our bundle too.
+    const ours = await bundleWorkflows({ workflowsPath: BENCH_WORKFLOWS_PATH });
+    const oursUnshared = await bundleWorkflows({ workflowsPath: BENCH_WORKFLOWS_PATH, preload: false });
     const sdkOnly = await bundleWorkflows({
       workflowsPath: join(PROJECT_ROOT, 'scripts', 'bench', 'floor-workflow.ts'),
       preload: false,
