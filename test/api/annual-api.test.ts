@@ -5,6 +5,8 @@
  * their own person.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulationTitle } from '../../domain/reports';
+import type { Grade } from '../../domain/types';
 import { startStack, type Stack } from '../support/stack';
 
 const YEAR = '2025';
@@ -41,6 +43,7 @@ describe('annual results for their readers', () => {
     mean: total,
     grade,
     caps: [],
+    title: emulationTitle(grade as Grade),
   });
 
   it("gives a member of the unit their own line and nobody else's", async () => {
@@ -77,6 +80,7 @@ describe('annual results for their readers', () => {
       mean: null,
       grade: null,
       caps: ['not-rated'],
+      title: null,
     });
   });
 

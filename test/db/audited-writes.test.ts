@@ -52,7 +52,8 @@ describe('audited writes', () => {
   /** Day n of a month of 2031 (month as MM), a date no other row of the test uses. */
   const day = (month: string, n: number) => `2031-${month}-${String(n).padStart(2, '0')}`;
   const token = (n: number) => ({
-    hash: `${'ab'.repeat(31)}${String(n).padStart(2, '0')}`,
+    // The number first: a token's short id is its hash's first twelve characters, and must be unique.
+    hash: `${String(n).padStart(2, '0')}${'ab'.repeat(31)}`,
     personId: 'ngoc',
     roles: [],
     label: 'test',
@@ -85,8 +86,8 @@ describe('audited writes', () => {
       changed: (n: number) => has('tokens', 'hash', token(n).hash),
       expected: {
         actor: 'admin',
-        subject: `token:${'ab'.repeat(6)}`,
-        payload: { personId: 'ngoc', roles: [], label: 'test' },
+        subject: `token:01${'ab'.repeat(5)}`,
+        payload: { personId: 'ngoc', roles: [], label: 'test', expiresAt: null },
       },
     },
     {
