@@ -1,24 +1,17 @@
 /** One member's evaluation: plan, self-assessment, review, reading it, and complaints about its grade. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
-import {
-  cycleWorkflowId,
-  fileComplaint,
-  resolveComplaint,
-  submitReview,
-  submitSelfAssessment,
-  type Versioned,
-} from '../../contracts/messages';
+import { submitReview, submitSelfAssessment, type Versioned } from '../../contracts/messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
-import { evaluationStep, filePlan, loadEvaluation, sendUpdate } from '../commands';
+import { evaluationStep, filePlan, loadEvaluation } from '../commands';
+import { fileGradeComplaint, resolveGradeComplaint } from '../cycle-commands';
 import type { ApiDeps } from '../deps';
-import { forbidden, notFound } from '../errors';
+import { forbidden } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { findComplaint } from '../../db/complaints';
 import { findCycle } from '../../db/cycles';
 import { escalationNames } from '../../db/escalations';
 import { findEvaluation } from '../../db/evaluations';
-import { complaintVersion, evaluationView, readYourWrite } from '../read-model';
+import { evaluationView } from '../read-model';
 import { commandErrors, json, ok } from '../route-docs';
 import { ComplaintBody, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
 
@@ -137,24 +130,17 @@ export function evaluationRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { period, personId } = c.req.valid('param');
-        const e = await load(period, personId);
         const caller = c.get('caller');
-        const complaint = await sendUpdate(
-          deps,
-          cycleWorkflowId(e.unitId, period),
-          fileComplaint,
-          { actor: caller, personId, reason: c.req.valid('json').reason },
-          {
-            updateId: updateIdFor(caller.id, c.req.header('idempotency-key')),
-            closedMessage: 'The complaint window has closed.',
-            closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked',
-          },
+        return c.json(
+          await fileGradeComplaint(
+            deps,
+            caller,
+            { period, personId },
+            c.req.valid('json').reason,
+            c.req.header('idempotency-key'),
+          ),
+          201,
         );
-        await readYourWrite(
-          complaintVersion(sql, complaint.id, cycleWorkflowId(e.unitId, period)),
-          complaint.readModelVersion,
-        );
-        return c.json({ id: complaint.id, status: complaint.status, dueAt: complaint.dueAt }, 201);
       },
     )
     .openapi(
@@ -167,25 +153,11 @@ export function evaluationRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const complaint = await findComplaint(sql, id);
-        if (!complaint) throw notFound(`There is no complaint ${id}.`);
-        const cycle = await findCycle(sql, complaint.unitId, complaint.period);
         const caller = c.get('caller');
-        const body = c.req.valid('json');
-        const resolved = await sendUpdate(
-          deps,
-          complaint.workflowId,
-          resolveComplaint,
-          { actor: caller, complaintId: id, ...body },
-          {
-            updateId: updateIdFor(caller.id, c.req.header('idempotency-key')),
-            closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`,
-            closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked',
-          },
+        return c.json(
+          await resolveGradeComplaint(deps, caller, id, c.req.valid('json'), c.req.header('idempotency-key')),
+          200,
         );
-        await readYourWrite(complaintVersion(sql, id, complaint.workflowId), resolved.readModelVersion);
-        const { readModelVersion: _, ...shown } = resolved;
-        return c.json(shown, 200);
       },
     );
 }

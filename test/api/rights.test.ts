@@ -127,6 +127,16 @@ const TABLE: Row[] = [
   row('PUT', '/v1/cycles/{unitId}/{period}/deliberation', `/v1/cycles/snv/${OPEN}/deliberation`, ['head'], {
     decisions: [{ personId: 'ngoc', grade: 'B' }],
   }),
+  // A dry run: the head may check a list (409 while the cycle takes plans); nobody's check changes anything.
+  row(
+    'POST',
+    '/v1/cycles/{unitId}/{period}/deliberation/check',
+    `/v1/cycles/snv/${OPEN}/deliberation/check`,
+    ['head'],
+    {
+      decisions: [{ personId: 'ngoc', grade: 'B' }],
+    },
+  ),
   row(
     'POST',
     '/v1/cycles/{unitId}/{period}/deliberation/approvals',
