@@ -10,4 +10,11 @@ export interface NavItem {
   shows: (caller: Caller) => boolean;
 }
 
-export const NAV: NavItem[] = [{ href: '/tasks', labelKey: 'nav.tasks', shows: () => true }];
+const leads = (caller: Caller) => caller.person?.role === 'head' || caller.person?.role === 'deputy';
+
+export const NAV: NavItem[] = [
+  { href: '/tasks', labelKey: 'nav.tasks', shows: () => true },
+  { href: '/board', labelKey: 'board.nav', shows: leads },
+  { href: '/results', labelKey: 'results.nav', shows: (caller) => caller.person !== null },
+  { href: '/complaints', labelKey: 'complaints.nav', shows: (caller) => caller.person?.role === 'head' },
+];

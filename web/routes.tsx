@@ -14,7 +14,10 @@ import { isLang, pickLang, speech } from './i18n';
 import { oidcClient } from './oidc';
 import { MessagePage } from './pages/message';
 import { SignInPage } from './pages/sign-in';
+import { boardRoutes } from './pages/board-routes';
+import { complaintsRoutes } from './pages/complaints-routes';
 import { planRoutes } from './pages/plan-routes';
+import { resultsRoutes } from './pages/results-routes';
 import { tasksRoutes } from './pages/tasks-routes';
 import {
   clearCookie,
@@ -144,6 +147,9 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
 
   app.route('/', tasksRoutes(deps));
   app.route('/', planRoutes(deps));
+  app.route('/', boardRoutes(deps));
+  app.route('/', resultsRoutes(deps));
+  app.route('/', complaintsRoutes(deps));
   return app;
 }
 

@@ -10,12 +10,20 @@ export interface TaskLink {
 type PageRule = (task: TaskLink) => string | null;
 
 const evaluation = /^\/v1\/evaluations\/(\d{4}-\d{2})\/([^/]+)$/;
+const cycle = /^\/v1\/cycles\/([^/]+)\/(\d{4}-\d{2})(?:\/deliberation\/approvals)?$/;
+const board: PageRule = (task) => {
+  const m = cycle.exec(task.link);
+  return m ? `/board/${m[1]}/${m[2]}` : null;
+};
 
 export const TASK_PAGES: Record<string, PageRule> = {
   plan: (task) => {
     const m = evaluation.exec(task.link);
     return m ? `/plan/${m[1]}` : null;
   },
+  deliberation: board,
+  approval: board,
+  complaint: () => '/complaints',
 };
 
 export function pageForTask(task: TaskLink): string | null {
