@@ -5,6 +5,7 @@ import { submitReview, submitSelfAssessment, type Versioned } from '../../contra
 import { isHr, type AppEnv, type Caller } from '../auth';
 import { evaluationStep, filePlan, loadEvaluation } from '../commands';
 import { fileGradeComplaint, resolveGradeComplaint } from '../cycle-commands';
+import { complaintsToResolve } from '../cycle-reads';
 import type { ApiDeps } from '../deps';
 import { forbidden } from '../errors';
 import { updateIdFor } from '../idempotency';
@@ -12,13 +13,13 @@ import { findCycle } from '../../db/cycles';
 import { escalationNames } from '../../db/escalations';
 import { findEvaluation } from '../../db/evaluations';
 import { evaluationView } from '../read-model';
-import { commandErrors, json, ok } from '../route-docs';
+import { commandErrors, err, json, ok } from '../route-docs';
 import { ComplaintBody, EvaluationParams, IdParam, Plan, ResolutionBody, ScoresBody } from '../schemas';
 
 const errors = commandErrors('evaluation');
 
 export function evaluationRoutes(deps: ApiDeps) {
-  const { sql, temporal } = deps;
+  const { sql } = deps;
 
   const load = (period: string, personId: string) => loadEvaluation(sql, period, personId);
   const step = <Arg>(
@@ -142,6 +143,15 @@ export function evaluationRoutes(deps: ApiDeps) {
           201,
         );
       },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/me/complaints',
+        summary: 'The open complaints the caller is to resolve, soonest due first (at most 500)',
+        responses: { 200: ok('Complaints'), 401: err('Not signed in') },
+      }),
+      async (c) => c.json(await complaintsToResolve(sql, c.get('caller')), 200),
     )
     .openapi(
       createRoute({

@@ -101,6 +101,7 @@ const row = (
 // Rows run in this order: those that end something (a withdrawal) come after the rows that need it open.
 const TABLE: Row[] = [
   row('GET', '/v1/me/tasks', '/v1/me/tasks', EVERYONE),
+  row('GET', '/v1/me/complaints', '/v1/me/complaints', EVERYONE),
   row('GET', '/v1/escalations', '/v1/escalations', EVERYONE),
   row('GET', '/v1/cases', '/v1/cases', EVERYONE),
   row('PUT', '/v1/org', '/v1/org', HR, { units: [], people: [] }),
