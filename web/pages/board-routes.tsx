@@ -70,96 +70,97 @@ function applyCheck(t: TFunction, lines: BoardLine[], check: ListCheck): string[
   return listErrors;
 }
 
-export function boardRoutes(deps: ApiDeps) {
-  /** The board as `session`'s reader sees it, the decisions from the form when it sent some. */
-  const boardState = async (
-    c: Context<WebEnv>,
-    session: WebSession,
-    cycle: CycleRow,
-    sent: { decisions: DecisionLine[]; key: string } | null,
-  ): Promise<BoardState> => {
-    const { t } = c.get('speech');
-    const at: CycleAt = { unitId: cycle.unitId, period: cycle.period };
-    const view = await cycleView(deps.sql, cycle);
-    const names = await namesOf(
-      deps.sql,
-      view.members.map((m) => m.personId),
-    );
-    const list = (cycle.deliberation as PutList | null) ?? null;
-    const decisions: DecisionLine[] =
-      sent?.decisions ??
-      list?.decisions ??
-      view.members.map((m) => ({ personId: m.personId, grade: m.proposedGrade as Grade | null }));
-    const byId = new Map(decisions.map((d) => [d.personId, d]));
-    const lines: BoardLine[] = view.members.map((m) => ({
-      personId: m.personId,
-      name: names.get(m.personId) ?? m.personId,
-      total: m.total,
-      proposedGrade: m.proposedGrade as Grade | null,
-      grade: byId.get(m.personId)?.grade ?? null,
-      rationale: byId.get(m.personId)?.rationale ?? '',
-      caps: [],
-      errors: {},
-    }));
-    let canPut = false;
-    let quota: BoardState['quota'] = null;
-    let listErrors: string[] = [];
-    let formError: string | null = null;
-    if (cycle.phase === 'deliberation') {
-      try {
-        const check = await checkList(deps, session.caller, at, decisions);
-        canPut = true;
-        quota = check.quota;
-        listErrors = applyCheck(t, lines, check);
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
-        // Refused as the put would be (not the putter, or no longer deliberating): the board is read-only.
-        if (err.status !== 403 && err.status !== 409) formError = refusalText(t, err);
-      }
-    }
-    const me = session.caller.id;
-    return {
-      unitId: cycle.unitId,
-      period: cycle.period,
-      phase: cycle.phase,
-      canPut,
-      lines,
-      quota,
-      listErrors,
-      formError,
-      idempotencyKey: sent?.key ?? randomUUID(),
-      list: list && {
-        pending: new Map(list.pending.map((p) => [p.personId, p])),
-        approvals: list.approvals,
-        putBy: list.putBy,
-        collective: cycle.collective,
-        decisions: list.decisions,
-      },
-      mayApprove:
-        cycle.phase === 'deliberation' && !!list && cycle.collective.includes(me) && !list.approvals.includes(me),
-      notice: null,
-    };
-  };
-
-  /** The cycle a board is for, when the reader reads it whole; else the page that says why not. */
-  const open = async (c: Context<WebEnv>, session: WebSession): Promise<CycleRow | Response> => {
-    const { t } = c.get('speech');
-    const parsed = CycleParams.safeParse({ unitId: c.req.param('unitId'), period: c.req.param('period') });
-    const cycle = parsed.success ? await findCycle(deps.sql, parsed.data.unitId, parsed.data.period) : undefined;
-    const refuse = async (message: string, status: 403 | 404) =>
-      c.html(
-        <MessagePage frame={await frameFor(c, deps, session)} title={t('board.heading')} message={message} />,
-        status,
-      );
-    if (!cycle) return refuse(t('board.noCycle'), 404);
+/** The board as `session`'s reader sees it, the decisions from the form when it sent some. */
+const boardState = async (
+  deps: ApiDeps,
+  c: Context<WebEnv>,
+  session: WebSession,
+  cycle: CycleRow,
+  sent: { decisions: DecisionLine[]; key: string } | null,
+): Promise<BoardState> => {
+  const { t } = c.get('speech');
+  const at: CycleAt = { unitId: cycle.unitId, period: cycle.period };
+  const view = await cycleView(deps.sql, cycle);
+  const names = await namesOf(
+    deps.sql,
+    view.members.map((m) => m.personId),
+  );
+  const list = (cycle.deliberation as PutList | null) ?? null;
+  const decisions: DecisionLine[] =
+    sent?.decisions ??
+    list?.decisions ??
+    view.members.map((m) => ({ personId: m.personId, grade: m.proposedGrade as Grade | null }));
+  const byId = new Map(decisions.map((d) => [d.personId, d]));
+  const lines: BoardLine[] = view.members.map((m) => ({
+    personId: m.personId,
+    name: names.get(m.personId) ?? m.personId,
+    total: m.total,
+    proposedGrade: m.proposedGrade as Grade | null,
+    grade: byId.get(m.personId)?.grade ?? null,
+    rationale: byId.get(m.personId)?.rationale ?? '',
+    caps: [],
+    errors: {},
+  }));
+  let canPut = false;
+  let quota: BoardState['quota'] = null;
+  let listErrors: string[] = [];
+  let formError: string | null = null;
+  if (cycle.phase === 'deliberation') {
     try {
-      if ((await readScope(deps.sql, session.caller, cycle)) === 'all') return cycle;
+      const check = await checkList(deps, session.caller, at, decisions);
+      canPut = true;
+      quota = check.quota;
+      listErrors = applyCheck(t, lines, check);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
+      // Refused as the put would be (not the putter, or no longer deliberating): the board is read-only.
+      if (err.status !== 403 && err.status !== 409) formError = refusalText(t, err);
     }
-    return refuse(t('board.forbidden'), 403);
+  }
+  const me = session.caller.id;
+  return {
+    unitId: cycle.unitId,
+    period: cycle.period,
+    phase: cycle.phase,
+    canPut,
+    lines,
+    quota,
+    listErrors,
+    formError,
+    idempotencyKey: sent?.key ?? randomUUID(),
+    list: list && {
+      pending: new Map(list.pending.map((p) => [p.personId, p])),
+      approvals: list.approvals,
+      putBy: list.putBy,
+      collective: cycle.collective,
+      decisions: list.decisions,
+    },
+    mayApprove:
+      cycle.phase === 'deliberation' && !!list && cycle.collective.includes(me) && !list.approvals.includes(me),
+    notice: null,
   };
+};
 
+/** The cycle a board is for, when the reader reads it whole; else the page that says why not. */
+const open = async (deps: ApiDeps, c: Context<WebEnv>, session: WebSession): Promise<CycleRow | Response> => {
+  const { t } = c.get('speech');
+  const parsed = CycleParams.safeParse({ unitId: c.req.param('unitId'), period: c.req.param('period') });
+  const cycle = parsed.success ? await findCycle(deps.sql, parsed.data.unitId, parsed.data.period) : undefined;
+  const refuse = async (message: string, status: 403 | 404) =>
+    c.html(
+      <MessagePage frame={await frameFor(c, deps, session)} title={t('board.heading')} message={message} />,
+      status,
+    );
+  if (!cycle) return refuse(t('board.noCycle'), 404);
+  try {
+    if ((await readScope(deps.sql, session.caller, cycle)) === 'all') return cycle;
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+  }
+  return refuse(t('board.forbidden'), 403);
+};
+
+export function boardRoutes(deps: ApiDeps) {
   const render = async (c: Context<WebEnv>, session: WebSession, state: BoardState, status: 200 | 422 = 200) => {
     const frame = await frameFor(c, deps, session);
     // htmx swaps only a 2xx answer: the refused form comes back as one, its refusals inside.
@@ -187,10 +188,10 @@ export function boardRoutes(deps: ApiDeps) {
     .get('/board/:unitId/:period', async (c) => {
       const session = requireSession(c);
       if (session instanceof Response) return session;
-      const cycle = await open(c, session);
+      const cycle = await open(deps, c, session);
       if (cycle instanceof Response) return cycle;
       const { t } = c.get('speech');
-      const state = await boardState(c, session, cycle, null);
+      const state = await boardState(deps, c, session, cycle, null);
       const notice =
         c.req.query('put') === '1' && state.list
           ? t('board.done')
@@ -202,7 +203,7 @@ export function boardRoutes(deps: ApiDeps) {
     .post('/board/:unitId/:period', async (c) => {
       const session = requireSession(c);
       if (session instanceof Response) return session;
-      const cycle = await open(c, session);
+      const cycle = await open(deps, c, session);
       if (cycle instanceof Response) return cycle;
       const { t } = c.get('speech');
       const form = await c.req.parseBody({ all: true });
@@ -215,7 +216,7 @@ export function boardRoutes(deps: ApiDeps) {
         form,
         cycle.members.map((m) => m.personId),
       );
-      const state = await boardState(c, session, cycle, { decisions, key });
+      const state = await boardState(deps, c, session, cycle, { decisions, key });
       if (text(form, 'action') !== 'submit' || !state.canPut) return render(c, session, state);
       const checked = DeliberationBody.safeParse({ decisions });
       if (!checked.success) return render(c, session, { ...state, formError: t('field.invalid') }, 422);
@@ -241,7 +242,7 @@ export function boardRoutes(deps: ApiDeps) {
     .post('/board/:unitId/:period/approve', async (c) => {
       const session = requireSession(c);
       if (session instanceof Response) return session;
-      const cycle = await open(c, session);
+      const cycle = await open(deps, c, session);
       if (cycle instanceof Response) return cycle;
       const { t } = c.get('speech');
       const form = await c.req.parseBody({ all: true });
@@ -252,7 +253,7 @@ export function boardRoutes(deps: ApiDeps) {
       } catch (err) {
         const words = refusalText(t, err);
         if (words === null) throw err;
-        const state = await boardState(c, session, cycle, null);
+        const state = await boardState(deps, c, session, cycle, null);
         const frame = await frameFor(c, deps, session);
         return c.html(
           <BoardPage frame={frame} state={{ ...state, formError: words, canPut: false }} />,

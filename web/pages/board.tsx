@@ -177,7 +177,11 @@ function LineEditor(props: { t: TFunction; line: BoardLine; i: number; number: (
   );
 }
 
-/** The head's form: swapped whole on every change (ids keep the focus), put by its own button. */
+/**
+ * The head's form: swapped whole on every change (ids keep the focus), put by its own button. A
+ * check waits behind a request in flight (only the last one kept), so it never cuts a put short;
+ * the put replaces a check still waiting.
+ */
 export function BoardForm(props: { frame: Frame & { session: WebSession }; state: BoardState }) {
   const { speech, session } = props.frame;
   const { t } = speech;
@@ -192,7 +196,7 @@ export function BoardForm(props: { frame: Frame & { session: WebSession }; state
       hx-trigger="change"
       hx-target="this"
       hx-swap="outerHTML"
-      hx-sync="this:replace"
+      hx-sync="this:queue last"
     >
       <CsrfField session={session} />
       <input type="hidden" name="key" value={s.idempotencyKey} />
@@ -233,6 +237,7 @@ export function BoardForm(props: { frame: Frame & { session: WebSession }; state
           hx-swap="outerHTML"
           hx-disabled-elt="this"
           hx-indicator="#put-progress"
+          hx-sync="closest form:replace"
         >
           {t('board.submit')}
         </button>

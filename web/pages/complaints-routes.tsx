@@ -56,6 +56,11 @@ export function complaintsRoutes(deps: ApiDeps) {
         frame={await frameFor(c, deps, session)}
         items={items}
         notice={opts.notice ?? null}
+        alert={
+          opts.refused && !items.some((i) => i.id === opts.refused!.id)
+            ? (Object.values(opts.refused.item.errors ?? {})[0] ?? undefined)
+            : undefined
+        }
         now={new Date()}
       />,
       status,

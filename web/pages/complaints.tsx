@@ -101,6 +101,8 @@ export function ComplaintsPage(props: {
   frame: Frame & { session: WebSession };
   items: InboxItem[];
   notice: string | null;
+  /** A refusal about a complaint not (or no longer) listed here. */
+  alert?: string;
   now: Date;
 }) {
   const { speech } = props.frame;
@@ -111,6 +113,11 @@ export function ComplaintsPage(props: {
       {props.notice && (
         <p class="notice" role="status">
           {props.notice}
+        </p>
+      )}
+      {props.alert && (
+        <p class="alert" role="alert">
+          {props.alert}
         </p>
       )}
       {props.items.length === 0 && <p>{t('complaints.empty')}</p>}
