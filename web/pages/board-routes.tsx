@@ -80,11 +80,14 @@ const boardState = async (
 ): Promise<BoardState> => {
   const { t } = c.get('speech');
   const at: CycleAt = { unitId: cycle.unitId, period: cycle.period };
-  const view = await cycleView(deps.sql, cycle);
-  const names = await namesOf(
-    deps.sql,
-    view.members.map((m) => m.personId),
-  );
+  // Independent reads, at once: a 300-person board spends most of its time waiting on them.
+  const [view, names] = await Promise.all([
+    cycleView(deps.sql, cycle),
+    namesOf(
+      deps.sql,
+      cycle.members.map((m) => m.personId),
+    ),
+  ]);
   const list = (cycle.deliberation as PutList | null) ?? null;
   const decisions: DecisionLine[] =
     sent?.decisions ??
