@@ -111,8 +111,18 @@ function QuotaMeter(props: { t: TFunction; quota: NonNullable<BoardState['quota'
   );
 }
 
-function LineEditor(props: { t: TFunction; line: BoardLine; i: number; number: (n: number) => string }) {
-  const { t, line, i } = props;
+/** The grades' labels, looked up once per page rather than once per option of every line. */
+const gradeLabels = (t: TFunction) =>
+  new Map<Grade | null, string>([...GRADE_ORDER, null].map((g) => [g, gradeLabel(t, g)] as const));
+
+function LineEditor(props: {
+  t: TFunction;
+  labels: Map<Grade | null, string>;
+  line: BoardLine;
+  i: number;
+  number: (n: number) => string;
+}) {
+  const { t, line, i, labels } = props;
   const changed = line.grade !== line.proposedGrade;
   const gradeErr = line.errors.grade?.length ? `grade-${i}-error` : undefined;
   const ratErr = line.errors.rationale?.length ? `rationale-${i}-error` : undefined;
@@ -122,13 +132,13 @@ function LineEditor(props: { t: TFunction; line: BoardLine; i: number; number: (
       <h3>{line.name}</h3>
       <p class="facts">
         {t('board.proposed', {
-          grade: gradeLabel(t, line.proposedGrade),
+          grade: labels.get(line.proposedGrade),
           total: line.total === null ? '—' : props.number(line.total),
         })}
       </p>
       {line.caps.length > 0 && (
         <p class="warning" id={`caps-${i}`}>
-          {t('board.capped', { max: gradeLabel(t, line.maxGrade ?? null) })}{' '}
+          {t('board.capped', { max: labels.get(line.maxGrade ?? null) })}{' '}
           {line.caps.map((c) => t(`board.cap.${c.rule}`)).join('; ')}
         </p>
       )}
@@ -141,11 +151,11 @@ function LineEditor(props: { t: TFunction; line: BoardLine; i: number; number: (
       >
         {GRADE_ORDER.map((g) => (
           <option value={g} selected={line.grade === g}>
-            {gradeLabel(t, g)}
+            {labels.get(g)}
           </option>
         ))}
         <option value="" selected={line.grade === null}>
-          {gradeLabel(t, null)}
+          {labels.get(null)}
         </option>
       </select>
       {gradeErr && (
@@ -187,6 +197,7 @@ export function BoardForm(props: { frame: Frame & { session: WebSession }; state
   const { t } = speech;
   const s = props.state;
   const action = `/board/${s.unitId}/${s.period}`;
+  const labels = gradeLabels(t);
   return (
     <form
       id="board-form"
@@ -220,7 +231,7 @@ export function BoardForm(props: { frame: Frame & { session: WebSession }; state
       </div>
       <ol class="board">
         {s.lines.map((line, i) => (
-          <LineEditor t={t} line={line} i={i} number={speech.number} />
+          <LineEditor t={t} labels={labels} line={line} i={i} number={speech.number} />
         ))}
       </ol>
       <div class="actions">
