@@ -15,7 +15,7 @@ import { duplicatesIn, mergeDirectory, validateDirectory } from '../domain/scope
 import { tokenExpiry } from '../domain/tokens';
 import type { Directory as DirectoryShape, Issue } from '../domain/types';
 import { hashToken, isAdmin, isHr, newToken, type Caller } from './auth';
-import { cycleCommand } from './commands';
+import { cycleCommand } from './cycle-commands';
 import type { ApiDeps } from './deps';
 import { badRequest, forbidden, notFound, ruleRefused } from './errors';
 import type { Directory, HolidaysBody, RunningDeadlines, TokenRequest } from './schemas';

@@ -83,28 +83,3 @@ export function filePlan(
     },
   );
 }
-
-/** Sends one command to the unit's cycle and answers with the cycle as the read model now shows it. */
-export async function cycleCommand<Arg>(
-  deps: ApiDeps,
-  at: { unitId: string; period: string },
-  def: UpdateDefinition<Versioned, [Arg]>,
-  arg: Arg,
-  updateId: string | undefined,
-) {
-  const { unitId, period } = at;
-  const load = async () => {
-    const cycle = await findCycle(deps.sql, unitId, period);
-    if (!cycle) throw notFound(`There is no cycle for ${unitId} in ${period}.`);
-    return cycle;
-  };
-  const cycle = await load();
-  const closedPhase = async () => (await findCycle(deps.sql, unitId, period))?.phase ?? 'locked';
-  const answer = await sendUpdate(deps, cycle.workflowId, def, arg, {
-    updateId,
-    closedMessage: `The cycle of ${cycle.unitId} for ${cycle.period} is ${cycle.phase}.`,
-    closedPhase,
-  });
-  await readYourWrite(cycleVersion(deps.sql, unitId, period), answer.readModelVersion);
-  return cycleView(deps.sql, await load());
-}

@@ -213,6 +213,21 @@ export const resolveComplaint = defineUpdate<
   [{ actor: Actor; complaintId: string; outcome: 'upheld' | 'changed'; grade?: Grade; rationale: string }]
 >('resolveComplaint');
 export const getCycle = defineQuery<CycleView>('getCycle');
+
+/** What the deliberation's rules say of a list before it is put: a dry run that changes nothing. */
+export interface DeliberationCheck {
+  /** Why this actor may not put a list now at all (rights or phase), as the update would refuse it. */
+  refusal: null | { type: 'forbidden' | 'wrong_phase'; message: string; phase: string };
+  /** Every rule the list breaks (domain/deliberation.ts `Breach`), empty when it may be put. */
+  breaches: ({ rule: string; personId?: string; message: string } & Record<string, unknown>)[];
+  /** The A quota: members rated this month (by their caps), A given among them, and A allowed. */
+  quota: { rated: number; given: number; allowed: number; outstanding: boolean };
+  /** Per member, the best grade the caps allow under this list (null: not rated) and why. */
+  caps: { personId: string; maxGrade: Grade | null; caps: Cap[] }[];
+}
+export const checkDeliberationList = defineQuery<DeliberationCheck, [{ actor: Actor; decisions: DecisionLine[] }]>(
+  'checkDeliberationList',
+);
 /**
  * Sent to its cycle by the evaluation whose closing write found none of the unit's evaluations
  * still open; the cycle checks the read model before it moves on.

@@ -108,3 +108,18 @@ export async function saveCycleSnapshot(sql: Sql, input: SaveCycleInput): Promis
     await writeSideRecords(tx, input);
   });
 }
+
+/** The latest month a unit has a cycle for, if any (optionally only in one of `phases`). */
+export async function latestPeriodOf(sql: Sql, unitId: string, phases?: string[]): Promise<string | undefined> {
+  const [row] = await sql<{ period: string }[]>`
+    select period from cycles
+    where unit_id = ${unitId} ${phases ? sql`and phase = any(${phases})` : sql``}
+    order by period desc limit 1`;
+  return row?.period;
+}
+
+/** Full names of `ids` (those the directory knows). */
+export async function namesOf(sql: Sql, ids: string[]): Promise<Map<string, string>> {
+  const rows = await sql<{ id: string; fullName: string }[]>`select id, full_name from people where id = any(${ids})`;
+  return new Map(rows.map((r) => [r.id, r.fullName]));
+}

@@ -11,6 +11,8 @@ export interface NavItem {
   shows: (caller: Caller) => boolean;
 }
 
+const leads = (caller: Caller) => caller.person?.role === 'head' || caller.person?.role === 'deputy';
+
 export const NAV: NavItem[] = [
   { href: '/tasks', labelKey: 'nav.tasks', shows: () => true },
   // Leaders review, and HR decides reviews that climbed to it; staff are nobody's reviewer.
@@ -21,4 +23,7 @@ export const NAV: NavItem[] = [
   },
   { href: '/directory/import', labelKey: 'import.nav', shows: mayChangeDirectory },
   { href: '/admin', labelKey: 'admin.nav', shows: isAdmin },
+  { href: '/board', labelKey: 'board.nav', shows: leads },
+  { href: '/results', labelKey: 'results.nav', shows: (caller) => caller.person !== null },
+  { href: '/complaints', labelKey: 'complaints.nav', shows: (caller) => caller.person?.role === 'head' },
 ];

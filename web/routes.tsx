@@ -15,10 +15,13 @@ import { isLang, pickLang, speech } from './i18n';
 import { oidcClient } from './oidc';
 import { MessagePage } from './pages/message';
 import { SignInPage } from './pages/sign-in';
+import { boardRoutes } from './pages/board-routes';
+import { complaintsRoutes } from './pages/complaints-routes';
 import { planRoutes } from './pages/plan-routes';
 import { importRoutes } from './pages/import-routes';
 import { adminRoutes } from './pages/admin-routes';
 import { MAX_FILE_BYTES } from './directory-file';
+import { resultsRoutes } from './pages/results-routes';
 import { tasksRoutes } from './pages/tasks-routes';
 import { liveScoreRoutes } from './pages/evaluation-routes';
 import { monthRoutes } from './pages/month-routes';
@@ -174,6 +177,9 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
   app.route('/', monthRoutes(deps));
   app.route('/', importRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', boardRoutes(deps));
+  app.route('/', resultsRoutes(deps));
+  app.route('/', complaintsRoutes(deps));
   return app;
 }
 

@@ -10,6 +10,11 @@ export interface TaskLink {
 type PageRule = (task: TaskLink) => string | null;
 
 const evaluation = /^\/v1\/evaluations\/(\d{4}-\d{2})\/([^/]+)$/;
+const cycle = /^\/v1\/cycles\/([^/]+)\/(\d{4}-\d{2})(?:\/deliberation\/approvals)?$/;
+const board: PageRule = (task) => {
+  const m = cycle.exec(task.link);
+  return m ? `/board/${m[1]}/${m[2]}` : null;
+};
 
 /** The evaluation a task's link names, if it names one. */
 export function evaluationOfTask(task: TaskLink): { period: string; personId: string } | null {
@@ -28,6 +33,9 @@ export const TASK_PAGES: Record<string, PageRule> = {
   plan: onEvaluation((at) => `/plan/${at.period}`),
   'self-assessment': onEvaluation((at) => `/self-assessment/${at.period}`),
   review: onEvaluation((at) => `/review/${at.period}/${encodeURIComponent(at.personId)}`),
+  deliberation: board,
+  approval: board,
+  complaint: () => '/complaints',
 };
 
 /** The period a task of an evaluation belongs to (its link names it), else null. */

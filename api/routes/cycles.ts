@@ -4,22 +4,16 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { cycleWorkflow } from '../../workflows/cycle';
-import {
-  approveDeliberation,
-  cycleWorkflowId,
-  openCycle,
-  putDeliberation,
-  setOutstanding,
-  type Versioned,
-} from '../../contracts/messages';
+import { cycleWorkflowId, openCycle, setOutstanding, type Versioned } from '../../contracts/messages';
 import { isAdmin, isHr, type AppEnv, type Caller } from '../auth';
-import { cycleCommand, withinBound } from '../commands';
+import { withinBound } from '../commands';
+import { publishedResults, readScope } from '../cycle-reads';
+import { approveList, checkList, cycleCommand, loadCycle as loadCycleOf, putList } from '../cycle-commands';
 import { moveDeadlines } from '../admin-commands';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, fromTemporal, notFound, ruleRefused } from '../errors';
 import { updateIdFor } from '../idempotency';
-import { cycleResults, findCycle, type CycleRow } from '../../db/cycles';
-import { escalationNames } from '../../db/escalations';
+import { findCycle } from '../../db/cycles';
 import { unitExists } from '../../db/units';
 import { cycleVersion, cycleView, readYourWrite } from '../read-model';
 import { loadProfileSchedule } from '../../db/settings';
@@ -39,17 +33,6 @@ import {
 
 const errors = commandErrors('cycle');
 
-/**
- * Who reads a whole cycle: HR, the unit's collective, and whoever an escalation of the cycle has
- * asked to act (a superior head who took the deliberation over); a member sees only their own line.
- */
-export async function readScope(sql: Sql, caller: Caller, cycle: CycleRow): Promise<'all' | 'own'> {
-  if (isHr(caller) || cycle.collective.includes(caller.id) || (await escalationNames(sql, cycle.workflowId, caller.id)))
-    return 'all';
-  if (cycle.members.some((m) => m.personId === caller.id)) return 'own';
-  throw forbidden("Only the unit's collective, its members, HR and those its escalations name read this cycle.");
-}
-
 /** A month with no scoring profile in force cannot be scored: refuse it here, not inside the cycle's workflow. */
 async function requireProfileInForce(sql: Sql, period: string): Promise<void> {
   try {
@@ -66,12 +49,7 @@ async function requireProfileInForce(sql: Sql, period: string): Promise<void> {
 export function cycleRoutes(deps: ApiDeps) {
   const { sql, temporal } = deps;
 
-  const loadCycle = async (unitId: string, period: string): Promise<CycleRow> => {
-    const cycle = await findCycle(sql, unitId, period);
-    if (!cycle) throw notFound(`There is no cycle for ${unitId} in ${period}.`);
-    return cycle;
-  };
-
+  const loadCycle = (unitId: string, period: string) => loadCycleOf(deps, { unitId, period });
   const command = <Arg>(
     unitId: string,
     period: string,
@@ -184,17 +162,34 @@ export function cycleRoutes(deps: ApiDeps) {
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const caller = c.get('caller');
-        const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
         return c.json(
-          await command(
-            unitId,
-            period,
-            putDeliberation,
-            { actor: caller, decisions: c.req.valid('json').decisions },
-            key,
+          await putList(
+            deps,
+            caller,
+            { unitId, period },
+            c.req.valid('json').decisions,
+            c.req.header('idempotency-key'),
           ),
           200,
         );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/cycles/{unitId}/{period}/deliberation/check',
+        operationId: 'checkFinalList',
+        summary:
+          'Check a final list without putting it (the head): every rule it breaks, with field and rule, and the A quota; changes nothing',
+        request: { params: CycleParams, ...json(DeliberationBody) },
+        responses: {
+          200: ok('The refusals (none when the list may be put), the quota figures and the caps'),
+          ...errors,
+        },
+      }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        return c.json(await checkList(deps, c.get('caller'), { unitId, period }, c.req.valid('json').decisions), 200);
       },
     )
     .openapi(
@@ -209,8 +204,7 @@ export function cycleRoutes(deps: ApiDeps) {
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         const caller = c.get('caller');
-        const key = updateIdFor(caller.id, c.req.header('idempotency-key'));
-        return c.json(await command(unitId, period, approveDeliberation, { actor: caller }, key), 200);
+        return c.json(await approveList(deps, caller, { unitId, period }, c.req.header('idempotency-key')), 200);
       },
     )
     .openapi(
@@ -243,11 +237,7 @@ export function cycleRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { unitId, period } = c.req.valid('param');
-        const cycle = await loadCycle(unitId, period);
-        await readScope(sql, c.get('caller'), cycle);
-        if (cycle.phase !== 'published' && cycle.phase !== 'locked')
-          throw conflict('The results are not published yet.', { phase: cycle.phase });
-        return c.json({ unitId, period, phase: cycle.phase, results: await cycleResults(sql, unitId, period) }, 200);
+        return c.json(await publishedResults(sql, c.get('caller'), await loadCycle(unitId, period)), 200);
       },
     );
 }

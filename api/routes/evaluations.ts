@@ -1,8 +1,9 @@
 /** One member's evaluation: plan, self-assessment, review, reading it, and complaints about its grade. */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { cycleWorkflowId, fileComplaint, resolveComplaint } from '../../contracts/messages';
 import type { AppEnv } from '../auth';
-import { filePlan, loadEvaluation, sendUpdate } from '../commands';
+import { filePlan, loadEvaluation } from '../commands';
+import { fileGradeComplaint, resolveGradeComplaint } from '../cycle-commands';
+import { complaintsToResolve } from '../cycle-reads';
 import type { ApiDeps } from '../deps';
 import { forbidden, notFound } from '../errors';
 import { updateIdFor } from '../idempotency';
@@ -10,7 +11,7 @@ import { findComplaint } from '../../db/complaints';
 import { findCycle } from '../../db/cycles';
 import { fileReview, fileSelfAssessment, mayReadEvaluation } from '../evaluation-steps';
 import { complaintVersion, evaluationView, readYourWrite } from '../read-model';
-import { commandErrors, json, ok } from '../route-docs';
+import { commandErrors, err, json, ok } from '../route-docs';
 import {
   ComplaintBody,
   ComplaintFiled,
@@ -106,25 +107,28 @@ export function evaluationRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { period, personId } = c.req.valid('param');
-        const e = await load(period, personId);
         const caller = c.get('caller');
-        const complaint = await sendUpdate(
-          deps,
-          cycleWorkflowId(e.unitId, period),
-          fileComplaint,
-          { actor: caller, personId, reason: c.req.valid('json').reason },
-          {
-            updateId: updateIdFor(caller.id, c.req.header('idempotency-key')),
-            closedMessage: 'The complaint window has closed.',
-            closedPhase: async () => (await findCycle(sql, e.unitId, period))?.phase ?? 'locked',
-          },
+        return c.json(
+          await fileGradeComplaint(
+            deps,
+            caller,
+            { period, personId },
+            c.req.valid('json').reason,
+            c.req.header('idempotency-key'),
+          ),
+          201,
         );
-        await readYourWrite(
-          complaintVersion(sql, complaint.id, cycleWorkflowId(e.unitId, period)),
-          complaint.readModelVersion,
-        );
-        return c.json({ id: complaint.id, status: complaint.status, dueAt: complaint.dueAt }, 201);
       },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/me/complaints',
+        operationId: 'listMyComplaints',
+        summary: 'The open complaints the caller is to resolve, soonest due first (at most 500)',
+        responses: { 200: ok('Complaints'), 401: err('Not signed in') },
+      }),
+      async (c) => c.json(await complaintsToResolve(sql, c.get('caller')), 200),
     )
     .openapi(
       createRoute({
@@ -137,25 +141,11 @@ export function evaluationRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const complaint = await findComplaint(sql, id);
-        if (!complaint) throw notFound(`There is no complaint ${id}.`);
-        const cycle = await findCycle(sql, complaint.unitId, complaint.period);
         const caller = c.get('caller');
-        const body = c.req.valid('json');
-        const resolved = await sendUpdate(
-          deps,
-          complaint.workflowId,
-          resolveComplaint,
-          { actor: caller, complaintId: id, ...body },
-          {
-            updateId: updateIdFor(caller.id, c.req.header('idempotency-key')),
-            closedMessage: `The cycle is ${cycle?.phase ?? 'closed'}.`,
-            closedPhase: async () => (await findCycle(sql, complaint.unitId, complaint.period))?.phase ?? 'locked',
-          },
+        return c.json(
+          await resolveGradeComplaint(deps, caller, id, c.req.valid('json'), c.req.header('idempotency-key')),
+          200,
         );
-        await readYourWrite(complaintVersion(sql, id, complaint.workflowId), resolved.readModelVersion);
-        const { readModelVersion: _, ...shown } = resolved;
-        return c.json(shown, 200);
       },
     );
 }

@@ -27,7 +27,7 @@ import {
 } from '../exports';
 import { AnnualParams, CycleParams, EvaluationParams } from '../schemas';
 import { annualOf, requireAnnualReader } from './annual';
-import { readScope } from './cycles';
+import { readScope } from '../cycle-reads';
 import { mayReadEvaluation } from '../evaluation-steps';
 
 interface Decision {

@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- --people 2000 [--units 20] [--concurrency 32] [--workers 1] [--worker-heap MiB] [--directory-order] [--json]`
+ * `npm run bench -- --pages [--people 300]`: the web pages' figures instead (./pages.ts).
  *
  * Brings up the stack (Temporal dev server, Postgres, worker and API in their own processes) unless
  * `--api URL --admin-token T --temporal host:port` name one that answers; loads a synthetic city;
@@ -18,12 +19,14 @@ import { cpuMeter, cpuTable } from './cpu';
 import { benchDirectory } from './directory';
 import { measureFloor } from './floor';
 import { apiClient, driveMonth, SUBMISSION_STEPS, type Step } from './month';
+import { benchPages, pagesTable } from './pages';
 import { startBenchStack, type BenchStack } from './stack';
 import { round, table } from './stats';
 
 const { values: args } = parseArgs({
   options: {
-    people: { type: 'string', default: '2000' },
+    people: { type: 'string' },
+    pages: { type: 'boolean', default: false },
     units: { type: 'string' },
     concurrency: { type: 'string', default: '32' },
     period: { type: 'string', default: '2031-01' },
@@ -38,7 +41,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const people = Number(args.people);
+const people = Number(args.people ?? (args.pages ? 300 : 2000));
 const units = Number(args.units ?? Math.max(1, Math.round(people / 100)));
 const concurrency = Number(args.concurrency);
 const workers = Number(args.workers);
@@ -95,6 +98,32 @@ async function main(): Promise<void> {
       adminToken: stack.adminToken,
       temporalAddress: stack.temporalAddress,
     });
+  }
+  if (args.pages) {
+    try {
+      if (!stack) throw new Error('--pages brings up its own stack (it opens a web session in its database).');
+      const result = {
+        at: new Date().toISOString(),
+        people,
+        ...(await benchPages({
+          api: api!,
+          adminToken: adminToken!,
+          databaseUrl: stack.databaseUrl,
+          people,
+          period: args.period!,
+          concurrency,
+          say,
+        })),
+      };
+      mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
+      const file = join(PROJECT_ROOT, 'bench', 'results', `${result.at.replace(/[:.]/g, '-')}-pages-${people}.json`);
+      writeFileSync(file, JSON.stringify(result, null, 2));
+      if (args.json) console.log(JSON.stringify(result));
+      else console.log(`\n${pagesTable(result)}\n\nwritten to ${file}`);
+    } finally {
+      await stack?.stop();
+    }
+    return;
   }
   const bars = new cliProgress.MultiBar(
     {

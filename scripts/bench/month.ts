@@ -60,6 +60,8 @@ export interface MonthOptions {
    * cache (docs/benchmarks.md). Default true.
    */
   shuffle?: boolean;
+  /** Stop once every review is in, leaving each unit's deliberation open (the pages' benchmark). */
+  untilReviews?: boolean;
 }
 
 export interface MonthResult {
@@ -256,6 +258,8 @@ export async function driveMonth(opts: MonthOptions): Promise<MonthResult> {
       `bench-review-${period}-${id}`,
     );
   });
+
+  if (opts.untilReviews) return { steps, wallSeconds: (performance.now() - started) / 1000, tokens };
 
   interface CycleView {
     phase: string;

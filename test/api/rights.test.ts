@@ -110,6 +110,7 @@ const row = (
 // Rows run in this order: those that end something (a withdrawal) come after the rows that need it open.
 const TABLE: Row[] = [
   row('GET', '/v1/me/tasks', '/v1/me/tasks', EVERYONE),
+  row('GET', '/v1/me/complaints', '/v1/me/complaints', EVERYONE),
   row('GET', '/v1/escalations', '/v1/escalations', EVERYONE),
   row('GET', '/v1/cases', '/v1/cases', EVERYONE),
   row('PUT', '/v1/org', '/v1/org', HR, { units: [], people: [] }),
@@ -145,6 +146,16 @@ const TABLE: Row[] = [
   row('PUT', '/v1/cycles/{unitId}/{period}/deliberation', `/v1/cycles/snv/${OPEN}/deliberation`, ['head'], {
     decisions: [{ personId: 'ngoc', grade: 'B' }],
   }),
+  // A dry run: the head may check a list (409 while the cycle takes plans); nobody's check changes anything.
+  row(
+    'POST',
+    '/v1/cycles/{unitId}/{period}/deliberation/check',
+    `/v1/cycles/snv/${OPEN}/deliberation/check`,
+    ['head'],
+    {
+      decisions: [{ personId: 'ngoc', grade: 'B' }],
+    },
+  ),
   row(
     'POST',
     '/v1/cycles/{unitId}/{period}/deliberation/approvals',

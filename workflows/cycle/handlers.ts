@@ -9,6 +9,7 @@ import { toMs, workingDaysAfter } from '../../domain/calendar';
 import { ErrorType } from '../../domain/errors';
 import {
   approveDeliberation,
+  checkDeliberationList,
   decideEscalation,
   deadlinesChanged,
   evaluationsClosed,
@@ -21,8 +22,11 @@ import {
   setOutstanding,
   type ComplaintView,
   type CycleView,
+  type DeliberationCheck,
 } from '../../contracts/messages';
 import { actsAs, now, refuse } from '../steps';
+import { allowedA } from '../../domain/quota';
+import { isRated, maxGradeUnder } from '../../domain/caps';
 import { breachesOf } from './grades';
 import { publish } from './publication';
 import type { CycleState } from './state';
@@ -35,6 +39,7 @@ type ArgsOf<D> = D extends UpdateDefinition<infer _Ret, [infer A], infer _Name> 
 /** Registers every handler, in the order the workflow always has (buffered updates run as their handler is set). */
 export function registerHandlers(cycle: CycleState): void {
   setHandler(getCycle, () => cycleView(cycle));
+  setHandler(checkDeliberationList, (args) => checkList(cycle, args));
   setHandler(evaluationsClosed, () => {
     cycle.closedSignal = true;
   });
@@ -116,12 +121,53 @@ function putList(cycle: CycleState, { actor, decisions }: ArgsOf<typeof putDelib
   return cycleView(cycle);
 }
 
-function validatePut(cycle: CycleState, { actor, decisions }: ArgsOf<typeof putDeliberation>): void {
+/** Why `actor` may not put a list now (rights, then phase), or null. */
+function putRefusal(cycle: CycleState, { actor }: Pick<ArgsOf<typeof putDeliberation>, 'actor'>) {
   const { putterId, phase } = cycle;
   if (!putterId || !actsAs(actor, putterId))
-    refuse(ErrorType.Forbidden, `Only ${putterId ?? 'the head'} puts the deliberation list.`);
+    return { type: ErrorType.Forbidden, message: `Only ${putterId ?? 'the head'} puts the deliberation list.`, phase };
   if (phase !== 'deliberation')
-    refuse(ErrorType.WrongPhase, `The deliberation is not open (the cycle is ${phase}).`, { phase });
+    return { type: ErrorType.WrongPhase, message: `The deliberation is not open (the cycle is ${phase}).`, phase };
+  return null;
+}
+
+/**
+ * The put's validator as a dry run: its refusal, the rules the list breaks, the quota figures and
+ * each member's caps under this list. A query, so it records nothing and never moves the cycle.
+ */
+function checkList(cycle: CycleState, args: ArgsOf<typeof putDeliberation>): DeliberationCheck {
+  const refusal = putRefusal(cycle, args);
+  if (refusal || !cycle.ctx) {
+    return {
+      refusal: refusal ?? { type: ErrorType.WrongPhase, message: 'The cycle is starting.', phase: cycle.phase },
+      breaches: [],
+      quota: { rated: 0, given: 0, allowed: 0, outstanding: cycle.outstanding },
+      caps: [],
+    };
+  }
+  const { breaches, caps } = breachesOf(cycle, args.decisions, { outstanding: cycle.outstanding });
+  const grades = new Map(args.decisions.map((d) => [d.personId, d.grade] as const));
+  const rated = cycle.context().members.filter((m) => isRated(caps.get(m.personId) ?? []));
+  return {
+    refusal: null,
+    breaches,
+    quota: {
+      rated: rated.length,
+      given: rated.filter((m) => grades.get(m.personId) === 'A').length,
+      allowed: allowedA(rated.length, cycle.outstanding, cycle.context().rules),
+      outstanding: cycle.outstanding,
+    },
+    caps: cycle.context().members.map((m) => {
+      const own = caps.get(m.personId) ?? [];
+      return { personId: m.personId, maxGrade: maxGradeUnder(own), caps: own };
+    }),
+  };
+}
+
+function validatePut(cycle: CycleState, { actor, decisions }: ArgsOf<typeof putDeliberation>): void {
+  const refusal = putRefusal(cycle, { actor });
+  if (refusal)
+    refuse(refusal.type, refusal.message, refusal.type === ErrorType.WrongPhase ? { phase: refusal.phase } : undefined);
   const { breaches } = breachesOf(cycle, decisions, { outstanding: cycle.outstanding });
   if (breaches.length > 0) {
     refuse(
