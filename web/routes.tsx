@@ -14,7 +14,10 @@ import { isLang, pickLang, speech } from './i18n';
 import { oidcClient } from './oidc';
 import { MessagePage } from './pages/message';
 import { SignInPage } from './pages/sign-in';
+import { caseRoutes } from './pages/cases-routes';
+import { escalationRoutes } from './pages/escalations';
 import { planRoutes } from './pages/plan-routes';
+import { proposalRoutes } from './pages/proposals';
 import { tasksRoutes } from './pages/tasks-routes';
 import {
   clearCookie,
@@ -144,6 +147,9 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
 
   app.route('/', tasksRoutes(deps));
   app.route('/', planRoutes(deps));
+  app.route('/', escalationRoutes(deps));
+  app.route('/', caseRoutes(deps));
+  app.route('/', proposalRoutes(deps));
   return app;
 }
 

@@ -16,10 +16,15 @@ export const TASK_PAGES: Record<string, PageRule> = {
     const m = evaluation.exec(task.link);
     return m ? `/plan/${m[1]}` : null;
   },
+  escalation: () => '/escalations',
+  case: (task) => {
+    const m = /^\/v1\/cases\/([^/]+)$/.exec(task.link);
+    return m ? `/cases/${m[1]}` : null;
+  },
 };
 
 export function pageForTask(task: TaskLink): string | null {
-  return TASK_PAGES[task.kind]?.(task) ?? null;
+  return (TASK_PAGES[task.kind] ?? TASK_PAGES[task.kind.split(':')[0]])?.(task) ?? null;
 }
 
 /** The catalogue key naming a kind of task (`case:vote` and its kin are all "case"). */

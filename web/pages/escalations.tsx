@@ -138,7 +138,11 @@ export function escalationRoutes(deps: ApiDeps) {
   const { sql } = deps;
   const open = async (session: WebSession) =>
     (await escalationsFor(sql, identities(session.caller), 'open', { limit: MAX_PAGE_SIZE })).items;
-  const cardOf = async (esc: Escalation, errors: Record<string, string> = {}, key: string = randomUUID()): Promise<Card> => {
+  const cardOf = async (
+    esc: Escalation,
+    errors: Record<string, string> = {},
+    key: string = randomUUID(),
+  ): Promise<Card> => {
     const dir = await loadNeighbourhood(sql, esc.unitId);
     const names = Object.fromEntries(dir.people.map((p) => [p.id, p.fullName]));
     const assignees = collectiveOf(dir, esc.unitId).filter((p) => p !== esc.personId);

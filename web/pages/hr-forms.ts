@@ -63,7 +63,7 @@ export function refusalByField(t: TFunction, err: unknown, fallbackField = 'form
   const out: Record<string, string> = {};
   const put = (name: string, text: string) => (out[name] = out[name] ? `${out[name]} ${text}` : text);
   const words = (rule: string, message: string) =>
-    t(`refusalRule.${rule.split(':')[0]}`, { defaultValue: message, detail: rule.split(':')[1] ?? '' });
+    t(`hrRules.${rule.split(':')[0]}`, { defaultValue: message, detail: rule.split(':')[1] ?? '' });
   const headline = t([`refusal.${err.status}`, 'refusal.other']);
   if (Array.isArray(details)) {
     for (const d of details) put(d.field, words(d.rule, d.message ?? err.message));
