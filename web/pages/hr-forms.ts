@@ -48,6 +48,8 @@ const RULE_FIELDS: Record<string, string> = {
   'unknown-unit': 'toUnitId',
   'term-too-short': 'termMonths',
   'reassign-to-leader': 'assigneeId',
+  'action-not-available': 'action',
+  'no-default': 'action',
 };
 
 /**
