@@ -4,7 +4,7 @@
  * step does not allow (in words, next to the choice), then extends the missed step and sees it gone;
  * HR's dry run refuses a deferred person in words before anything is opened, then opens a transfer
  * for an eligible one; the collective votes and the voter's page does not show their vote; the
- * person confirms the handover and the case completes; HR dismisses a proposal (first without a
+ * replacement's secret ballot shows only how many have voted; the person confirms the handover and the case completes; HR dismisses a proposal (first without a
  * reason, refused); a staff member is refused the HR pages. Every page passes axe-core and leaves
  * its screenshots in docs/screenshots/.
  */
@@ -172,6 +172,10 @@ describe('escalations and HR case pages in the browser', () => {
     expect(await page.locator('#votes-title + p + p').innerText()).toBe(
       'Bạn đã bỏ phiếu. Lá phiếu của bạn không hiển thị ở đây.',
     );
+    expect(await page.locator('#votes-title + p').innerText()).toBe(
+      '1/2 người đã bỏ phiếu; kết quả hiện khi kết thúc biểu quyết.',
+    );
+    expect(await page.locator('main').innerText()).not.toContain('Đồng ý:');
     expect(await page.getByRole('button', { name: 'Bỏ phiếu' }).count()).toBe(0);
     expect(await page.locator('input[name=vote]').count()).toBe(0);
     await expectAccessible(page, 'case-voted');
@@ -200,6 +204,39 @@ describe('escalations and HR case pages in the browser', () => {
       .toBe('Hoàn tất');
     expect((await call('dung', 'GET', '/v1/people/hoa')).unitId).toBe('snv');
     await hoa.close();
+  });
+
+  it('shows a secret ballot only as a count until it closes, and never the voter their ballot', async () => {
+    const opened = await call('dung', 'POST', '/v1/cases', {
+      kind: 'replacement',
+      personId: 'em',
+      reason: 'Hai tháng liền loại D',
+    });
+    const id = opened.id as string;
+    const [first] = opened.parties.collective as string[];
+    await call('em', 'POST', `/v1/cases/${id}/explanation`, { text: 'Giải trình' });
+    await eventually(
+      'proposal step',
+      async () => (await s.call('dung', 'GET', `/v1/cases/${id}`)).body.step === 'proposal',
+    );
+    await call('dung', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'replace', actingPersonId: 'giang' });
+    await eventually('vote step', async () => (await s.call('dung', 'GET', `/v1/cases/${id}`)).body.step === 'vote');
+
+    const page = await signIn(first, `/cases/${id}`);
+    expect(await page.locator('#votes-title').innerText()).toBe('Bỏ phiếu kín');
+    await page.getByLabel('Không đồng ý', { exact: true }).check();
+    await page.getByRole('button', { name: 'Bỏ phiếu' }).click();
+    await page.waitForURL(`${s.url}/cases/${id}?done=vote`);
+    const of = opened.parties.collective.length;
+    expect(await page.locator('#votes-title + p').innerText()).toBe(
+      `1/${of} người đã bỏ phiếu; kết quả hiện khi kết thúc biểu quyết.`,
+    );
+    expect(await page.locator('#votes-title + p + p').innerText()).toBe(
+      'Bạn đã bỏ phiếu. Lá phiếu của bạn không hiển thị ở đây.',
+    );
+    expect(await page.locator('main').innerText()).not.toMatch(/Không đồng ý:|Đồng ý:/);
+    await expectAccessible(page, 'case-secret-ballot');
+    await page.close();
   });
 
   it('lets HR dismiss a proposal with its reason, refusing one without', async () => {

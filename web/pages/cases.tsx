@@ -95,11 +95,13 @@ export function VoteProgress(props: { frame: SignedIn; c: CaseView; voted: boole
   const closed = !vote || vote.doneAt !== null || c.status !== 'open';
   const votes = c.votes as { approve?: number; reject?: number; of?: number; cast?: number };
   const secret = c.kind === 'replacement';
+  const cast = secret ? (votes.cast ?? 0) : (votes.approve ?? 0) + (votes.reject ?? 0);
   return (
     <section aria-labelledby="votes-title">
       <h2 id="votes-title">{t(secret ? 'cases.votes.secretTitle' : 'cases.votes.title')}</h2>
-      {secret && !closed ? (
-        <p>{t('cases.votes.cast', { cast: number(votes.cast ?? 0), of: number(votes.of ?? 0) })}</p>
+      {/* Until the vote closes only the count shows, open or secret: totals would tell a voter's choice. */}
+      {!closed ? (
+        <p>{t('cases.votes.cast', { cast: number(cast), of: number(votes.of ?? 0) })}</p>
       ) : (
         <p>
           {t('cases.votes.totals', {
