@@ -11,6 +11,7 @@ import {
   caseWorkflowId,
   castVote,
   closeBallot,
+  submitProposal,
   type CaseInput,
   type CaseRequest,
 } from '../contracts/case-messages';
@@ -30,7 +31,7 @@ import { dismissProposal, findProposal } from '../db/proposals';
 import { loadCaseRules, loadHolidays, loadRules } from '../db/settings';
 import { otherHeadOf, unitExists } from '../db/units';
 import { fromMs, localDate } from '../domain/calendar';
-import type { CaseBodySchema } from '../domain/case-schemas';
+import type { CaseBodySchema, ProposalBodySchema } from '../domain/case-schemas';
 import { checkEligibility } from '../domain/eligibility';
 import { partiesOf } from '../domain/parties';
 import { majorityOutcome } from '../domain/votes';
@@ -297,4 +298,32 @@ export async function dismissProposalAs(deps: ApiDeps, caller: Caller, id: strin
     throw conflict(`Proposal ${id} is already ${p.status}.`, { phase: p.status });
   }
   return (await findProposal(deps.sql, id))!;
+}
+
+/** HR's proposal on a replacement: replace (naming an existing acting holder) or keep (with its rationale). */
+export async function proposeOnCase(
+  deps: ApiDeps,
+  id: string,
+  caller: Caller,
+  body: z.infer<typeof ProposalBodySchema>,
+  key: string | undefined,
+) {
+  const { sql } = deps;
+  if (!isHr(caller)) throw forbidden('Only HR puts the proposal.');
+  const missing: { field: string; rule: string; message: string }[] = [];
+  if (body.actingPersonId && !(await findPerson(sql, body.actingPersonId)))
+    missing.push({
+      field: 'actingPersonId',
+      rule: 'unknown-person',
+      message: `There is no person ${body.actingPersonId}.`,
+    });
+  if (body.placementUnitId && !(await unitExists(sql, body.placementUnitId, { activeOnly: true }))) {
+    missing.push({
+      field: 'placementUnitId',
+      rule: 'unknown-unit',
+      message: `There is no active unit ${body.placementUnitId}.`,
+    });
+  }
+  if (missing.length > 0) throw badRequest(missing.map((m) => m.message).join(' '), missing);
+  return caseCommand(deps, id, caller, submitProposal, { actor: actorOf(caller), ...body }, key);
 }

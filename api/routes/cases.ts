@@ -1,8 +1,6 @@
 /** Move and replacement cases: open one (eligibility checked), read them, and act on each step. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listCases } from '../../db/cases';
-import { findPerson } from '../../db/directory';
-import { unitExists } from '../../db/units';
 import {
   CaseBodySchema,
   CaseVoteBodySchema,
@@ -16,14 +14,21 @@ import {
   confirmReceipt,
   submitExplanation,
   submitOpinion,
-  submitProposal,
   submitTermReview,
   withdrawCase,
 } from '../../contracts/case-messages';
 import { isHr, type AppEnv, type Caller } from '../auth';
-import { actorOf as actor, caseCommand, caseView, loadCase, openCase, voteOnCase } from '../case-commands';
+import {
+  actorOf as actor,
+  caseCommand,
+  caseView,
+  loadCase,
+  openCase,
+  proposeOnCase,
+  voteOnCase,
+} from '../case-commands';
 import type { ApiDeps } from '../deps';
-import { badRequest, conflict, forbidden, ruleRefused } from '../errors';
+import { conflict, forbidden, ruleRefused } from '../errors';
 import { storeInstead } from '../idempotency';
 import { ballotBox } from '../../db/cases';
 import { pagedOk, pageQuery, pageRequest } from '../pagination';
@@ -243,36 +248,17 @@ export function caseRoutes(deps: ApiDeps) {
         request: { params: IdParam, ...json(ProposalBodySchema) },
         responses: { 200: ok('The case'), ...errors },
       }),
-      async (c) => {
-        const body = c.req.valid('json');
-        const caller = c.get('caller');
-        if (!isHr(caller)) throw forbidden('Only HR puts the proposal.');
-        const missing: { field: string; rule: string; message: string }[] = [];
-        if (body.actingPersonId && !(await findPerson(sql, body.actingPersonId)))
-          missing.push({
-            field: 'actingPersonId',
-            rule: 'unknown-person',
-            message: `There is no person ${body.actingPersonId}.`,
-          });
-        if (body.placementUnitId && !(await unitExists(sql, body.placementUnitId, { activeOnly: true }))) {
-          missing.push({
-            field: 'placementUnitId',
-            rule: 'unknown-unit',
-            message: `There is no active unit ${body.placementUnitId}.`,
-          });
-        }
-        if (missing.length > 0) throw badRequest(missing.map((m) => m.message).join(' '), missing);
-        return c.json(
-          await command(
+      async (c) =>
+        c.json(
+          await proposeOnCase(
+            deps,
             c.req.valid('param').id,
-            caller,
-            submitProposal,
-            { actor: actor(caller), ...body },
+            c.get('caller'),
+            c.req.valid('json'),
             c.req.header('idempotency-key'),
           ),
           200,
-        );
-      },
+        ),
     )
     .openapi(
       createRoute({

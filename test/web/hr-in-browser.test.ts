@@ -4,7 +4,7 @@
  * step does not allow (in words, next to the choice), then extends the missed step and sees it gone;
  * HR's dry run refuses a deferred person in words before anything is opened, then opens a transfer
  * for an eligible one; the collective votes and the voter's page does not show their vote; the
- * replacement's secret ballot shows only how many have voted; the person confirms the handover and the case completes; HR dismisses a proposal (first without a
+ * replacement's secret ballot shows only how many have voted, after HR puts the proposal on the case page; the person confirms the handover and the case completes; HR dismisses a proposal (first without a
  * reason, refused); a staff member is refused the HR pages. Every page passes axe-core and leaves
  * its screenshots in docs/screenshots/.
  */
@@ -219,7 +219,18 @@ describe('escalations and HR case pages in the browser', () => {
       'proposal step',
       async () => (await s.call('dung', 'GET', `/v1/cases/${id}`)).body.step === 'proposal',
     );
-    await call('dung', 'POST', `/v1/cases/${id}/proposal`, { recommendation: 'replace', actingPersonId: 'giang' });
+    // HR puts the proposal on the case page: keeping the leader without a rationale is refused by the field.
+    const hr = await signIn('dung', `/cases/${id}`);
+    await hr.getByLabel('Giữ nguyên cán bộ').check();
+    await hr.getByRole('button', { name: 'Gửi đề xuất' }).click();
+    await expect.poll(() => hr.locator('#proposal-note-error').count(), { timeout: 30_000 }).toBe(1);
+    expect((await call('dung', 'GET', `/v1/cases/${id}`)).step).toBe('proposal');
+    await expectAccessible(hr, 'case-hr-proposal');
+    await hr.getByLabel('Thay thế cán bộ').check();
+    await hr.getByLabel('Người giữ chức vụ tạm thời (khi “Thay thế”)').selectOption('giang');
+    await hr.getByRole('button', { name: 'Gửi đề xuất' }).click();
+    await hr.waitForURL(`${s.url}/cases/${id}?done=proposal`);
+    await hr.close();
     await eventually('vote step', async () => (await s.call('dung', 'GET', `/v1/cases/${id}`)).body.step === 'vote');
 
     const page = await signIn(first, `/cases/${id}`);

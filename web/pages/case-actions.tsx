@@ -1,9 +1,11 @@
 /**
  * The actions a case asks of the reader now, each a form posting to /cases/{id}/{action}: an opinion,
- * a vote (nothing shows how they voted once cast), an explanation, a handover or a receipt. Which
+ * a vote (nothing shows how they voted once cast), an explanation, HR's proposal, a handover or a
+ * receipt; HR may withdraw a case still in progress. Which
  * steps are open and whom they ask is the workflow's; the page offers a form for each open step
  * that names the reader, and the command still checks.
  */
+import { identities, isHr } from '../../api/auth';
 import type { CaseView } from '../../api/case-commands';
 import type { Frame } from '../layout';
 import type { WebSession } from '../session';
@@ -19,10 +21,11 @@ export function CaseActions(props: {
 }) {
   const { t } = props.frame.speech;
   const { c, errors } = props;
-  const me = props.frame.session.caller.id;
+  // An HR role holder answers for the `hr` actor a step may name.
+  const me = identities(props.frame.session.caller);
   const open =
     c.status === 'open' || c.status === 'approved'
-      ? c.steps.filter((s) => s.doneAt === null && s.actorIds.includes(me))
+      ? c.steps.filter((s) => s.doneAt === null && s.actorIds.some((id) => me.includes(id)))
       : [];
   const err = (action: string) => (errors.action === action ? (errors.form ?? null) : null);
   const fieldError = (action: string, f: string) =>
@@ -88,12 +91,56 @@ export function CaseActions(props: {
           </div>
         </ActionForm>
       );
+    if (name === 'proposal')
+      return (
+        <ActionForm {...common} action={`${base}/proposal`} error={err('proposal') ?? undefined}>
+          {['replace', 'keep'].map((r, i) => (
+            <div class="choice">
+              <input type="radio" name="recommendation" id={`recommendation-${r}`} value={r} checked={i === 0} />
+              <label for={`recommendation-${r}`}>{t(`cases.recommendation.${r}`)}</label>
+            </div>
+          ))}
+          <label for="actingPersonId">{t('cases.actingPerson')}</label>
+          <select id="actingPersonId" name="actingPersonId">
+            <option value="">{t('escalations.nobody')}</option>
+            {Object.entries(props.people).map(([id, fullName]) => (
+              <option value={id}>{fullName}</option>
+            ))}
+          </select>
+          {fieldError('proposal', 'actingPersonId')}
+          <label for="proposal-note">{t('cases.rationale')}</label>
+          <textarea id="proposal-note" name="note" rows={3} maxlength={5000}></textarea>
+          {fieldError('proposal', 'note')}
+          <div class="actions">
+            <button type="submit">{t('cases.send.proposal')}</button>
+          </div>
+        </ActionForm>
+      );
     return null;
   });
+  const withdraw = isHr(props.frame.session.caller) && (c.status === 'open' || c.status === 'approved') && (
+    <ActionForm
+      frame={props.frame}
+      formKey={props.formKey}
+      legend={t('cases.withdraw')}
+      action={`${base}/withdraw`}
+      error={err('withdraw') ?? undefined}
+    >
+      <label for="withdraw-note">{t('cases.withdrawNote')}</label>
+      <textarea id="withdraw-note" name="note" rows={2} maxlength={5000}></textarea>
+      {fieldError('withdraw', 'note')}
+      <div class="actions">
+        <button type="submit" class="secondary">
+          {t('cases.send.withdraw')}
+        </button>
+      </div>
+    </ActionForm>
+  );
   return (
     <section aria-labelledby="actions-title">
       <h2 id="actions-title">{t('cases.yourActions')}</h2>
       {forms.some((f) => f !== null) ? forms : <p>{t('cases.nothingForYou')}</p>}
+      {withdraw}
     </section>
   );
 }

@@ -14,6 +14,7 @@ import {
   dryRunCase,
   loadCase,
   openCase,
+  proposeOnCase,
   voteOnCase,
   type CaseView,
 } from '../../api/case-commands';
@@ -22,8 +23,21 @@ import { HttpError } from '../../api/errors';
 import { ballotBox, listCases } from '../../db/cases';
 import { directoryChoices } from '../../db/directory';
 import { MAX_PAGE_SIZE } from '../../db/pagination';
-import { confirmHandover, confirmReceipt, submitExplanation, submitOpinion } from '../../contracts/case-messages';
-import { CaseBodySchema, ExplanationBodySchema, OpinionBodySchema, VoteChoiceSchema } from '../../domain/case-schemas';
+import {
+  confirmHandover,
+  confirmReceipt,
+  submitExplanation,
+  submitOpinion,
+  withdrawCase,
+} from '../../contracts/case-messages';
+import { LongText } from '../../api/schemas';
+import {
+  CaseBodySchema,
+  ExplanationBodySchema,
+  OpinionBodySchema,
+  ProposalBodySchema,
+  VoteChoiceSchema,
+} from '../../domain/case-schemas';
 import { frameFor, requireSession } from '../frame';
 import type { WebEnv, WebSession } from '../session';
 import { CasesPage, CasePage, OpenCasePage, type OpenCaseState } from './cases';
@@ -222,6 +236,18 @@ export function caseRoutes(deps: ApiDeps) {
           const body = ExplanationBodySchema.safeParse({ text: field(form, 'text') });
           if (!body.success) errors = schemaErrors(t, body.error);
           else await caseCommand(deps, id, caller, submitExplanation, { actor, ...body.data }, key);
+        } else if (action === 'proposal') {
+          const body = ProposalBodySchema.safeParse({
+            recommendation: field(form, 'recommendation'),
+            ...(field(form, 'actingPersonId') ? { actingPersonId: field(form, 'actingPersonId') } : {}),
+            ...(field(form, 'note') ? { note: field(form, 'note') } : {}),
+          });
+          if (!body.success) errors = schemaErrors(t, body.error);
+          else await proposeOnCase(deps, id, caller, body.data, key);
+        } else if (action === 'withdraw') {
+          const note = LongText.safeParse(field(form, 'note'));
+          if (!note.success) errors = { note: t('field.required') };
+          else await caseCommand(deps, id, caller, withdrawCase, { actor, note: note.data }, key);
         } else if (action === 'handover' || action === 'receipt') {
           await caseCommand(deps, id, caller, action === 'handover' ? confirmHandover : confirmReceipt, { actor }, key);
         } else return c.notFound();
