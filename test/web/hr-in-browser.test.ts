@@ -134,7 +134,7 @@ describe('escalations and HR case pages in the browser', () => {
     await page.getByRole('button', { name: 'Kiểm tra điều kiện' }).click();
     await expect
       .poll(() => page.locator('#personId-error').innerText(), { timeout: 30_000 })
-      .toBe('Đang tạm hoãn (pregnancy): chỉ bỏ qua khi chính người đó tự nguyện.');
+      .toBe('Đang tạm hoãn (đang mang thai): chỉ bỏ qua khi chính người đó tự nguyện.');
     expect(await page.getByLabel('Người', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(page, 'case-open-refused');
     expect((await call('dung', 'GET', '/v1/cases')).cases).toEqual([]);

@@ -103,9 +103,11 @@ export function CaseActions(props: {
           <label for="actingPersonId">{t('cases.actingPerson')}</label>
           <select id="actingPersonId" name="actingPersonId">
             <option value="">{t('escalations.nobody')}</option>
-            {Object.entries(props.people).map(([id, fullName]) => (
-              <option value={id}>{fullName}</option>
-            ))}
+            {Object.entries(props.people)
+              .filter(([id]) => !id.startsWith('unit:'))
+              .map(([id, fullName]) => (
+                <option value={id}>{fullName}</option>
+              ))}
           </select>
           {fieldError('proposal', 'actingPersonId')}
           <label for="proposal-note">{t('cases.rationale')}</label>

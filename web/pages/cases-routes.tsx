@@ -73,7 +73,14 @@ function caseBodyOf(form: Form) {
 
 export function caseRoutes(deps: ApiDeps) {
   const { sql } = deps;
-  const names = async () => Object.fromEntries((await directoryChoices(sql)).people.map((p) => [p.id, p.fullName]));
+  /** People's names by id, and units' under `unit:{id}`. */
+  const names = async () => {
+    const { people, units } = await directoryChoices(sql);
+    return Object.fromEntries([
+      ...people.map((p) => [p.id, p.fullName]),
+      ...units.map((u) => [`unit:${u.id}`, u.name]),
+    ]);
+  };
 
   const refused = async (c: Context<WebEnv>, session: WebSession, err: unknown) => {
     if (!(err instanceof HttpError) || (err.status !== 403 && err.status !== 404)) throw err;
@@ -186,7 +193,7 @@ export function caseRoutes(deps: ApiDeps) {
         const verdict = [
           t('cases.dryRun.ok'),
           t('cases.dryRun.collective', {
-            unit: parties.decidingUnitId,
+            unit: all[`unit:${parties.decidingUnitId}`] ?? parties.decidingUnitId,
             names: parties.collective.map((p) => all[p] ?? p).join(', '),
           }),
         ];

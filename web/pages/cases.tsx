@@ -148,7 +148,7 @@ export function CasePage(props: {
           <>
             <dt>{t('cases.to')}</dt>
             <dd>
-              {req.toUnitId} · {t(`cases.role.${req.toRole}`)}
+              {names[`unit:${req.toUnitId}`] ?? req.toUnitId} · {t(`cases.role.${req.toRole}`)}
             </dd>
             <dt>{t('cases.effectiveDate')}</dt>
             <dd>{req.effectiveDate}</dd>

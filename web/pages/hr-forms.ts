@@ -64,8 +64,13 @@ export function refusalByField(t: TFunction, err: unknown, fallbackField = 'form
     | undefined;
   const out: Record<string, string> = {};
   const put = (name: string, text: string) => (out[name] = out[name] ? `${out[name]} ${text}` : text);
-  const words = (rule: string, message: string) =>
-    t(`hrRules.${rule.split(':')[0]}`, { defaultValue: message, detail: rule.split(':')[1] ?? '' });
+  const words = (rule: string, message: string) => {
+    const [name, detail = ''] = rule.split(':');
+    return t(`hrRules.${name}`, {
+      defaultValue: message,
+      detail: t(`hrRules.deferralReason.${detail}`, { defaultValue: detail }),
+    });
+  };
   const headline = t([`refusal.${err.status}`, 'refusal.other']);
   if (Array.isArray(details)) {
     for (const d of details) put(d.field, words(d.rule, d.message ?? err.message));
