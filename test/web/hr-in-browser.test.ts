@@ -2,7 +2,8 @@
  * The escalations inbox and the HR case pages in a real browser against the real stack, signing
  * in through the local OpenID provider as the people involved: a reviewer refused a decision the
  * step does not allow (in words, next to the choice), then extends the missed step and sees it gone;
- * HR's dry run refuses a deferred person in words before anything is opened, then opens a transfer
+ * HR's dry run refuses a deferred person in words before anything is opened (eligible once the deferral
+ * is waived at their request), then opens a transfer
  * for an eligible one; the collective votes and the voter's page does not show their vote; the
  * replacement's secret ballot shows only how many have voted, after HR puts the proposal on the case page; the person confirms the handover and the case completes; HR dismisses a proposal (first without a
  * reason, refused); a staff member is refused the HR pages. Every page passes axe-core and leaves
@@ -139,6 +140,18 @@ describe('escalations and HR case pages in the browser', () => {
     await expectAccessible(page, 'case-open-refused');
     expect((await call('dung', 'GET', '/v1/cases')).cases).toEqual([]);
 
+    // The deferral may be set aside at the person's own request: offered, refused without the request, then eligible.
+    await page.getByLabel('Bỏ qua tạm hoãn (đang mang thai)').check();
+    await page.getByRole('button', { name: 'Kiểm tra điều kiện' }).click();
+    await expect
+      .poll(() => page.locator('#waivers-error').innerText(), { timeout: 30_000 })
+      .toBe('Không được để trống.');
+    await page.getByLabel('Nguyện vọng của người đó (ví dụ: đơn, ngày)').fill('Đơn tự nguyện ngày 20/11');
+    await page.getByRole('button', { name: 'Kiểm tra điều kiện' }).click();
+    await expect.poll(() => page.locator('#verdict').innerText(), { timeout: 30_000 }).toContain('Đủ điều kiện');
+    expect((await call('dung', 'GET', '/v1/cases')).cases).toEqual([]);
+
+    await page.getByLabel('Bỏ qua tạm hoãn (đang mang thai)').uncheck();
     await page.getByLabel('Người', { exact: true }).selectOption('hoa');
     await page.getByRole('button', { name: 'Kiểm tra điều kiện' }).click();
     await expect.poll(() => page.locator('#verdict').innerText(), { timeout: 30_000 }).toContain('Đủ điều kiện');

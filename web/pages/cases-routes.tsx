@@ -68,8 +68,19 @@ function caseBodyOf(form: Form) {
     effectiveDate: field(form, 'effectiveDate'),
     ...(term ? { termMonths: Number(term) } : {}),
     ...(field(form, 'reason') ? { reason: field(form, 'reason') } : {}),
+    waivers: waiversOf(form).map((rule) => ({ rule, note: field(form, 'waiverNote') })),
   };
 }
+
+/** The rules the form asks to waive (only deferrals may be, at the person's own wish; the rules say so). */
+const waiversOf = (form: Form): string[] =>
+  [form.waive ?? []].flat().filter((v): v is string => typeof v === 'string' && v.length > 0);
+
+/** The deferrals a refusal names: the form offers to waive them at the person's request. */
+const deferralsIn = (err: unknown): string[] =>
+  err instanceof HttpError
+    ? ((err.details as { rules?: string[] } | undefined)?.rules ?? []).filter((r) => r.startsWith('deferral:'))
+    : [];
 
 export function caseRoutes(deps: ApiDeps) {
   const { sql } = deps;
@@ -157,7 +168,7 @@ export function caseRoutes(deps: ApiDeps) {
         personId: c.req.query('personId') ?? '',
         proposalId: c.req.query('proposalId') ?? '',
       };
-      return openForm(c, session, { values, errors: {}, verdict: null, key: randomUUID() });
+      return openForm(c, session, { values, errors: {}, verdict: null, key: randomUUID(), waivable: [], waived: [] });
     })
     .post('/cases/new', async (c) => {
       const session = requireSession(c);
@@ -173,7 +184,15 @@ export function caseRoutes(deps: ApiDeps) {
           field(form, f),
         ]),
       );
-      const state: OpenCaseState = { values, errors: {}, verdict: null, key };
+      const waive = waiversOf(form);
+      const state: OpenCaseState = {
+        values: { ...values, waiverNote: field(form, 'waiverNote') },
+        errors: {},
+        verdict: null,
+        key,
+        waivable: waive,
+        waived: waive,
+      };
       const checked = CaseBodySchema.safeParse(caseBodyOf(form));
       if (!checked.success)
         return openForm(
@@ -204,7 +223,8 @@ export function caseRoutes(deps: ApiDeps) {
           return redirect(c, `/cases/${id}`);
         const errors = refusalByField(t, err, 'form');
         if (!errors) throw err;
-        return openForm(c, session, { ...state, errors }, 422);
+        const waivable = [...new Set([...state.waivable, ...deferralsIn(err)])];
+        return openForm(c, session, { ...state, errors, waivable }, 422);
       }
     })
     .get('/cases/:id', async (c) => {

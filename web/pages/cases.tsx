@@ -193,6 +193,9 @@ export interface OpenCaseState {
   /** The dry run's words, once it passed. */
   verdict: string[] | null;
   key: string;
+  /** Deferrals a refusal named, which the person may ask to set aside; and those the form waives. */
+  waivable: string[];
+  waived: string[];
 }
 
 export function OpenCasePage(props: {
@@ -281,6 +284,32 @@ export function OpenCasePage(props: {
           {v.reason ?? ''}
         </textarea>
         <ErrorText id="reason-error" text={e.reason} />
+        {props.state.waivable.length > 0 && (
+          <fieldset>
+            <legend>{t('cases.waivers')}</legend>
+            {props.state.waivable.map((rule) => (
+              <div class="choice">
+                <input
+                  type="checkbox"
+                  name="waive"
+                  id={`waive-${rule}`}
+                  value={rule}
+                  checked={props.state.waived.includes(rule)}
+                />
+                <label for={`waive-${rule}`}>
+                  {t('cases.waive', {
+                    reason: t(`hrRules.deferralReason.${rule.split(':')[1]}`, { defaultValue: rule }),
+                  })}
+                </label>
+              </div>
+            ))}
+            <label for="waiverNote">{t('cases.waiverNote')}</label>
+            <textarea id="waiverNote" name="waiverNote" rows={2} maxlength={5000} {...described('waivers')}>
+              {v.waiverNote ?? ''}
+            </textarea>
+            <ErrorText id="waivers-error" text={e.waivers} />
+          </fieldset>
+        )}
         {props.state.verdict && (
           <div class="notice" role="status" id="verdict">
             {props.state.verdict.map((line) => (
