@@ -119,6 +119,22 @@ describe('escalations and HR case pages in the browser', () => {
       decision: { action: string };
     }[];
     expect(decided.map((e) => [e.id, e.decision.action])).toEqual([[minhs.id, 'extend']]);
+
+    // lan's escalation is khanh's to decide: the reviewer of nobody else may post a decision on it.
+    const [lans] = (
+      (await call('khanh', 'GET', '/v1/escalations?status=open')) as { id: string; personId: string }[]
+    ).filter((e) => e.personId === 'lan');
+    const other = await signIn('minh', '/tasks');
+    const minhCsrf = await other.locator('input[name=_csrf]').first().inputValue();
+    const foreign = await other.request.post(`${s.url}/escalations/${lans.id}`, {
+      form: { _csrf: minhCsrf, key: 'a-foreign-key-1', action: 'accept-default' },
+      maxRedirects: 0,
+    });
+    expect(foreign.status()).toBe(403);
+    expect((await call('khanh', 'GET', '/v1/escalations?status=open')).map((e: { id: string }) => e.id)).toContain(
+      lans.id,
+    );
+    await other.close();
     await page.close();
   });
 

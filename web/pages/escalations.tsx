@@ -11,12 +11,14 @@ import type { ApiDeps } from '../../api/deps';
 import { escalationsFor } from '../../api/read-model';
 import { DecisionBody } from '../../api/schemas';
 import { loadNeighbourhood } from '../../db/directory';
+import { findEscalation } from '../../db/escalations';
 import { MAX_PAGE_SIZE } from '../../db/pagination';
 import { collectiveOf } from '../../domain/scope';
 import { frameFor, requireSession } from '../frame';
 import { CsrfField, Layout, type Frame } from '../layout';
 import type { WebEnv, WebSession } from '../session';
 import { field, formKey, refusalByField, schemaErrors } from './hr-forms';
+import { MessagePage } from './message';
 
 type Escalation = Awaited<ReturnType<typeof escalationsFor>>['items'][number];
 const ACTIONS = ['extend', 'take-over', 'reassign', 'accept-default'] as const;
@@ -195,8 +197,17 @@ export function escalationRoutes(deps: ApiDeps) {
         c.req.header('hx-request')
           ? c.body(null, 200, { 'HX-Redirect': '/escalations?done=1' })
           : c.redirect('/escalations?done=1', 303);
-      // Not (or no longer) open for this reader: a repeat of a decision already taken lands where the first did.
-      if (!esc || !key) return done();
+      if (!esc || !key) {
+        // A repeat of the reader's own decision lands where the first did; anything else is not theirs to decide.
+        const stored = await findEscalation(sql, c.req.param('id'));
+        if (stored && (stored.decision as { by?: string } | null)?.by === session.caller.id) return done();
+        const frame = await frameFor(c, deps, session);
+        const status = stored ? 403 : 404;
+        return c.html(
+          <MessagePage frame={frame} title={t('escalations.title')} message={t(`refusal.${status}`)} />,
+          status,
+        );
+      }
       const until = field(form, 'until');
       const checked = DecisionBody.safeParse({
         action: field(form, 'action'),
