@@ -252,7 +252,9 @@ describe('escalations and HR case pages in the browser', () => {
     const hr = await signIn('dung', `/cases/${id}`);
     await hr.getByLabel('Giữ nguyên cán bộ').check();
     await hr.getByRole('button', { name: 'Gửi đề xuất' }).click();
-    await expect.poll(() => hr.locator('#proposal-note-error').count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => hr.locator('#proposal-note-error').innerText(), { timeout: 30_000 })
+      .toBe('Giữ nguyên cán bộ phải nêu lý do.');
     expect((await call('dung', 'GET', `/v1/cases/${id}`)).step).toBe('proposal');
     await expectAccessible(hr, 'case-hr-proposal');
     await hr.getByLabel('Thay thế cán bộ').check();

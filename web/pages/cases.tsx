@@ -5,6 +5,7 @@
  */
 import type { Child } from 'hono/jsx';
 import type { CaseView } from '../../api/case-commands';
+import { HR_ACTOR } from '../../domain/actors';
 import { CsrfField, Layout, type Frame } from '../layout';
 import type { WebSession } from '../session';
 
@@ -126,7 +127,7 @@ export function CasePage(props: {
 }) {
   const { t, dateTime } = props.frame.speech;
   const { c, names } = props;
-  const name = (id: string) => names[id] ?? id;
+  const name = (id: string) => (id === HR_ACTOR ? t('cases.hrActor') : (names[id] ?? id));
   const req = c.request as { toUnitId?: string; toRole?: string; effectiveDate?: string; reason?: string };
   return (
     <Layout

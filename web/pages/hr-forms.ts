@@ -26,11 +26,13 @@ export function schemaErrors(t: TFunction, error: ZodError): Record<string, stri
   for (const issue of error.issues) {
     const name = String(issue.path[0] ?? 'form');
     out[name] ??=
-      issue.code === 'too_small'
-        ? t('field.required')
-        : issue.code === 'too_big'
-          ? t('field.tooLong', { max: Number(issue.maximum) })
-          : t('field.invalid');
+      issue.code === 'custom'
+        ? t(`hrRules.schema.${name}`, { defaultValue: t('field.invalid') })
+        : issue.code === 'too_small'
+          ? t('field.required')
+          : issue.code === 'too_big'
+            ? t('field.tooLong', { max: Number(issue.maximum) })
+            : t('field.invalid');
   }
   return out;
 }
