@@ -4,14 +4,22 @@
  * same functions, so every rule and right is checked in one place.
  */
 import type { UpdateDefinition } from '@temporalio/common';
-import { submitPlan, type Actor, type PlanTask, type Versioned } from '../contracts/messages';
+import {
+  decideEscalation,
+  submitPlan,
+  type Actor,
+  type EscalationAction,
+  type PlanTask,
+  type Versioned,
+} from '../contracts/messages';
+import { findEscalation } from '../db/escalations';
 import { findCycle } from '../db/cycles';
 import { findEvaluation } from '../db/evaluations';
 import type { Sql } from '../db/sql';
 import type { ApiDeps } from './deps';
 import { fromTemporal, notFound } from './errors';
 import { updateIdFor } from './idempotency';
-import { cycleVersion, cycleView, evaluationVersion, memberLine, readYourWrite } from './read-model';
+import { escalationVersion, escalationView, evaluationVersion, memberLine, readYourWrite } from './read-model';
 
 /** How long a request waits on a workflow before answering 503: a workflow that cannot move never holds a request forever. */
 export const COMMAND_TIMEOUT_MS = 60_000;
@@ -82,4 +90,32 @@ export function filePlan(
       closedMessage: 'The plan step is closed.',
     },
   );
+}
+
+/**
+ * The decision of an escalation's current target: extend to a date, take over, reassign to one the
+ * step allows, or accept the default; the workflow checks who may and what it allows.
+ */
+export async function decideEscalationAs(
+  deps: ApiDeps,
+  caller: Actor,
+  id: string,
+  decision: { action: EscalationAction; until?: string; assigneeId?: string; note?: string },
+  idempotencyKey: string | undefined,
+) {
+  const esc = await findEscalation(deps.sql, id);
+  if (!esc) throw notFound(`There is no escalation ${id}.`);
+  const answer = await sendUpdate(
+    deps,
+    esc.workflowId,
+    decideEscalation,
+    { actor: caller, escalationId: id, ...decision },
+    {
+      updateId: updateIdFor(caller.id, idempotencyKey),
+      closedMessage: "This escalation's step has closed.",
+      closedPhase: async () => (await findEscalation(deps.sql, id))?.status ?? 'closed',
+    },
+  );
+  await readYourWrite(escalationVersion(deps.sql, id, esc.workflowId), answer.readModelVersion);
+  return escalationView((await findEscalation(deps.sql, id))!);
 }

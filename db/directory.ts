@@ -327,3 +327,17 @@ export async function replacePerson(sql: Sql, input: ReplacementInput): Promise<
     return payload;
   });
 }
+
+/** Everyone active and every active unit, by name: the choices of a page's selects (HR's case form). */
+export async function directoryChoices(sql: Sql): Promise<{
+  people: { id: string; fullName: string; unitId: string; role: Role }[];
+  units: { id: string; name: string }[];
+}> {
+  const [people, units] = await Promise.all([
+    sql<{ id: string; fullName: string; unitId: string; role: Role }[]>`
+      select p.id, p.full_name, p.unit_id, p.role from people p join units u on u.id = p.unit_id
+      where u.active order by p.full_name, p.id`,
+    sql<{ id: string; name: string }[]>`select id, name from units where active order by name, id`,
+  ]);
+  return { people: [...people], units: [...units] };
+}

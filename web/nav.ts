@@ -26,4 +26,7 @@ export const NAV: NavItem[] = [
   { href: '/board', labelKey: 'board.nav', shows: leads },
   { href: '/results', labelKey: 'results.nav', shows: (caller) => caller.person !== null },
   { href: '/complaints', labelKey: 'complaints.nav', shows: (caller) => caller.person?.role === 'head' },
+  { href: '/escalations', labelKey: 'escalations.nav', shows: () => true },
+  { href: '/cases', labelKey: 'cases.nav', shows: () => true },
+  { href: '/proposals', labelKey: 'proposals.nav', shows: isHr },
 ];

@@ -22,6 +22,9 @@ import { importRoutes } from './pages/import-routes';
 import { adminRoutes } from './pages/admin-routes';
 import { MAX_FILE_BYTES } from './directory-file';
 import { resultsRoutes } from './pages/results-routes';
+import { caseRoutes } from './pages/cases-routes';
+import { escalationRoutes } from './pages/escalations';
+import { proposalRoutes } from './pages/proposals';
 import { tasksRoutes } from './pages/tasks-routes';
 import { liveScoreRoutes } from './pages/evaluation-routes';
 import { monthRoutes } from './pages/month-routes';
@@ -180,6 +183,9 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
   app.route('/', boardRoutes(deps));
   app.route('/', resultsRoutes(deps));
   app.route('/', complaintsRoutes(deps));
+  app.route('/', escalationRoutes(deps));
+  app.route('/', caseRoutes(deps));
+  app.route('/', proposalRoutes(deps));
   return app;
 }
 

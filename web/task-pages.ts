@@ -36,6 +36,11 @@ export const TASK_PAGES: Record<string, PageRule> = {
   deliberation: board,
   approval: board,
   complaint: () => '/complaints',
+  escalation: () => '/escalations',
+  case: (task) => {
+    const m = /^\/v1\/cases\/([^/]+)$/.exec(task.link);
+    return m ? `/cases/${m[1]}` : null;
+  },
 };
 
 /** The period a task of an evaluation belongs to (its link names it), else null. */
@@ -44,7 +49,7 @@ export function taskPeriod(task: TaskLink): string | null {
 }
 
 export function pageForTask(task: TaskLink): string | null {
-  return TASK_PAGES[task.kind]?.(task) ?? null;
+  return (TASK_PAGES[task.kind] ?? TASK_PAGES[task.kind.split(':')[0]])?.(task) ?? null;
 }
 
 /** The catalogue key naming a kind of task (`case:vote` and its kin are all "case"). */

@@ -1,13 +1,9 @@
 /** The caller's inbox: what they owe now, and the escalations waiting for their decision. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { decideEscalation } from '../../contracts/messages';
 import { identities, type AppEnv } from '../auth';
-import { sendUpdate } from '../commands';
+import { decideEscalationAs } from '../commands';
 import type { ApiDeps } from '../deps';
-import { notFound } from '../errors';
-import { updateIdFor } from '../idempotency';
-import { findEscalation } from '../../db/escalations';
-import { escalationsFor, escalationVersion, escalationView, readYourWrite, tasksFor } from '../read-model';
+import { escalationsFor, tasksFor } from '../read-model';
 import { pagedArrayOk, pageQuery, pageRequest, setNextCursor } from '../pagination';
 import { err, ok } from '../route-docs';
 import { DecisionBody, EscalationQuery, IdParam } from '../schemas';
@@ -16,7 +12,7 @@ const TasksQuery = z.object(pageQuery('tasks'));
 const EscalationListQuery = EscalationQuery.extend(pageQuery('escalations'));
 
 export function escalationRoutes(deps: ApiDeps) {
-  const { sql, temporal } = deps;
+  const { sql } = deps;
   return new OpenAPIHono<AppEnv>()
     .openapi(
       createRoute({
@@ -73,24 +69,16 @@ export function escalationRoutes(deps: ApiDeps) {
           422: err('A rule refuses it'),
         },
       }),
-      async (c) => {
-        const { id } = c.req.valid('param');
-        const esc = await findEscalation(sql, id);
-        if (!esc) throw notFound(`There is no escalation ${id}.`);
-        const caller = c.get('caller');
-        const answer = await sendUpdate(
-          deps,
-          esc.workflowId,
-          decideEscalation,
-          { actor: caller, escalationId: id, ...c.req.valid('json') },
-          {
-            updateId: updateIdFor(caller.id, c.req.header('idempotency-key')),
-            closedMessage: "This escalation's step has closed.",
-            closedPhase: async () => (await findEscalation(sql, id))?.status ?? 'closed',
-          },
-        );
-        await readYourWrite(escalationVersion(sql, id, esc.workflowId), answer.readModelVersion);
-        return c.json(escalationView((await findEscalation(sql, id))!), 200);
-      },
+      async (c) =>
+        c.json(
+          await decideEscalationAs(
+            deps,
+            c.get('caller'),
+            c.req.valid('param').id,
+            c.req.valid('json'),
+            c.req.header('idempotency-key'),
+          ),
+          200,
+        ),
     );
 }

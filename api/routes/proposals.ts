@@ -1,18 +1,12 @@
 /** Automatic proposals for HR: list them, dismiss one with a note, or scan now (cases open from them via `POST /v1/cases`). */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  dismissProposal,
-  findProposal,
-  listProposals,
-  scanPositionChanges,
-  scanReplacementTriggers,
-  type ProposalRow,
-} from '../../db/proposals';
+import { listProposals, scanPositionChanges, scanReplacementTriggers, type ProposalRow } from '../../db/proposals';
 import { loadCaseRules, loadRules } from '../../db/settings';
 import { fromMs, localDate } from '../../domain/calendar';
-import type { AppEnv } from '../auth';
+import { isHr, type AppEnv, type Caller } from '../auth';
+import { dismissProposalAs } from '../case-commands';
 import type { ApiDeps } from '../deps';
-import { conflict, notFound } from '../errors';
+import { forbidden } from '../errors';
 import { pagedOk, pageQuery, pageRequest } from '../pagination';
 import { commandErrors, json, ok } from '../route-docs';
 import { DateSchema } from '../../domain/schemas';
@@ -58,14 +52,13 @@ export function proposalRoutes(deps: ApiDeps) {
         responses: { 200: ok('The proposal'), ...errors },
       }),
       async (c) => {
-        const { id } = c.req.valid('param');
-        if (!(await dismissProposal(sql, id, c.req.valid('json').note, c.get('caller').id))) {
-          // Read after the refused write, so the answer names the state that refused it.
-          const p = await findProposal(sql, id);
-          if (!p) throw notFound(`There is no proposal ${id}.`);
-          throw conflict(`Proposal ${id} is already ${p.status}.`, { phase: p.status });
-        }
-        return c.json(view((await findProposal(sql, id))!), 200);
+        const proposal = await dismissProposalAs(
+          deps,
+          c.get('caller'),
+          c.req.valid('param').id,
+          c.req.valid('json').note,
+        );
+        return c.json(view(proposal), 200);
       },
     )
     .openapi(
