@@ -54,7 +54,7 @@ const fileResponse = (body: Readable, type: string, filename: string): Response 
 /** Title lines above the table, then the table, in one sheet written row by row. */
 export function xlsxResponse<T>(
   filename: string,
-  sheet: { name: string; title: string[]; columns: Column<T>[]; rows: Iterable<T> },
+  sheet: { name: string; title: string[]; columns: Column<T>[]; rows: Iterable<T> | AsyncIterable<T> },
 ): Response {
   const out = new PassThrough();
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
@@ -67,7 +67,7 @@ export function xlsxResponse<T>(
     header.font = { bold: true };
     header.commit();
     let n = 0;
-    for (const r of sheet.rows) {
+    for await (const r of sheet.rows) {
       ws.addRow(sheet.columns.map((c) => c.value(r))).commit();
       // Lets the response drain between batches instead of buffering the whole sheet first.
       if (++n % 500 === 0) await new Promise((resolve) => setImmediate(resolve));

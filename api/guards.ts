@@ -62,7 +62,7 @@ const hrOrAdmin = (c: Caller) => isHr(c) || isAdmin(c);
 const ROLE_GUARDS: Guard[] = [
   {
     method: 'GET',
-    path: /^\/v1\/audit(?:\/export)?$/,
+    path: /^\/v1\/audit(?:\/export(?:\.xlsx)?)?$/,
     allowed: hrOrAdmin,
     message: 'Only HR or an admin reads the audit trail.',
   },

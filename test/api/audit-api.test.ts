@@ -5,6 +5,7 @@
  * the trail the API wrote verifies.
  */
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../db/audit';
 import { startStack, type Stack } from '../support/stack';
@@ -126,6 +127,29 @@ describe('the audit trail over the API', () => {
     const listed = await all('personId=dung');
     expect(records.map((r) => ({ ...r, payload: JSON.parse(r.payload) }))).toEqual(listed);
     expect(Object.keys(records[0])).toEqual(['id', 'at', 'actor', 'action', 'subject', 'payload', 'prevHash', 'hash']);
+  });
+
+  it('exports the same rows as XLSX, read back with exceljs, and refuses it to a staff member', async () => {
+    const res = await fetch(`${s.url}/v1/audit/export.xlsx?personId=dung`, {
+      headers: { authorization: `Bearer ${s.adminToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await res.arrayBuffer()) as never);
+    const [header, ...rows] = book.worksheets[0].getSheetValues().filter(Boolean) as unknown[][];
+    expect(header.slice(1)).toEqual(['id', 'at', 'actor', 'action', 'subject', 'payload', 'prevHash', 'hash']);
+    const listed = await all('personId=dung');
+    expect(
+      rows.map((r) => {
+        const [id, at, actor, action, subject, payload, prevHash, hash] = r.slice(1) as string[];
+        return { id: String(id), at, actor, action, subject, payload: JSON.parse(payload), prevHash, hash };
+      }),
+    ).toEqual(listed.map((r: { id: unknown }) => ({ ...r, id: String(r.id) })));
+    const staff = await fetch(`${s.url}/v1/audit/export.xlsx`, {
+      headers: { authorization: `Bearer ${s.tokens.minh}` },
+    });
+    expect(staff.status).toBe(403);
   });
 
   it('exports an empty selection as the header alone', async () => {

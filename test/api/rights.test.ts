@@ -119,6 +119,7 @@ const TABLE: Row[] = [
   row('PUT', '/v1/holidays', '/v1/holidays', ['admin'], { holidays: [{ date: FAR_DAY, name: 'Tết Nguyên đán' }] }),
   row('GET', '/v1/audit', '/v1/audit?personId=ngoc&limit=5', HR),
   row('GET', '/v1/audit/export', '/v1/audit/export?unitId=snv&from=2026-01-01', HR),
+  row('GET', '/v1/audit/export.xlsx', '/v1/audit/export.xlsx?unitId=snv', HR),
   row('GET', '/v1/tokens', '/v1/tokens', EVERYONE),
   // A second token of minh's (not the one the matrix calls with): he and an admin revoke it, the second time a no-op.
   row('DELETE', '/v1/tokens/{id}', () => `/v1/tokens/${ids.token}`, ['peer', 'admin']),
