@@ -15,6 +15,7 @@ import { isLang, pickLang, speech } from './i18n';
 import { oidcClient } from './oidc';
 import { MessagePage } from './pages/message';
 import { SignInPage } from './pages/sign-in';
+import { oversightRoutes } from './pages/oversight-routes';
 import { planRoutes } from './pages/plan-routes';
 import { tasksRoutes } from './pages/tasks-routes';
 import {
@@ -150,6 +151,7 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
 
   app.route('/', tasksRoutes(deps));
   app.route('/', planRoutes(deps));
+  app.route('/', oversightRoutes(deps));
   return app;
 }
 

@@ -79,7 +79,13 @@ const resultsRoute = (ext: string, type: string) =>
   });
 
 /** A published month's results as the unit files them, in one of the three formats, for a reader of the results. */
-export async function resultsFile(sql: Sql, caller: Caller, unitId: string, period: string, ext: 'xlsx' | 'csv' | 'pdf') {
+export async function resultsFile(
+  sql: Sql,
+  caller: Caller,
+  unitId: string,
+  period: string,
+  ext: 'xlsx' | 'csv' | 'pdf',
+) {
   const cycle = await findCycle(sql, unitId, period);
   if (!cycle) throw notFound(`There is no cycle for ${unitId} in ${period}.`);
   await readScope(sql, caller, cycle);
