@@ -123,7 +123,7 @@ export function oversightRoutes(deps: ApiDeps) {
             names={names}
           />,
         );
-      }),
+      }, 'annual.forbidden'),
     )
     .get(
       '/files/results/:unitId/:period/:ext{xlsx|csv|pdf}',
@@ -144,6 +144,6 @@ export function oversightRoutes(deps: ApiDeps) {
       page(async (c, session) => {
         const { unitId, year } = annualParams(c);
         return annualFile(sql, session.caller, unitId, year);
-      }),
+      }, 'annual.forbidden'),
     );
 }
