@@ -33,21 +33,27 @@ export function oversightRoutes(deps: ApiDeps) {
   const { sql } = deps;
 
   /** Runs `work` for the signed-in reader; a refusal of the API becomes a page saying it in words. */
-  const page = (work: (c: Context<WebEnv>, session: WebSession) => Promise<Response>) => async (c: Context<WebEnv>) => {
-    const session = requireSession(c);
-    if (session instanceof Response) return session;
-    try {
-      return await work(c, session);
-    } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500) throw err;
-      const { t } = c.get('speech');
-      const frame = await frameFor(c, deps, session);
-      return c.html(
-        <MessagePage frame={frame} title={t('oversight.refusedTitle')} message={refusalText(t, err) ?? ''} />,
-        err.status as 400 | 403 | 404 | 409,
-      );
-    }
-  };
+  const page =
+    (work: (c: Context<WebEnv>, session: WebSession) => Promise<Response>, forbidden = 'oversight.forbidden') =>
+    async (c: Context<WebEnv>) => {
+      const session = requireSession(c);
+      if (session instanceof Response) return session;
+      try {
+        return await work(c, session);
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.status >= 500) throw err;
+        const { t } = c.get('speech');
+        const frame = await frameFor(c, deps, session);
+        return c.html(
+          <MessagePage
+            frame={frame}
+            title={t('oversight.refusedTitle')}
+            message={err.status === 403 ? t(forbidden) : (refusalText(t, err) ?? '')}
+          />,
+          err.status as 400 | 403 | 404 | 409,
+        );
+      }
+    };
   const badInput = () => new HttpError(400, 'Invalid input.');
   const cycleParams = (c: Context<WebEnv>) => {
     const parsed = CycleParams.safeParse({ unitId: c.req.param('unitId'), period: c.req.param('period') });
