@@ -31,7 +31,7 @@ export function AnnualPage(props: { frame: Frame; annual: Annual; unitName: stri
       {annual.people.length === 0 ? (
         <p>{t('annual.empty')}</p>
       ) : (
-        <div class="scroll">
+        <div class="scroll" role="region" aria-label={t('annual.caption')} tabindex={0}>
           <table>
             <caption>{t('annual.caption')}</caption>
             <thead>

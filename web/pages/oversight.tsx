@@ -161,7 +161,7 @@ export function TrendChart(props: { frame: Frame; trend: Trend }) {
       </ul>
       <details>
         <summary>{t('oversight.trendTable')}</summary>
-        <div class="scroll">
+        <div class="scroll" role="region" aria-label={t('oversight.trendTable')} tabindex={0}>
           <table>
             <thead>
               <tr>
@@ -215,7 +215,7 @@ export function OversightPage(props: { frame: Frame; report: Report; trend: Tren
           ? t('oversight.lateUnits', { count: lateUnits.length, units: lateUnits.map((l) => l.name).join(', ') })
           : t('oversight.allOnTime')}
       </p>
-      <div class="scroll">
+      <div class="scroll" role="region" aria-label={t('oversight.caption')} tabindex={0}>
         <table class="oversight">
           <caption>{t('oversight.caption')}</caption>
           <thead>
