@@ -205,19 +205,26 @@ describe('oversight pages in the browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'oversight-unit');
 
-    const xlsx = await download(page, 'Excel Sở Xây dựng');
-    expect(xlsx.file).toBe(`ket-qua-sxd-${P}.xlsx`);
+    // The results are the unit's collective's to file (the rights of the /v1 downloads): the city's head
+    // is told so here, and downloads those of the city's own unit.
+    const sxd = page.locator('tbody tr').first();
+    expect(await sxd.innerText()).toContain('Tập thể lãnh đạo đơn vị tải kết quả');
+    expect(await page.getByRole('link', { name: 'Excel Sở Xây dựng' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Lên đơn vị cấp trên' }).click();
+    await page.waitForURL(`${s.url}/oversight/hn/${P}`);
+    const xlsx = await download(page, 'Excel UBND Thành phố Hà Nội');
+    expect(xlsx.file).toBe(`ket-qua-hn-${P}.xlsx`);
     expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');
     const names = (await sheetRows(xlsx.bytes)).map((r) => r[1]);
-    expect(names).toEqual(expect.arrayContaining(['Hoàng Văn Em', 'Bùi Thị Hoa']));
-    const pdf = await download(page, 'PDF Sở Xây dựng');
-    expect(pdf.file).toBe(`ket-qua-sxd-${P}.pdf`);
+    expect(names).toEqual(expect.arrayContaining(['Nguyễn Văn An', 'Phạm Thị Dung']));
+    const pdf = await download(page, 'PDF UBND Thành phố Hà Nội');
+    expect(pdf.file).toBe(`ket-qua-hn-${P}.pdf`);
     expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
 
     // The month picker goes to the chosen month's page.
     await page.getByLabel('Tháng', { exact: true }).fill('2025-04');
     await page.getByRole('button', { name: 'Xem' }).click();
-    await page.waitForURL(`${s.url}/oversight/sxd/2025-04`);
+    await page.waitForURL(`${s.url}/oversight/hn/2025-04`);
     expect(await page.getByRole('status').innerText()).toBe('Không đơn vị nào có bước quá hạn.');
     await page.close();
   });

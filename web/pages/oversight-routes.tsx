@@ -6,11 +6,13 @@
  */
 import { Hono, type Context } from 'hono';
 import { annualFor } from '../../api/routes/annual';
+import { readScope } from '../../api/routes/cycles';
 import { annualFile, resultsFile } from '../../api/routes/exports';
 import { reportFile, requireOverseer, subtreeReport, trend } from '../../api/routes/reports';
 import type { ApiDeps } from '../../api/deps';
 import { HttpError } from '../../api/errors';
 import { AnnualParams, CycleParams } from '../../api/schemas';
+import { findCycle } from '../../db/cycles';
 import { peopleNames, unitName } from '../../db/reports';
 import { fromMs, prevPeriod } from '../../domain/calendar';
 import { frameFor, requireSession } from '../frame';
@@ -66,6 +68,22 @@ export function oversightRoutes(deps: ApiDeps) {
     return parsed.data;
   };
 
+  /** The units whose whole published results the reader may download (the rights of the /v1 downloads). */
+  const filesReadable = async (
+    caller: WebSession['caller'],
+    period: string,
+    units: { unitId: string; phase: string | null }[],
+  ) => {
+    const readable = new Set<string>();
+    for (const u of units) {
+      if (u.phase !== 'published' && u.phase !== 'locked') continue;
+      const cycle = await findCycle(sql, u.unitId, period);
+      const scope = cycle ? await readScope(sql, caller, cycle).catch(() => 'none') : 'none';
+      if (scope === 'all') readable.add(u.unitId);
+    }
+    return readable;
+  };
+
   return new Hono<WebEnv>()
     .get(
       '/oversight',
@@ -90,6 +108,7 @@ export function oversightRoutes(deps: ApiDeps) {
         const { unitId, period } = cycleParams(c);
         const report = await subtreeReport(sql, session.caller, unitId, period);
         const months = await trend(sql, unitId, startOf(period, TREND_MONTHS), period);
+        const readable = await filesReadable(session.caller, period, report.units);
         const parentId = report.units[0].parentId;
         const parentLink =
           parentId &&
@@ -105,6 +124,7 @@ export function oversightRoutes(deps: ApiDeps) {
             report={report}
             trend={months}
             parentLink={parentLink}
+            readable={readable}
           />,
         );
       }),

@@ -44,7 +44,13 @@ function GradeBars(props: { frame: Frame; grades: Line['grades'] }) {
   );
 }
 
-function UnitRow(props: { frame: Frame; line: Line | (Totals & { name: string }); link?: string; period: string }) {
+function UnitRow(props: {
+  frame: Frame;
+  line: Line | (Totals & { name: string });
+  link?: string;
+  period: string;
+  readable: Set<string>;
+}) {
   const { t, number } = props.frame.speech;
   const l = props.line;
   const late = overdueOf(l);
@@ -74,16 +80,19 @@ function UnitRow(props: { frame: Frame; line: Line | (Totals & { name: string })
       <td>
         <GradeBars frame={props.frame} grades={l.grades} />
       </td>
-      <td>{'unitId' in l && <ResultFiles frame={props.frame} line={l} period={props.period} />}</td>
+      <td>
+        {'unitId' in l && <ResultFiles frame={props.frame} line={l} period={props.period} readable={props.readable} />}
+      </td>
     </tr>
   );
 }
 
 /** The month's results of one unit as files, once published (before that there is nothing to file). */
-function ResultFiles(props: { frame: Frame; line: Line; period: string }) {
+function ResultFiles(props: { frame: Frame; line: Line; period: string; readable: Set<string> }) {
   const { t } = props.frame.speech;
   if (props.line.phase !== 'published' && props.line.phase !== 'locked')
     return <span class="muted">{t('oversight.notPublished')}</span>;
+  if (!props.readable.has(props.line.unitId)) return <span class="muted">{t('oversight.filesNotYours')}</span>;
   const base = `/files/results/${props.line.unitId}/${props.period}`;
   return (
     <ul class="files" aria-label={t('oversight.resultsOf', { unit: props.line.name })}>
@@ -190,7 +199,13 @@ export function TrendChart(props: { frame: Frame; trend: Trend }) {
   );
 }
 
-export function OversightPage(props: { frame: Frame; report: Report; trend: Trend; parentLink?: string }) {
+export function OversightPage(props: {
+  frame: Frame;
+  report: Report;
+  trend: Trend;
+  parentLink?: string;
+  readable: Set<string>;
+}) {
   const { t, month } = props.frame.speech;
   const { report } = props;
   const [root, ...below] = report.units;
@@ -232,13 +247,24 @@ export function OversightPage(props: { frame: Frame; report: Report; trend: Tren
             </tr>
           </thead>
           <tbody>
-            <UnitRow frame={props.frame} line={root} period={period} />
+            <UnitRow frame={props.frame} line={root} period={period} readable={props.readable} />
             {below.map((l) => (
-              <UnitRow frame={props.frame} line={l} period={period} link={`/oversight/${l.unitId}/${period}`} />
+              <UnitRow
+                frame={props.frame}
+                line={l}
+                period={period}
+                readable={props.readable}
+                link={`/oversight/${l.unitId}/${period}`}
+              />
             ))}
           </tbody>
           <tfoot>
-            <UnitRow frame={props.frame} line={{ ...report.totals, name: t('oversight.totals') }} period={period} />
+            <UnitRow
+              frame={props.frame}
+              line={{ ...report.totals, name: t('oversight.totals') }}
+              period={period}
+              readable={props.readable}
+            />
           </tfoot>
         </table>
       </div>
