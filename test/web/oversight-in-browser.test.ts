@@ -260,6 +260,10 @@ describe('oversight pages in the browser', () => {
     const file = await page.request.get(`${s.url}/files/report/hn/${P}`);
     expect(file.status()).toBe(403);
     expect(file.headers()['content-type']).toContain('text/html');
+    // A month that does not exist is refused in words too, not a server error.
+    const bad = await page.request.get(`${s.url}/oversight/hn/2025-13`);
+    expect(bad.status()).toBe(400);
+    expect(await bad.text()).toContain('Dữ liệu chưa hợp lệ');
     await page.close();
   });
 });
