@@ -260,6 +260,8 @@ describe('oversight pages in the browser', () => {
     const file = await page.request.get(`${s.url}/files/report/hn/${P}`);
     expect(file.status()).toBe(403);
     expect(file.headers()['content-type']).toContain('text/html');
+    await page.goto(`${s.url}/annual/hn/2025`);
+    expect(await page.getByRole('alert').innerText()).toContain('chỉ thành viên đơn vị');
     // A month that does not exist is refused in words too, not a server error.
     const bad = await page.request.get(`${s.url}/oversight/hn/2025-13`);
     expect(bad.status()).toBe(400);
