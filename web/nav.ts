@@ -29,4 +29,10 @@ export const NAV: NavItem[] = [
   { href: '/escalations', labelKey: 'escalations.nav', shows: () => true },
   { href: '/cases', labelKey: 'cases.nav', shows: () => true },
   { href: '/proposals', labelKey: 'proposals.nav', shows: isHr },
+  // Leaders oversee their subtree; HR and admins every unit (the page picks the reader's own unit).
+  {
+    href: '/oversight',
+    labelKey: 'oversight.nav',
+    shows: (c) => isHr(c) || isAdmin(c) || leads(c),
+  },
 ];

@@ -17,6 +17,7 @@ import { MessagePage } from './pages/message';
 import { SignInPage } from './pages/sign-in';
 import { boardRoutes } from './pages/board-routes';
 import { complaintsRoutes } from './pages/complaints-routes';
+import { oversightRoutes } from './pages/oversight-routes';
 import { planRoutes } from './pages/plan-routes';
 import { importRoutes } from './pages/import-routes';
 import { adminRoutes } from './pages/admin-routes';
@@ -186,6 +187,7 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
   app.route('/', escalationRoutes(deps));
   app.route('/', caseRoutes(deps));
   app.route('/', proposalRoutes(deps));
+  app.route('/', oversightRoutes(deps));
   return app;
 }
 

@@ -70,6 +70,20 @@ export async function annualOf(sql: Sql, unitId: string, year: string) {
   return { unitId, year, people, quota };
 }
 
+/**
+ * The roll-up as GET /v1/annual/{unitId}/{year} answers it to `caller`: the whole of it to the
+ * unit's collective, HR and admins; a member's own line (no quota) to a member.
+ */
+export async function annualFor(sql: Sql, caller: Caller, unitId: string, year: string) {
+  if (!(await unitExists(sql, unitId))) throw notFound(`There is no unit ${unitId}.`);
+  const view = await annualView(sql, caller, unitId);
+  if (view === 'none')
+    throw forbidden("Only the unit's members, its collective, HR and admins read the annual roll-up.");
+  if (view === 'all') return await annualOf(sql, unitId, year);
+  const people = await annualLines(sql, await settledMonthsOfYear(sql, unitId, year), year, await loadRules(sql));
+  return { unitId, year, people: people.filter((p) => p.personId === caller.id), quota: undefined };
+}
+
 export function annualRoutes(deps: ApiDeps) {
   const { sql } = deps;
   return new OpenAPIHono<AppEnv>()
@@ -90,14 +104,7 @@ export function annualRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const { unitId, year } = c.req.valid('param');
-        const caller = c.get('caller');
-        if (!(await unitExists(sql, unitId))) throw notFound(`There is no unit ${unitId}.`);
-        const view = await annualView(sql, caller, unitId);
-        if (view === 'none')
-          throw forbidden("Only the unit's members, its collective, HR and admins read the annual roll-up.");
-        if (view === 'all') return c.json(await annualOf(sql, unitId, year), 200);
-        const people = await annualLines(sql, await settledMonthsOfYear(sql, unitId, year), year, await loadRules(sql));
-        return c.json({ unitId, year, people: people.filter((p) => p.personId === caller.id) }, 200);
+        return c.json(await annualFor(sql, c.get('caller'), unitId, year), 200);
       },
     )
     .openapi(

@@ -9,7 +9,7 @@ import { findEvaluation } from '../../db/evaluations';
 import { peopleNames, personName, resultLines, unitName, type ResultLine } from '../../db/reports';
 import type { Sql } from '../../db/sql';
 import { PROFILES, type Criterion } from '../../domain/scoring';
-import type { AppEnv } from '../auth';
+import type { AppEnv, Caller } from '../auth';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound } from '../errors';
 import {
@@ -78,59 +78,89 @@ const resultsRoute = (ext: string, type: string) =>
     responses: fileResponses(type, 'The results'),
   });
 
-export function exportRoutes(deps: ApiDeps) {
-  const { sql } = deps;
-  const app = new OpenAPIHono<AppEnv>();
-
-  const loadList = async (
-    c: { get: (k: 'caller') => AppEnv['Variables']['caller'] },
-    unitId: string,
-    period: string,
-  ) => {
-    const cycle = await findCycle(sql, unitId, period);
-    if (!cycle) throw notFound(`There is no cycle for ${unitId} in ${period}.`);
-    await readScope(sql, c.get('caller'), cycle);
-    return publishedList(sql, cycle);
-  };
-
-  app.openapi(resultsRoute('xlsx', XLSX_TYPE), async (c) => {
-    const { unitId, period } = c.req.valid('param');
-    const list = await loadList(c, unitId, period);
-    return xlsxResponse(`ket-qua-${unitId}-${period}.xlsx`, {
+/** A published month's results as the unit files them, in one of the three formats, for a reader of the results. */
+export async function resultsFile(
+  sql: Sql,
+  caller: Caller,
+  unitId: string,
+  period: string,
+  ext: 'xlsx' | 'csv' | 'pdf',
+) {
+  const cycle = await findCycle(sql, unitId, period);
+  if (!cycle) throw notFound(`There is no cycle for ${unitId} in ${period}.`);
+  await readScope(sql, caller, cycle);
+  const list = await publishedList(sql, cycle);
+  const file = `ket-qua-${unitId}-${period}.${ext}`;
+  if (ext === 'xlsx')
+    return xlsxResponse(file, {
       name: period,
       title: [`Kết quả đánh giá, xếp loại ${monthLabel(period)}`, list.name, ...list.decision],
       columns: list.columns,
       rows: list.lines,
     });
-  });
-  app.openapi(resultsRoute('csv', CSV_TYPE), async (c) => {
-    const { unitId, period } = c.req.valid('param');
-    const list = await loadList(c, unitId, period);
+  if (ext === 'csv') {
     const columns: Column<ResultLine>[] = [
       { header: 'Đơn vị', value: () => list.name },
       { header: 'Tháng', value: () => period },
       ...list.columns,
     ];
-    return csvResponse(`ket-qua-${unitId}-${period}.csv`, columns, list.lines);
-  });
-  app.openapi(resultsRoute('pdf', PDF_TYPE), async (c) => {
-    const { unitId, period } = c.req.valid('param');
-    const list = await loadList(c, unitId, period);
-    return pdfResponse(`ket-qua-${unitId}-${period}.pdf`, (doc, f) => {
-      doc
-        .font(f.bold)
-        .fontSize(14)
-        .text(`Kết quả đánh giá, xếp loại ${monthLabel(period)}`);
-      doc.font(f.regular).fontSize(11).text(list.name).moveDown(0.5);
-      list.lines.forEach((l, i) => {
-        const cells = list.columns.slice(2).map((col) => `${col.header}: ${col.value(l) ?? '—'}`);
-        doc.font(f.bold).text(`${i + 1}. ${l.fullName ?? l.personId}`);
-        doc.font(f.regular).fontSize(9).text(cells.join('; ')).fontSize(11).moveDown(0.3);
-      });
-      doc.moveDown();
-      for (const line of list.decision) doc.text(line);
+    return csvResponse(file, columns, list.lines);
+  }
+  return pdfResponse(file, (doc, f) => {
+    doc
+      .font(f.bold)
+      .fontSize(14)
+      .text(`Kết quả đánh giá, xếp loại ${monthLabel(period)}`);
+    doc.font(f.regular).fontSize(11).text(list.name).moveDown(0.5);
+    list.lines.forEach((l, i) => {
+      const cells = list.columns.slice(2).map((col) => `${col.header}: ${col.value(l) ?? '—'}`);
+      doc.font(f.bold).text(`${i + 1}. ${l.fullName ?? l.personId}`);
+      doc.font(f.regular).fontSize(9).text(cells.join('; ')).fontSize(11).moveDown(0.3);
     });
+    doc.moveDown();
+    for (const line of list.decision) doc.text(line);
   });
+}
+
+/** The annual roll-up with its emulation titles as XLSX, for a reader of the whole roll-up. */
+export async function annualFile(sql: Sql, caller: Caller, unitId: string, year: string) {
+  await requireAnnualReader(sql, caller, unitId);
+  const annual = await annualOf(sql, unitId, year);
+  const names = await peopleNames(
+    sql,
+    annual.people.map((p) => p.personId),
+  );
+  type Person = (typeof annual.people)[number];
+  const q = annual.quota;
+  return xlsxResponse(`nam-${unitId}-${year}.xlsx`, {
+    name: year,
+    title: [
+      `Tổng hợp đánh giá, xếp loại năm ${year}`,
+      (await unitName(sql, unitId)) ?? unitId,
+      `A: ${q.aCount}, B: ${q.bCount}, A được phép: ${q.allowedA}${q.breached ? ' (vượt tỷ lệ)' : ''}`,
+    ],
+    columns: [
+      { header: 'Mã', value: (p: Person) => p.personId },
+      { header: 'Họ và tên', width: 28, value: (p: Person) => names.get(p.personId) ?? null },
+      { header: 'Số tháng được xếp loại', value: (p: Person) => p.ratedMonths },
+      { header: 'Điểm bình quân', value: (p: Person) => p.mean },
+      { header: 'Xếp loại năm', value: (p: Person) => p.grade },
+      { header: 'Đề nghị danh hiệu', width: 32, value: (p: Person) => p.title },
+      { header: 'Ghi chú', value: (p: Person) => p.caps.join(', ') || null },
+    ],
+    rows: annual.people,
+  });
+}
+
+export function exportRoutes(deps: ApiDeps) {
+  const { sql } = deps;
+  const app = new OpenAPIHono<AppEnv>();
+
+  for (const ext of ['xlsx', 'csv', 'pdf'] as const)
+    app.openapi(resultsRoute(ext, { xlsx: XLSX_TYPE, csv: CSV_TYPE, pdf: PDF_TYPE }[ext]), async (c) => {
+      const { unitId, period } = c.req.valid('param');
+      return resultsFile(sql, c.get('caller'), unitId, period, ext);
+    });
 
   fileRoute(
     app,
@@ -144,34 +174,7 @@ export function exportRoutes(deps: ApiDeps) {
     }),
     '/v1/annual/:unitId/:file{[^/]+\\.xlsx}',
     (m) => ({ unitId: m.unitId, year: m.file.slice(0, -'.xlsx'.length) }),
-    async (c, { unitId, year }) => {
-      await requireAnnualReader(sql, c.get('caller'), unitId);
-      const annual = await annualOf(sql, unitId, year);
-      const names = await peopleNames(
-        sql,
-        annual.people.map((p) => p.personId),
-      );
-      type Person = (typeof annual.people)[number];
-      const q = annual.quota;
-      return xlsxResponse(`nam-${unitId}-${year}.xlsx`, {
-        name: year,
-        title: [
-          `Tổng hợp đánh giá, xếp loại năm ${year}`,
-          (await unitName(sql, unitId)) ?? unitId,
-          `A: ${q.aCount}, B: ${q.bCount}, A được phép: ${q.allowedA}${q.breached ? ' (vượt tỷ lệ)' : ''}`,
-        ],
-        columns: [
-          { header: 'Mã', value: (p: Person) => p.personId },
-          { header: 'Họ và tên', width: 28, value: (p: Person) => names.get(p.personId) ?? null },
-          { header: 'Số tháng được xếp loại', value: (p: Person) => p.ratedMonths },
-          { header: 'Điểm bình quân', value: (p: Person) => p.mean },
-          { header: 'Xếp loại năm', value: (p: Person) => p.grade },
-          { header: 'Đề nghị danh hiệu', width: 32, value: (p: Person) => p.title },
-          { header: 'Ghi chú', value: (p: Person) => p.caps.join(', ') || null },
-        ],
-        rows: annual.people,
-      });
-    },
+    async (c, { unitId, year }) => annualFile(sql, c.get('caller'), unitId, year),
   );
 
   fileRoute(

@@ -30,7 +30,7 @@ const OVERSEERS_ONLY = "Only the unit's head and deputies, those of the units ab
 const oversees = async (sql: Sql, caller: Caller, unitId: string): Promise<boolean> =>
   isHr(caller) || isAdmin(caller) || (await leadsUnitOrAbove(sql, unitId, caller.id));
 
-async function requireOverseer(sql: Sql, caller: Caller, unitId: string): Promise<void> {
+export async function requireOverseer(sql: Sql, caller: Caller, unitId: string): Promise<void> {
   if (!(await unitExists(sql, unitId))) throw notFound(`There is no unit ${unitId}.`);
   if (!(await oversees(sql, caller, unitId))) throw forbidden(OVERSEERS_ONLY);
 }
@@ -52,7 +52,7 @@ const factsOf = (u: {
  * oversees the unit. The rights, the counts and the rules come in one statement, and nothing is
  * answered before the rights are known.
  */
-async function subtreeReport(sql: Sql, caller: Caller, unitId: string, period: string, now = Date.now()) {
+export async function subtreeReport(sql: Sql, caller: Caller, unitId: string, period: string, now = Date.now()) {
   const { units, readerLeads, rules } = await subtreeMonth(sql, unitId, period, caller.id);
   if (units.length === 0) throw notFound(`There is no unit ${unitId}.`);
   if (!isHr(caller) && !isAdmin(caller) && !readerLeads) throw forbidden(OVERSEERS_ONLY);
@@ -67,7 +67,7 @@ async function subtreeReport(sql: Sql, caller: Caller, unitId: string, period: s
   return { unitId, period, units: lines, totals: sumLines(lines) };
 }
 
-async function trend(sql: Sql, unitId: string, from: string, to: string, now = Date.now()) {
+export async function trend(sql: Sql, unitId: string, from: string, to: string, now = Date.now()) {
   let periods: string[];
   try {
     periods = monthsBetween(from, to, TREND_MONTHS);
@@ -129,6 +129,21 @@ const REPORT_COLUMNS: Column<Line>[] = [
   { header: 'Công bố lúc', width: 28, value: (l) => l.publishedAt },
 ];
 
+/** The subtree report as XLSX, one row per unit and the totals, for a caller who oversees the unit. */
+export async function reportFile(sql: Sql, caller: Caller, unitId: string, period: string) {
+  const report = await subtreeReport(sql, caller, unitId, period);
+  const root = report.units[0];
+  return xlsxResponse(`bao-cao-${unitId}-${period}.xlsx`, {
+    name: period,
+    title: [`Báo cáo đánh giá ${monthLabel(period)}: ${root.name} và các đơn vị trực thuộc`],
+    columns: REPORT_COLUMNS,
+    rows: [
+      ...report.units,
+      { ...report.totals, unitId: 'Tổng', name: '', parentId: null, phase: null, publishedAt: null },
+    ],
+  });
+}
+
 export function reportRoutes(deps: ApiDeps) {
   const { sql } = deps;
   const app = new OpenAPIHono<AppEnv>();
@@ -161,19 +176,7 @@ export function reportRoutes(deps: ApiDeps) {
     }),
     '/v1/reports/:unitId/:file{[^/]+\\.xlsx}',
     (m) => ({ unitId: m.unitId, period: m.file.slice(0, -'.xlsx'.length) }),
-    async (c, { unitId, period }) => {
-      const report = await subtreeReport(sql, c.get('caller'), unitId, period);
-      const root = report.units[0];
-      return xlsxResponse(`bao-cao-${unitId}-${period}.xlsx`, {
-        name: period,
-        title: [`Báo cáo đánh giá ${monthLabel(period)}: ${root.name} và các đơn vị trực thuộc`],
-        columns: REPORT_COLUMNS,
-        rows: [
-          ...report.units,
-          { ...report.totals, unitId: 'Tổng', name: '', parentId: null, phase: null, publishedAt: null },
-        ],
-      });
-    },
+    async (c, { unitId, period }) => reportFile(sql, c.get('caller'), unitId, period),
   );
   app.openapi(
     createRoute({
