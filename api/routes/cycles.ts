@@ -25,6 +25,7 @@ import { cycleVersion, cycleView, readYourWrite } from '../read-model';
 import { loadProfileSchedule } from '../../db/settings';
 import type { Sql } from '../../db/sql';
 import { profileFor } from '../../domain/scoring';
+import { commendations } from '../../domain/talent';
 import { commandErrors, json, ok } from '../route-docs';
 import {
   CycleParams,
@@ -264,6 +265,26 @@ export function cycleRoutes(deps: ApiDeps) {
         if (cycle.phase !== 'published' && cycle.phase !== 'locked')
           throw conflict('The results are not published yet.', { phase: cycle.phase });
         return c.json({ unitId, period, phase: cycle.phase, results: await cycleResults(sql, unitId, period) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/cycles/{unitId}/{period}/commendations',
+        operationId: 'getCommendations',
+        summary: "The month's commendation list: the unit's A grades once published, for the readers of its results",
+        request: { params: CycleParams },
+        responses: { 200: ok('The commendation list', CycleResults), ...errors },
+      }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        const cycle = await loadCycle(unitId, period);
+        // The list names the unit's A grades, which every member reads once published.
+        await readScope(sql, c.get('caller'), cycle);
+        if (cycle.phase !== 'published' && cycle.phase !== 'locked')
+          throw conflict('The results are not published yet.', { phase: cycle.phase });
+        const results = commendations(await cycleResults(sql, unitId, period));
+        return c.json({ unitId, period, phase: cycle.phase, results }, 200);
       },
     );
 }
