@@ -10,7 +10,11 @@ describe('unit targets', () => {
   let s: Stack;
   const period = '2026-03';
   const rows = async () =>
-    (await s.sql<{ n: number }[]>`select ((select count(*) from unit_targets) + (select count(*) from audit))::int as n`)[0].n;
+    (
+      await s.sql<
+        { n: number }[]
+      >`select ((select count(*) from unit_targets) + (select count(*) from audit))::int as n`
+    )[0].n;
 
   beforeAll(async () => {
     s = await startStack('targets-api', { hr: ['dung'] });
