@@ -101,9 +101,9 @@ describe('proposal scans', () => {
     ]);
     const minh = (await proposalTrail()).filter((a) => a.personId === 'minh' || a.subject.includes(':minh:'));
     expect(minh.map((a) => [a.action, a.subject])).toEqual([
-      ['proposal.raised', 'proposal:position-change:minh:2029-01-01:due'],
-      ['proposal.superseded', 'proposal:position-change:minh:2029-01-01:due'],
-      ['proposal.raised', 'proposal:position-change:minh:2029-01-01:overdue'],
+      ['proposal.raised', 'proposal:position-change:minh:2020-01-01:due'],
+      ['proposal.superseded', 'proposal:position-change:minh:2020-01-01:due'],
+      ['proposal.raised', 'proposal:position-change:minh:2020-01-01:overdue'],
     ]);
   });
 
