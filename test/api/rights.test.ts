@@ -368,6 +368,9 @@ describe('rights matrix', () => {
     for (const who of ['lan', 'oanh'])
       await expectOk(who, 'POST', `/v1/cycles/snv/${PUBLISHED}/deliberation/approvals`, {});
     expect((await s.call('khanh', 'GET', `/v1/cycles/snv/${PUBLISHED}`)).body.phase).toBe('published');
+    // The month's commendation list, as a member reads it, names the A grades only.
+    const commended = await expectOk('ngoc', 'GET', `/v1/cycles/snv/${PUBLISHED}/commendations`);
+    expect(commended.results.map((r: { personId: string }) => r.personId)).toEqual(['lan']);
     ids.complaint = (
       await expectOk('ngoc', 'POST', `/v1/evaluations/${PUBLISHED}/ngoc/complaints`, { reason: 'Tôi đã vượt chỉ tiêu' })
     ).id;
