@@ -1,7 +1,7 @@
 /** The monthly opener's activities: start (or find) the cycle of every active unit; scan for proposals. */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { scanPositionChanges, scanReplacementTriggers } from '../db/proposals';
+import { scanPositionChanges, scanReplacementTriggers, scanTalent } from '../db/proposals';
 import { loadCaseRules, loadRules } from '../db/settings';
 import type { Sql } from '../db/sql';
 import { activeUnitIds } from '../db/units';
@@ -39,11 +39,16 @@ export function scheduleActivities(sql: Sql, temporal: Client | undefined, taskQ
     },
 
     /** The monthly scan for automatic proposals (api.md `GET /v1/proposals`). */
-    async scanProposals({ onDate }: { onDate: string }): Promise<{ positionChanges: number; replacements: number }> {
+    async scanProposals({
+      onDate,
+    }: {
+      onDate: string;
+    }): Promise<{ positionChanges: number; replacements: number; talent: number }> {
       const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
       const positions = await scanPositionChanges(sql, onDate, caseRules);
       const replacements = await scanReplacementTriggers(sql, caseRules, rules);
-      return { positionChanges: positions.added, replacements: replacements.added };
+      const talent = await scanTalent(sql, onDate, rules);
+      return { positionChanges: positions.added, replacements: replacements.added, talent: talent.added };
     },
   };
 }

@@ -34,6 +34,7 @@ import { holidayRoutes } from './routes/holidays';
 import { exportRoutes } from './routes/exports';
 import { orgRoutes } from './routes/org';
 import { proposalRoutes } from './routes/proposals';
+import { targetRoutes } from './routes/targets';
 import { reportRoutes } from './routes/reports';
 import { DEFAULT_WEB } from '../web/config';
 import { webRoutes } from '../web/routes';
@@ -124,6 +125,7 @@ export function createApp(
   app.route('/', annualRoutes(deps));
   app.route('/', caseRoutes(deps));
   app.route('/', proposalRoutes(deps));
+  app.route('/', targetRoutes(deps));
   app.route('/', auditRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -68,6 +68,12 @@ const ROLE_GUARDS: Guard[] = [
   },
   { method: 'PUT', path: /^\/v1\/org$/, allowed: hrOrAdmin, message: 'Only an admin or HR changes the directory.' },
   { method: 'POST', path: /^\/v1\/tokens$/, allowed: isAdmin, message: 'Only an admin issues tokens.' },
+  {
+    method: 'POST',
+    path: /^\/v1\/units\/targets\/import$/,
+    allowed: hrOrAdmin,
+    message: "Only HR imports units' targets.",
+  },
   { method: 'PUT', path: /^\/v1\/holidays$/, allowed: isAdmin, message: 'Only an admin manages holidays.' },
   { method: 'POST', path: /^\/v1\/people\/[^/]+\/discipline$/, allowed: isHr, message: 'Only HR records discipline.' },
   { method: 'POST', path: /^\/v1\/people\/[^/]+\/leave$/, allowed: isHr, message: 'Only HR records leave.' },

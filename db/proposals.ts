@@ -1,12 +1,13 @@
 /**
- * Automatic proposals for HR: periodic position changes due or overdue, and replacement
- * triggers on leaders' records. A scan only ever adds or refreshes proposals; a proposal's id is
+ * Automatic proposals for HR: periodic position changes due or overdue, replacement triggers on
+ * leaders' records, and people with sustained excellent results (talent, for planning and rotation). A scan only ever adds or refreshes proposals; a proposal's id is
  * derived from what was found, so scanning twice finds the same proposal instead of a second one,
  * and a dismissed proposal stays dismissed until the facts change.
  */
 import { annualRollup, type MonthResult } from '../domain/annual';
 import type { CaseRules, PersonRecord } from '../domain/cases';
 import type { RulesConfig } from '../domain/config';
+import { talentFinding, windowsOverlap } from '../domain/talent';
 import { positionChangeStatus, replacementTriggers, type AnnualGrade, type MonthlyGrade } from '../domain/triggers';
 import type { Grade } from '../domain/types';
 import { SYSTEM_ACTOR } from '../domain/actors';
@@ -16,7 +17,7 @@ import type { Sql } from './sql';
 
 export interface ProposalRow {
   id: string;
-  kind: 'position-change' | 'replacement';
+  kind: 'position-change' | 'replacement' | 'talent';
   personId: string;
   level: string | null;
   evidence: Record<string, unknown>;
@@ -136,8 +137,8 @@ export async function scanReplacementTriggers(
   evalRules: RulesConfig,
   personIds?: string[],
 ): Promise<{ leaders: number; added: number; failed: { leaderId: string; error: string }[] }> {
-  const leaders = await sql<{ id: string; positionSince: string | null }[]>`
-    select id, to_char(position_since, 'YYYY-MM-DD') as position_since from people
+  const leaders = await sql<LeaderRow[]>`
+    select id, role, unit_id, to_char(position_since, 'YYYY-MM-DD') as position_since from people
     where role in ('head', 'deputy') and (${personIds ?? null}::text[] is null or id = any(${personIds ?? null}::text[]))`;
   let added = 0;
   const failed: { leaderId: string; error: string }[] = [];
@@ -152,13 +153,28 @@ export async function scanReplacementTriggers(
   return { leaders: leaders.length, added, failed };
 }
 
+interface LeaderRow {
+  id: string;
+  role: string;
+  unitId: string;
+  positionSince: string | null;
+}
+
+/**
+ * The head's unit's latest targets with a completion share (a year counts as its December, and
+ * ahead of that month's own targets), or null. Only the head answers for the unit's targets.
+ */
+async function latestUnitTargets(sql: Sql, leader: LeaderRow): Promise<{ period: string; share: number } | null> {
+  if (leader.role !== 'head') return null;
+  const [row] = await sql<{ period: string; completion: number }[]>`
+    select period, completion from unit_targets where unit_id = ${leader.unitId} and completion is not null
+    order by case when length(period) = 4 then period || '-12' else period end desc, length(period)
+    limit 1`;
+  return row ? { period: row.period, share: row.completion } : null;
+}
+
 /** One leader's triggers on their record; returns how many proposals were added. */
-async function scanLeader(
-  sql: Sql,
-  leader: { id: string; positionSince: string | null },
-  rules: CaseRules,
-  evalRules: RulesConfig,
-): Promise<number> {
+async function scanLeader(sql: Sql, leader: LeaderRow, rules: CaseRules, evalRules: RulesConfig): Promise<number> {
   let added = 0;
   // Months rated anywhere count (a moved leader's record travels with them); only settled grades.
   const months = await sql<{ period: string; grade: Grade | null; total: number | null }[]>`
@@ -182,6 +198,7 @@ async function scanLeader(
   });
   const confidenceVotes = await sql<{ date: string; low: number; total: number }[]>`
     select to_char(date, 'YYYY-MM-DD') as date, low, total from confidence_votes where person_id = ${leader.id} order by date, id`;
+  const targets = await latestUnitTargets(sql, leader);
   const inTerm = disciplines.filter((d) => leader.positionSince === null || d.date >= leader.positionSince);
   const fired = replacementTriggers(
     {
@@ -190,19 +207,24 @@ async function scanLeader(
       annual,
       confidenceVotes: [...confidenceVotes],
       disciplinesInTerm: inTerm.map((d) => ({ date: d.date, level: d.level, ...(d.note ? { note: d.note } : {}) })),
+      unitTargetShare: targets?.share ?? null,
     },
     rules,
   );
   for (const t of fired) {
+    const evidence =
+      t.rule === 'unit-targets-below-70' && targets
+        ? { ...t.evidence, unitId: leader.unitId, period: targets.period }
+        : t.evidence;
     // The same evidence is the same proposal; new evidence (another D month) is a new one.
-    const id = `replacement:${leader.id}:${t.rule}:${evidenceKey(t.evidence)}`;
+    const id = `replacement:${leader.id}:${t.rule}:${evidenceKey(evidence)}`;
     if (
       await upsertProposal(sql, {
         id,
         kind: 'replacement',
         personId: leader.id,
         level: t.rule,
-        evidence: { ...t.evidence, message: t.message },
+        evidence: { ...evidence, message: t.message },
       })
     )
       added += 1;
@@ -211,7 +233,7 @@ async function scanLeader(
 }
 
 function evidenceKey(evidence: Record<string, unknown>): string {
-  const parts = ['periods', 'years', 'votes', 'disciplines', 'share']
+  const parts = ['periods', 'years', 'votes', 'disciplines', 'share', 'period']
     .filter((k) => k in evidence)
     .map((k) => JSON.stringify(evidence[k]));
   return parts
@@ -220,11 +242,78 @@ function evidenceKey(evidence: Record<string, unknown>): string {
     .slice(0, 120);
 }
 
-/** Proposals by status (all when absent), newest first, one page. */
+interface TalentMonth {
+  personId: string;
+  unitId: string;
+  period: string;
+  grade: Grade | null;
+}
+
+/**
+ * Proposes to HR, for cadre planning and rotation, everyone (all, or only `personIds`) whose
+ * settled months show sustained excellent results (domain/talent.ts), over the window ending at
+ * their latest published month on or before `onDate`'s month. A person is proposed once per
+ * window: not again while the window overlaps one they were already proposed for, whatever
+ * became of that proposal.
+ */
+export async function scanTalent(
+  sql: Sql,
+  onDate: string,
+  rules: RulesConfig,
+  personIds?: string[],
+): Promise<{ found: number; added: number }> {
+  const rows = await sql<TalentMonth[]>`
+    select e.person_id, e.unit_id, e.period, e.final_grade as grade from evaluations e
+    join cycles c on c.unit_id = e.unit_id and c.period = e.period
+    where c.published_at is not null and e.period <= ${onDate.slice(0, 7)}
+      and (${personIds ?? null}::text[] is null or e.person_id = any(${personIds ?? null}::text[]))
+      and e.person_id in (select person_id from evaluations where final_grade = 'A')
+    order by e.person_id, e.period`;
+  const byPerson = new Map<string, TalentMonth[]>();
+  for (const r of rows) byPerson.set(r.personId, [...(byPerson.get(r.personId) ?? []), r]);
+  let found = 0;
+  let added = 0;
+  for (const [personId, months] of byPerson) {
+    const to = months[months.length - 1].period;
+    const disciplines = await sql<{ date: string }[]>`
+      select to_char(date, 'YYYY-MM-DD') as date from discipline where person_id = ${personId}`;
+    const finding = talentFinding(
+      months,
+      disciplines.map((d) => d.date),
+      to,
+      rules,
+    );
+    if (!finding) continue;
+    found += 1;
+    const earlier = await sql<{ from: string; to: string }[]>`
+      select evidence->>'from' as from, evidence->>'to' as to from proposals where person_id = ${personId} and kind = 'talent'`;
+    if (earlier.some((w) => windowsOverlap(w, finding))) continue;
+    const evidence = {
+      unitId: months[months.length - 1].unitId,
+      ...finding,
+      threshold: rules.talentAMonths,
+      windowMonths: rules.talentWindowMonths,
+    };
+    if (
+      await upsertProposal(sql, {
+        id: `talent:${personId}:${finding.from}:${finding.to}`,
+        kind: 'talent',
+        personId,
+        level: 'sustained-excellent',
+        evidence,
+      })
+    )
+      added += 1;
+  }
+  return { found, added };
+}
+
+/** Proposals by status and kind (all when absent), newest first, one page. */
 export async function listProposals(
   sql: Sql,
   status: string | undefined,
   page: PageRequest,
+  kind?: ProposalRow['kind'],
 ): Promise<Page<ProposalRow>> {
   const after = page.cursor === undefined ? null : decodeCursor('proposals', page.cursor);
   const rows = await sql<(ProposalRow & { cursorKey: string[] })[]>`
@@ -232,6 +321,7 @@ export async function listProposals(
            array[to_char(created_at at time zone 'UTC', ${KEY_INSTANT}), id] as cursor_key
     from proposals
     where (${status ?? null}::text is null or status = ${status ?? null})
+      and (${kind ?? null}::text is null or kind = ${kind ?? null})
       ${after ? sql`and (created_at < ${after[0]}::text::timestamptz or (created_at = ${after[0]}::text::timestamptz and id > ${after[1]}))` : sql``}
     order by created_at desc, id
     limit ${page.limit + 1}`;

@@ -17,6 +17,8 @@ export interface SubtreeUnitMonth {
   outstanding: boolean;
   deliberationDue: string | null;
   publishedAt: Date | null;
+  /** The unit's target completion share for the month (migration 011), null without targets. */
+  targetCompletion: number | null;
   counts: MonthCounts;
 }
 
@@ -93,7 +95,7 @@ export async function subtreeMonth(
       where u.id <> all (sub.path)
     )
     select s.id as unit_id, s.name, s.parent_id, c.phase, coalesce(c.outstanding, false) as outstanding,
-           c.deadlines->>'deliberation' as deliberation_due, c.published_at,
+           c.deadlines->>'deliberation' as deliberation_due, c.published_at, t.completion as target_completion,
            -- Asked on the root's row only: the same answer for every unit of the walk.
            case when s.id = ${unitId} then exists (
              select 1 from people p join up on p.unit_id = up.id where p.id = ${readerId} and p.role in ('head', 'deputy')
@@ -103,6 +105,7 @@ export async function subtreeMonth(
     from sub s
     left join cycles c on c.unit_id = s.id and c.period = ${period}
     left join unit_month_counts n on n.unit_id = s.id and n.period = ${period}
+    left join unit_targets t on t.unit_id = s.id and t.period = ${period}
     order by s.path`;
   return {
     units: rows.map((r) => ({
@@ -113,6 +116,7 @@ export async function subtreeMonth(
       outstanding: r.outstanding,
       deliberationDue: r.deliberationDue,
       publishedAt: r.publishedAt,
+      targetCompletion: r.targetCompletion,
       counts: countsOf(r),
     })),
     readerLeads: rows[0]?.readerLeads ?? false,

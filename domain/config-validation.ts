@@ -37,8 +37,14 @@ export const RulesConfigSchema = z
     }),
     annualMinRatedMonths: z.number().int().min(1).max(12),
     annualAQuotaOfB: share,
+    talentAMonths: z.number().int().min(1).max(120),
+    talentWindowMonths: z.number().int().min(1).max(120),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.talentAMonths <= r.talentWindowMonths, {
+    message: 'talentAMonths cannot exceed talentWindowMonths',
+    path: ['talentAMonths'],
+  });
 
 /**
  * The default rules with `overrides` applied. `defaultDueWorkingDay` may be given partially; it is

@@ -57,6 +57,10 @@ export interface RulesConfig {
   annualMinRatedMonths: number;
   /** Annual A may be at most this share of the unit's annual B count (Decree 335: 0.2). */
   annualAQuotaOfB: number;
+  /** A months a person needs in the talent window to be proposed for planning and rotation (10). */
+  talentAMonths: number;
+  /** The talent window, in months ending at the latest settled month (12). */
+  talentWindowMonths: number;
 }
 
 /** The defaults from the Hanoi regulations and Decree 335/2025; frozen so no caller mutates them. */
@@ -79,4 +83,6 @@ export const DEFAULT_RULES: RulesConfig = Object.freeze({
   defaultDueWorkingDay: Object.freeze({ plan: 3, selfAssessment: 2, review: 4, deliberation: 6 }),
   annualMinRatedMonths: 6,
   annualAQuotaOfB: 0.2,
+  talentAMonths: 10,
+  talentWindowMonths: 12,
 }) as RulesConfig;

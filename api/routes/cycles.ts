@@ -19,6 +19,7 @@ import { cycleVersion, cycleView, readYourWrite } from '../read-model';
 import { loadProfileSchedule } from '../../db/settings';
 import type { Sql } from '../../db/sql';
 import { profileFor } from '../../domain/scoring';
+import { commendations } from '../../domain/talent';
 import { commandErrors, json, ok } from '../route-docs';
 import {
   CycleParams,
@@ -238,6 +239,23 @@ export function cycleRoutes(deps: ApiDeps) {
       async (c) => {
         const { unitId, period } = c.req.valid('param');
         return c.json(await publishedResults(sql, c.get('caller'), await loadCycle(unitId, period)), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/cycles/{unitId}/{period}/commendations',
+        operationId: 'getCommendations',
+        summary: "The month's commendation list: the unit's A grades once published, for the readers of its results",
+        request: { params: CycleParams },
+        responses: { 200: ok('The commendation list', CycleResults), ...errors },
+      }),
+      async (c) => {
+        const { unitId, period } = c.req.valid('param');
+        // The list names the unit's A grades, which every member reads once published.
+        const published = await publishedResults(sql, c.get('caller'), await loadCycle(unitId, period));
+        const { unitId: u, period: p, phase, results } = published;
+        return c.json({ unitId: u, period: p, phase, results: commendations(results) }, 200);
       },
     );
 }

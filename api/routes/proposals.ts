@@ -1,6 +1,12 @@
-/** Automatic proposals for HR: list them, dismiss one with a note, or scan now (cases open from them via `POST /v1/cases`). */
+/** Automatic proposals for HR (position changes, replacements, talent): list them, dismiss one with a note, or scan now (cases open from them via `POST /v1/cases`). */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { listProposals, scanPositionChanges, scanReplacementTriggers, type ProposalRow } from '../../db/proposals';
+import {
+  listProposals,
+  scanPositionChanges,
+  scanReplacementTriggers,
+  scanTalent,
+  type ProposalRow,
+} from '../../db/proposals';
 import { loadCaseRules, loadRules } from '../../db/settings';
 import { fromMs, localDate } from '../../domain/calendar';
 import { isHr, type AppEnv, type Caller } from '../auth';
@@ -16,6 +22,7 @@ import { IdParam, LongText } from '../schemas';
 const errors = commandErrors('proposal');
 const ProposalQuery = z.object({
   status: z.enum(['open', 'dismissed', 'opened']).optional(),
+  kind: z.enum(['position-change', 'replacement', 'talent']).optional(),
   ...pageQuery('proposals'),
 });
 const DismissBody = z.object({ note: LongText }).strict();
@@ -38,7 +45,7 @@ export function proposalRoutes(deps: ApiDeps) {
       }),
       async (c) => {
         const query = c.req.valid('query');
-        const { items, next } = await listProposals(sql, query.status, pageRequest(query));
+        const { items, next } = await listProposals(sql, query.status, pageRequest(query), query.kind);
         return c.json({ proposals: items.map(view), next }, 200);
       },
     )
@@ -75,7 +82,8 @@ export function proposalRoutes(deps: ApiDeps) {
         const [caseRules, rules] = await Promise.all([loadCaseRules(sql), loadRules(sql)]);
         const positions = await scanPositionChanges(sql, onDate, caseRules);
         const replacements = await scanReplacementTriggers(sql, caseRules, rules);
-        return c.json({ onDate, positionChanges: positions, replacements }, 200);
+        const talent = await scanTalent(sql, onDate, rules);
+        return c.json({ onDate, positionChanges: positions, replacements, talent }, 200);
       },
     );
 }

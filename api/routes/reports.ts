@@ -62,6 +62,7 @@ export async function subtreeReport(sql: Sql, caller: Caller, unitId: string, pe
     parentId: u.parentId,
     phase: u.phase,
     ...reportLine(u.counts, factsOf(u), now, rules),
+    targets: { completion: u.targetCompletion },
     publishedAt: iso(u.publishedAt),
   }));
   return { unitId, period, units: lines, totals: sumLines(lines) };
@@ -126,6 +127,10 @@ const REPORT_COLUMNS: Column<Line>[] = [
   { header: 'Tỷ lệ A cho phép', value: (l) => l.quota.allowed },
   { header: 'A đã dùng', value: (l) => l.quota.used },
   { header: 'Đơn vị xuất sắc', value: (l) => Number(l.quota.outstanding) },
+  {
+    header: 'Hoàn thành chỉ tiêu (%)',
+    value: (l) => (l.targets.completion === null ? null : l.targets.completion * 100),
+  },
   { header: 'Công bố lúc', width: 28, value: (l) => l.publishedAt },
 ];
 
@@ -139,7 +144,15 @@ export async function reportFile(sql: Sql, caller: Caller, unitId: string, perio
     columns: REPORT_COLUMNS,
     rows: [
       ...report.units,
-      { ...report.totals, unitId: 'Tổng', name: '', parentId: null, phase: null, publishedAt: null },
+      {
+        ...report.totals,
+        unitId: 'Tổng',
+        name: '',
+        parentId: null,
+        phase: null,
+        targets: { completion: null },
+        publishedAt: null,
+      },
     ],
   });
 }

@@ -241,6 +241,7 @@ describe('oversight reports and exports', () => {
       escalationsOpen: 1,
       grades: { A: 0, B: 0, C: 0, D: 0, unrated: 3 },
       quota: { allowed: 1, used: 0, outstanding: false },
+      targets: { completion: null },
       publishedAt: null,
     };
     expect(res.body.units).toEqual([snv]);

@@ -172,6 +172,15 @@ const TABLE: Row[] = [
     { outstanding: true, rationale: 'Hoàn thành xuất sắc' },
   ),
   row('GET', '/v1/cycles/{unitId}/{period}/results', `/v1/cycles/snv/${PUBLISHED}/results`, CYCLE_READERS),
+  row('GET', '/v1/cycles/{unitId}/{period}/commendations', `/v1/cycles/snv/${PUBLISHED}/commendations`, CYCLE_READERS),
+  // snv's targets: its head and HR set them (the same list each time, so a repeat changes nothing); its overseers read them.
+  row('PUT', '/v1/units/{unitId}/targets/{period}', `/v1/units/snv/targets/${OPEN}`, ['head', ...HR], {
+    targets: [{ name: 'Giải quyết hồ sơ đúng hạn', weight: 1, planned: 100, achieved: 95 }],
+  }),
+  row('GET', '/v1/units/{unitId}/targets/{period}', `/v1/units/snv/targets/${OPEN}`, OVERSEERS),
+  row('POST', '/v1/units/targets/import', '/v1/units/targets/import', HR, {
+    csv: `unitId,period,name,weight,planned,achieved,completion\nsxd,${OPEN},Giải ngân,1,,,90`,
+  }),
   // Members read their own line of the unit's roll-up; the collective and HR every line, and download it.
   row('GET', '/v1/annual/{unitId}/{year}', `/v1/annual/snv/${PUBLISHED.slice(0, 4)}`, CYCLE_READERS),
   row('GET', '/v1/annual/{unitId}/{year}.xlsx', `/v1/annual/snv/${PUBLISHED.slice(0, 4)}.xlsx`, [...COLLECTIVE, ...HR]),
@@ -298,6 +307,7 @@ const TABLES = [
   'idempotency',
   'open_steps',
   'settings',
+  'unit_targets',
 ];
 
 describe('rights matrix', () => {
@@ -370,13 +380,21 @@ describe('rights matrix', () => {
     for (const who of ['lan', 'oanh'])
       await expectOk(who, 'POST', `/v1/cycles/snv/${PUBLISHED}/deliberation/approvals`, {});
     expect((await s.call('khanh', 'GET', `/v1/cycles/snv/${PUBLISHED}`)).body.phase).toBe('published');
+    // The month's commendation list, as a member reads it, names the A grades only.
+    const commended = await expectOk('ngoc', 'GET', `/v1/cycles/snv/${PUBLISHED}/commendations`);
+    expect(commended.results.map((r: { personId: string }) => r.personId)).toEqual(['lan']);
     ids.complaint = (
       await expectOk('ngoc', 'POST', `/v1/evaluations/${PUBLISHED}/ngoc/complaints`, { reason: 'Tôi đã vượt chỉ tiêu' })
     ).id;
   }
 
   beforeAll(async () => {
-    s = await startStack('rights', { directory: DIRECTORY, hr: ['dung'] });
+    // Every row presents an unknown token once, more rows than the production limit allows a minute.
+    s = await startStack('rights', {
+      directory: DIRECTORY,
+      hr: ['dung'],
+      authFailureLimit: { failures: 1000, seconds: 60 },
+    });
     // A sensitive post held since 2024 makes a position change due: the proposal the dismiss row needs.
     await expectOk('admin', 'PUT', '/v1/org', {
       units: [],

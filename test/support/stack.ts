@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../api/app';
+import type { AuthFailureLimit } from '../../api/guards';
 import { silentLogger, type Logger } from '../../telemetry/log';
 import { RequestIdClientInterceptor } from '../../telemetry/request-id';
 import { hashToken } from '../../api/auth';
@@ -62,6 +63,8 @@ export async function startStack(
     signIn?: { idleSeconds?: number };
     /** The API's and the worker's logger (silent when absent). */
     logger?: Logger;
+    /** The API's limit on failed sign-ins per address (the production default when absent). */
+    authFailureLimit?: AuthFailureLimit;
   } = {},
 ): Promise<Stack> {
   installQuietRuntime();
@@ -108,6 +111,7 @@ export async function startStack(
       web,
     },
     opts.logger ?? silentLogger,
+    opts.authFailureLimit ? { authFailureLimit: opts.authFailureLimit } : {},
   );
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));

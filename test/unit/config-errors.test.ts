@@ -24,6 +24,8 @@ describe('DEFAULT_RULES', () => {
       defaultDueWorkingDay: { plan: 3, selfAssessment: 2, review: 4, deliberation: 6 },
       annualMinRatedMonths: 6,
       annualAQuotaOfB: 0.2,
+      talentAMonths: 10,
+      talentWindowMonths: 12,
     });
   });
 
