@@ -29,8 +29,8 @@ function scopeOf(caller: Caller): { personId: string } | { tokenId: string } | '
   return { personId: caller.id };
 }
 
-const mayRevoke = (caller: Caller, token: TokenRow): boolean => {
-  const scope = scopeOf(caller);
+const mayRevoke = (caller: Caller, token: TokenRow, own: boolean): boolean => {
+  const scope = scopeOf(own ? { ...caller, roles: [] } : caller);
   if (scope === 'all') return true;
   return 'personId' in scope ? token.personId === scope.personId : token.id === scope.tokenId;
 };
@@ -41,10 +41,10 @@ export async function tokensFor(sql: ApiDeps['sql'], caller: Caller, page: PageR
   return { tokens: items.map(tokenView), next };
 }
 
-/** Revokes a token the caller may revoke; revoking it again changes nothing. */
-export async function revokeTokenAs(sql: ApiDeps['sql'], caller: Caller, id: string) {
+/** Revokes a token the caller may revoke (with `own`, only their own); revoking it again changes nothing. */
+export async function revokeTokenAs(sql: ApiDeps['sql'], caller: Caller, id: string, own = false) {
   const token = await findToken(sql, id);
   if (!token) throw notFound(`There is no token ${id}.`);
-  if (!mayRevoke(caller, token)) throw forbidden('Only an admin revokes the tokens of others.');
+  if (!mayRevoke(caller, token, own)) throw forbidden('Only an admin revokes the tokens of others.');
   return tokenView((await revokeToken(sql, id, caller.id))!);
 }

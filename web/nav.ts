@@ -21,4 +21,5 @@ export const NAV: NavItem[] = [
   },
   { href: '/directory/import', labelKey: 'import.nav', shows: mayChangeDirectory },
   { href: '/admin', labelKey: 'admin.nav', shows: isAdmin },
+  { href: '/my-tokens', labelKey: 'myTokens.nav', shows: () => true },
 ];

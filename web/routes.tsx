@@ -18,6 +18,7 @@ import { SignInPage } from './pages/sign-in';
 import { planRoutes } from './pages/plan-routes';
 import { importRoutes } from './pages/import-routes';
 import { adminRoutes } from './pages/admin-routes';
+import { myTokensRoutes } from './pages/my-tokens-routes';
 import { MAX_FILE_BYTES } from './directory-file';
 import { tasksRoutes } from './pages/tasks-routes';
 import { liveScoreRoutes } from './pages/evaluation-routes';
@@ -174,6 +175,7 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
   app.route('/', monthRoutes(deps));
   app.route('/', importRoutes(deps));
   app.route('/', adminRoutes(deps));
+  app.route('/', myTokensRoutes(deps));
   return app;
 }
 
