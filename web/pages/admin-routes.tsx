@@ -74,12 +74,8 @@ const blank = (year?: number): AdminState => {
   };
 };
 
-export function adminRoutes(deps: ApiDeps) {
-  // A token's receipt by form key, so a repeated form says it was issued instead of minting a second.
-  const issued = new PendingStore<{ tokenId: string }>(60 * 60_000, 200);
-  // A confirmation's outcome by form key, so a repeated form answers as the first without storing again.
-  const confirmedBy = new PendingStore<{ count: number }>(60 * 60_000, 200);
-
+/** The admin page's rendering (with the lists it reads) and its guard, shared by its handlers. */
+function adminKit(deps: ApiDeps) {
   const render = async (c: Context<WebEnv>, session: WebSession, state: AdminState, status: 200 | 422 = 200) => {
     const frame = await frameFor(c, deps, session);
     const [holidays, days, tokens] = await Promise.all([
@@ -105,6 +101,14 @@ export function adminRoutes(deps: ApiDeps) {
     return c.html(<MessagePage frame={frame} title={t('admin.title')} message={t('admin.forbidden')} />, 403);
   };
 
+  return { render, allowed };
+}
+
+export function adminRoutes(deps: ApiDeps) {
+  const { render, allowed } = adminKit(deps);
+  // A confirmation's outcome by form key, so a repeated form answers as the first without storing again.
+  const confirmedBy = new PendingStore<{ count: number }>(60 * 60_000, 200);
+
   return new Hono<WebEnv>()
     .get('/admin', async (c) => {
       const session = await allowed(c);
@@ -125,51 +129,6 @@ export function adminRoutes(deps: ApiDeps) {
       if (open.length > 0) await addHolidays(deps.sql, session.caller, open);
       confirmedBy.put(key, session.caller.id, { count: open.length });
       return render(c, session, { ...state, suggested: { ...state.suggested, confirmed: open.length } });
-    })
-    .post('/admin/tokens/:id/revoke', async (c) => {
-      const session = await allowed(c);
-      if (session instanceof Response) return session;
-      const state = blank();
-      const id = TokenIdParam.safeParse({ id: c.req.param('id') });
-      if (!id.success)
-        return render(
-          c,
-          session,
-          { ...state, tokens: { ...state.tokens, error: c.get('speech').t('field.invalid') } },
-          422,
-        );
-      try {
-        await revokeTokenAs(deps.sql, session.caller, id.data.id);
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
-        return render(
-          c,
-          session,
-          { ...state, tokens: { ...state.tokens, error: refusal(c.get('speech').t, err) } },
-          422,
-        );
-      }
-      return render(c, session, { ...state, tokens: { ...state.tokens, revoked: id.data.id } });
-    })
-    .post('/admin/holidays', async (c) => {
-      const session = await allowed(c);
-      if (session instanceof Response) return session;
-      const { t } = c.get('speech');
-      const form = await c.req.parseBody();
-      const holiday = { date: text(form, 'date'), name: text(form, 'name') };
-      const state = blank();
-      const checked = HolidaysBody.safeParse({ holidays: [holiday] });
-      if (!checked.success) {
-        const errors: AdminState['holiday']['errors'] = {};
-        for (const issue of checked.error.issues) {
-          const field = issue.path[2];
-          if (field === 'date' || field === 'name')
-            errors[field] ??= holiday[field] === '' ? t('field.required') : t('field.invalid');
-        }
-        return render(c, session, { ...state, holiday: { ...holiday, errors, stored: false } }, 422);
-      }
-      await addHolidays(deps.sql, session.caller, checked.data.holidays);
-      return render(c, session, { ...state, holiday: { ...state.holiday, stored: true } });
     })
     .post('/admin/deadlines', async (c) => {
       const session = await allowed(c);
@@ -215,6 +174,16 @@ export function adminRoutes(deps: ApiDeps) {
       }
       return render(c, session, { ...blank(), deadlines: { ...d, key: randomUUID(), moved: true } });
     })
+    .route('/', adminTokenRoutes(deps));
+}
+
+/** The token forms of the admin page: issue one (with its expiry) and revoke any. */
+function adminTokenRoutes(deps: ApiDeps) {
+  const { render, allowed } = adminKit(deps);
+  // A token's receipt by form key, so a repeated form says it was issued instead of minting a second.
+  const issued = new PendingStore<{ tokenId: string }>(60 * 60_000, 200);
+
+  return new Hono<WebEnv>()
     .post('/admin/tokens', async (c) => {
       const session = await allowed(c);
       if (session instanceof Response) return session;
@@ -256,5 +225,50 @@ export function adminRoutes(deps: ApiDeps) {
         const words = { [onExpiry ? 'expiryError' : 'error']: refusal(t, err) };
         return render(c, session, { ...blank(), token: { ...tok, ...words } }, 422);
       }
+    })
+    .post('/admin/tokens/:id/revoke', async (c) => {
+      const session = await allowed(c);
+      if (session instanceof Response) return session;
+      const state = blank();
+      const id = TokenIdParam.safeParse({ id: c.req.param('id') });
+      if (!id.success)
+        return render(
+          c,
+          session,
+          { ...state, tokens: { ...state.tokens, error: c.get('speech').t('field.invalid') } },
+          422,
+        );
+      try {
+        await revokeTokenAs(deps.sql, session.caller, id.data.id);
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        return render(
+          c,
+          session,
+          { ...state, tokens: { ...state.tokens, error: refusal(c.get('speech').t, err) } },
+          422,
+        );
+      }
+      return render(c, session, { ...state, tokens: { ...state.tokens, revoked: id.data.id } });
+    })
+    .post('/admin/holidays', async (c) => {
+      const session = await allowed(c);
+      if (session instanceof Response) return session;
+      const { t } = c.get('speech');
+      const form = await c.req.parseBody();
+      const holiday = { date: text(form, 'date'), name: text(form, 'name') };
+      const state = blank();
+      const checked = HolidaysBody.safeParse({ holidays: [holiday] });
+      if (!checked.success) {
+        const errors: AdminState['holiday']['errors'] = {};
+        for (const issue of checked.error.issues) {
+          const field = issue.path[2];
+          if (field === 'date' || field === 'name')
+            errors[field] ??= holiday[field] === '' ? t('field.required') : t('field.invalid');
+        }
+        return render(c, session, { ...state, holiday: { ...holiday, errors, stored: false } }, 422);
+      }
+      await addHolidays(deps.sql, session.caller, checked.data.holidays);
+      return render(c, session, { ...state, holiday: { ...state.holiday, stored: true } });
     });
 }
