@@ -115,6 +115,26 @@ export function adminRoutes(deps: ApiDeps) {
       if (session instanceof Response) return session;
       return render(c, session, blank(Number(c.req.query('year'))));
     })
+    .post('/admin/holidays', async (c) => {
+      const session = await allowed(c);
+      if (session instanceof Response) return session;
+      const { t } = c.get('speech');
+      const form = await c.req.parseBody();
+      const holiday = { date: text(form, 'date'), name: text(form, 'name') };
+      const state = blank();
+      const checked = HolidaysBody.safeParse({ holidays: [holiday] });
+      if (!checked.success) {
+        const errors: AdminState['holiday']['errors'] = {};
+        for (const issue of checked.error.issues) {
+          const field = issue.path[2];
+          if (field === 'date' || field === 'name')
+            errors[field] ??= holiday[field] === '' ? t('field.required') : t('field.invalid');
+        }
+        return render(c, session, { ...state, holiday: { ...holiday, errors, stored: false } }, 422);
+      }
+      await addHolidays(deps.sql, session.caller, checked.data.holidays);
+      return render(c, session, { ...state, holiday: { ...state.holiday, stored: true } });
+    })
     .post('/admin/holidays/suggested', async (c) => {
       const session = await allowed(c);
       if (session instanceof Response) return session;
@@ -250,25 +270,5 @@ function adminTokenRoutes(deps: ApiDeps) {
         );
       }
       return render(c, session, { ...state, tokens: { ...state.tokens, revoked: id.data.id } });
-    })
-    .post('/admin/holidays', async (c) => {
-      const session = await allowed(c);
-      if (session instanceof Response) return session;
-      const { t } = c.get('speech');
-      const form = await c.req.parseBody();
-      const holiday = { date: text(form, 'date'), name: text(form, 'name') };
-      const state = blank();
-      const checked = HolidaysBody.safeParse({ holidays: [holiday] });
-      if (!checked.success) {
-        const errors: AdminState['holiday']['errors'] = {};
-        for (const issue of checked.error.issues) {
-          const field = issue.path[2];
-          if (field === 'date' || field === 'name')
-            errors[field] ??= holiday[field] === '' ? t('field.required') : t('field.invalid');
-        }
-        return render(c, session, { ...state, holiday: { ...holiday, errors, stored: false } }, 422);
-      }
-      await addHolidays(deps.sql, session.caller, checked.data.holidays);
-      return render(c, session, { ...state, holiday: { ...state.holiday, stored: true } });
     });
 }
