@@ -50,8 +50,8 @@ describe('suggested holidays and tokens in the browser', () => {
 
   it("confirms next year's suggested holidays once and marks them confirmed", async () => {
     const page = await signIn('an', '/admin');
-    await page.getByLabel('Năm').selectOption(String(NEXT_YEAR));
-    await page.getByRole('button', { name: 'Xem' }).click();
+    await page.getByLabel('Năm', { exact: true }).selectOption(String(NEXT_YEAR));
+    await page.getByRole('button', { name: 'Xem', exact: true }).click();
     await page.waitForURL(`${s.url}/admin?year=${NEXT_YEAR}#suggested`);
     expect(await page.locator('#suggested-title').innerText()).toContain(String(NEXT_YEAR));
     expect(await page.locator('#suggested').innerText()).toContain('thông báo của Chính phủ mới là căn cứ');
