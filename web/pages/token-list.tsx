@@ -33,9 +33,9 @@ export function TokenList(props: {
       {props.tokens.length === 0 ? (
         <p>{t('tokenList.none')}</p>
       ) : (
-        <div class="scroll">
-          <table>
-            <caption class="hint">{t('tokenList.caption')}</caption>
+        <>
+          <p class="hint">{t('tokenList.caption')}</p>
+          <table class="cards">
             <thead>
               <tr>
                 <th scope="col">{t('tokenList.id')}</th>
@@ -49,14 +49,18 @@ export function TokenList(props: {
             <tbody>
               {props.tokens.map((tok) => (
                 <tr id={`token-${tok.id}`}>
-                  <td>
+                  <td data-label={t('tokenList.id')}>
                     <code>{tok.id}</code>
                   </td>
-                  <td>{tok.personId ?? '—'}</td>
-                  <td>{tok.roles.length ? tok.roles.join(', ') : '—'}</td>
-                  <td>{tok.expiresAt ? dateTime(new Date(tok.expiresAt)) : t('tokenList.never')}</td>
-                  <td class="token-status">{t(`tokenList.state.${tok.status}`)}</td>
-                  <td>
+                  <td data-label={t('tokenList.person')}>{tok.personId ?? '—'}</td>
+                  <td data-label={t('tokenList.roles')}>{tok.roles.length ? tok.roles.join(', ') : '—'}</td>
+                  <td data-label={t('tokenList.expiresAt')}>
+                    {tok.expiresAt ? dateTime(new Date(tok.expiresAt)) : t('tokenList.never')}
+                  </td>
+                  <td class="token-status" data-label={t('tokenList.status')}>
+                    {t(`tokenList.state.${tok.status}`)}
+                  </td>
+                  <td data-label={t('tokenList.action')}>
                     {tok.status === 'active' && (
                       <form
                         method="post"
@@ -79,7 +83,7 @@ export function TokenList(props: {
               ))}
             </tbody>
           </table>
-        </div>
+        </>
       )}
     </div>
   );
