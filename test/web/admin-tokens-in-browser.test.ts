@@ -95,7 +95,24 @@ describe('suggested holidays and tokens in the browser', () => {
     await page.getByRole('button', { name: `Thu hồi mã ${tokenId}` }).click();
     await expect.poll(async () => row.locator('.token-status').innerText(), { timeout: 30_000 }).toBe('Đã thu hồi');
     expect(await statusWith(token)).toBe(401);
-    expect(await page.getByLabel('Hết hạn (giờ Hà Nội)').inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    // The issue form shows the default expiry, and refuses one in the past next to the field.
+    const expiry = page.getByLabel('Hết hạn (giờ Hà Nội)');
+    expect(await expiry.inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    const tokensBefore = Number((await s.sql`select count(*)::int as n from tokens`)[0].n);
+    await page.getByLabel('Mã người (để trống nếu mã không gắn với ai)').fill('khanh');
+    await expiry.fill(new Date(Date.now() + 7 * 3_600_000 - 86_400_000).toISOString().slice(0, 16));
+    await page.getByRole('button', { name: 'Cấp mã' }).click();
+    await expect
+      .poll(
+        async () =>
+          page
+            .locator('#tok-expires-error')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 30_000 },
+      )
+      .toBe('Thời điểm hết hạn phải sau bây giờ.');
+    expect(Number((await s.sql`select count(*)::int as n from tokens`)[0].n)).toBe(tokensBefore);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'admin-tokens');
     await page.close();
