@@ -81,6 +81,14 @@ describe('suggested holidays and tokens in the browser', () => {
     expect(again.status()).toBe(200);
     expect(await again.text()).toContain(`Đã xác nhận ${days} ngày.`);
     expect(await stored()).toBe(before);
+
+    // A year outside the picker's is refused in words and confirms nothing.
+    const far = await page.request.post(`${s.url}/admin/holidays/suggested`, {
+      form: { _csrf: csrf, key: 'another-key-123', year: String(NEXT_YEAR + 5) },
+    });
+    expect(far.status()).toBe(422);
+    expect(await far.text()).toContain('Chỉ xác nhận được ngày nghỉ gợi ý của năm nay hoặc năm sau');
+    expect(await stored()).toBe(before);
     await page.close();
   });
 

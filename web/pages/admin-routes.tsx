@@ -140,6 +140,11 @@ export function adminRoutes(deps: ApiDeps) {
       if (session instanceof Response) return session;
       const form = await c.req.parseBody();
       const state = blank(Number(text(form, 'year')));
+      // A year outside the picker's (a stale or altered form) confirms nothing rather than another year.
+      if (String(state.suggested.year) !== text(form, 'year')) {
+        const error = c.get('speech').t('admin.suggested.badYear');
+        return render(c, session, { ...state, suggested: { ...state.suggested, error } }, 422);
+      }
       const key = KEY.test(text(form, 'key')) ? text(form, 'key') : randomUUID();
       const before = confirmedBy.get(key, session.caller.id);
       if (before) return render(c, session, { ...state, suggested: { ...state.suggested, confirmed: before.count } });

@@ -39,6 +39,7 @@ export interface AdminState {
     key: string;
     /** How many days the last confirmation stored (0 when all were already stored). */
     confirmed: number | null;
+    error?: string;
   };
   tokens: { list: TokenItem[]; error: string | null; revoked: string | null };
 }
@@ -167,6 +168,11 @@ function Suggested({ frame, s }: { frame: PageFrame; s: AdminState['suggested'] 
           </button>
         </div>
       </form>
+      {s.error && (
+        <p class="alert" role="alert">
+          {s.error}
+        </p>
+      )}
       {s.confirmed !== null && (
         <p class="notice" role="status">
           {t('admin.suggested.done', { count: s.confirmed })}
