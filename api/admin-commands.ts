@@ -12,6 +12,7 @@ import type { Sql } from '../db/sql';
 import { reservedIdIssues } from '../domain/actors';
 import { fromMs, localDate } from '../domain/calendar';
 import { duplicatesIn, mergeDirectory, validateDirectory } from '../domain/scope';
+import { suggestedHolidays } from '../domain/holidays';
 import { tokenExpiry } from '../domain/tokens';
 import type { Directory as DirectoryShape, Issue } from '../domain/types';
 import { hashToken, isAdmin, isHr, newToken, type Caller } from './auth';
@@ -76,6 +77,13 @@ export async function addHolidays(sql: Sql, caller: Caller, holidays: z.infer<ty
   if (!isAdmin(caller)) throw forbidden('Only an admin manages holidays.');
   await storeHolidays(sql, holidays, caller.id);
   return listHolidays(sql);
+}
+
+/** A year's suggested holidays (admin), each marked confirmed when an admin has stored its date. */
+export async function suggestedHolidaysFor(sql: Sql, caller: Caller, year: number) {
+  if (!isAdmin(caller)) throw forbidden('Only an admin manages holidays.');
+  const stored = new Set((await listHolidays(sql)).map((h) => h.date));
+  return suggestedHolidays(year).map((h) => ({ ...h, confirmed: stored.has(h.date) }));
 }
 
 /**

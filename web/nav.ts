@@ -35,4 +35,5 @@ export const NAV: NavItem[] = [
     labelKey: 'oversight.nav',
     shows: (c) => isHr(c) || isAdmin(c) || leads(c),
   },
+  { href: '/my-tokens', labelKey: 'myTokens.nav', shows: () => true },
 ];

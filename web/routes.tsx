@@ -21,6 +21,7 @@ import { oversightRoutes } from './pages/oversight-routes';
 import { planRoutes } from './pages/plan-routes';
 import { importRoutes } from './pages/import-routes';
 import { adminRoutes } from './pages/admin-routes';
+import { myTokensRoutes } from './pages/my-tokens-routes';
 import { MAX_FILE_BYTES } from './directory-file';
 import { resultsRoutes } from './pages/results-routes';
 import { caseRoutes } from './pages/cases-routes';
@@ -188,6 +189,7 @@ export function webRoutes(deps: ApiDeps, web: WebOptions) {
   app.route('/', caseRoutes(deps));
   app.route('/', proposalRoutes(deps));
   app.route('/', oversightRoutes(deps));
+  app.route('/', myTokensRoutes(deps));
   return app;
 }
 

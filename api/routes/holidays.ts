@@ -1,10 +1,8 @@
 /** The holidays an admin is asked to confirm for a year: the lunar ones and the substitute days. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { suggestedHolidays } from '../../domain/holidays';
-import { listHolidays } from '../../db/settings';
-import { isAdmin, type AppEnv } from '../auth';
+import { suggestedHolidaysFor } from '../admin-commands';
+import type { AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
-import { forbidden } from '../errors';
 import { err } from '../route-docs';
 import { YearQuery } from '../schemas';
 
@@ -33,11 +31,8 @@ export function holidayRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      if (!isAdmin(c.get('caller'))) throw forbidden('Only an admin manages holidays.');
       const year = Number(c.req.valid('query').year);
-      const stored = new Set((await listHolidays(sql)).map((h) => h.date));
-      const holidays = suggestedHolidays(year).map((h) => ({ ...h, confirmed: stored.has(h.date) }));
-      return c.json({ year, holidays }, 200);
+      return c.json({ year, holidays: await suggestedHolidaysFor(sql, c.get('caller'), year) }, 200);
     },
   );
 }

@@ -4,41 +4,16 @@
  * list shows its short id, never the token.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { findToken, listTokens, revokeToken, type TokenRow } from '../../db/tokens';
-import { TOKEN_ACTOR_PREFIX } from '../../domain/actors';
-import { tokenStatus } from '../../domain/tokens';
-import { isAdmin, type AppEnv, type Caller } from '../auth';
+import type { AppEnv } from '../auth';
 import type { ApiDeps } from '../deps';
-import { forbidden, notFound } from '../errors';
 import { storeInstead } from '../idempotency';
 import { issueToken } from '../admin-commands';
 import { pagedOk, pageQuery, pageRequest } from '../pagination';
-import { iso } from '../read-model';
+import { revokeTokenAs, tokensFor } from '../token-commands';
 import { err, ok } from '../route-docs';
 import { TokenIdParam, TokenIssued, TokenRequest, TokenView } from '../schemas';
 
 const TokenQuery = z.object({ ...pageQuery('tokens') });
-
-function view(t: TokenRow): z.infer<typeof TokenView> {
-  const shown = { ...t, createdAt: iso(t.createdAt)!, expiresAt: iso(t.expiresAt), revokedAt: iso(t.revokedAt) };
-  return { ...shown, status: tokenStatus(Date.now(), shown) };
-}
-
-/**
- * The tokens a caller sees: all for an admin, else their person's (by the caller's id, so a person
- * who has left the directory still sees theirs), or for a person-less token itself.
- */
-function scopeOf(caller: Caller): { personId: string } | { tokenId: string } | 'all' {
-  if (isAdmin(caller)) return 'all';
-  if (caller.id.startsWith(TOKEN_ACTOR_PREFIX)) return { tokenId: caller.id.slice(TOKEN_ACTOR_PREFIX.length) };
-  return { personId: caller.id };
-}
-
-const mayRevoke = (caller: Caller, token: TokenRow): boolean => {
-  const scope = scopeOf(caller);
-  if (scope === 'all') return true;
-  return 'personId' in scope ? token.personId === scope.personId : token.id === scope.tokenId;
-};
 
 export function tokenRoutes(deps: ApiDeps) {
   const { sql } = deps;
@@ -78,8 +53,7 @@ export function tokenRoutes(deps: ApiDeps) {
         responses: { 200: pagedOk('Tokens', 'tokens', TokenView), 400: err('Invalid input') },
       }),
       async (c) => {
-        const { items, next } = await listTokens(sql, scopeOf(c.get('caller')), pageRequest(c.req.valid('query')));
-        return c.json({ tokens: items.map(view), next }, 200);
+        return c.json(await tokensFor(sql, c.get('caller'), pageRequest(c.req.valid('query'))), 200);
       },
     )
     .openapi(
@@ -97,13 +71,7 @@ export function tokenRoutes(deps: ApiDeps) {
         },
       }),
       async (c) => {
-        const { id } = c.req.valid('param');
-        const caller = c.get('caller');
-        const token = await findToken(sql, id);
-        if (!token) throw notFound(`There is no token ${id}.`);
-        if (!mayRevoke(caller, token)) throw forbidden('Only an admin revokes the tokens of others.');
-        const revoked = await revokeToken(sql, id, caller.id);
-        return c.json(view(revoked!), 200);
+        return c.json(await revokeTokenAs(sql, c.get('caller'), c.req.valid('param').id), 200);
       },
     );
 }

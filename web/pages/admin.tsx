@@ -1,9 +1,11 @@
 /**
- * Quản trị: the stored holidays and a form to add one, a cycle's deadlines moved, and a token
- * issued (shown once). Each form posts to its own path and the page comes back with its outcome.
+ * Quản trị: the stored holidays and a form to add one, a year's suggested holidays to confirm, a
+ * cycle's deadlines moved, a token issued (shown once) and every token listed with its revoke
+ * button. Each form posts to its own path and the page comes back with its outcome.
  */
 import { CsrfField, Layout, type Frame } from '../layout';
 import type { WebSession } from '../session';
+import { TokenList, type TokenItem } from './token-list';
 
 export const DEADLINE_FIELDS = ['plan', 'selfAssessment', 'review', 'deliberation', 'complaints'] as const;
 export type DeadlineField = (typeof DEADLINE_FIELDS)[number];
@@ -23,10 +25,23 @@ export interface AdminState {
   token: {
     personId: string;
     roles: string[];
+    /** `datetime-local` in Hanoi's time; the default lifetime's end when the form is new. */
+    expiresAt: string;
+    expiryError: string | null;
     key: string;
     error: string | null;
     issued: { token: string | null; tokenId: string } | null;
   };
+  suggested: {
+    year: number;
+    years: number[];
+    days: { date: string; name: string; kind: 'holiday' | 'substitute'; confirmed: boolean }[];
+    key: string;
+    /** How many days the last confirmation stored (0 when all were already stored). */
+    confirmed: number | null;
+    error?: string;
+  };
+  tokens: { list: TokenItem[]; error: string | null; revoked: string | null };
 }
 
 type PageFrame = Frame & { session: WebSession };
@@ -131,6 +146,75 @@ function Holidays({ frame, s }: { frame: PageFrame; s: AdminState }) {
   );
 }
 
+function Suggested({ frame, s }: { frame: PageFrame; s: AdminState['suggested'] }) {
+  const { t } = frame.speech;
+  const open = s.days.filter((d) => !d.confirmed).length;
+  return (
+    <section aria-labelledby="suggested-title" id="suggested">
+      <h2 id="suggested-title">{t('admin.suggested.title', { year: s.year })}</h2>
+      <p class="hint">{t('admin.suggested.note')}</p>
+      <form method="get" action="/admin#suggested">
+        <label for="suggested-year">{t('admin.suggested.year')}</label>
+        <select id="suggested-year" name="year">
+          {s.years.map((y) => (
+            <option value={String(y)} selected={y === s.year}>
+              {String(y)}
+            </option>
+          ))}
+        </select>
+        <div class="actions">
+          <button type="submit" class="secondary">
+            {t('admin.suggested.show')}
+          </button>
+        </div>
+      </form>
+      {s.error && (
+        <p class="alert" role="alert">
+          {s.error}
+        </p>
+      )}
+      {s.confirmed !== null && (
+        <p class="notice" role="status">
+          {t('admin.suggested.done', { count: s.confirmed })}
+        </p>
+      )}
+      <div class="scroll">
+        <table id="suggested-list">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.holidays.date')}</th>
+              <th scope="col">{t('admin.holidays.name')}</th>
+              <th scope="col">{t('admin.suggested.state')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.days.map((d) => (
+              <tr>
+                <td>{frame.speech.date(d.date)}</td>
+                <td>{d.name}</td>
+                <td class="suggested-state">{t(d.confirmed ? 'admin.suggested.yes' : 'admin.suggested.no')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {open > 0 && (
+        <form {...formAttrs('/admin/holidays/suggested')}>
+          <CsrfField session={frame.session} />
+          <input type="hidden" name="key" value={s.key} />
+          <input type="hidden" name="year" value={String(s.year)} />
+          <div class="actions">
+            <button type="submit">
+              <span class="idle">{t('admin.suggested.confirm', { count: open })}</span>
+              <span class="busy">{t('plan.sending')}</span>
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
 function Deadlines({ frame, s }: { frame: PageFrame; s: AdminState['deadlines'] }) {
   const { t } = frame.speech;
   return (
@@ -179,7 +263,7 @@ function Deadlines({ frame, s }: { frame: PageFrame; s: AdminState['deadlines'] 
   );
 }
 
-function Tokens({ frame, s }: { frame: PageFrame; s: AdminState['token'] }) {
+function Tokens({ frame, s, list }: { frame: PageFrame; s: AdminState['token']; list: AdminState['tokens'] }) {
   const { t } = frame.speech;
   return (
     <section aria-labelledby="tokens-title">
@@ -206,6 +290,15 @@ function Tokens({ frame, s }: { frame: PageFrame; s: AdminState['token'] }) {
         <CsrfField session={frame.session} />
         <input type="hidden" name="key" value={s.key} />
         <Field id="tok-person" name="personId" label={t('admin.tokens.person')} value={s.personId} />
+        <Field
+          id="tok-expires"
+          name="expiresAt"
+          type="datetime-local"
+          label={t('admin.tokens.expiresAt')}
+          hint={t('admin.tokens.expiresHint')}
+          value={s.expiresAt}
+          error={s.expiryError ?? undefined}
+        />
         <fieldset>
           <legend>{t('admin.tokens.roles')}</legend>
           {['hr', 'admin'].map((r) => (
@@ -219,6 +312,8 @@ function Tokens({ frame, s }: { frame: PageFrame; s: AdminState['token'] }) {
           <button type="submit">{t('admin.tokens.submit')}</button>
         </div>
       </form>
+      <h3>{t('admin.tokens.listTitle')}</h3>
+      <TokenList frame={frame} tokens={list.list} base="/admin/tokens" error={list.error} revoked={list.revoked} />
     </section>
   );
 }
@@ -229,8 +324,9 @@ export function AdminPage({ frame, state }: { frame: PageFrame; state: AdminStat
     <Layout frame={frame} title={t('admin.title')}>
       <h1>{t('admin.title')}</h1>
       <Holidays frame={frame} s={state} />
+      <Suggested frame={frame} s={state.suggested} />
       <Deadlines frame={frame} s={state.deadlines} />
-      <Tokens frame={frame} s={state.token} />
+      <Tokens frame={frame} s={state.token} list={state.tokens} />
     </Layout>
   );
 }
