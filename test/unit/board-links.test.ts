@@ -23,13 +23,25 @@ describe('task links of the cycle', () => {
   });
 });
 
-describe('navigation of the board, results and complaints', () => {
+describe('navigation: each reader sees the pages they may use', () => {
   const shown = (caller: Caller) => NAV.filter((n) => n.shows(caller)).map((n) => n.href);
   it.each([
-    ['a head', person('head'), ['/tasks', '/board', '/results', '/complaints']],
-    ['a deputy', person('deputy'), ['/tasks', '/board', '/results']],
-    ['a staff member', person('staff'), ['/tasks', '/results']],
-    ['the bootstrap admin', admin, ['/tasks']],
+    [
+      'a head',
+      person('head'),
+      ['/tasks', '/review', '/board', '/results', '/complaints', '/escalations', '/cases', '/oversight', '/my-tokens'],
+    ],
+    [
+      'a deputy',
+      person('deputy'),
+      ['/tasks', '/review', '/board', '/results', '/escalations', '/cases', '/oversight', '/my-tokens'],
+    ],
+    ['a staff member', person('staff'), ['/tasks', '/results', '/escalations', '/cases', '/my-tokens']],
+    [
+      'the bootstrap admin',
+      admin,
+      ['/tasks', '/directory/import', '/admin', '/escalations', '/cases', '/oversight', '/my-tokens'],
+    ],
   ])('shows %s what they may use', (_name, caller, hrefs) => {
     expect(shown(caller)).toEqual(hrefs);
   });

@@ -56,7 +56,8 @@ describe('web language', () => {
 
   it('links a plan task to its page and names every kind of task', () => {
     expect(pageForTask({ kind: 'plan', link: '/v1/evaluations/2026-10/minh' })).toBe('/plan/2026-10');
-    expect(pageForTask({ kind: 'review', link: '/v1/evaluations/2026-10/minh' })).toBeNull();
+    expect(pageForTask({ kind: 'review', link: '/v1/evaluations/2026-10/minh' })).toBe('/review/2026-10/minh');
+    expect(pageForTask({ kind: 'something-new', link: '/v1/evaluations/2026-10/minh' })).toBeNull();
     expect(taskKindKey('case:vote')).toBe('tasks.kind.case');
     expect(taskKindKey('something-new')).toBe('tasks.kind.other');
   });
