@@ -4671,7 +4671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, never>[];
                 };
             };
             /** @description Invalid input: a parameter, the body or the Idempotency-Key header, each named in `details` */

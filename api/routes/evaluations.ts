@@ -1,5 +1,5 @@
 /** One member's evaluation: plan, self-assessment, review, reading it, and complaints about its grade. */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../auth';
 import { filePlan, loadEvaluation } from '../commands';
 import { fileGradeComplaint, resolveGradeComplaint } from '../cycle-commands';
@@ -13,6 +13,7 @@ import { fileReview, fileSelfAssessment, mayReadEvaluation } from '../evaluation
 import { complaintVersion, evaluationView, readYourWrite } from '../read-model';
 import { commandErrors, err, json, ok } from '../route-docs';
 import {
+  AnyJson,
   ComplaintBody,
   ComplaintFiled,
   EvaluationParams,
@@ -126,7 +127,7 @@ export function evaluationRoutes(deps: ApiDeps) {
         path: '/v1/me/complaints',
         operationId: 'listMyComplaints',
         summary: 'The open complaints the caller is to resolve, soonest due first (at most 500)',
-        responses: { 200: ok('Complaints'), 401: err('Not signed in') },
+        responses: { 200: ok('Complaints', z.array(AnyJson)), 401: err('Not signed in') },
       }),
       async (c) => c.json(await complaintsToResolve(sql, c.get('caller')), 200),
     )
