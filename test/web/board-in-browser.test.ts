@@ -27,6 +27,15 @@ const DIRECTORY: Directory = {
   ],
 };
 const DAY = 86_400_000;
+
+/**
+ * Waits until htmx has swapped and settled what the last answer brought, as a person would before
+ * touching the new form: a change made in the instant before htmx has wired the new form is lost.
+ */
+const settled = (page: Page) =>
+  page.waitForFunction(
+    () => document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') === null,
+  );
 const at = (msFromNow: number) => fromMs(Date.now() + msFromNow);
 const PERIOD = localDate(fromMs(Date.now())).slice(0, 7);
 const BOARD = `/board/snv/${PERIOD}`;
@@ -100,6 +109,7 @@ describe('the deliberation board, results and complaints in the browser', () => 
     expect(await page.locator('#quota-text').innerText()).toContain('Đã dùng 1 / 1 suất loại A.');
     expect(await seriousViolations(page)).toEqual([]);
 
+    await settled(page);
     await page.getByLabel('Mức xếp loại của Dương Văn Minh').selectOption('A');
     await expect
       .poll(async () => page.locator('#list-errors').innerText(), { timeout: 30_000 })
@@ -112,6 +122,7 @@ describe('the deliberation board, results and complaints in the browser', () => 
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'board-refused');
     // Putting it anyway is refused on the page, and nothing reaches the cycle.
+    await settled(page);
     await page.locator('#put-list').click();
     await expect
       .poll(async () => page.getByRole('alert').first().innerText(), { timeout: 30_000 })
@@ -119,10 +130,13 @@ describe('the deliberation board, results and complaints in the browser', () => 
     expect((await cycle()).deliberation).toBeNull();
 
     // Fixed: minh keeps the B, ngoc goes down to a C with a rationale.
+    await settled(page);
     await page.getByLabel('Mức xếp loại của Dương Văn Minh').selectOption('B');
     await expect.poll(async () => page.locator('#list-errors').innerText(), { timeout: 30_000 }).toBe('');
+    await settled(page);
     await page.getByLabel('Mức xếp loại của Lý Thị Ngọc').selectOption('C');
     await expect.poll(async () => page.getByLabel('Lý do thay đổi').count(), { timeout: 30_000 }).toBe(1);
+    await settled(page);
     await page.getByLabel('Lý do thay đổi').fill('Chưa hoàn thành chỉ tiêu báo cáo quý');
     await page.getByLabel('Lý do thay đổi').blur();
     await expect.poll(async () => page.locator('#rationale-2-error').count(), { timeout: 30_000 }).toBe(0);
@@ -165,6 +179,7 @@ describe('the deliberation board, results and complaints in the browser', () => 
     expect(await page.getByText('Còn 4 dòng chưa đủ quá bán.').count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'board-approve');
+    await settled(page);
     await page.getByRole('button', { name: 'Phê duyệt danh sách' }).click();
     await page.waitForURL(`${s.url}${BOARD}?approved=1`, { timeout: 60_000 });
     expect(await page.getByRole('status').first().innerText()).toBe('Đã ghi nhận phê duyệt của bạn.');
@@ -187,7 +202,9 @@ describe('the deliberation board, results and complaints in the browser', () => 
     expect(await page.locator('#window-left').innerText()).toMatch(/^Hạn khiếu nại: .+ \(.+\)\.$/);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'results');
+    await settled(page);
     await page.getByLabel('Nội dung khiếu nại').fill('Tôi đã hoàn thành báo cáo quý đúng hạn.');
+    await settled(page);
     await page.getByRole('button', { name: 'Gửi khiếu nại' }).click();
     await page.waitForURL(`${s.url}${RESULTS}?filed=1`, { timeout: 60_000 });
     expect(await page.getByRole('status').first().innerText()).toBe('Đã gửi khiếu nại; người đứng đầu sẽ giải quyết.');
@@ -206,6 +223,7 @@ describe('the deliberation board, results and complaints in the browser', () => 
     expect(await seriousViolations(head)).toEqual([]);
     await screenshots(head, 'complaints');
     // Without a rationale: refused next to the field, nothing resolved.
+    await settled(head);
     await head.getByRole('button', { name: 'Giải quyết khiếu nại' }).click();
     await expect
       .poll(async () => head.locator('[id$="-rationale-error"]').innerText(), { timeout: 30_000 })
@@ -213,7 +231,9 @@ describe('the deliberation board, results and complaints in the browser', () => 
     expect(await s.sql`select 1 from complaints where person_id = 'ngoc' and status = 'open'`).toHaveLength(1);
     await head.getByLabel('Thay đổi mức xếp loại').check();
     await head.getByLabel('Mức mới (khi thay đổi)').selectOption('B');
+    await settled(head);
     await head.getByLabel('Lý do').fill('Đã xác minh báo cáo quý nộp đúng hạn');
+    await settled(head);
     await head.getByRole('button', { name: 'Giải quyết khiếu nại' }).click();
     await head.waitForURL(`${s.url}/complaints?resolved=1`, { timeout: 60_000 });
     expect(await head.getByText('Không có khiếu nại nào đang chờ bạn.').count()).toBe(1);
