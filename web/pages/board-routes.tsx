@@ -220,11 +220,7 @@ export function boardRoutes(deps: ApiDeps) {
         cycle.members.map((m) => m.personId),
       );
       const state = await boardState(deps, c, session, cycle, { decisions, key });
-      // An htmx request puts the list only when the put button sent it: htmx may still carry that
-      // button's value in the next request the form's own change triggers, which only checks.
-      const fromHtmx = c.req.header('hx-request') === 'true';
-      const puts = text(form, 'action') === 'submit' && (!fromHtmx || c.req.header('hx-trigger') === 'put-list');
-      if (!puts || !state.canPut) return render(c, session, state);
+      if (text(form, 'action') !== 'submit' || !state.canPut) return render(c, session, state);
       const checked = DeliberationBody.safeParse({ decisions });
       if (!checked.success) return render(c, session, { ...state, formError: t('field.invalid') }, 422);
       if (state.listErrors.length > 0 || state.lines.some((l) => l.errors.grade || l.errors.rationale))
