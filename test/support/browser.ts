@@ -76,3 +76,24 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize(before);
 }
+
+/**
+ * Opens `path` in a fresh session and signs in as `who` through the local OpenID provider's form,
+ * landing back on `path`.
+ */
+export async function signInAs(
+  browser: Browser,
+  at: { url: string; password: string },
+  who: string,
+  path: string,
+): Promise<Page> {
+  await browser.context.clearCookies();
+  const page = await browser.context.newPage();
+  await page.goto(`${at.url}${path}`);
+  await page.getByRole('link', { name: 'Đăng nhập' }).click();
+  await page.getByLabel('Tên đăng nhập').fill(who);
+  await page.getByLabel('Mật khẩu').fill(at.password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(`${at.url}${path}`);
+  return page;
+}

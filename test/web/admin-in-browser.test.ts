@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs } from '../../domain/calendar';
-import { launchBrowser, screenshots, seriousViolations, type Browser } from '../support/browser';
+import { launchBrowser, screenshots, seriousViolations, type Browser, signInAs } from '../support/browser';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 const MINUTE = 60_000;
@@ -28,17 +28,8 @@ describe('directory import and admin pages in the browser', () => {
   let s: Stack;
   let browser: Browser;
 
-  const signIn = async (who: string, path: string): Promise<Page> => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${s.url}${path}`);
-    await page.getByRole('link', { name: 'Đăng nhập' }).click();
-    await page.getByLabel('Tên đăng nhập').fill(who);
-    await page.getByLabel('Mật khẩu').fill(s.provider!.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${s.url}${path}`);
-    return page;
-  };
+  const signIn = (who: string, path: string): Promise<Page> =>
+    signInAs(browser, { url: s.url, password: s.provider!.password }, who, path);
 
   beforeAll(async () => {
     s = await startStack('admin-web', { signIn: {}, hr: ['khanh'] });

@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshots, seriousViolations, type Browser } from '../support/browser';
+import { launchBrowser, screenshots, seriousViolations, type Browser, signInAs } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
@@ -16,17 +16,8 @@ describe('suggested holidays and tokens in the browser', () => {
   let s: Stack;
   let browser: Browser;
 
-  const signIn = async (who: string, path: string): Promise<Page> => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${s.url}${path}`);
-    await page.getByRole('link', { name: 'Đăng nhập' }).click();
-    await page.getByLabel('Tên đăng nhập').fill(who);
-    await page.getByLabel('Mật khẩu').fill(s.provider!.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${s.url}${path}`);
-    return page;
-  };
+  const signIn = (who: string, path: string): Promise<Page> =>
+    signInAs(browser, { url: s.url, password: s.provider!.password }, who, path);
 
   const issue = async (personId: string) => {
     const res = await s.call('admin', 'POST', '/v1/tokens', { personId, roles: [] });

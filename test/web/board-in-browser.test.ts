@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs, localDate } from '../../domain/calendar';
 import type { Directory } from '../../domain/types';
 import { DEMO_DIRECTORY } from '../../scripts/demo-directory';
-import { launchBrowser, screenshots, seriousViolations, type Browser } from '../support/browser';
+import { launchBrowser, screenshots, seriousViolations, type Browser, signInAs } from '../support/browser';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 const DIRECTORY: Directory = {
@@ -47,17 +47,8 @@ describe('the deliberation board, results and complaints in the browser', () => 
   let s: Stack;
   let browser: Browser;
 
-  const signIn = async (who: string, path: string): Promise<Page> => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${s.url}${path}`);
-    await page.getByRole('link', { name: 'Đăng nhập' }).click();
-    await page.getByLabel('Tên đăng nhập').fill(who);
-    await page.getByLabel('Mật khẩu').fill(s.provider!.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${s.url}${path}`);
-    return page;
-  };
+  const signIn = (who: string, path: string): Promise<Page> =>
+    signInAs(browser, { url: s.url, password: s.provider!.password }, who, path);
   const cycle = async () =>
     (
       await s.sql<{ phase: string; deliberation: { approvals: string[] } | null }[]>`

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromMs, localDate } from '../../domain/calendar';
 import { addMonths } from '../../domain/eligibility';
-import { launchBrowser, screenshots, seriousViolations, type Browser } from '../support/browser';
+import { launchBrowser, screenshots, seriousViolations, type Browser, signInAs } from '../support/browser';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 const DAY = 86_400_000;
@@ -25,17 +25,8 @@ describe('escalations and HR case pages in the browser', () => {
   let browser: Browser;
   const today = localDate(fromMs(Date.now()));
 
-  const signIn = async (who: string, path: string): Promise<Page> => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${s.url}${path}`);
-    await page.getByRole('link', { name: 'Đăng nhập' }).click();
-    await page.getByLabel('Tên đăng nhập').fill(who);
-    await page.getByLabel('Mật khẩu').fill(s.provider!.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${s.url}${path}`);
-    return page;
-  };
+  const signIn = (who: string, path: string): Promise<Page> =>
+    signInAs(browser, { url: s.url, password: s.provider!.password }, who, path);
   const expectAccessible = async (page: Page, name: string) => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, name);

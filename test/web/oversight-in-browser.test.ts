@@ -12,7 +12,7 @@ import { cycleActivities } from '../../activities/cycles';
 import { evaluationActivities } from '../../activities/evaluations';
 import type { EvaluationRow } from '../../contracts/snapshots';
 import type { Grade } from '../../domain/types';
-import { launchBrowser, screenshots, seriousViolations, type Browser } from '../support/browser';
+import { launchBrowser, screenshots, seriousViolations, type Browser, signInAs } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 
 const P = '2025-05';
@@ -109,17 +109,8 @@ describe('oversight pages in the browser', () => {
     });
   }
 
-  const signIn = async (who: string, path: string): Promise<Page> => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${s.url}${path}`);
-    await page.getByRole('link', { name: 'Đăng nhập' }).click();
-    await page.getByLabel('Tên đăng nhập').fill(who);
-    await page.getByLabel('Mật khẩu').fill(s.provider!.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${s.url}${path}`);
-    return page;
-  };
+  const signIn = (who: string, path: string): Promise<Page> =>
+    signInAs(browser, { url: s.url, password: s.provider!.password }, who, path);
 
   /** Clicks a download link and answers the bytes the browser saved. */
   const download = async (page: Page, name: string | RegExp): Promise<{ file: string; bytes: Buffer }> => {
